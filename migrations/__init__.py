@@ -1,0 +1,1 @@
+"""Alembic migrations for mltrack, shipped as ``mltrack.migrations``."""

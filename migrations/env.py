@@ -1,0 +1,42 @@
+"""Alembic environment: runs on the caller's connection when given one, else on MLTRACK_DB."""
+
+from logging.config import fileConfig
+
+from alembic import context
+
+from mltrack.models import Base
+
+config = context.config
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = Base.metadata
+
+
+def run_on(connection) -> None:  # type: ignore[no-untyped-def]
+    # render_as_batch: SQLite cannot ALTER most things, so changes rebuild the table.
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        run_on(connection)
+        return
+    # From a checkout (`alembic upgrade head`): the database mltrack itself would use.
+    from mltrack.paths import resolve_db_path
+    from mltrack.session import make_engine
+
+    path = resolve_db_path(None)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(path)
+    with engine.connect() as connection:
+        run_on(connection)
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("mltrack migrations run online only (SQLite and PostgreSQL DDL differ)")
+run_migrations_online()

@@ -1,0 +1,5 @@
+"""Run mltrack as ``python -m mltrack``."""
+
+from mltrack.cli import main
+
+main()

@@ -1,0 +1,122 @@
+"""The ``mltrack`` command: a root group that imports a subcommand's module only when it runs.
+
+Start-up imports Click and nothing heavy: each command's short help lives in ``COMMANDS`` so
+that ``mltrack --help`` lists them without importing a single command module.
+"""
+
+import os
+import sys
+from importlib import import_module
+
+import click
+
+from mltrack import __version__
+from mltrack.cli.context import App
+from mltrack.errors import MltrackError
+from mltrack.paths import DB_ENV, LEARNER_ENV
+
+# name -> ("module:attribute", short help). A test checks each short help against the command.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "progress": ("mltrack.cli.progress:progress", "Show how far along the pathway you are."),
+    "pathway": ("mltrack.cli.pathway:pathway", "Show the roadmap: steps, areas and items."),
+    "show": ("mltrack.cli.pathway:show", "Show one item: what it is, its status and history."),
+    "start": ("mltrack.cli.marks:start", "Mark an item as in progress."),
+    "done": ("mltrack.cli.marks:done", "Mark an item as done."),
+    "skip": ("mltrack.cli.marks:skip", "Mark an item as skipped (it does not apply to you)."),
+    "reset": ("mltrack.cli.marks:reset", "Put an item back to planned."),
+    "undo": ("mltrack.cli.marks:undo", "Revert your most recent change."),
+    "learner": ("mltrack.cli.learner:learner", "Manage learner profiles."),
+    "career": ("mltrack.cli.career:career", "Show the salary and outlook figures, with sources."),
+    "seed": ("mltrack.cli.seed:seed", "Reload or check the pathway seed files."),
+}
+
+EPILOG = """\b
+Examples:
+  mltrack progress                  how far along you are
+  mltrack pathway --status planned  what is still ahead
+  mltrack done stanford-ml          mark an item done (slug, prefix or title words)
+  mltrack undo                      revert the last change
+
+The database lives in your user data directory; --db or MLTRACK_DB points elsewhere.
+Set MLTRACK_DEBUG=1 to see a traceback when something fails."""
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use (Click's lazy-loading pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, attribute = COMMANDS[cmd_name][0].split(":")
+        return getattr(import_module(module_name), attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except MltrackError as error:
+            fail(ctx, str(error), error.exit_code, error)
+        except OSError as error:
+            fail(ctx, f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1, error)
+        except Exception as error:
+            if not _is_database_error(error):
+                raise
+            fail(ctx, f"database error: {_first_line(error)}", 1, error)
+
+
+def fail(ctx: click.Context, message: str, code: int, error: BaseException) -> None:
+    """Report an expected failure in one line (a traceback only with MLTRACK_DEBUG=1)."""
+    if os.environ.get("MLTRACK_DEBUG"):
+        raise error
+    click.echo(f"Error: {message}", err=True)
+    ctx.exit(code)
+
+
+def _is_database_error(error: Exception) -> bool:
+    # Checked by module name so that start-up never imports sqlite3's or SQLAlchemy's classes.
+    module = type(error).__module__
+    return module == "sqlite3" or module.startswith("sqlalchemy.")
+
+
+def _first_line(error: Exception) -> str:
+    text = str(getattr(error, "orig", None) or error)
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    metavar="PATH",
+    envvar=DB_ENV,
+    help=f"Database file [env: {DB_ENV}; default: your user data directory].",
+)
+@click.option(
+    "--learner",
+    "-L",
+    metavar="NAME",
+    envvar=LEARNER_ENV,
+    default="me",
+    show_default=True,
+    help=f"Learner profile to use [env: {LEARNER_ENV}].",
+)
+@click.version_option(__version__, prog_name="mltrack")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, learner: str) -> None:
+    """Track your way to becoming a machine learning engineer.
+
+    mltrack ships the pathway from the career guide "How to Become a Machine Learning
+    Engineer": education steps, study areas and topics, certifications, portfolio work and
+    continuing education. Mark work started, done or skipped and see how far along you are.
+    """
+    ctx.obj = App(db_option=db, learner=learner)
+
+
+def main() -> None:
+    """Console entry point."""
+    sys.exit(cli.main(prog_name="mltrack"))

@@ -1,0 +1,41 @@
+"""``mltrack learner add|list``: profiles sharing one database."""
+
+import click
+
+from mltrack.cli.context import App, pass_app
+
+
+@click.group()
+def learner() -> None:
+    """Manage learner profiles.
+
+    Every command acts for one learner: "me" unless --learner or MLTRACK_LEARNER says
+    otherwise.
+
+    \b
+    Examples:
+      mltrack learner add alex
+      mltrack --learner alex progress
+    """
+
+
+@learner.command("add")
+@click.argument("name")
+@pass_app
+def add(app: App, name: str) -> None:
+    """Add a learner profile called NAME."""
+    from mltrack.services.learners import add_learner
+
+    with app.writer() as session:
+        stored = add_learner(session, name)
+    click.echo(f"added learner {stored!r}; use it with: mltrack --learner {stored!r} progress")
+
+
+@learner.command("list")
+@pass_app
+def list_(app: App) -> None:
+    """List the learner profiles (* marks the one in use)."""
+    from mltrack.queries.learners import learner_summaries
+    from mltrack.render.terminal import learners_text
+
+    click.echo(learners_text(learner_summaries(app.reader()), app.learner))

@@ -1,0 +1,116 @@
+"""``mltrack start|done|skip|reset ITEM`` and ``mltrack undo``: the write side of progress."""
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import click
+
+from mltrack.cli.context import App, pass_app
+from mltrack.cli.params import DateType, item_argument
+
+if TYPE_CHECKING:
+    from mltrack.services.progress import Change
+
+on_option = click.option(
+    "--on",
+    "on",
+    type=DateType(),
+    help="The date it happened: YYYY-MM-DD, today, yesterday or -Nd [default: today].",
+)
+
+
+def _mark(
+    app: App,
+    action: str,
+    item: str,
+    on: date | None = None,
+    note: str | None = None,
+    evidence_url: str | None = None,
+) -> None:
+    from mltrack.models import EventAction
+    from mltrack.services.progress import change_status
+
+    with app.writer() as session:
+        change = change_status(
+            session, app.learner, item, EventAction(action), on, note, evidence_url
+        )
+    click.echo(describe(change))
+
+
+def describe(change: "Change") -> str:
+    """One line saying what changed, e.g. ``done: deep-learning (in_progress -> done)``."""
+    return f"{change.action}: {change.slug} ({change.from_status} -> {change.to_status})"
+
+
+@click.command()
+@item_argument
+@on_option
+@pass_app
+def start(app: App, item: str, on: date | None) -> None:
+    """Mark an item as in progress.
+
+    \b
+    Example:
+      mltrack start deep-learning --on yesterday
+    """
+    _mark(app, "start", item, on=on)
+
+
+@click.command()
+@item_argument
+@on_option
+@click.option("--note", metavar="TEXT", help="A note to keep with the item.")
+@click.option("--evidence", metavar="URL", help="A link to the work: certificate, repository...")
+@pass_app
+def done(app: App, item: str, on: date | None, note: str | None, evidence: str | None) -> None:
+    """Mark an item as done.
+
+    \b
+    Examples:
+      mltrack done stanford-ml --on 2026-10-01 --evidence https://example.org/cert/123
+      mltrack done "fourier" --note "3Blue1Brown videos plus exercises"
+    """
+    _mark(app, "done", item, on=on, note=note, evidence_url=evidence)
+
+
+@click.command()
+@item_argument
+@click.option("--note", metavar="TEXT", help="Why it does not apply.")
+@pass_app
+def skip(app: App, item: str, note: str | None) -> None:
+    """Mark an item as skipped (it does not apply to you).
+
+    Skipped items leave the progress figures.
+
+    \b
+    Example:
+      mltrack skip hadoop --note "not used at my target companies"
+    """
+    _mark(app, "skip", item, note=note)
+
+
+@click.command()
+@item_argument
+@pass_app
+def reset(app: App, item: str) -> None:
+    """Put an item back to planned.
+
+    \b
+    Example:
+      mltrack reset deep-learning
+    """
+    _mark(app, "reset", item)
+
+
+@click.command()
+@pass_app
+def undo(app: App) -> None:
+    """Revert your most recent change.
+
+    Undo is journaled like any change; run it again to go further back.
+    """
+    from mltrack.services.progress import undo_last
+
+    with app.writer() as session:
+        change = undo_last(session, app.learner)
+    click.echo(describe(change))

@@ -1,0 +1,76 @@
+"""Argument types and options shared by several commands. Light: imported at command load."""
+
+import os
+import sys
+from datetime import date
+from typing import Any
+
+import click
+from click.shell_completion import CompletionItem
+
+from mltrack.dates import parse_date
+
+
+class DateType(click.ParamType):
+    """A local calendar date: YYYY-MM-DD, today, yesterday or -Nd."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+def complete_item(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Item slugs for shell completion; never creates or migrates a database."""
+    from mltrack.db import FileState, connect, inspect_file
+    from mltrack.errors import MltrackError
+    from mltrack.paths import resolve_db_path
+    from mltrack.queries.lookup import slugs_starting
+    from mltrack.queries.reader import SqliteReader
+
+    path = resolve_db_path(ctx.find_root().params.get("db"))
+    try:
+        if inspect_file(path).state is not FileState.CURRENT:
+            return []
+        rows = slugs_starting(SqliteReader(connect(path)), incomplete.lower())
+    except (MltrackError, OSError):
+        return []
+    return [CompletionItem(slug, help=title) for slug, title in rows]
+
+
+item_argument = click.argument("item", metavar="ITEM", shell_complete=complete_item)
+
+
+def format_option(*formats: str) -> Any:
+    """``--format`` (text by default) with ``--json`` as a shorthand for ``--format json``."""
+
+    def decorator(command: Any) -> Any:
+        command = click.option(
+            "--json", "as_json", is_flag=True, help="Shorthand for --format json."
+        )(command)
+        return click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["text", *formats]),
+            default="text",
+            show_default=True,
+            help="Output format.",
+        )(command)
+
+    return decorator
+
+
+def chosen_format(output_format: str, as_json: bool) -> str:
+    return "json" if as_json else output_format
+
+
+def styled() -> bool:
+    """Colour and block characters only on a terminal, and never with NO_COLOR set."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")

@@ -1,0 +1,83 @@
+"""``mltrack pathway`` and ``mltrack show``: read-only views of the roadmap."""
+
+import click
+
+from mltrack.cli.context import App, pass_app
+from mltrack.cli.params import chosen_format, format_option, item_argument, styled
+
+KINDS = ("degree", "course", "topic", "certification", "project", "resource", "experience")
+STATUSES = ("planned", "in_progress", "done", "skipped")
+
+
+@click.command()
+@click.option("--kind", type=click.Choice(KINDS), help="Only items of this kind.")
+@click.option("--area", metavar="AREA", help="Only items of this study area (its slug).")
+@click.option("--status", type=click.Choice(STATUSES), help="Only items with this status.")
+@format_option("json")
+@pass_app
+def pathway(
+    app: App,
+    kind: str | None,
+    area: str | None,
+    status: str | None,
+    output_format: str,
+    as_json: bool,
+) -> None:
+    """Show the roadmap: steps, areas and items.
+
+    Each item shows its status mark ([ ] planned, [~] in progress, [x] done, [-] skipped) and
+    the slug to use in other commands.
+
+    \b
+    Examples:
+      mltrack pathway
+      mltrack pathway --kind certification
+      mltrack pathway --area statistics --status planned
+    """
+    from mltrack.queries.pathway import area_slugs, pathway_items
+
+    reader = app.reader()
+    if area is not None and area not in (areas := area_slugs(reader)):
+        from mltrack.errors import NotFoundError
+        from mltrack.matching import closest_slugs
+
+        raise NotFoundError("area", area, closest_slugs(area, [(a, a) for a in areas]) or areas)
+    items = pathway_items(reader, app.learner_id(), kind=kind, area=area, status=status)
+    if chosen_format(output_format, as_json) == "json":
+        from mltrack.render.json import pathway_json
+
+        click.echo(pathway_json(items))
+    else:
+        from mltrack.render.terminal import pathway_text
+
+        click.echo(pathway_text(items, styled()))
+
+
+@click.command()
+@item_argument
+@format_option("json")
+@pass_app
+def show(app: App, item: str, output_format: str, as_json: bool) -> None:
+    """Show one item: what it is, its status and history.
+
+    ITEM is a slug, a unique slug prefix, or words from the title.
+
+    \b
+    Examples:
+      mltrack show deep-learning
+      mltrack show "fourier"
+    """
+    from mltrack.queries.lookup import resolve_item
+    from mltrack.queries.pathway import item_detail
+
+    reader = app.reader()
+    detail = item_detail(reader, app.learner_id(), resolve_item(reader, item))
+    assert detail is not None  # resolve_item only returns slugs that exist
+    if chosen_format(output_format, as_json) == "json":
+        from mltrack.render.json import item_json
+
+        click.echo(item_json(detail))
+    else:
+        from mltrack.render.terminal import item_text
+
+        click.echo(item_text(detail, styled()))

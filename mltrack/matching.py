@@ -1,0 +1,55 @@
+"""Find the pathway item a learner means from a slug, a slug prefix or words of its title.
+
+Pure functions over (slug, title) pairs, so the read side (sqlite3) and the write side (the ORM)
+resolve names the same way.
+"""
+
+from collections.abc import Sequence
+from difflib import get_close_matches
+
+from mltrack.errors import NotFoundError
+
+MAX_SUGGESTIONS = 5
+
+
+def match_slug(text: str, candidates: Sequence[tuple[str, str]], what: str = "item") -> str:
+    """Return the one slug ``text`` names, or raise NotFoundError listing the closest matches.
+
+    Tried in order: the exact slug; a slug prefix shared by one item; every word of ``text``
+    found in one item's title or slug. Comparison ignores case.
+    """
+    wanted = text.strip().lower()
+    slugs = [slug for slug, _ in candidates]
+    if wanted in slugs:
+        return wanted
+    for found in (_by_prefix(wanted, slugs), _by_words(wanted, candidates)):
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise NotFoundError(what, text, sorted(found)[:MAX_SUGGESTIONS], ambiguous=True)
+    raise NotFoundError(what, text, closest_slugs(wanted, candidates))
+
+
+def closest_slugs(text: str, candidates: Sequence[tuple[str, str]]) -> list[str]:
+    """The slugs most like ``text``, judged by the slug and by the title."""
+    by_key: dict[str, str] = {}
+    for slug, title in candidates:
+        by_key.setdefault(slug, slug)
+        by_key.setdefault(title.lower(), slug)
+    close = get_close_matches(text, list(by_key), n=MAX_SUGGESTIONS * 2, cutoff=0.5)
+    return list(dict.fromkeys(by_key[key] for key in close))[:MAX_SUGGESTIONS]
+
+
+def _by_prefix(wanted: str, slugs: Sequence[str]) -> list[str]:
+    return [slug for slug in slugs if slug.startswith(wanted)]
+
+
+def _by_words(wanted: str, candidates: Sequence[tuple[str, str]]) -> list[str]:
+    words = wanted.replace("-", " ").split()
+    if not words:
+        return []
+    return [
+        slug
+        for slug, title in candidates
+        if all(word in f"{slug.replace('-', ' ')} {title.lower()}" for word in words)
+    ]

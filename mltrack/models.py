@@ -1,0 +1,197 @@
+"""The schema of record: SQLAlchemy 2 typed models. Every change here ships as a migration."""
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class ItemKind(StrEnum):
+    DEGREE = "degree"
+    COURSE = "course"
+    TOPIC = "topic"
+    CERTIFICATION = "certification"
+    PROJECT = "project"
+    RESOURCE = "resource"
+    EXPERIENCE = "experience"
+
+
+class ItemStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+class EventAction(StrEnum):
+    START = "start"
+    DONE = "done"
+    SKIP = "skip"
+    RESET = "reset"
+    UNDO = "undo"
+
+
+def one_of(column: str, enum: type[StrEnum]) -> str:
+    """A CHECK expression keeping ``column`` to the values of ``enum``."""
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return f"{column} IN ({values})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Meta(Base):
+    """Key/value facts about the database itself (e.g. the digest of the seed it holds)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Pathway(Base):
+    __tablename__ = "pathway"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(200))
+
+
+class Step(Base):
+    """An ordered education step of the pathway (bachelor's, ML training, ML experience)."""
+
+    __tablename__ = "step"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pathway_id: Mapped[int] = mapped_column(ForeignKey("pathway.id"))
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(200))
+    retired: Mapped[bool] = mapped_column(default=False)
+
+
+class Area(Base):
+    """A study area the article lists under "Courses needed"."""
+
+    __tablename__ = "area"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(200))
+    retired: Mapped[bool] = mapped_column(default=False)
+
+
+class Item(Base):
+    """One piece of work on the pathway: a degree, course, topic, certification, project..."""
+
+    __tablename__ = "item"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", ItemKind), name="kind"),
+        CheckConstraint("hours_estimate IS NULL OR hours_estimate >= 0", name="hours_estimate"),
+        Index("ix_item_step_position", "step_id", "position"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[ItemKind] = mapped_column(String(16))
+    step_id: Mapped[int] = mapped_column(ForeignKey("step.id"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    position: Mapped[int]
+    required: Mapped[bool] = mapped_column(default=True)
+    hours_estimate: Mapped[float | None]
+    provider: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(200))
+    quote: Mapped[str] = mapped_column(Text, default="")
+    retired: Mapped[bool] = mapped_column(default=False)
+
+
+class ItemPrerequisite(Base):
+    """``item`` should come after ``requires``."""
+
+    __tablename__ = "item_prerequisite"
+    __table_args__ = (CheckConstraint("item_id <> requires_id", name="not_self"),)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True)
+    requires_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True, index=True)
+
+
+class Learner(Base):
+    __tablename__ = "learner"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class Progress(Base):
+    """Where one learner stands on one item; no row means planned."""
+
+    __tablename__ = "progress"
+    __table_args__ = (CheckConstraint(one_of("status", ItemStatus), name="status"),)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True, index=True)
+    status: Mapped[ItemStatus] = mapped_column(String(16))
+    started_on: Mapped[date | None] = mapped_column(Date)
+    finished_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence_url: Mapped[str | None] = mapped_column(String(500))
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+
+class ProgressEvent(Base):
+    """Append-only journal of every progress change; ``undo`` replays ``prior`` back.
+
+    ``prior`` is the progress row as it was before the change (JSON text, NULL when there was
+    none); an undo is itself an event whose ``undoes_id`` names the event it reverted.
+    """
+
+    __tablename__ = "progress_event"
+    __table_args__ = (
+        CheckConstraint(one_of("action", EventAction), name="action"),
+        CheckConstraint(one_of("from_status", ItemStatus), name="from_status"),
+        CheckConstraint(one_of("to_status", ItemStatus), name="to_status"),
+        Index("ix_progress_event_learner_occurred", "learner_id", "occurred_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    occurred_at: Mapped[str] = mapped_column(String(32))
+    on_date: Mapped[date] = mapped_column(Date)
+    action: Mapped[EventAction] = mapped_column(String(16))
+    from_status: Mapped[ItemStatus] = mapped_column(String(16))
+    to_status: Mapped[ItemStatus] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    prior: Mapped[str | None] = mapped_column(Text)
+    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("progress_event.id"), unique=True)
+
+
+class CareerFact(Base):
+    """A salary or outlook figure, with the source the article names for it."""
+
+    __tablename__ = "career_fact"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    position: Mapped[int]
+    label: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(300))
+    retired: Mapped[bool] = mapped_column(default=False)

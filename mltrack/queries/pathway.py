@@ -1,0 +1,136 @@
+"""The roadmap as rows (step, area, item, status) and one item in full."""
+
+from dataclasses import dataclass
+
+from mltrack.queries.reader import Reader, first
+
+
+@dataclass(frozen=True)
+class PathwayItem:
+    step_slug: str
+    step_title: str
+    area_slug: str | None
+    area_title: str | None
+    slug: str
+    title: str
+    kind: str
+    required: bool
+    status: str
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    slug: str
+    title: str
+    status: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    occurred_at: str
+    on_date: str
+    action: str
+    from_status: str
+    to_status: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ItemDetail:
+    slug: str
+    title: str
+    kind: str
+    required: bool
+    retired: bool
+    step_title: str
+    area_title: str | None
+    hours_estimate: float | None
+    provider: str | None
+    url: str | None
+    source: str
+    quote: str
+    status: str
+    started_on: str | None
+    finished_on: str | None
+    note: str | None
+    evidence_url: str | None
+    prerequisites: list[Prerequisite]
+    history: list[HistoryEntry]
+
+
+PATHWAY_SQL = """
+    SELECT s.slug AS step_slug, s.title AS step_title, a.slug AS area_slug,
+           a.title AS area_title, i.slug, i.title, i.kind, i.required,
+           COALESCE(p.status, 'planned') AS status
+    FROM item i
+    JOIN step s ON s.id = i.step_id
+    LEFT JOIN area a ON a.id = i.area_id
+    LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
+    WHERE NOT i.retired
+      AND (:kind IS NULL OR i.kind = :kind)
+      AND (:area IS NULL OR a.slug = :area)
+      AND (:status IS NULL OR COALESCE(p.status, 'planned') = :status)
+    ORDER BY s.position, CASE WHEN a.position IS NULL THEN 1 ELSE 0 END, a.position, i.position
+"""
+
+ITEM_SQL = """
+    SELECT i.id, i.slug, i.title, i.kind, i.required, i.retired, i.hours_estimate, i.provider,
+           i.url, i.source, i.quote, s.title AS step_title, a.title AS area_title,
+           COALESCE(p.status, 'planned') AS status, p.started_on, p.finished_on, p.note,
+           p.evidence_url
+    FROM item i
+    JOIN step s ON s.id = i.step_id
+    LEFT JOIN area a ON a.id = i.area_id
+    LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
+    WHERE i.slug = :slug
+"""
+
+PREREQUISITES_SQL = """
+    SELECT r.slug, r.title, COALESCE(p.status, 'planned') AS status
+    FROM item_prerequisite ip
+    JOIN item r ON r.id = ip.requires_id
+    LEFT JOIN progress p ON p.item_id = r.id AND p.learner_id = :learner_id
+    WHERE ip.item_id = :item_id
+    ORDER BY r.slug
+"""
+
+ITEM_HISTORY_SQL = """
+    SELECT occurred_at, on_date, action, from_status, to_status, note
+    FROM progress_event
+    WHERE learner_id = :learner_id AND item_id = :item_id
+    ORDER BY occurred_at, id
+"""
+
+
+def pathway_items(
+    reader: Reader,
+    learner_id: int,
+    kind: str | None = None,
+    area: str | None = None,
+    status: str | None = None,
+) -> list[PathwayItem]:
+    """Every current item in roadmap order with the learner's status, optionally filtered."""
+    rows = reader.rows(PATHWAY_SQL, learner_id=learner_id, kind=kind, area=area, status=status)
+    return [PathwayItem(**{**row, "required": bool(row["required"])}) for row in rows]
+
+
+def item_detail(reader: Reader, learner_id: int, slug: str) -> ItemDetail | None:
+    """One item with the learner's status, its prerequisites and its history."""
+    row = first(reader, ITEM_SQL, learner_id=learner_id, slug=slug)
+    if row is None:
+        return None
+    ids = {"learner_id": learner_id, "item_id": row["id"]}
+    prerequisites = [Prerequisite(**r) for r in reader.rows(PREREQUISITES_SQL, **ids)]
+    history = [
+        HistoryEntry(**{**r, "occurred_at": str(r["occurred_at"]), "on_date": str(r["on_date"])})
+        for r in reader.rows(ITEM_HISTORY_SQL, **ids)
+    ]
+    values = {key: row[key] for key in row.keys() if key != "id"}  # noqa: SIM118 (sqlite3.Row)
+    for key in ("started_on", "finished_on"):
+        values[key] = None if values[key] is None else str(values[key])
+    values.update(required=bool(row["required"]), retired=bool(row["retired"]))
+    return ItemDetail(**values, prerequisites=prerequisites, history=history)
+
+
+def area_slugs(reader: Reader) -> list[str]:
+    return [row["slug"] for row in reader.rows("SELECT slug FROM area ORDER BY position")]

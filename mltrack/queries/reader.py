@@ -1,0 +1,42 @@
+"""Run the read side's SQL: sqlite3 for a SQLite file, SQLAlchemy ``text()`` for anything else.
+
+Every statement is portable SQL with ``:name`` parameters, which both drivers take as they are.
+"""
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+Row = Mapping[str, Any]
+
+
+class Reader(Protocol):
+    def rows(self, sql: str, **params: Any) -> Sequence[Row]: ...
+
+
+class SqliteReader:
+    """Reads through a standard-library connection (rows are ``sqlite3.Row``)."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        connection.row_factory = sqlite3.Row
+        self.connection = connection
+
+    def rows(self, sql: str, **params: Any) -> Sequence[Row]:
+        return self.connection.execute(sql, params).fetchall()  # type: ignore[return-value]
+
+
+class SqlAlchemyReader:
+    """Reads through a SQLAlchemy connection: the same SQL, for databases other than SQLite."""
+
+    def __init__(self, connection: Any):
+        self.connection = connection
+
+    def rows(self, sql: str, **params: Any) -> Sequence[Row]:
+        from sqlalchemy import text
+
+        return [row._mapping for row in self.connection.execute(text(sql), params)]
+
+
+def first(reader: Reader, sql: str, **params: Any) -> Row | None:
+    found = reader.rows(sql, **params)
+    return found[0] if found else None

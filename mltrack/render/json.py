@@ -1,0 +1,56 @@
+"""JSON views: stable keys, documented in the README, pinned by tests."""
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from mltrack.queries.pathway import ItemDetail, PathwayItem
+from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
+
+PROGRESS_SCHEMA = "mltrack.progress/1"
+
+
+def progress_json(report: ProgressReport) -> str:
+    """The progress report as JSON (``schema`` names the shape's version)."""
+    document = {
+        "schema": PROGRESS_SCHEMA,
+        "learner": report.learner,
+        "overall": completion_dict(report.overall),
+        "steps": [_group(group) for group in report.by_step],
+        "areas": [_group(group) for group in report.by_area],
+        "in_progress": [asdict(item) for item in report.in_progress],
+    }
+    return _dump(document)
+
+
+def completion_dict(completion: Completion) -> dict[str, Any]:
+    return {
+        "required": {
+            "done": completion.required_done,
+            "total": completion.required_total,
+            "skipped": completion.required_skipped,
+            "percent": completion.percent,
+        },
+        "optional": {"done": completion.optional_done, "total": completion.optional_total},
+        "hours": {
+            "done": completion.hours_done,
+            "total": completion.hours_total,
+            "percent": completion.hours_percent,
+        },
+    }
+
+
+def pathway_json(items: list[PathwayItem]) -> str:
+    return _dump([asdict(item) for item in items])
+
+
+def item_json(detail: ItemDetail) -> str:
+    return _dump(asdict(detail))
+
+
+def _group(group: GroupCompletion) -> dict[str, Any]:
+    return {"slug": group.slug, "title": group.title, **completion_dict(group.completion)}
+
+
+def _dump(document: object) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False)

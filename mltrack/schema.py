@@ -1,0 +1,7 @@
+"""The migration revisions this code knows, so start-up can check a database without Alembic.
+
+A test keeps these in step with ``migrations/versions``.
+"""
+
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial",)
+HEAD_REVISION = KNOWN_REVISIONS[-1]

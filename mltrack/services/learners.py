@@ -1,0 +1,25 @@
+"""Learner profiles: several people (or plans) can share one database."""
+
+import unicodedata
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mltrack.dates import utc_now_iso
+from mltrack.errors import InputError, MltrackError
+from mltrack.models import Learner
+
+MAX_NAME_LENGTH = 100
+
+
+def add_learner(session: Session, name: str) -> str:
+    """Create a learner profile called ``name`` and return the name as stored."""
+    name = name.strip()
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise InputError(f"a learner name needs 1 to {MAX_NAME_LENGTH} characters")
+    if any(unicodedata.category(char).startswith("C") for char in name):
+        raise InputError("a learner name cannot contain control or invisible format characters")
+    if session.scalar(select(Learner.id).where(Learner.name == name)) is not None:
+        raise MltrackError(f"learner {name!r} already exists")
+    session.add(Learner(name=name, created_at=utc_now_iso()))
+    return name

@@ -1,0 +1,175 @@
+"""Marking work started, done, skipped or reset, and undoing the last change.
+
+Every change writes the new progress row and appends one event holding the row as it was, so
+that ``undo`` can put it back; events are never edited or deleted.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mltrack.dates import utc_now_iso
+from mltrack.errors import MltrackError
+from mltrack.models import EventAction, Item, ItemStatus, Progress, ProgressEvent
+from mltrack.services.lookup import get_item, get_learner
+
+# The status each action leads to.
+TARGET = {
+    EventAction.START: ItemStatus.IN_PROGRESS,
+    EventAction.DONE: ItemStatus.DONE,
+    EventAction.SKIP: ItemStatus.SKIPPED,
+    EventAction.RESET: ItemStatus.PLANNED,
+}
+_STORED_FIELDS = ("status", "started_on", "finished_on", "note", "evidence_url")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a command changed, for the CLI to report."""
+
+    slug: str
+    title: str
+    action: EventAction
+    from_status: ItemStatus
+    to_status: ItemStatus
+    on_date: date
+
+
+def change_status(
+    session: Session,
+    learner_name: str,
+    item_text: str,
+    action: EventAction,
+    on: date | None = None,
+    note: str | None = None,
+    evidence_url: str | None = None,
+) -> Change:
+    """Apply ``action`` (start, done, skip, reset) to an item for a learner, journaling it."""
+    learner = get_learner(session, learner_name)
+    item = get_item(session, item_text)
+    on = on or date.today()
+    progress = session.get(Progress, (learner.id, item.id))
+    before = _snapshot(progress)
+    current = progress.status if progress else ItemStatus.PLANNED
+    target = TARGET[action]
+    _check_move(item, current, target, on, progress)
+    if progress is None:
+        progress = Progress(learner_id=learner.id, item_id=item.id)
+        session.add(progress)
+    _apply(progress, target, on, note, evidence_url)
+    _journal(session, learner.id, item.id, action, current, target, on, note, before)
+    return Change(item.slug, item.title, action, current, target, on)
+
+
+def undo_last(session: Session, learner_name: str) -> Change:
+    """Revert the learner's most recent change that is not yet undone, by a new event."""
+    learner = get_learner(session, learner_name)
+    undone = select(ProgressEvent.undoes_id).where(ProgressEvent.undoes_id.is_not(None))
+    event = session.scalars(
+        select(ProgressEvent)
+        .where(
+            ProgressEvent.learner_id == learner.id,
+            ProgressEvent.action != EventAction.UNDO,
+            ProgressEvent.id.not_in(undone),
+        )
+        .order_by(ProgressEvent.id.desc())
+        .limit(1)
+    ).first()
+    if event is None:
+        raise MltrackError("nothing to undo")
+    item = session.get_one(Item, event.item_id)
+    progress = session.get(Progress, (learner.id, item.id))
+    _restore(session, progress, learner.id, item.id, event.prior)
+    today = date.today()
+    session.add(
+        ProgressEvent(
+            learner_id=learner.id, item_id=item.id, occurred_at=utc_now_iso(), on_date=today,
+            action=EventAction.UNDO, from_status=event.to_status, to_status=event.from_status,
+            prior=json.dumps(_snapshot(progress)), undoes_id=event.id,
+        )
+    )  # fmt: skip
+    return Change(
+        item.slug, item.title, EventAction.UNDO, event.to_status, event.from_status, today
+    )
+
+
+def _check_move(
+    item: Item, current: ItemStatus, target: ItemStatus, on: date, progress: Progress | None
+) -> None:
+    if current == target:
+        raise MltrackError(f"{item.slug} is already {target.replace('_', ' ')}")
+    if on > date.today():
+        raise MltrackError(f"{on.isoformat()} is in the future")
+    started = progress.started_on if progress else None
+    if target == ItemStatus.DONE and started is not None and on < started:
+        raise MltrackError(
+            f"{item.slug} was started on {started.isoformat()}; it cannot be done before that"
+        )
+
+
+def _apply(
+    progress: Progress, target: ItemStatus, on: date, note: str | None, evidence: str | None
+) -> None:
+    progress.status = target
+    progress.updated_at = utc_now_iso()
+    if target == ItemStatus.PLANNED:
+        progress.started_on = progress.finished_on = None
+    elif target == ItemStatus.IN_PROGRESS:
+        progress.started_on, progress.finished_on = on, None
+    elif target == ItemStatus.DONE:
+        progress.started_on = progress.started_on or on
+        progress.finished_on = on
+    else:
+        progress.finished_on = None
+    if note is not None:
+        progress.note = note
+    if evidence is not None:
+        progress.evidence_url = evidence
+
+
+def _journal(
+    session: Session,
+    learner_id: int,
+    item_id: int,
+    action: EventAction,
+    current: ItemStatus,
+    target: ItemStatus,
+    on: date,
+    note: str | None,
+    before: dict[str, str | None] | None,
+) -> None:
+    session.add(
+        ProgressEvent(
+            learner_id=learner_id, item_id=item_id, occurred_at=utc_now_iso(), on_date=on,
+            action=action, from_status=current, to_status=target, note=note,
+            prior=None if before is None else json.dumps(before),
+        )
+    )  # fmt: skip
+
+
+def _snapshot(progress: Progress | None) -> dict[str, str | None] | None:
+    if progress is None:
+        return None
+    values = {name: getattr(progress, name) for name in _STORED_FIELDS}
+    return {key: None if value is None else str(value) for key, value in values.items()}
+
+
+def _restore(
+    session: Session, progress: Progress | None, learner_id: int, item_id: int, prior: str | None
+) -> None:
+    if prior is None:
+        if progress is not None:
+            session.delete(progress)
+        return
+    values = json.loads(prior)
+    if progress is None:
+        progress = Progress(learner_id=learner_id, item_id=item_id)
+        session.add(progress)
+    progress.status = ItemStatus(values["status"])
+    for key in ("started_on", "finished_on"):
+        setattr(progress, key, date.fromisoformat(values[key]) if values[key] else None)
+    progress.note, progress.evidence_url = values["note"], values["evidence_url"]
+    progress.updated_at = utc_now_iso()

@@ -1,0 +1,43 @@
+"""The write side's SQLAlchemy engine: one short ``BEGIN IMMEDIATE`` transaction per command."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from mltrack.db import apply_pragmas
+
+
+def make_engine(path: Path) -> Engine:
+    """An engine whose transactions take the write lock up front.
+
+    A deferred transaction that reads and then writes fails with "database is locked" under a
+    second writer whatever the busy timeout, so every transaction begins IMMEDIATE. pysqlite's
+    own transaction handling is switched off so that SQLAlchemy's BEGIN is the only one.
+    """
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+        apply_pragmas(dbapi_connection)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+@contextmanager
+def write_session(path: Path) -> Iterator[Session]:
+    """A session in one IMMEDIATE transaction: committed on success, rolled back on error."""
+    engine = make_engine(path)
+    try:
+        with Session(engine) as session, session.begin():
+            yield session
+    finally:
+        engine.dispose()

@@ -1,0 +1,1 @@
+"""The machine learning engineer pathway as data (TOML), shipped as ``mltrack.seed``."""
