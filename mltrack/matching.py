@@ -30,6 +30,11 @@ def match_slug(text: str, candidates: Sequence[tuple[str, str]], what: str = "it
     raise NotFoundError(what, text, closest_slugs(wanted, candidates))
 
 
+def searchable(slug: str, title: str, provider: str | None = None) -> tuple[str, str]:
+    """The (slug, text) pair an item is matched on: its title, and its provider if it has one."""
+    return slug, f"{title} ({provider})" if provider else title
+
+
 def closest_slugs(text: str, candidates: Sequence[tuple[str, str]]) -> list[str]:
     """The slugs most like ``text``, judged by the slug and by the title."""
     by_key: dict[str, str] = {}

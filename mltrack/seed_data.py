@@ -133,10 +133,9 @@ def validate(data: SeedData) -> list[str]:
         problems += _check_keys(data[table]) + _check_slugs(data[table])
     if len(data["pathway"]) != 1:
         problems.append(f"expected exactly one [pathway] table, found {len(data['pathway'])}")
-    problems += _check_references(data)
-    if not problems:
-        problems += _check_cycles(data["item"])
-    return problems
+    if problems:  # references and cycles are checked on well-formed entries only
+        return problems
+    return _check_references(data) or _check_cycles(data["item"])
 
 
 def _check_keys(entries: list[Entry]) -> list[str]:

@@ -11,6 +11,10 @@ def career(app: App) -> None:
     """Show the salary and outlook figures, with sources.
 
     The figures are the article's, each with the source it names (BLS, PayScale).
+
+    \b
+    Example:
+      mltrack career
     """
     from mltrack.queries.career import career_facts
     from mltrack.render.terminal import career_text

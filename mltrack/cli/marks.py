@@ -108,6 +108,10 @@ def undo(app: App) -> None:
     """Revert your most recent change.
 
     Undo is journaled like any change; run it again to go further back.
+
+    \b
+    Example:
+      mltrack done python && mltrack undo
     """
     from mltrack.services.progress import undo_last
 

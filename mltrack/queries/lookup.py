@@ -1,7 +1,7 @@
 """Turning what a learner typed into ids: learner names and item slugs."""
 
 from mltrack.errors import NotFoundError
-from mltrack.matching import closest_slugs, match_slug
+from mltrack.matching import closest_slugs, match_slug, searchable
 from mltrack.queries.reader import Reader, first
 
 
@@ -16,12 +16,12 @@ def learner_id(reader: Reader, name: str) -> int:
 
 
 def item_choices(reader: Reader) -> list[tuple[str, str]]:
-    """(slug, title) of every current pathway item, in pathway order."""
+    """(slug, title and provider) of every current pathway item, in pathway order."""
     sql = """
-        SELECT i.slug, i.title FROM item i JOIN step s ON s.id = i.step_id
+        SELECT i.slug, i.title, i.provider FROM item i JOIN step s ON s.id = i.step_id
         WHERE NOT i.retired ORDER BY s.position, i.position
     """
-    return [(row["slug"], row["title"]) for row in reader.rows(sql)]
+    return [searchable(row["slug"], row["title"], row["provider"]) for row in reader.rows(sql)]
 
 
 def resolve_item(reader: Reader, text: str) -> str:

@@ -184,4 +184,4 @@ def _hours(value: float | None) -> str:
 
 def _fit(text: str, width: int) -> str:
     text = clean(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if len(text) <= width else text[: width - 3] + "..."

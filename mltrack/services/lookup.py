@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mltrack.errors import NotFoundError
-from mltrack.matching import closest_slugs, match_slug
+from mltrack.matching import closest_slugs, match_slug, searchable
 from mltrack.models import Item, Learner
 
 
@@ -21,6 +21,6 @@ def get_learner(session: Session, name: str) -> Learner:
 
 def get_item(session: Session, text: str) -> Item:
     """The current item ``text`` names: a slug, a unique slug prefix or words of its title."""
-    choices = session.execute(select(Item.slug, Item.title).where(Item.retired.is_(False))).all()
-    slug = match_slug(text, [(slug, title) for slug, title in choices])
+    query = select(Item.slug, Item.title, Item.provider).where(Item.retired.is_(False))
+    slug = match_slug(text, [searchable(*row) for row in session.execute(query)])
     return session.scalars(select(Item).where(Item.slug == slug)).one()

@@ -1,0 +1,89 @@
+"""Shared fixtures: a real SQLite file per test, and the CLI run through CliRunner."""
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from mltrack.cli import cli
+from mltrack.db import prepare_database
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test may touch the real user data directory or inherit a learner/debug setting."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
+    for name in ("MLTRACK_DB", "MLTRACK_LEARNER", "MLTRACK_DEBUG", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One freshly created, migrated and seeded database, copied for each test that needs one."""
+    path = tmp_path_factory.mktemp("template") / "mltrack.db"
+    prepare_database(path)
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where this test's database lives (not created yet); MLTRACK_DB points at it."""
+    path = tmp_path / "mltrack.db"
+    monkeypatch.setenv("MLTRACK_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def seeded_db(db_path: Path, _seeded_template: Path) -> Path:
+    """A seeded database at ``db_path``: a copy of the session's template."""
+    source, target = sqlite3.connect(_seeded_template), sqlite3.connect(db_path)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return db_path
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run() -> Run:
+    """Invoke ``mltrack ARGS...``; the result keeps stdout and stderr apart."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def ok(run: Run) -> Run:
+    """Like ``run`` but fails the test unless the command exits 0."""
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        result = run(*args, input=input)
+        assert result.exit_code == 0, (
+            f"mltrack {' '.join(args)} -> {result.exit_code}\n{result.output}"
+        )
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def rows() -> Callable[..., list[tuple]]:
+    """Read the database back directly, the way a test checks what a command wrote."""
+
+    def read(path: Path, sql: str, *params: object) -> list[tuple]:
+        connection = sqlite3.connect(path)
+        try:
+            return connection.execute(sql, params).fetchall()
+        finally:
+            connection.close()
+
+    return read

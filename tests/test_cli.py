@@ -1,0 +1,208 @@
+"""Every command through CliRunner against a real database file, re-read to check the writes."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mltrack.cli import COMMANDS, cli
+
+PROGRESS_KEYS = {"schema", "learner", "overall", "steps", "areas", "in_progress"}
+COMPLETION_KEYS = {"required", "optional", "hours"}
+
+
+def test_first_use_creates_the_database_and_says_so(db_path: Path, ok) -> None:
+    result = ok("progress")
+    assert db_path.exists()
+    assert f"created a new database at {db_path}" in result.stderr
+    assert result.stdout.startswith("Progress for me: 0.0% of required items")
+    for title in ("Get a bachelor's degree in software engineering", "Keep learning",
+                  "Statistics", "Programming languages"):  # fmt: skip
+        assert title in result.stdout
+    assert "created" not in ok("progress").stderr
+
+
+def test_default_database_lives_in_the_user_data_directory(tmp_path: Path, ok) -> None:
+    ok("progress")
+    assert list((tmp_path / "home").rglob("mltrack.db"))
+
+
+def test_db_option_beats_the_environment(seeded_db: Path, tmp_path: Path, ok) -> None:
+    other = tmp_path / "other.db"
+    ok("--db", str(other), "done", "python")
+    assert other.exists()
+    assert '"done": 0' in ok("progress", "--json").stdout.replace("\n", "").replace("      ", "")
+
+
+def test_done_moves_progress_and_json_shape_is_stable(seeded_db: Path, ok, rows) -> None:
+    before = json.loads(ok("progress", "--json").stdout)
+    result = ok("done", "stanford-ml", "--on", "yesterday", "--note", "Andrew Ng's course")
+    assert result.stdout == "done: stanford-ml (planned -> done)\n"
+    ok("done", "python")
+    after = json.loads(ok("progress", "--format", "json").stdout)
+    assert set(after) == PROGRESS_KEYS
+    assert set(after["overall"]) == COMPLETION_KEYS
+    assert set(after["steps"][0]) == {"slug", "title"} | COMPLETION_KEYS
+    assert after["schema"] == "mltrack.progress/1"
+    assert after["overall"]["required"]["done"] == before["overall"]["required"]["done"] + 1
+    assert after["overall"]["optional"]["done"] == before["overall"]["optional"]["done"] + 1
+    assert after["overall"]["hours"]["done"] == 60.0
+    assert rows(seeded_db, "SELECT note FROM progress WHERE note IS NOT NULL") == [
+        ("Andrew Ng's course",)
+    ]
+
+
+def test_text_output_when_piped_is_plain_ascii(seeded_db: Path, ok) -> None:
+    ok("done", "python")
+    output = ok("progress").stdout
+    assert output.isascii()
+    assert "\x1b[" not in output
+    assert "Programming languages" in output and "[####################]" in output
+
+
+def test_start_skip_reset_undo_round_trip(seeded_db: Path, ok, rows) -> None:
+    ok("start", "deep-learning")
+    ok("skip", "hadoop", "--note", "not needed")
+    ok("reset", "deep-learning")
+    assert ok("undo").stdout == "undo: deep-learning (planned -> in_progress)\n"
+    assert ok("undo").stdout == "undo: hadoop (skipped -> planned)\n"
+    status = rows(
+        seeded_db, "SELECT i.slug, p.status FROM progress p JOIN item i ON i.id = p.item_id"
+    )
+    assert status == [("deep-learning", "in_progress")]
+
+
+def test_pathway_tree_and_filters(seeded_db: Path, ok) -> None:
+    ok("done", "probability")
+    tree = ok("pathway").stdout
+    assert tree.index("Get a bachelor's degree") < tree.index("Statistics [statistics]")
+    assert "    [x] probability  Probability" in tree
+    planned = ok("pathway", "--area", "statistics", "--status", "planned").stdout
+    assert "probability" not in planned and "random-variables" in planned
+    certs = json.loads(ok("pathway", "--kind", "certification", "--json").stdout)
+    assert len(certs) == 6 and {c["kind"] for c in certs} == {"certification"}
+
+
+def test_show_item(seeded_db: Path, ok) -> None:
+    ok("start", "deep-learning")
+    text = ok("show", "deep").stdout
+    assert text.startswith("Deep learning [deep-learning]")
+    assert "80 h (estimate)" in text and 'article, "Courses needed"' in text
+    assert "[ ] programming  Programming" in text
+    assert "start  planned -> in_progress" in text
+    detail = json.loads(ok("show", "deep-learning", "--json").stdout)
+    assert detail["status"] == "in_progress" and len(detail["history"]) == 1
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["done", "pyhton"], 2, "item 'pyhton' not found; did you mean: python"),
+        (
+            ["done", "mooc"],
+            2,
+            "item 'mooc' is ambiguous; matches: mooc-coursera, mooc-edx, mooc-udacity",
+        ),
+        (["done", "python", "--on", "01/02/2026"], 2, "expected YYYY-MM-DD"),
+        (["done", "python", "--on", "2999-01-01"], 1, "is in the future"),
+        (
+            ["pathway", "--area", "statistcs"],
+            2,
+            "area 'statistcs' not found; did you mean: statistics",
+        ),
+        (["--learner", "nobody", "progress"], 2, "learner 'nobody' not found; did you mean: me"),
+        (["undo"], 1, "nothing to undo"),
+        (["reset", "python"], 1, "python is already planned"),
+        (["frobnicate"], 2, "No such command 'frobnicate'"),
+    ],
+)
+def test_errors_are_one_line_with_the_right_exit_code(
+    seeded_db: Path, run, args: list[str], code: int, message: str
+) -> None:
+    result = run(*args)
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_foreign_file_is_refused_and_left_alone(db_path: Path, run) -> None:
+    db_path.write_text("my shopping list\n")
+    result = run("progress")
+    assert result.exit_code == 1
+    assert (
+        result.stderr == f"Error: {db_path} is not an SQLite database, so not an mltrack database\n"
+    )
+    assert db_path.read_text() == "my shopping list\n"
+
+
+def test_learner_profiles_keep_progress_apart(seeded_db: Path, ok) -> None:
+    ok("learner", "add", "alex")
+    ok("--learner", "alex", "done", "python")
+    assert ok("learner", "list").stdout.splitlines() == [
+        "  alex  1 done, 0 in progress (since "
+        + ok("learner", "list").stdout.split("since ")[1][:10]
+        + ")",
+        "* me  0 done, 0 in progress (since "
+        + ok("learner", "list").stdout.split("since ")[2][:10]
+        + ")",
+    ]
+    me = json.loads(ok("progress", "--json").stdout)
+    alex = json.loads(ok("-L", "alex", "progress", "--json").stdout)
+    assert (me["overall"]["required"]["done"], alex["overall"]["required"]["done"]) == (0, 1)
+
+
+def test_learner_env_var_and_duplicate_names(seeded_db: Path, ok, run, monkeypatch) -> None:
+    ok("learner", "add", "sam")
+    assert run("learner", "add", "sam").exit_code == 1
+    assert run("learner", "add", "bad\x07name").exit_code == 2
+    monkeypatch.setenv("MLTRACK_LEARNER", "sam")
+    ok("done", "bias")
+    assert json.loads(ok("progress", "--json").stdout)["learner"] == "sam"
+
+
+def test_career_facts_carry_their_sources(seeded_db: Path, ok) -> None:
+    text = ok("career").stdout
+    assert (
+        "Average salary, Machine Learning Engineer: $110,000 per year\n  source: PayScale" in text
+    )
+    assert "about $118,000 per year" in text
+
+
+def test_seed_check(seeded_db: Path, ok, run, tmp_path: Path) -> None:
+    assert ok("seed", "--check").stdout.startswith("seed ok: 4 steps, 7 areas,")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "x.toml").write_text('[[item]]\nslug = "Bad Slug"\n')
+    result = run("seed", "--check", str(tmp_path / "bad"))
+    assert result.exit_code == 1
+    assert "x.toml:1: slug 'Bad Slug' must be lower-case words joined by -" in result.stderr
+    assert ok("seed").stdout == "seeded: 52 pathway items, 0 new, 0 retired\n"
+
+
+def test_slug_completion_reads_the_database(seeded_db: Path, run, monkeypatch) -> None:
+    monkeypatch.setenv("_MLTRACK_COMPLETE", "bash_complete")
+    monkeypatch.setenv("COMP_WORDS", "mltrack done sta")
+    monkeypatch.setenv("COMP_CWORD", "2")
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, [], prog_name="mltrack")
+    assert result.stdout.splitlines() == ["plain,stanford-ml", "plain,statistical-analysis",
+                                          "plain,statistical-learning"]  # fmt: skip
+
+
+def test_completion_never_creates_a_database(db_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("_MLTRACK_COMPLETE", "bash_complete")
+    monkeypatch.setenv("COMP_WORDS", "mltrack done p")
+    monkeypatch.setenv("COMP_CWORD", "2")
+    from click.testing import CliRunner
+
+    assert CliRunner().invoke(cli, [], prog_name="mltrack").stdout.strip() == ""
+    assert not db_path.exists()
+
+
+def test_every_command_has_help_with_examples_and_matching_short_help(run) -> None:
+    for name, (_, short) in COMMANDS.items():
+        command = cli.get_command(None, name)  # type: ignore[arg-type]
+        assert command.get_short_help_str(limit=200) == short, name
+        result = run(name, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.stdout, f"mltrack {name} --help shows no example"

@@ -1,0 +1,110 @@
+"""Opening whatever file the learner points at: create, upgrade with backup, or refuse."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+
+from mltrack.db import FileState, inspect_file, prepare_database
+from mltrack.errors import DatabaseError
+from mltrack.migrate import alembic_config
+from mltrack.schema import HEAD_REVISION, KNOWN_REVISIONS
+from mltrack.session import make_engine
+
+PREVIOUS = KNOWN_REVISIONS[-2] if len(KNOWN_REVISIONS) > 1 else "base"
+
+
+def at_revision(path: Path, revision: str) -> None:
+    engine = make_engine(path)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+        command.downgrade(alembic_config(connection), revision)
+    engine.dispose()
+
+
+def stored_revision(path: Path) -> str | None:
+    connection = sqlite3.connect(path)
+    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    connection.close()
+    return row[0] if row else None
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"just some notes\n", "is not an SQLite database"),
+        (b"\x8f\x00\xff" * 500, "is not an SQLite database"),
+    ],
+)
+def test_a_file_that_is_not_sqlite_is_refused_and_untouched(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    with pytest.raises(DatabaseError, match=message):
+        prepare_database(path)
+    assert path.read_bytes() == content
+
+
+def test_a_truncated_database_is_refused_and_untouched(seeded_db: Path) -> None:
+    damaged = seeded_db.read_bytes()[:3000]
+    seeded_db.write_bytes(damaged)
+    with pytest.raises(DatabaseError, match="damaged or not a complete SQLite file"):
+        prepare_database(seeded_db)
+    assert seeded_db.read_bytes() == damaged
+
+
+def test_another_applications_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE contacts (name TEXT)")
+    connection.commit()
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="another application"):
+        prepare_database(path)
+    assert path.read_bytes() == before
+
+
+def test_a_newer_revision_is_refused_and_untouched(seeded_db: Path) -> None:
+    connection = sqlite3.connect(seeded_db)
+    connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    connection.commit()
+    connection.close()
+    before = seeded_db.read_bytes()
+    with pytest.raises(DatabaseError, match="newer mltrack"):
+        prepare_database(seeded_db)
+    assert seeded_db.read_bytes() == before
+
+
+def test_a_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="is a directory"):
+        prepare_database(tmp_path)
+
+
+def test_missing_and_empty_files_are_created(tmp_path: Path) -> None:
+    missing = tmp_path / "deep" / "folder" / "mltrack.db"
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    for path in (missing, empty):
+        assert inspect_file(path).state is FileState.NEW
+        prepare_database(path)
+        assert inspect_file(path).state is FileState.CURRENT
+        assert stored_revision(path) == HEAD_REVISION
+
+
+def test_an_older_database_is_backed_up_then_upgraded(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "mltrack.db"
+    at_revision(path, PREVIOUS)
+    assert inspect_file(path).state is FileState.BEHIND
+    prepare_database(path)
+    assert stored_revision(path) == HEAD_REVISION
+    [backup] = tmp_path.glob("mltrack.db.*.bak")
+    assert stored_revision(backup) == (None if PREVIOUS == "base" else PREVIOUS)
+    assert "upgraded the database" in capsys.readouterr().err
+
+
+def test_a_current_database_is_not_backed_up_again(seeded_db: Path) -> None:
+    prepare_database(seeded_db)
+    assert list(seeded_db.parent.glob("*.bak")) == []

@@ -1,0 +1,186 @@
+"""The progress write side (services) and read side (queries) against a real database."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from mltrack.db import connect
+from mltrack.errors import MltrackError, NotFoundError
+from mltrack.models import EventAction, ItemStatus
+from mltrack.queries.lookup import learner_id
+from mltrack.queries.pathway import item_detail, pathway_items
+from mltrack.queries.progress import progress_report
+from mltrack.queries.reader import SqlAlchemyReader, SqliteReader
+from mltrack.services.learners import add_learner
+from mltrack.services.progress import change_status, undo_last
+from mltrack.session import make_engine, write_session
+
+TODAY = date.today()
+
+
+def mark(path: Path, item: str, action: EventAction, learner: str = "me", **kwargs):
+    with write_session(path) as session:
+        return change_status(session, learner, item, action, **kwargs)
+
+
+def report(path: Path, learner: str = "me"):
+    reader = SqliteReader(connect(path))
+    return progress_report(reader, learner, learner_id(reader, learner))
+
+
+@pytest.fixture
+def with_decoy(seeded_db: Path) -> Path:
+    """A second learner whose progress must never leak into "me"'s figures."""
+    with write_session(seeded_db) as session:
+        add_learner(session, "decoy")
+    for item in ("python", "programming", "probability", "hadoop"):
+        mark(seeded_db, item, EventAction.DONE, learner="decoy")
+    return seeded_db
+
+
+def test_fresh_report_is_zero_with_every_step_and_area(seeded_db: Path) -> None:
+    result = report(seeded_db)
+    assert result.overall.required_done == 0
+    assert result.overall.percent == 0.0
+    assert [g.slug for g in result.by_step] == [
+        "bachelors", "ml-training", "ml-experience", "continuing-education",
+    ]  # fmt: skip
+    assert len(result.by_area) == 7
+
+
+def test_done_moves_the_figures_by_the_items_weight(with_decoy: Path, rows) -> None:
+    required, hours = rows(
+        with_decoy,
+        "SELECT SUM(CASE WHEN required THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN required THEN COALESCE(hours_estimate, 0) ELSE 0 END) FROM item",
+    )[0]
+    mark(with_decoy, "python", EventAction.DONE)
+    mark(with_decoy, "hadoop", EventAction.DONE)  # optional: counted apart
+    result = report(with_decoy)
+    assert result.overall.required_done == 1
+    assert result.overall.required_total == required
+    assert result.overall.percent == round(100 / required, 1)
+    assert result.overall.hours_done == 60
+    assert result.overall.hours_total == hours
+    assert result.overall.optional_done == 1
+    languages = next(a for a in result.by_area if a.slug == "programming-languages")
+    assert (languages.completion.required_done, languages.completion.optional_done) == (1, 1)
+
+
+def test_skipped_items_leave_the_denominator(seeded_db: Path) -> None:
+    total = report(seeded_db).overall.required_counted
+    mark(seeded_db, "computer-architecture", EventAction.SKIP)
+    after = report(seeded_db).overall
+    assert after.required_counted == total - 1
+    assert after.hours_total == report(seeded_db).overall.hours_total
+    area = next(a for a in report(seeded_db).by_area if a.slug == "systems-architecture")
+    assert area.completion.percent is None  # nothing required left in it
+
+
+def test_in_progress_items_are_listed(with_decoy: Path) -> None:
+    mark(with_decoy, "deep-learning", EventAction.START, on=TODAY - timedelta(days=3))
+    [active] = report(with_decoy).in_progress
+    assert (active.slug, active.started_on) == ("deep-learning", str(TODAY - timedelta(days=3)))
+
+
+def test_illegal_moves_are_refused(seeded_db: Path) -> None:
+    mark(seeded_db, "python", EventAction.START, on=TODAY - timedelta(days=2))
+    with pytest.raises(MltrackError, match="already in progress"):
+        mark(seeded_db, "python", EventAction.START)
+    with pytest.raises(MltrackError, match="cannot be done before that"):
+        mark(seeded_db, "python", EventAction.DONE, on=TODAY - timedelta(days=5))
+    with pytest.raises(MltrackError, match="in the future"):
+        mark(seeded_db, "python", EventAction.DONE, on=TODAY + timedelta(days=1))
+    with pytest.raises(MltrackError, match="already planned"):
+        mark(seeded_db, "bias", EventAction.RESET)
+
+
+def test_unknown_and_ambiguous_items_name_the_closest_matches(seeded_db: Path) -> None:
+    with pytest.raises(NotFoundError) as unknown:
+        mark(seeded_db, "pyhton", EventAction.DONE)
+    assert "python" in unknown.value.suggestions
+    with pytest.raises(NotFoundError, match="is ambiguous") as ambiguous:
+        mark(seeded_db, "mooc", EventAction.DONE)
+    assert ambiguous.value.suggestions == ["mooc-coursera", "mooc-edx", "mooc-udacity"]
+
+
+def test_items_resolve_by_prefix_and_title_words(seeded_db: Path) -> None:
+    assert mark(seeded_db, "udacity-ml", EventAction.DONE).slug == "udacity-ml-engineer-nanodegree"
+    assert mark(seeded_db, "fourier", EventAction.DONE).slug == "fourier-transforms"
+    assert mark(seeded_db, "Johns Hopkins", EventAction.DONE).slug == "jhu-data-science"
+    assert mark(seeded_db, "stanford", EventAction.DONE).slug == "stanford-ml"
+
+
+def test_every_change_is_journaled_and_undo_walks_back(seeded_db: Path, rows) -> None:
+    mark(seeded_db, "python", EventAction.START, on=TODAY - timedelta(days=4), note="first go")
+    mark(
+        seeded_db,
+        "python",
+        EventAction.DONE,
+        on=TODAY - timedelta(days=1),
+        evidence_url="https://x.test/1",
+    )
+    mark(seeded_db, "bias", EventAction.SKIP)
+    with write_session(seeded_db) as session:
+        assert undo_last(session, "me").slug == "bias"
+    with write_session(seeded_db) as session:
+        undone = undo_last(session, "me")
+    assert (undone.from_status, undone.to_status) == (ItemStatus.DONE, ItemStatus.IN_PROGRESS)
+    state = rows(
+        seeded_db,
+        "SELECT p.status, p.started_on, p.finished_on, p.note, p.evidence_url FROM progress p "
+        "JOIN item i ON i.id = p.item_id WHERE i.slug = 'python'",
+    )
+    assert state == [("in_progress", str(TODAY - timedelta(days=4)), None, "first go", None)]
+    assert rows(seeded_db, "SELECT COUNT(*) FROM progress WHERE item_id = "
+                           "(SELECT id FROM item WHERE slug = 'bias')") == [(0,)]  # fmt: skip
+    actions = [a for (a,) in rows(seeded_db, "SELECT action FROM progress_event ORDER BY id")]
+    assert actions == ["start", "done", "skip", "undo", "undo"]
+    with write_session(seeded_db) as session:
+        undo_last(session, "me")
+    with write_session(seeded_db) as session, pytest.raises(MltrackError, match="nothing to undo"):
+        undo_last(session, "me")
+
+
+def test_failed_command_changes_nothing(seeded_db: Path, rows) -> None:
+    with pytest.raises(RuntimeError), write_session(seeded_db) as session:
+        change_status(session, "me", "python", EventAction.DONE)
+        raise RuntimeError("interrupted mid-command")
+    assert rows(seeded_db, "SELECT COUNT(*) FROM progress") == [(0,)]
+    assert rows(seeded_db, "SELECT COUNT(*) FROM progress_event") == [(0,)]
+
+
+def test_pathway_filters_and_item_detail(with_decoy: Path) -> None:
+    mark(with_decoy, "bias", EventAction.START)
+    reader = SqliteReader(connect(with_decoy))
+    me = learner_id(reader, "me")
+    statistics = pathway_items(reader, me, area="statistics")
+    assert [i.slug for i in statistics] == [
+        "random-variables",
+        "probability",
+        "estimation",
+        "variance",
+        "bias",
+    ]
+    assert [i.slug for i in pathway_items(reader, me, status="in_progress")] == ["bias"]
+    assert {i.kind for i in pathway_items(reader, me, kind="certification")} == {"certification"}
+    detail = item_detail(reader, me, "deep-learning")
+    assert detail is not None
+    assert {p.slug for p in detail.prerequisites} == {"programming", "statistical-learning"}
+    assert {p.status for p in detail.prerequisites} == {"planned"}  # the decoy's "done" stays hers
+    assert item_detail(reader, me, "bias").history[0].action == "start"
+
+
+def test_the_same_sql_runs_through_sqlalchemy_text(with_decoy: Path) -> None:
+    mark(with_decoy, "python", EventAction.DONE)
+    engine = make_engine(with_decoy)
+    with engine.connect() as connection:
+        through_sqlalchemy = progress_report(SqlAlchemyReader(connection), "me", 1)
+    engine.dispose()
+    assert through_sqlalchemy == report(with_decoy)
+
+
+def test_unknown_learner_names_the_known_ones(with_decoy: Path) -> None:
+    with pytest.raises(NotFoundError, match="did you mean: decoy"):
+        report(with_decoy, "decoi")

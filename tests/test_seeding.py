@@ -1,0 +1,89 @@
+"""Seeding a real database: idempotent, keeps progress, retires instead of deleting."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mltrack import seed_data
+from mltrack.db import prepare_database
+from mltrack.migrate import reseed_database
+from mltrack.models import EventAction
+from mltrack.services.progress import change_status
+from mltrack.session import write_session
+
+TABLES = (
+    "pathway",
+    "step",
+    "area",
+    "item",
+    "item_prerequisite",
+    "career_fact",
+    "learner",
+    "progress",
+)
+
+
+def snapshot(rows, path: Path) -> dict[str, list[tuple]]:
+    return {table: rows(path, f"SELECT * FROM {table} ORDER BY 1, 2") for table in TABLES}
+
+
+@pytest.fixture
+def edited_seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped seed that mltrack reads instead of the real one."""
+    directory = tmp_path / "seed"
+    shutil.copytree(seed_data.seed_dir(), directory, ignore=shutil.ignore_patterns("*.py", "*.md"))
+    monkeypatch.setattr(seed_data, "seed_dir", lambda: directory)
+    return directory
+
+
+def test_creation_seeds_every_item_and_one_default_learner(seeded_db: Path, rows) -> None:
+    shipped = len(seed_data.load_seed()["item"])
+    assert rows(seeded_db, "SELECT COUNT(*) FROM item WHERE NOT retired") == [(shipped,)]
+    assert rows(seeded_db, "SELECT name FROM learner") == [("me",)]
+
+
+def test_reseeding_unchanged_seed_changes_nothing(seeded_db: Path, rows) -> None:
+    before = snapshot(rows, seeded_db)
+    summary = reseed_database(seeded_db)
+    assert (summary.added, summary.retired) == (0, 0)
+    assert snapshot(rows, seeded_db) == before
+
+
+def test_changed_seed_updates_titles_adds_and_retires_but_keeps_progress(
+    seeded_db: Path, edited_seed: Path, rows
+) -> None:
+    with write_session(seeded_db) as session:
+        change_status(session, "me", "hadoop", EventAction.DONE)
+    areas = edited_seed / "20-study-areas.toml"
+    text = areas.read_text(encoding="utf-8")
+    text = text.replace('title = "Probability"', 'title = "Probability theory"')
+    text = text.replace('slug = "hadoop"', 'slug = "apache-spark"')  # hadoop leaves the seed
+    areas.write_text(text, encoding="utf-8")
+
+    prepare_database(seeded_db)  # notices the new seed digest and reseeds on its own
+
+    assert rows(seeded_db, "SELECT title FROM item WHERE slug = 'probability'") == [
+        ("Probability theory",)
+    ]
+    assert rows(seeded_db, "SELECT retired FROM item WHERE slug = 'hadoop'") == [(1,)]
+    assert rows(seeded_db, "SELECT retired FROM item WHERE slug = 'apache-spark'") == [(0,)]
+    kept = rows(
+        seeded_db,
+        "SELECT p.status FROM progress p JOIN item i ON i.id = p.item_id WHERE i.slug = 'hadoop'",
+    )
+    assert kept == [("done",)]
+    assert rows(seeded_db, "SELECT COUNT(*) FROM progress_event") == [(1,)]
+
+
+def test_an_item_back_in_the_seed_is_no_longer_retired(
+    seeded_db: Path, edited_seed: Path, rows
+) -> None:
+    areas = edited_seed / "20-study-areas.toml"
+    original = areas.read_text(encoding="utf-8")
+    areas.write_text(original.replace('slug = "hadoop"', 'slug = "spark"'), encoding="utf-8")
+    reseed_database(seeded_db)
+    areas.write_text(original, encoding="utf-8")
+    reseed_database(seeded_db)
+    assert rows(seeded_db, "SELECT slug, retired FROM item WHERE slug IN ('hadoop', 'spark') "
+                           "ORDER BY slug") == [("hadoop", 0), ("spark", 1)]  # fmt: skip

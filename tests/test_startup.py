@@ -1,0 +1,72 @@
+"""Start-up stays light: which modules each command imports, checked in a fresh interpreter.
+
+Exact and cheap to test, unlike time: one stray module-level import (even for a type
+annotation) would pull SQLAlchemy into every command and undo the read side's design.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROBE = """
+import json, sys
+from mltrack.cli import cli
+try:
+    cli.main(sys.argv[1:], prog_name="mltrack")
+except SystemExit:
+    pass
+heavy = [m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "alembic")]
+renderers = [m for m in sys.modules if m.startswith("mltrack.render.")]
+sys.stderr.write("\\nMODULES " + json.dumps({"heavy": heavy, "renderers": sorted(renderers)}))
+"""
+
+
+def modules_after(args: list[str], db: Path, **env: str) -> dict[str, list[str]]:
+    environment = {**os.environ, "MLTRACK_DB": str(db), **env}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], env=environment, capture_output=True, text=True
+    )
+    marker = done.stderr.rindex("MODULES ")
+    return json.loads(done.stderr[marker + len("MODULES ") :])
+
+
+@pytest.mark.parametrize(
+    "args, renderers",
+    [
+        (["--help"], []),
+        (["progress"], ["mltrack.render.terminal"]),
+        (["progress", "--json"], ["mltrack.render.json"]),
+        (["pathway"], ["mltrack.render.terminal"]),
+        (["show", "python"], ["mltrack.render.terminal"]),
+        (["learner", "list"], ["mltrack.render.terminal"]),
+        (["career"], ["mltrack.render.terminal"]),
+        (["done", "--help"], []),
+    ],
+)
+def test_read_commands_never_import_sqlalchemy_or_alembic(
+    seeded_db: Path, args: list[str], renderers: list[str]
+) -> None:
+    loaded = modules_after(args, seeded_db)
+    assert loaded["heavy"] == []
+    assert loaded["renderers"] == renderers
+
+
+def test_completion_imports_nothing_heavy(seeded_db: Path) -> None:
+    loaded = modules_after(
+        [],
+        seeded_db,
+        _MLTRACK_COMPLETE="bash_complete",
+        COMP_WORDS="mltrack done py",
+        COMP_CWORD="2",
+    )
+    assert loaded == {"heavy": [], "renderers": []}
+
+
+def test_writes_use_the_orm_but_not_alembic_when_current(seeded_db: Path) -> None:
+    loaded = modules_after(["done", "python"], seeded_db)
+    assert "sqlalchemy.orm" in loaded["heavy"]
+    assert not [m for m in loaded["heavy"] if m.startswith("alembic")]
