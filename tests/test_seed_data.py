@@ -20,7 +20,7 @@ ARTICLE_SECTIONS = (
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("“", '"')
+    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u201c", '"')
     return re.sub(r"\s+", " ", text.replace("™", "")).strip().lower()
 
 
