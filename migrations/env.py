@@ -31,8 +31,8 @@ def run_migrations_online() -> None:
 
     path = resolve_db_path(None)
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(path)
-    with engine.connect() as connection:
+    engine = make_engine(path, foreign_keys=False)  # as mltrack migrates: see apply_pragmas
+    with engine.begin() as connection:
         run_on(connection)
     engine.dispose()
 

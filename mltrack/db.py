@@ -33,11 +33,25 @@ class FileInfo:
     seed_digest: str | None = None  # of the seed the database holds, when it is current
 
 
-def apply_pragmas(connection: sqlite3.Connection) -> None:
-    """Per-connection settings: WAL, a busy timeout, and enforced foreign keys."""
+def apply_pragmas(connection: sqlite3.Connection, foreign_keys: bool = True) -> None:
+    """Per-connection settings: WAL, a busy timeout, and enforced foreign keys.
+
+    Migrations run with foreign keys off, as SQLite's table-rebuild procedure requires (a
+    rebuilt table is dropped and renamed), and check them with ``check_foreign_keys`` instead.
+    """
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA journal_mode = WAL")
-    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+
+
+def check_foreign_keys(connection: sqlite3.Connection) -> None:
+    """Raise DatabaseError if any row points at a row that does not exist."""
+    broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        table, rowid, parent, _ = broken[0]
+        raise DatabaseError(
+            f"{len(broken)} broken reference(s), e.g. {table} row {rowid} -> missing {parent}"
+        )
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -7,7 +7,7 @@ from alembic.config import Config
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from mltrack.db import backup_file
+from mltrack.db import backup_file, check_foreign_keys
 from mltrack.seed_data import load_seed
 from mltrack.services.seeding import SeedSummary, apply_seed
 from mltrack.session import make_engine
@@ -47,8 +47,10 @@ def reseed_database(path: Path) -> SeedSummary:
 
 
 def _migrate_and_seed(path: Path, migrate: bool = True) -> SeedSummary:
+    """Upgrade and seed in one transaction, foreign keys off as SQLite's table rebuilds need,
+    then check every reference before committing."""
     seed = load_seed()
-    engine = make_engine(path)
+    engine = make_engine(path, foreign_keys=False)
     try:
         with engine.begin() as connection:
             if migrate:
@@ -56,6 +58,7 @@ def _migrate_and_seed(path: Path, migrate: bool = True) -> SeedSummary:
             with Session(bind=connection) as session:
                 summary = apply_seed(session, seed)
                 session.flush()
+            check_foreign_keys(connection.connection.driver_connection)  # type: ignore[arg-type]
         return summary
     finally:
         engine.dispose()

@@ -124,13 +124,25 @@ class Item(Base):
     source: Mapped[str] = mapped_column(String(200))
     quote: Mapped[str] = mapped_column(Text, default="")
     retired: Mapped[bool] = mapped_column(default=False)
+    # NULL for the seeded pathway; a learner's own item otherwise (seeding never touches it).
+    learner_id: Mapped[int | None] = mapped_column(ForeignKey("learner.id"), index=True)
 
 
 class ItemPrerequisite(Base):
-    """``item`` should come after ``requires``."""
+    """``item`` should come after ``requires``, as the seed says."""
 
     __tablename__ = "item_prerequisite"
     __table_args__ = (CheckConstraint("item_id <> requires_id", name="not_self"),)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True)
+    requires_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True, index=True)
+
+
+class LearnerPrerequisite(Base):
+    """A learner's own ordering: for them, ``item`` comes after ``requires``."""
+
+    __tablename__ = "learner_prerequisite"
+    __table_args__ = (CheckConstraint("item_id <> requires_id", name="not_self"),)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"), primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True)
     requires_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True, index=True)
 
@@ -140,6 +152,8 @@ class Learner(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[str] = mapped_column(String(32))
+    # The local date by which the learner means to finish the required pathway.
+    target_date: Mapped[date | None] = mapped_column(Date)
 
 
 class Progress(Base):
@@ -170,6 +184,7 @@ class ProgressEvent(Base):
         CheckConstraint(one_of("from_status", ItemStatus), name="from_status"),
         CheckConstraint(one_of("to_status", ItemStatus), name="to_status"),
         Index("ix_progress_event_learner_occurred", "learner_id", "occurred_at"),
+        Index("ix_progress_event_learner_on_date", "learner_id", "on_date"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"))

@@ -6,6 +6,7 @@ from pathlib import Path
 DB_ENV = "MLTRACK_DB"
 LEARNER_ENV = "MLTRACK_LEARNER"
 DB_FILENAME = "mltrack.db"
+DEFAULT_LEARNER = "me"  # the profile created with the database
 
 
 def default_db_path() -> Path:

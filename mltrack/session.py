@@ -11,19 +11,20 @@ from sqlalchemy.pool import NullPool
 from mltrack.db import apply_pragmas
 
 
-def make_engine(path: Path) -> Engine:
+def make_engine(path: Path, foreign_keys: bool = True) -> Engine:
     """An engine whose transactions take the write lock up front.
 
     A deferred transaction that reads and then writes fails with "database is locked" under a
     second writer whatever the busy timeout, so every transaction begins IMMEDIATE. pysqlite's
     own transaction handling is switched off so that SQLAlchemy's BEGIN is the only one.
+    ``foreign_keys=False`` is for migrations only (see ``mltrack.db.apply_pragmas``).
     """
     engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None
-        apply_pragmas(dbapi_connection)
+        apply_pragmas(dbapi_connection, foreign_keys)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:

@@ -108,3 +108,40 @@ def test_an_older_database_is_backed_up_then_upgraded(tmp_path: Path, capsys) ->
 def test_a_current_database_is_not_backed_up_again(seeded_db: Path) -> None:
     prepare_database(seeded_db)
     assert list(seeded_db.parent.glob("*.bak")) == []
+
+
+FOUNDATION_DB = Path(__file__).parent / "data" / "revision-0001.sqlite"
+"""Made by mltrack at revision 0001 through its CLI: two learners, progress, notes, an undo."""
+
+
+def table_rows(path: Path, table: str, columns: list[str]) -> list[tuple]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(
+            f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2"
+        ).fetchall()
+    finally:
+        connection.close()
+
+
+def test_a_foundation_database_upgrades_in_place_with_every_row_intact(tmp_path: Path, ok) -> None:
+    path = tmp_path / "mltrack.db"
+    path.write_bytes(FOUNDATION_DB.read_bytes())
+    connection = sqlite3.connect(path)
+    old_columns = {
+        table: [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+        for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if table != "alembic_version"
+    }
+    connection.close()
+    before = {table: table_rows(path, table, columns) for table, columns in old_columns.items()}
+
+    ok("--db", str(path), "progress")
+
+    assert stored_revision(path) == HEAD_REVISION
+    for table, columns in old_columns.items():
+        if table != "meta":  # the seed digest may change with the seed files
+            assert table_rows(path, table, columns) == before[table], table
+    assert len(before["progress_event"]) == 9
+    shown = ok("--db", str(path), "-L", "alex", "show", "probability").stdout
+    assert "done, started 2026-10-02, finished 2026-10-02" in shown

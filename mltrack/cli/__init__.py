@@ -13,7 +13,7 @@ import click
 from mltrack import __version__
 from mltrack.cli.context import App
 from mltrack.errors import MltrackError
-from mltrack.paths import DB_ENV, LEARNER_ENV
+from mltrack.paths import DB_ENV, DEFAULT_LEARNER, LEARNER_ENV
 
 # name -> ("module:attribute", short help). A test checks each short help against the command.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -101,7 +101,7 @@ def _first_line(error: Exception) -> str:
     "-L",
     metavar="NAME",
     envvar=LEARNER_ENV,
-    default="me",
+    default=DEFAULT_LEARNER,
     show_default=True,
     help=f"Learner profile to use [env: {LEARNER_ENV}].",
 )

@@ -31,15 +31,18 @@ def complete_item(
     """Item slugs for shell completion; never creates or migrates a database."""
     from mltrack.db import FileState, connect, inspect_file
     from mltrack.errors import MltrackError
-    from mltrack.paths import resolve_db_path
-    from mltrack.queries.lookup import slugs_starting
+    from mltrack.paths import DEFAULT_LEARNER, resolve_db_path
+    from mltrack.queries.lookup import learner_id, slugs_starting
     from mltrack.queries.reader import SqliteReader
 
-    path = resolve_db_path(ctx.find_root().params.get("db"))
+    root = ctx.find_root().params
+    path = resolve_db_path(root.get("db"))
     try:
         if inspect_file(path).state is not FileState.CURRENT:
             return []
-        rows = slugs_starting(SqliteReader(connect(path)), incomplete.lower())
+        reader = SqliteReader(connect(path))
+        learner = learner_id(reader, root.get("learner") or DEFAULT_LEARNER)
+        rows = slugs_starting(reader, learner, incomplete.lower())
     except (MltrackError, OSError):
         return []
     return [CompletionItem(slug, help=title) for slug, title in rows]

@@ -70,8 +70,8 @@ def show(app: App, item: str, output_format: str, as_json: bool) -> None:
     from mltrack.queries.lookup import resolve_item
     from mltrack.queries.pathway import item_detail
 
-    reader = app.reader()
-    detail = item_detail(reader, app.learner_id(), resolve_item(reader, item))
+    reader, learner_id = app.reader(), app.learner_id()
+    detail = item_detail(reader, learner_id, resolve_item(reader, learner_id, item))
     assert detail is not None  # resolve_item only returns slugs that exist
     if chosen_format(output_format, as_json) == "json":
         from mltrack.render.json import item_json

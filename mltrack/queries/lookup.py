@@ -2,7 +2,7 @@
 
 from mltrack.errors import NotFoundError
 from mltrack.matching import closest_slugs, match_slug, searchable
-from mltrack.queries.reader import Reader, first
+from mltrack.queries.reader import Reader, first, visible_items
 
 
 def learner_id(reader: Reader, name: str) -> int:
@@ -15,26 +15,27 @@ def learner_id(reader: Reader, name: str) -> int:
     raise NotFoundError("learner", name, hint[:5])
 
 
-def item_choices(reader: Reader) -> list[tuple[str, str]]:
-    """(slug, title and provider) of every current pathway item, in pathway order."""
-    sql = """
+def item_choices(reader: Reader, learner_id: int) -> list[tuple[str, str]]:
+    """(slug, title and provider) of every item the learner sees, in pathway order."""
+    sql = f"""
         SELECT i.slug, i.title, i.provider FROM item i JOIN step s ON s.id = i.step_id
-        WHERE NOT i.retired ORDER BY s.position, i.position
+        WHERE {visible_items()} ORDER BY s.position, i.position
     """
-    return [searchable(row["slug"], row["title"], row["provider"]) for row in reader.rows(sql)]
+    rows = reader.rows(sql, learner_id=learner_id)
+    return [searchable(row["slug"], row["title"], row["provider"]) for row in rows]
 
 
-def resolve_item(reader: Reader, text: str) -> str:
+def resolve_item(reader: Reader, learner_id: int, text: str) -> str:
     """The slug of the item ``text`` names (slug, prefix or title words)."""
-    return match_slug(text, item_choices(reader))
+    return match_slug(text, item_choices(reader, learner_id))
 
 
-def slugs_starting(reader: Reader, prefix: str) -> list[tuple[str, str]]:
-    """(slug, title) of items whose slug starts with ``prefix``: shell completion."""
-    sql = """
-        SELECT slug, title FROM item
-        WHERE slug >= :low AND slug < :high AND NOT retired ORDER BY slug
+def slugs_starting(reader: Reader, learner_id: int, prefix: str) -> list[tuple[str, str]]:
+    """(slug, title) of the learner's items whose slug starts with ``prefix``: completion."""
+    sql = f"""
+        SELECT i.slug, i.title FROM item i
+        WHERE i.slug >= :low AND i.slug < :high AND {visible_items()} ORDER BY i.slug
     """
     # A range instead of LIKE: it uses the unique index on slug on every database.
-    rows = reader.rows(sql, low=prefix, high=prefix + "\U0010ffff")
+    rows = reader.rows(sql, low=prefix, high=prefix + "\U0010ffff", learner_id=learner_id)
     return [(row["slug"], row["title"]) for row in rows]

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from mltrack.queries.reader import Reader, first
+from mltrack.queries.reader import Reader, first, visible_items
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class ItemDetail:
     history: list[HistoryEntry]
 
 
-PATHWAY_SQL = """
+PATHWAY_SQL = f"""
     SELECT s.slug AS step_slug, s.title AS step_title, a.slug AS area_slug,
            a.title AS area_title, i.slug, i.title, i.kind, i.required,
            COALESCE(p.status, 'planned') AS status
@@ -66,7 +66,7 @@ PATHWAY_SQL = """
     JOIN step s ON s.id = i.step_id
     LEFT JOIN area a ON a.id = i.area_id
     LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
-    WHERE NOT i.retired
+    WHERE {visible_items()}
       AND (:kind IS NULL OR i.kind = :kind)
       AND (:area IS NULL OR a.slug = :area)
       AND (:status IS NULL OR COALESCE(p.status, 'planned') = :status)

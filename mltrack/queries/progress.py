@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from mltrack.queries.reader import Reader, Row
+from mltrack.queries.reader import Reader, Row, visible_items
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,8 @@ _COMPLETION_COLUMNS = """
              THEN COALESCE(i.hours_estimate, 0) ELSE 0 END) AS hours_done
 """
 
-_ITEMS_WITH_PROGRESS = """
-    JOIN item i ON i.{key} = g.id AND NOT i.retired
+_ITEMS_WITH_PROGRESS = f"""
+    JOIN item i ON i.{{key}} = g.id AND {visible_items()}
     LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
 """
 
@@ -94,10 +94,10 @@ BY_AREA_SQL = f"""
     ORDER BY g.position
 """
 
-IN_PROGRESS_SQL = """
+IN_PROGRESS_SQL = f"""
     SELECT i.slug, i.title, p.started_on
     FROM progress p JOIN item i ON i.id = p.item_id
-    WHERE p.learner_id = :learner_id AND p.status = 'in_progress' AND NOT i.retired
+    WHERE p.learner_id = :learner_id AND p.status = 'in_progress' AND {visible_items()}
     ORDER BY p.started_on, i.slug
 """
 

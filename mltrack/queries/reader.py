@@ -37,6 +37,16 @@ class SqlAlchemyReader:
         return [row._mapping for row in self.connection.execute(text(sql), params)]
 
 
+def visible_items(alias: str = "i") -> str:
+    """SQL condition for the items a learner sees: current seeded ones and their own.
+
+    Statements using it take a ``:learner_id`` parameter.
+    """
+    return (
+        f"NOT {alias}.retired AND ({alias}.learner_id IS NULL OR {alias}.learner_id = :learner_id)"
+    )
+
+
 def first(reader: Reader, sql: str, **params: Any) -> Row | None:
     found = reader.rows(sql, **params)
     return found[0] if found else None

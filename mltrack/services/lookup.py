@@ -1,6 +1,6 @@
 """Finding the learner and the item a write command is about, inside its transaction."""
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from mltrack.errors import NotFoundError
@@ -19,8 +19,11 @@ def get_learner(session: Session, name: str) -> Learner:
     return learner
 
 
-def get_item(session: Session, text: str) -> Item:
-    """The current item ``text`` names: a slug, a unique slug prefix or words of its title."""
-    query = select(Item.slug, Item.title, Item.provider).where(Item.retired.is_(False))
+def get_item(session: Session, learner: Learner, text: str) -> Item:
+    """The item ``text`` names among those the learner sees (current seeded ones and their
+    own): a slug, a unique slug prefix, or words of its title or provider."""
+    query = select(Item.slug, Item.title, Item.provider).where(
+        Item.retired.is_(False), or_(Item.learner_id.is_(None), Item.learner_id == learner.id)
+    )
     slug = match_slug(text, [searchable(*row) for row in session.execute(query)])
     return session.scalars(select(Item).where(Item.slug == slug)).one()

@@ -49,7 +49,7 @@ def change_status(
 ) -> Change:
     """Apply ``action`` (start, done, skip, reset) to an item for a learner, journaling it."""
     learner = get_learner(session, learner_name)
-    item = get_item(session, item_text)
+    item = get_item(session, learner, item_text)
     on = on or date.today()
     progress = session.get(Progress, (learner.id, item.id))
     before = _snapshot(progress)

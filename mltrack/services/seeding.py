@@ -7,7 +7,7 @@ that is no longer in the seed is marked retired rather than deleted.
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from mltrack.dates import utc_now_iso
@@ -23,9 +23,9 @@ from mltrack.models import (
     Pathway,
     Step,
 )
+from mltrack.paths import DEFAULT_LEARNER
 from mltrack.seed_data import SeedData, seed_digest
 
-DEFAULT_LEARNER = "me"
 M = TypeVar("M", bound=Base)
 
 
@@ -69,7 +69,7 @@ def apply_seed(session: Session, seed: SeedData) -> SeedSummary:
 
 
 def _upsert(session: Session, model: type[M], rows: list[dict[str, Any]]) -> list[M]:
-    existing = {obj.slug: obj for obj in session.scalars(select(model))}  # type: ignore[attr-defined]
+    existing = {obj.slug: obj for obj in session.scalars(_seeded(model))}
     result = []
     for row in rows:
         obj = existing.get(row["slug"])
@@ -112,12 +112,18 @@ def _retire_missing(session: Session, model: type[Base], seed: SeedData) -> int:
     keep = {entry.slug for entry in seed[table]}
     gone = [
         obj
-        for obj in session.scalars(select(model).where(model.retired.is_(False)))  # type: ignore[attr-defined]
+        for obj in session.scalars(_seeded(model).where(model.retired.is_(False)))  # type: ignore[attr-defined]
         if obj.slug not in keep
     ]
     for obj in gone:
         obj.retired = True
     return len(gone)
+
+
+def _seeded(model: type[Base]) -> Select:
+    """Rows that came from the seed: a learner's own items are never upserted or retired."""
+    query = select(model)
+    return query.where(Item.learner_id.is_(None)) if model is Item else query
 
 
 def _ensure_default_learner(session: Session) -> None:
