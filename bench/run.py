@@ -15,6 +15,7 @@ Standard library plus mltrack itself; the databases are built by ``bench/build.p
 """
 
 import argparse
+import compileall
 import fnmatch
 import json
 import os
@@ -261,7 +262,7 @@ class Bench:
         self.built_commands: dict[tuple[str, ...], bool] = {}
         self.new_count = 0
         self.launcher = Launcher()
-        self.floor_env = dict(os.environ)
+        self.floor_env = base_environment()
 
     def close(self) -> None:
         self.launcher.close()
@@ -287,7 +288,7 @@ class Bench:
         return built.path, self.values[db]
 
     def environment(self, case: Case, path: Path | None) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("MLTRACK_", "_MLTRACK"))}
+        env = base_environment()
         env.update(case.env)
         if case.db == "taskwarrior":
             env.update(taskwarrior_env(self.log))
@@ -312,7 +313,7 @@ class Bench:
         if words not in self.built_commands:
             done = subprocess.run(
                 [str(self.script), *words, "--help"], capture_output=True, text=True,
-                env={**os.environ, "MLTRACK_DB": str(self.work / "unused.db")},
+                env={**base_environment(), "MLTRACK_DB": str(self.work / "unused.db")},
             )  # fmt: skip
             missing = done.returncode == 2 and "No such command" in done.stderr
             self.built_commands[words] = not missing
@@ -371,6 +372,25 @@ class Bench:
         return rows
 
 
+def base_environment() -> dict[str, str]:
+    """This environment without mltrack's settings, and with bytecode caching on: an
+    installed package runs from compiled bytecode, so a child must not recompile mltrack's
+    sources on every run (PYTHONDONTWRITEBYTECODE would make it)."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("MLTRACK_", "_MLTRACK")) and key != "PYTHONDONTWRITEBYTECODE"
+    }
+
+
+def compile_mltrack() -> None:
+    """Compile mltrack's modules and migrations as ``pip install`` does."""
+    import mltrack.migrations  # binds mltrack too
+
+    for package in (mltrack, mltrack.migrations):
+        compileall.compile_dir(Path(package.__file__).parent, quiet=1)
+
+
 def mltrack_script() -> Path:
     """The ``mltrack`` console script of this interpreter's environment (not a shim)."""
     folder = Path(sys.executable).parent
@@ -425,7 +445,7 @@ def taskwarrior_env(log: Callable[[str], None]) -> dict[str, str]:
         (folder / "tasks.json").write_text("[" + ",".join(lines) + "]")
         subprocess.run(
             ["task", "rc.verbose=nothing", "import", str(folder / "tasks.json")],
-            env={**os.environ, **env}, check=True, capture_output=True,
+            env={**base_environment(), **env}, check=True, capture_output=True,
         )  # fmt: skip
         (folder / "ready").touch()
     return env
@@ -563,6 +583,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = selected(cases(with_stress=not arguments.quick), arguments.only)
     log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     started, described = time.perf_counter(), machine()
+    compile_mltrack()
     bench = Bench(runs, log)
     try:
         for db in dict.fromkeys(case.db for case in chosen):  # build before timing anything

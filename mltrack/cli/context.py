@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,11 +16,14 @@ if TYPE_CHECKING:  # type names only: importing these at run time would slow eve
     from mltrack.queries.reader import SqliteReader
 
 
-@dataclass
 class App:
-    db_option: str | None
-    learner: str
-    _reader: "SqliteReader | None" = field(default=None, repr=False)
+    """The root options every command receives (a plain class: ``--help`` and completion
+    load this module, and a dataclass would cost them the ``dataclasses`` import)."""
+
+    def __init__(self, db_option: str | None, learner: str) -> None:
+        self.db_option = db_option
+        self.learner = learner
+        self._reader: SqliteReader | None = None
 
     @cached_property
     def path(self) -> Path:

@@ -1,11 +1,14 @@
 """JSON views: stable keys, documented in the README, pinned by tests."""
 
+from __future__ import annotations  # the query types below are for annotations only
+
 import json
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mltrack.queries.pathway import ItemDetail, PathwayItem
-from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
+if TYPE_CHECKING:  # importing every query module would cost each command their dataclasses
+    from mltrack.queries.pathway import ItemDetail, PathwayItem
+    from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
 
 PROGRESS_SCHEMA = "mltrack.progress/1"
 

@@ -4,15 +4,19 @@
 plain ASCII and stable, for pipes and scripts.
 """
 
+from __future__ import annotations  # the query types below are for annotations only
+
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import click
 
-from mltrack.queries.career import CareerFact
-from mltrack.queries.learners import LearnerSummary
-from mltrack.queries.pathway import ItemDetail, PathwayItem
-from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
+if TYPE_CHECKING:  # importing every query module would cost each command their dataclasses
+    from mltrack.queries.career import CareerFact
+    from mltrack.queries.learners import LearnerSummary
+    from mltrack.queries.pathway import ItemDetail, PathwayItem
+    from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
 
 BAR_WIDTH = 20
 TITLE_WIDTH = 50
