@@ -103,3 +103,23 @@ def test_help_loads_no_database_query_or_seed_module() -> None:
     assert "mltrack.cli" in loaded
     assert loaded <= {"mltrack", "mltrack.cli", "mltrack.cli.context", "mltrack.errors",
                       "mltrack.paths"}  # fmt: skip
+
+
+@pytest.mark.parametrize("args", [["progress"], ["done", "python"]])
+def test_garbage_collection_skips_start_up_and_runs_for_the_work(
+    seeded_db: Path, args: list[str]
+) -> None:
+    """main() turns the collector off while commands import, and on again, with the imported
+    objects frozen out of it, once the command opens the database."""
+    probe = (
+        "import gc, sys\nfrom mltrack.cli import main\n"
+        f"sys.argv = ['mltrack', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(f'\\nGC {gc.isenabled()} {gc.get_freeze_count()}')"
+    )
+    environment = {**os.environ, "MLTRACK_DB": str(seeded_db)}
+    done = subprocess.run([sys.executable, "-c", probe], env=environment, capture_output=True,
+                          text=True)  # fmt: skip
+    enabled, frozen = done.stderr.rsplit("GC ", 1)[1].split()
+    assert enabled == "True"
+    assert int(frozen) > 10_000  # the objects of Click, sqlite3 (and SQLAlchemy) imports

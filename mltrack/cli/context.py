@@ -1,5 +1,6 @@
 """What every command shares: which database and learner, opened the cheap way for reads."""
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -31,6 +32,7 @@ class App:
 
     def reader(self) -> "SqliteReader":
         """A read connection (standard library sqlite3), the database made ready first."""
+        _work_begins()
         if self._reader is None:
             from mltrack.db import open_database
             from mltrack.queries.reader import SqliteReader
@@ -46,12 +48,20 @@ class App:
     @contextmanager
     def writer(self) -> Iterator["Session"]:
         """An ORM session in one BEGIN IMMEDIATE transaction, committed if the block succeeds."""
+        _work_begins()
         from mltrack.db import prepare_database
         from mltrack.session import write_session
 
         prepare_database(self.path)
         with write_session(self.path) as session:
             yield session
+
+
+def _work_begins() -> None:
+    """Collect garbage again, leaving out the objects start-up made (see ``cli.main``)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 pass_app = click.make_pass_decorator(App)
