@@ -205,8 +205,10 @@ def _build_heavy(path: Path, services: dict[str, Service], log: Callable[[str], 
         _add_own_items(path, name, own_items, services["own_items"], log)
         _add_history(path, name, events, rng)
         _add_study_log(path, name, study_entries, services["study_log"], rng, log)
-        log(f"  {name}: {events} progress events, {study_entries} study-log entries, "
-            f"{own_items} own items (where the services exist)")  # fmt: skip
+        made = [f"{events} progress events"]
+        made += [f"{study_entries} study-log entries"] if services["study_log"].function else []
+        made += [f"{own_items} own items"] if services["own_items"].function else []
+        log(f"  {name}: {', '.join(made)}")
     _backdate_events(path)
 
 
