@@ -115,6 +115,7 @@ def cli(ctx: click.Context, db: str | None, learner: str) -> None:
     continuing education. Mark work started, done or skipped and see how far along you are.
     """
     ctx.obj = App(db_option=db, learner=learner)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def main() -> None:
