@@ -68,3 +68,11 @@ def parse_days(text: str) -> int:
 def week_start(day: date) -> date:
     """The Monday of the ISO week ``day`` falls in: the key study hours are grouped by."""
     return day - timedelta(days=day.weekday())
+
+
+def format_minutes(minutes: int) -> str:
+    """Minutes the way ``parse_duration`` reads them: ``45m``, ``2h``, ``1h30``."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}m"
+    return f"{hours}h{rest:02d}" if rest else f"{hours}h"
