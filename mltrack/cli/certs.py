@@ -230,7 +230,7 @@ def ics(app: App, output: str | None) -> None:
     dates = cert_calendar(app.reader(), app.learner_id())
     data = cert_calendar_ics(dates, app.learner, datetime.now(UTC))
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)  # bytes: written as they are
         return
     with open(output, "wb") as file:
         file.write(data)
