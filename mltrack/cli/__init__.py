@@ -35,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "log": ("mltrack.cli.study:log", "Log study time, or list it with --list."),
     "read": (
         "mltrack.cli.study:read",
-        "Log a blog post, podcast, paper, talk or course (continuing education).",
+        "Log continuing education: a blog post, podcast, paper, talk or course.",
     ),
     "project": ("mltrack.cli.projects:project", "Track portfolio projects on real data."),
     "add": ("mltrack.cli.items:add", "Add an item of your own to the pathway."),

@@ -57,7 +57,7 @@ def cert() -> None:
 @format_option("json")
 @pass_app
 def list_(app: App, output_format: str, as_json: bool) -> None:
-    """List the certifications with your goal status, dates and total costs.
+    """List certifications with your goals, their dates and costs.
 
     \b
     Examples:
@@ -132,9 +132,10 @@ def pass_(
     cost: int | None,
     currency: str | None,
 ) -> None:
-    """Record passing CERT; marks its pathway item done (mltrack undo reverts both).
+    """Record passing CERT and mark its pathway item done.
 
-    Passing without a recorded enrolment records the enrolment on the same date.
+    One change that "mltrack undo" reverts, goal and item together. Passing without a
+    recorded enrolment records the enrolment on the same date.
 
     \b
     Example:

@@ -86,7 +86,7 @@ def _list_sessions(app: App, since: date) -> None:
 def read(
     app: App, title: str, kind: str, url: str | None, item: str | None, on: date | None
 ) -> None:
-    """Log a blog post, podcast, paper, talk or course (continuing education).
+    """Log continuing education: a blog post, podcast, paper, talk or course.
 
     \b
     Examples:
