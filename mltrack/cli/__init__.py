@@ -28,6 +28,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "learner": ("mltrack.cli.learner:learner", "Manage learner profiles."),
     "career": ("mltrack.cli.career:career", "Show the salary and outlook figures, with sources."),
     "seed": ("mltrack.cli.seed:seed", "Reload or check the pathway seed files."),
+    "cert": (
+        "mltrack.cli.certs:cert",
+        "Track certification goals: target, enrolment, pass or fail, costs.",
+    ),
+    "log": ("mltrack.cli.study:log", "Log study time, or list it with --list."),
+    "read": (
+        "mltrack.cli.study:read",
+        "Log continuing education: a blog post, podcast, paper, talk or course.",
+    ),
+    "project": ("mltrack.cli.projects:project", "Track portfolio projects on real data."),
+    "add": ("mltrack.cli.items:add", "Add an item of your own to the pathway."),
+    "remove": ("mltrack.cli.items:remove", "Remove an item you added (never a shipped one)."),
 }
 
 EPILOG = """\b

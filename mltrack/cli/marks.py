@@ -39,7 +39,8 @@ def _mark(
 
 def describe(change: "Change") -> str:
     """One line saying what changed, e.g. ``done: deep-learning (in_progress -> done)``."""
-    return f"{change.action}: {change.slug} ({change.from_status} -> {change.to_status})"
+    line = f"{change.action}: {change.slug} ({change.from_status} -> {change.to_status})"
+    return f"{line}; {change.also}" if change.also else line
 
 
 @click.command()

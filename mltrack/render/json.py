@@ -4,6 +4,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from mltrack.queries.certs import CertOverview
 from mltrack.queries.pathway import ItemDetail, PathwayItem
 from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
 
@@ -54,3 +55,8 @@ def _group(group: GroupCompletion) -> dict[str, Any]:
 
 def _dump(document: object) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def cert_overview_json(overview: CertOverview) -> str:
+    """Certifications with the learner's goals, and the costs per currency in cents."""
+    return _dump(asdict(overview))
