@@ -5,11 +5,12 @@ code, the schema revision, the seed digest and which optional services exist (so
 a changed builder or a newly merged service rebuilds them):
 
 - ``fresh``: created, migrated and seeded, exactly as a first run leaves it.
-- ``heavy``: ten years of one learner's work plus four lighter profiles, every change made by
-  the services (``change_status``, ``undo_last``, and the study-log and own-item services when
-  they exist). The services stamp rows with the current time, so afterwards one UPDATE moves
-  each event's ``occurred_at`` to the date it is about (and an undo onto the date of the change
-  it reverted), as if the history had been typed over ten years.
+- ``heavy``: ten years of one learner's work plus four lighter profiles (see PROFILES), every
+  row written by the services: ``change_status`` and ``undo_last``, and those of
+  OPTIONAL_SERVICES that exist (study and reading logs, own items, projects, certification
+  goals). The services stamp events with the current time, so afterwards one UPDATE moves each
+  event's ``occurred_at`` to the date it is about (and an undo onto the date of the change it
+  reverted), as if the history had been typed over ten years.
 - ``stress``: the heavy database plus 95 copies of its heavy learner, made with one
   ``INSERT ... SELECT`` per table and copy (building a million events through the ORM would
   take hours); about a million events over 100 profiles.
@@ -19,10 +20,7 @@ Standard library plus mltrack itself: the benchmark must run wherever mltrack is
 
 import hashlib
 import importlib
-import inspect
-import pkgutil
 import random
-import re
 import shutil
 import sqlite3
 import sys
@@ -35,35 +33,31 @@ from typing import Any
 CACHE = Path(__file__).resolve().parent / ".cache"
 DAYS = 3650  # ten years
 HEAVY_LEARNER = "me"
-# (name, progress events, study-log entries, own items): ~20,000 events, ~5,000 study-log
-# entries and 200 own items in all, half of the events the heavy learner's.
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How much history one learner gets in the heavy database."""
+
+    name: str
+    events: int
+    study_entries: int
+    own_items: int
+    readings: int
+    projects: int
+
+
+# ~20,000 progress events, ~5,000 study-log entries and 200 own items in all, half of the
+# events the heavy learner's.
 PROFILES = (
-    (HEAVY_LEARNER, 10_000, 2_000, 120),
-    ("alex", 2_500, 750, 20),
-    ("sam", 2_500, 750, 20),
-    ("kim", 2_500, 750, 20),
-    ("lee", 2_500, 750, 20),
+    Profile(HEAVY_LEARNER, 10_000, 2_000, 120, 500, 20),
+    *(Profile(name, 2_500, 750, 20, 100, 5) for name in ("alex", "sam", "kim", "lee")),
 )
 STRESS_COPIES = 95  # 5 profiles + 95 copies of the heavy learner = 100 profiles
 STRESS_LEARNER = "copy-050"  # a copy in the middle of the table, not the first rows
 BATCH = 250  # changes per write transaction while building
 UNDO_SHARE = 0.03
 SKIP_SHARE = 0.05
-
-
-@dataclass
-class Service:
-    """An optional write service found in mltrack.services (merged by another issue)."""
-
-    name: str
-    function: Callable[..., Any] | None = None
-    problem: str = ""
-
-    @property
-    def label(self) -> str:
-        if self.function is None:
-            return f"{self.name}: not available"
-        return f"{self.name}: {self.function.__module__}.{self.function.__name__}"
 
 
 @dataclass
@@ -76,95 +70,48 @@ class Built:
     notes: list[str] = field(default_factory=list)
 
 
-# Parameter names a service may use for each value the builder has, so the builder can call
-# a service whose exact signature it does not know yet.
-ALIASES = {
-    "learner": ("learner_name", "learner"),
-    "minutes": ("minutes", "duration_minutes", "duration", "length", "spent"),
-    "item": ("item_text", "item", "item_slug", "slug"),
-    "on": ("on", "on_date", "day", "studied_on", "when"),
-    "note": ("note", "notes"),
-    "title": ("title", "item_title", "name", "text"),
-    "kind": ("kind",),
-    "area": ("area", "area_slug", "area_text"),
-    "hours": ("hours", "hours_estimate", "estimate"),
+# Write services merged by other issues: the builder uses each one that exists (a missing one
+# leaves its rows out, and which exist is part of the cache key).
+OPTIONAL_SERVICES = {
+    "study log": ("mltrack.services.study", "log_session"),
+    "reading log": ("mltrack.services.study", "log_reading"),
+    "own items": ("mltrack.services.items", "add_own_item"),
+    "projects": ("mltrack.services.projects", "add_project"),
+    "certification goals": ("mltrack.services.certs", "set_goal"),
 }
-STUDY_LOG_NAMES = re.compile(r"^(log|add|record)_?(study|session|time|study_session|log_entry)")
-OWN_ITEM_NAMES = re.compile(r"^(add|create)_(own_)?item$")
 
 
-def find_service(name: str, pattern: re.Pattern[str]) -> Service:
-    """The first public function in mltrack.services.* whose name matches ``pattern``."""
-    import mltrack.services
-
-    for module_info in pkgutil.iter_modules(mltrack.services.__path__):
-        try:
-            module = importlib.import_module(f"mltrack.services.{module_info.name}")
-        except Exception as error:  # a half-merged module must not stop the benchmark
-            return Service(name, problem=f"mltrack.services.{module_info.name}: {error}")
-        for attribute, value in vars(module).items():
-            if (
-                callable(value)
-                and pattern.match(attribute)
-                and getattr(value, "__module__", "") == module.__name__
-            ):
-                return Service(name, value)
-    return Service(name)
+def service(name: str) -> Callable[..., Any] | None:
+    """The optional service called ``name`` in OPTIONAL_SERVICES, or None if not built."""
+    module_name, attribute = OPTIONAL_SERVICES[name]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    return getattr(module, attribute, None)
 
 
-def call_service(service: Service, session: Any, **values: Any) -> Any:
-    """Call ``service`` with ``session`` and whichever of ``values`` its parameters name."""
-    assert service.function is not None
-    signature = inspect.signature(service.function)
-    arguments: dict[str, Any] = {}
-    for parameter in list(signature.parameters.values())[1:]:
-        key = next((k for k, names in ALIASES.items() if parameter.name in names), None)
-        if key is not None and key in values:
-            arguments[parameter.name] = _typed(values[key], key, parameter)
-        elif parameter.default is inspect.Parameter.empty:
-            raise TypeError(
-                f"{service.label}: cannot fill parameter {parameter.name!r}; "
-                "teach bench/build.py's ALIASES its name"
-            )
-    return service.function(session, **arguments)
+def available() -> list[str]:
+    return [name for name in OPTIONAL_SERVICES if service(name) is not None]
 
 
-def _typed(value: Any, key: str, parameter: inspect.Parameter) -> Any:
-    """A duration in the type the service's annotation asks for (minutes by default)."""
-    if key != "minutes":
-        return value
-    annotation = str(parameter.annotation)
-    if "timedelta" in annotation:
-        return timedelta(minutes=value)
-    if "str" in annotation:
-        return f"{value}m"
-    return value
-
-
-def optional_services() -> dict[str, Service]:
-    return {
-        "study_log": find_service("study log", STUDY_LOG_NAMES),
-        "own_items": find_service("own items", OWN_ITEM_NAMES),
-    }
-
-
-def cache_key(services: dict[str, Service]) -> str:
+def cache_key() -> str:
     """Changes when the builder, the schema, the seed or the available services change."""
     from mltrack.schema import HEAD_REVISION
     from mltrack.seed_data import seed_digest
 
-    parts = [Path(__file__).read_text(), HEAD_REVISION, seed_digest()]
-    parts += [service.label for service in services.values()]
+    parts = [Path(__file__).read_text(), HEAD_REVISION, seed_digest(), *available()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
 def database(kind: str, log: Callable[[str], None] = print) -> Built:
     """The cached database of ``kind`` (fresh, heavy or stress), built first if needed."""
-    services = optional_services()
-    key = cache_key(services)
-    path = CACHE / f"{kind}-{key}.db"
+    path = CACHE / f"{kind}-{cache_key()}.db"
     learner = STRESS_LEARNER if kind == "stress" else HEAVY_LEARNER
-    built = Built(kind, path, learner, [s.label for s in services.values()])
+    missing = [name for name in OPTIONAL_SERVICES if name not in available()]
+    built = Built(
+        kind, path, learner, [f"services not built yet: {', '.join(missing)}"] if missing else []
+    )
     if path.exists():
         return built
     CACHE.mkdir(exist_ok=True)
@@ -177,7 +124,7 @@ def database(kind: str, log: Callable[[str], None] = print) -> Built:
         _build_fresh(work)
     elif kind == "heavy":
         shutil.copyfile(database("fresh", log).path, work)
-        _build_heavy(work, services, log)
+        _build_heavy(work, log)
     elif kind == "stress":
         shutil.copyfile(database("heavy", log).path, work)
         _build_stress(work, log)
@@ -193,22 +140,24 @@ def _build_fresh(path: Path) -> None:
     prepare_database(path)
 
 
-def _build_heavy(path: Path, services: dict[str, Service], log: Callable[[str], None]) -> None:
+def _build_heavy(path: Path, log: Callable[[str], None]) -> None:
     from mltrack.services.learners import add_learner
     from mltrack.session import write_session
 
     with write_session(path) as session:
-        for name, *_ in PROFILES[1:]:
-            add_learner(session, name)
-    for number, (name, events, study_entries, own_items) in enumerate(PROFILES):
+        for profile in PROFILES[1:]:
+            add_learner(session, profile.name)
+    for number, profile in enumerate(PROFILES):
         rng = random.Random(f"mltrack-bench-{number}")
-        _add_own_items(path, name, own_items, services["own_items"], log)
-        _add_history(path, name, events, rng)
-        _add_study_log(path, name, study_entries, services["study_log"], rng, log)
-        made = [f"{events} progress events"]
-        made += [f"{study_entries} study-log entries"] if services["study_log"].function else []
-        made += [f"{own_items} own items"] if services["own_items"].function else []
-        log(f"  {name}: {', '.join(made)}")
+        made = [
+            _add_own_items(path, profile),
+            _add_history(path, profile, rng),
+            _add_study_log(path, profile, rng),
+            _add_reading(path, profile, rng),
+            _add_projects(path, profile),
+            _add_cert_goals(path, profile),
+        ]
+        log(f"  {profile.name}: " + ", ".join(m for m in made if m))
     _backdate_events(path)
 
 
@@ -219,28 +168,33 @@ def _days(count: int) -> Iterator[date]:
         yield start + timedelta(days=index * DAYS // max(count, 1))
 
 
-def _add_history(path: Path, learner: str, events: int, rng: random.Random) -> None:
+def _batches(count: int) -> Iterator[range]:
+    """``count`` changes cut into transactions of BATCH."""
+    for start in range(0, count, BATCH):
+        yield range(start, min(start + BATCH, count))
+
+
+def _add_history(path: Path, profile: "Profile", rng: random.Random) -> str:
     """Start, finish, skip, reset and undo items the way a learner would, year after year."""
     from mltrack.services.progress import change_status, undo_last
     from mltrack.session import write_session
 
-    slugs = _visible_slugs(path, learner)
+    slugs = _visible_slugs(path, profile.name)
     status = dict.fromkeys(slugs, "planned")
-    days = _days(events)
-    made = 0
-    while made < events:
+    days = _days(profile.events)
+    for batch in _batches(profile.events):
         with write_session(path) as session:
-            for _ in range(min(BATCH, events - made)):
+            for index in batch:
                 on = next(days)
-                if made and rng.random() < UNDO_SHARE:
-                    change = undo_last(session, learner)
+                if index and rng.random() < UNDO_SHARE:
+                    change = undo_last(session, profile.name)
                 else:
                     slug = rng.choice(slugs)
                     action = _next_action(status[slug], rng)
-                    change = change_status(session, learner, slug, action, on=on)
+                    change = change_status(session, profile.name, slug, action, on=on)
                 status[change.slug] = change.to_status
-                made += 1
                 session.flush()
+    return f"{profile.events} progress events"
 
 
 def _next_action(current: str, rng: random.Random) -> Any:
@@ -253,48 +207,84 @@ def _next_action(current: str, rng: random.Random) -> Any:
     return EventAction.RESET if current == "skipped" or rng.random() < 0.5 else EventAction.START
 
 
-def _add_study_log(
-    path: Path,
-    learner: str,
-    entries: int,
-    service: Service,
-    rng: random.Random,
-    log: Callable[[str], None],
-) -> None:
-    if service.function is None or not entries:
-        return
+def _add_study_log(path: Path, profile: "Profile", rng: random.Random) -> str:
+    log_session = service("study log")
+    if log_session is None:
+        return ""
     from mltrack.session import write_session
 
-    slugs = _visible_slugs(path, learner)
-    days = _days(entries)
-    for start in range(0, entries, BATCH):
+    slugs = _visible_slugs(path, profile.name)
+    days = _days(profile.study_entries)
+    for batch in _batches(profile.study_entries):
         with write_session(path) as session:
-            for _ in range(min(BATCH, entries - start)):
+            for _ in batch:
                 item = rng.choice(slugs) if rng.random() < 0.8 else None
                 minutes = rng.choice((15, 30, 45, 60, 90, 120))
-                values = {"learner": learner, "minutes": minutes, "on": next(days)}
-                call_service(service, session, **values, **({"item": item} if item else {}))
+                log_session(session, profile.name, minutes, item_text=item, on=next(days))
+    return f"{profile.study_entries} study-log entries"
 
 
-def _add_own_items(
-    path: Path, learner: str, count: int, service: Service, log: Callable[[str], None]
-) -> None:
-    if service.function is None or not count:
-        return
+def _add_reading(path: Path, profile: "Profile", rng: random.Random) -> str:
+    log_reading = service("reading log")
+    if log_reading is None:
+        return ""
+    from mltrack.models import ReadingKind
+    from mltrack.session import write_session
+
+    days = _days(profile.readings)
+    for batch in _batches(profile.readings):
+        with write_session(path) as session:
+            for index in batch:
+                kind = rng.choice(list(ReadingKind))
+                log_reading(session, profile.name, f"{kind} number {index}", kind, on=next(days))
+    return f"{profile.readings} reading-log entries"
+
+
+def _add_own_items(path: Path, profile: "Profile") -> str:
+    add_own_item = service("own items")
+    if add_own_item is None:
+        return ""
+    from mltrack.models import ItemKind
     from mltrack.session import write_session
 
     areas = [row[0] for row in _query(path, "SELECT slug FROM area WHERE NOT retired")]
     with write_session(path) as session:
-        for number in range(count):
-            call_service(
-                service,
-                session,
-                learner=learner,
-                title=f"{learner} own course {number:03d} on applied machine learning",
-                kind="course",
-                area=areas[number % len(areas)],
-                hours=10 + number % 40,
-            )
+        for number in range(profile.own_items):
+            add_own_item(
+                session, profile.name, f"{profile.name} course {number:03d} on applied ML",
+                ItemKind.COURSE, area_text=areas[number % len(areas)], hours=10 + number % 40,
+            )  # fmt: skip
+    return f"{profile.own_items} own items"
+
+
+def _add_projects(path: Path, profile: "Profile") -> str:
+    add_project = service("projects")
+    if add_project is None:
+        return ""
+    from mltrack.session import write_session
+
+    areas = [row[0] for row in _query(path, "SELECT slug FROM area WHERE NOT retired")]
+    with write_session(path) as session:
+        for number in range(profile.projects):
+            add_project(
+                session, profile.name, f"Project {number:03d}", f"public data set {number}",
+                area_texts=(areas[number % len(areas)],),
+            )  # fmt: skip
+    return f"{profile.projects} projects"
+
+
+def _add_cert_goals(path: Path, profile: "Profile") -> str:
+    """A target date for every certification on the pathway."""
+    set_goal = service("certification goals")
+    if set_goal is None:
+        return ""
+    from mltrack.session import write_session
+
+    certs = [row[0] for row in _query(path, "SELECT slug FROM item WHERE kind = 'certification'")]
+    with write_session(path) as session:
+        for number, slug in enumerate(certs):
+            set_goal(session, profile.name, slug, date.today() + timedelta(days=20 + 60 * number))
+    return f"{len(certs)} certification goals"
 
 
 def _visible_slugs(path: Path, learner: str) -> list[str]:
@@ -350,11 +340,10 @@ def _build_stress(path: Path, log: Callable[[str], None]) -> None:
             add_learner(session, name)
     connection = sqlite3.connect(path, isolation_level=None)
     try:
-        connection.execute("PRAGMA foreign_keys = OFF")
+        connection.execute("PRAGMA foreign_keys = OFF")  # checked once at the end instead
         connection.execute("BEGIN IMMEDIATE")
         source = _learner_id(connection, HEAVY_LEARNER)
-        tables, others = _learner_tables(connection)
-        skipped = _hanging_off(connection, others, {t.name for t in tables}, source)
+        tables = copied_tables(connection)
         strides = {t.name: _max_id(connection, t.name) for t in tables if t.has_id}
         for number, name in enumerate(copies, 1):
             target = _learner_id(connection, name)
@@ -369,98 +358,89 @@ def _build_stress(path: Path, log: Callable[[str], None]) -> None:
         connection.close()
     names = ", ".join(t.name for t in tables)
     log(f"  copied {HEAVY_LEARNER!r} {STRESS_COPIES} times with INSERT ... SELECT ({names})")
-    if skipped:
-        log(f"  not copied (no learner_id column, but they reference copied rows): {skipped}")
 
 
 @dataclass
-class LearnerTable:
-    """A table with a ``learner_id`` column, and how to copy one learner's rows in it."""
+class CopiedTable:
+    """A table holding per-learner rows, and how to copy one learner's rows in it.
+
+    Its rows belong to a learner by its own ``learner_id`` column or, for a table without one
+    (e.g. project_area), through ``owner``: a reference to a table that has one.
+    """
 
     name: str
     columns: list[str]
     has_id: bool
     references: dict[str, str]  # column -> copied table it points at
     unique_text: set[str]
+    owner: str | None = None
 
     def copy_sql(self, strides: dict[str, int], number: int) -> str:
         """INSERT ... SELECT copying the source learner's rows to the target learner: ids
         shifted past every existing row, references to copied rows shifted alike, unique
         text (own item slugs) suffixed with the copy's number."""
-        values = []
-        for column in self.columns:
-            if column == "learner_id":
-                values.append(":target")
-            elif column == "id" and self.has_id:
-                values.append(f"id + {strides[self.name] * number}")
-            elif column in self.references:
-                other = self.references[column]
-                values.append(
-                    f"CASE WHEN {column} IN (SELECT id FROM {other} WHERE learner_id = :source) "
-                    f"THEN {column} + {strides[other] * number} ELSE {column} END"
-                )
-            elif column in self.unique_text:
-                values.append(f"{column} || '-{number:03d}'")
-            else:
-                values.append(column)
+        values = [self._value(column, strides, number) for column in self.columns]
+        if self.owner is None:
+            mine = "learner_id = :source"
+        else:
+            mine = f"{self.owner} IN ({_rows_of_source(self.references[self.owner])})"
         return (
             f"INSERT INTO {self.name} ({', '.join(self.columns)}) "
-            f"SELECT {', '.join(values)} FROM {self.name} WHERE learner_id = :source ORDER BY "
-            + ("id" if self.has_id else "rowid")
+            f"SELECT {', '.join(values)} FROM {self.name} WHERE {mine} ORDER BY rowid"
         )
 
+    def _value(self, column: str, strides: dict[str, int], number: int) -> str:
+        if column == "learner_id":
+            return ":target"
+        if column == "id" and self.has_id:
+            return f"id + {strides[self.name] * number}"
+        if column in self.references:
+            other = self.references[column]
+            shifted = f"{column} + {strides[other] * number}"
+            return (
+                f"CASE WHEN {column} IN ({_rows_of_source(other)}) THEN {shifted} ELSE {column} END"
+            )
+        if column in self.unique_text:
+            return f"{column} || '-{number:03d}'"
+        return column
 
-def _learner_tables(
-    connection: sqlite3.Connection,
-) -> tuple[list[LearnerTable], dict[str, list[tuple[str, str]]]]:
-    """Every table holding per-learner rows, and the references of every other table (which
-    the copy cannot follow when they point at a learner's rows)."""
+
+def _rows_of_source(table: str) -> str:
+    return f"SELECT id FROM {table} WHERE learner_id = :source"
+
+
+def copied_tables(connection: sqlite3.Connection) -> list[CopiedTable]:
+    """Every table holding per-learner rows: those with a learner_id column, then those that
+    reference one of them by id."""
     names = [
         row[0]
         for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
     ]
-    columns = {n: _columns(connection, n) for n in names}
-    owned = {n for n in names if "learner_id" in columns[n] and n != "learner"}
+    columns = {name: _columns(connection, name) for name in names}
+    owned = {name for name in names if "learner_id" in columns[name] and name != "learner"}
+    with_id = {name for name in owned if _has_integer_id(connection, name)}
     tables = []
-    for name in sorted(owned):
-        info = connection.execute(f"PRAGMA table_info({name})").fetchall()
-        has_id = any(row[1] == "id" and row[5] == 1 for row in info)
+    for name in sorted(set(names) - {"learner"}):
         references = {
             row[3]: row[2]
             for row in connection.execute(f"PRAGMA foreign_key_list({name})")
-            if row[2] in owned and row[4] == "id"
+            if row[2] in with_id and row[4] == "id"
         }
-        tables.append(
-            LearnerTable(name, columns[name], has_id, references, _unique_text(connection, name))
-        )
-    skipped = {
-        n: [(row[3], row[2]) for row in connection.execute(f"PRAGMA foreign_key_list({n})")]
-        for n in names
-        if n not in owned and n != "learner"
-    }
-    return tables, skipped
+        owner = None
+        if name not in owned:
+            owner = next((column for column, other in references.items() if other in owned), None)
+            if owner is None:
+                continue
+        tables.append(CopiedTable(name, columns[name], name in with_id, references,
+                                  _unique_text(connection, name), owner))  # fmt: skip
+    return tables
 
 
-def _hanging_off(
-    connection: sqlite3.Connection,
-    others: dict[str, list[tuple[str, str]]],
-    owned: set[str],
-    source: int,
-) -> list[str]:
-    """Tables without a learner_id whose rows point at the source learner's rows."""
-    found = []
-    for table, references in others.items():
-        for column, target in references:
-            sql = (
-                f"SELECT 1 FROM {table} WHERE {column} IN "
-                f"(SELECT id FROM {target} WHERE learner_id = ?) LIMIT 1"
-            )
-            if target in owned and connection.execute(sql, (source,)).fetchone():
-                found.append(table)
-                break
-    return found
+def _has_integer_id(connection: sqlite3.Connection, table: str) -> bool:
+    info = connection.execute(f"PRAGMA table_info({table})").fetchall()
+    return any(row[1] == "id" and row[5] == 1 for row in info)
 
 
 def _columns(connection: sqlite3.Connection, table: str) -> list[str]:
@@ -492,13 +472,8 @@ def counts(path: Path) -> dict[str, int]:
     """Rows per table with per-learner data, for the benchmark's header."""
     connection = sqlite3.connect(path)
     try:
-        tables, _ = _learner_tables(connection)
-        found = {"learner": connection.execute("SELECT COUNT(*) FROM learner").fetchone()[0]}
-        for table in tables:
-            found[table.name] = connection.execute(f"SELECT COUNT(*) FROM {table.name}").fetchone()[
-                0
-            ]
-        return found
+        names = ["learner", *(table.name for table in copied_tables(connection))]
+        return {n: connection.execute(f"SELECT COUNT(*) FROM {n}").fetchone()[0] for n in names}
     finally:
         connection.close()
 

@@ -92,6 +92,7 @@ def _reads(db: str) -> list[Case]:
         Case("show ITEM", ("show", "{item}"), **read),
         Case("history", ("history",), **read),
         Case("stats", ("stats",), **read),
+        Case("log --list", ("log", "--list"), **read),
         Case("cert list", ("cert", "list"), command=("cert", "list"), **read),
         Case("cert due", ("cert", "due"), command=("cert", "due"), **read),
     ]
@@ -627,7 +628,7 @@ def database_notes(bench: Bench) -> str:
             lines.append(f"- {kind} database ({built.learner!r} measured): {counted}")
     some = next(iter(bench.databases.values()), None)
     if some is not None:
-        lines.append("- optional services: " + "; ".join(some.notes))
+        lines += [f"- {note}" for note in some.notes]
     if "stress" in bench.databases:
         lines.append(f"- stress: the heavy database plus {build.STRESS_COPIES} copies of its heavy "
                      "learner made with INSERT ... SELECT, not through the services")  # fmt: skip

@@ -45,6 +45,12 @@ def modules_after(args: list[str], db: Path, **env: str) -> dict[str, list[str]]
         (["learner", "list"], ["mltrack.render.terminal"]),
         (["career"], ["mltrack.render.terminal"]),
         (["done", "--help"], []),
+        (["cert", "list"], ["mltrack.render.terminal"]),
+        (["cert", "list", "--json"], ["mltrack.render.json"]),
+        (["cert", "due"], ["mltrack.render.terminal"]),
+        (["cert", "ics"], ["mltrack.render.ics"]),
+        (["log", "--list"], ["mltrack.render.terminal"]),
+        (["project", "list"], ["mltrack.render.terminal"]),
     ],
 )
 def test_read_commands_never_import_sqlalchemy_or_alembic(

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # importing every query module would cost each command their dataclasses
+    from mltrack.queries.certs import CertOverview
     from mltrack.queries.pathway import ItemDetail, PathwayItem
     from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
 
@@ -57,3 +58,8 @@ def _group(group: GroupCompletion) -> dict[str, Any]:
 
 def _dump(document: object) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def cert_overview_json(overview: CertOverview) -> str:
+    """Certifications with the learner's goals, and the costs per currency in cents."""
+    return _dump(asdict(overview))
