@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from mltrack.queries.planning import PREREQUISITE_EDGES
 from mltrack.queries.reader import Reader, first, visible_items
 
 
@@ -85,9 +86,9 @@ ITEM_SQL = """
     WHERE i.slug = :slug
 """
 
-PREREQUISITES_SQL = """
+PREREQUISITES_SQL = f"""
     SELECT r.slug, r.title, COALESCE(p.status, 'planned') AS status
-    FROM item_prerequisite ip
+    FROM ({PREREQUISITE_EDGES}) ip
     JOIN item r ON r.id = ip.requires_id
     LEFT JOIN progress p ON p.item_id = r.id AND p.learner_id = :learner_id
     WHERE ip.item_id = :item_id

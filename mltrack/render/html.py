@@ -22,8 +22,8 @@ from mltrack.render.layout import (
 CHART_WIDTH = 760
 ROW_HEIGHT = 34  # per bar of an "across" chart: label line, then the bar
 TRACK_WIDTH = 640
-COLUMN_CHART_HEIGHT = 220
-PLOT_TOP, PLOT_BOTTOM = 24, 180  # the y range bars of an "up" chart grow in
+COLUMN_CHART_HEIGHT = 176
+PLOT_TOP, PLOT_BOTTOM = 24, 148  # the y range bars of an "up" chart grow in
 
 STYLE = """
 :root { color-scheme: light; }
