@@ -4,9 +4,16 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import click
 import pytest
 
+from mltrack.db import connect
 from mltrack.pace import week_label, week_start
+from mltrack.queries.history import history
+from mltrack.queries.planning import next_items
+from mltrack.queries.reader import SqliteReader
+from mltrack.queries.stats import stats_report
+from mltrack.render.terminal import history_text, next_text, stats_text
 
 TODAY = date.today()
 MONDAY = week_start(TODAY)
@@ -160,3 +167,22 @@ def test_stats_says_when_history_is_too_short(seeded_db: Path, ok) -> None:
         "Forecast: 28 required items left; too little history to forecast: required items "
         "were finished in 1 of the last 8 weeks, and 2 are needed." in ok("stats").stdout
     )
+
+
+def test_terminal_views_use_colour_and_blocks_only_when_styled(seeded_db: Path, ok) -> None:
+    finish_in_weeks(ok, [1, 0])
+    ok("start", "programming")
+    reader = SqliteReader(connect(seeded_db))
+    views = [
+        (stats_text, stats_report(reader, "me", 1)),
+        (history_text, history(reader, "me", 1)),
+        (next_text, next_items(reader, "me", 1)),
+    ]
+    for view, result in views:
+        plain, styled = view(result, False), view(result, True)
+        assert plain.isascii() and "\x1b[" not in plain, view.__name__
+        assert "\x1b[" in styled, view.__name__
+        if view is not stats_text:  # colour only: the same text underneath
+            assert click.unstyle(styled) == plain
+    chart = click.unstyle(stats_text(views[0][1], True))
+    assert "█" in chart and "[#" not in chart

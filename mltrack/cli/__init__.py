@@ -24,11 +24,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "history": (
         "mltrack.cli.activity:history",
-        "Show the event log: what was started, finished, skipped, reset or undone.",
+        "Show what you started, finished, skipped or undone, by date.",
     ),
     "stats": (
         "mltrack.cli.activity:stats",
-        "Show weekly activity, streaks and when you would finish at your pace.",
+        "Show weekly activity, streaks and a forecast of your finish.",
     ),
     "report": (
         "mltrack.cli.report:report",

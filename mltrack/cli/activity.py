@@ -5,7 +5,7 @@ from datetime import date
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import DateType, chosen_format, format_option, styled
+from mltrack.cli.params import DateType, chosen_format, format_option, styled, weeks_option
 
 
 @click.command()
@@ -29,7 +29,7 @@ def history(
     output_format: str,
     as_json: bool,
 ) -> None:
-    """Show the event log: what was started, finished, skipped, reset or undone.
+    """Show what you started, finished, skipped or undone, by date.
 
     Newest first, each event under the local date it was recorded for (--on for start and
     done). Dates: YYYY-MM-DD, today, yesterday or -Nd.
@@ -58,17 +58,11 @@ def history(
 
 
 @click.command()
-@click.option(
-    "--weeks",
-    type=click.IntRange(min=1, max=520),
-    default=8,
-    show_default=True,
-    help="How many weeks to chart and to take the pace from.",
-)
+@weeks_option
 @format_option("json")
 @pass_app
 def stats(app: App, weeks: int, output_format: str, as_json: bool) -> None:
-    """Show weekly activity, streaks and when you would finish at your pace.
+    """Show weekly activity, streaks and a forecast of your finish.
 
     A bar per ISO week (Monday to Sunday) of items finished; the current and the longest
     streak of weeks with an item finished; and a forecast: at the pace of the last N weeks

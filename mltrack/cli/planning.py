@@ -5,7 +5,14 @@ from datetime import date
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import DateType, chosen_format, format_option, item_argument, styled
+from mltrack.cli.params import (
+    DateType,
+    chosen_format,
+    complete_item,
+    format_option,
+    item_argument,
+    styled,
+)
 
 
 @click.command("next")
@@ -53,6 +60,7 @@ def next_(app: App, limit: int, output_format: str, as_json: bool) -> None:
     metavar="OTHER",
     required=True,
     multiple=True,
+    shell_complete=complete_item,
     help="The item that must come first; repeat for several.",
 )
 @click.option("--remove", is_flag=True, help="Remove this ordering (only your own).")

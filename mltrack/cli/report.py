@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 import click
 
 from mltrack.cli.context import App, pass_app
+from mltrack.cli.params import weeks_option
 
 if TYPE_CHECKING:
     from mltrack.queries.report import ReportData
@@ -28,13 +29,7 @@ EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
 )
-@click.option(
-    "--weeks",
-    type=click.IntRange(min=1, max=520),
-    default=8,
-    show_default=True,
-    help="Weeks of activity to chart and to take the pace from.",
-)
+@weeks_option
 @pass_app
 def report(app: App, output_format: str | None, output: Path | None, weeks: int) -> None:
     """Write a shareable progress report (md, html, json, csv).
