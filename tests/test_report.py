@@ -281,3 +281,23 @@ def test_html_report_renders_in_headless_chromium(history: Path, ok, tmp_path: P
     # unstyled or broken page has none of it.
     green = sum(1 for p in pixels if abs(p[0] - 0x2F) + abs(p[1] - 0x7D) + abs(p[2] - 0x4F) < 12)
     assert green > 10_000
+
+
+def test_every_report_query_runs_the_same_through_sqlalchemy(history: Path, ok) -> None:
+    """The portable SQL gives the same result objects through SQLAlchemy's text()."""
+    from mltrack.db import connect
+    from mltrack.queries.history import history as load_history
+    from mltrack.queries.reader import SqlAlchemyReader, SqliteReader
+    from mltrack.queries.report import report_data
+    from mltrack.session import make_engine
+
+    ok("require", "python", "--after", "fourier-transforms")
+
+    def everything(reader) -> tuple:
+        return report_data(reader, "me", 1), load_history(reader, "me", 1, since=date.today())
+
+    engine = make_engine(history)
+    with engine.connect() as connection:
+        through_sqlalchemy = everything(SqlAlchemyReader(connection))
+    engine.dispose()
+    assert through_sqlalchemy == everything(SqliteReader(connect(history)))
