@@ -64,6 +64,12 @@ HTML = ["mltrack.render.html", "mltrack.render.layout", "mltrack.render.wording"
         (["done", "--help"], []),
         (["require", "--help"], []),
         (["target", "set", "--help"], []),
+        (["cert", "list"], TERMINAL),
+        (["cert", "list", "--json"], ["mltrack.render.json"]),
+        (["cert", "due"], TERMINAL),
+        (["cert", "ics"], ["mltrack.render.ics"]),
+        (["log", "--list"], TERMINAL),
+        (["project", "list"], TERMINAL),
     ],
 )
 def test_read_commands_never_import_sqlalchemy_or_alembic(

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from mltrack.queries.planning import PREREQUISITE_EDGES
 from mltrack.queries.reader import Reader, first, visible_items
+from mltrack.queries.study import item_time
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class ItemDetail:
     evidence_url: str | None
     prerequisites: list[Prerequisite]
     history: list[HistoryEntry]
+    minutes_logged: int = 0  # study time the learner logged on the item
+    sessions_logged: int = 0
 
 
 PATHWAY_SQL = f"""
@@ -86,6 +89,7 @@ ITEM_SQL = """
     WHERE i.slug = :slug
 """
 
+# The seed's prerequisites and the learner's own (mltrack require, mltrack add ... --after).
 PREREQUISITES_SQL = f"""
     SELECT r.slug, r.title, COALESCE(p.status, 'planned') AS status
     FROM ({PREREQUISITE_EDGES}) ip
@@ -130,7 +134,14 @@ def item_detail(reader: Reader, learner_id: int, slug: str) -> ItemDetail | None
     for key in ("started_on", "finished_on"):
         values[key] = None if values[key] is None else str(values[key])
     values.update(required=bool(row["required"]), retired=bool(row["retired"]))
-    return ItemDetail(**values, prerequisites=prerequisites, history=history)
+    minutes, sessions = item_time(reader, learner_id, row["id"])
+    return ItemDetail(
+        **values,
+        prerequisites=prerequisites,
+        history=history,
+        minutes_logged=minutes,
+        sessions_logged=sessions,
+    )
 
 
 def area_slugs(reader: Reader) -> list[str]:

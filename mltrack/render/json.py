@@ -9,6 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from mltrack.pace import Forecast, Pace, Streak, TargetOutlook, week_label
+from mltrack.queries.certs import CertOverview
 from mltrack.queries.history import History
 from mltrack.queries.pathway import ItemDetail, PathwayItem
 from mltrack.queries.planning import NextItems
@@ -213,3 +214,8 @@ def _group(group: GroupCompletion) -> dict[str, Any]:
 
 def _dump(document: object) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def cert_overview_json(overview: CertOverview) -> str:
+    """Certifications with the learner's goals, and the costs per currency in cents."""
+    return _dump(asdict(overview))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from mltrack.dates import utc_now_iso
 from mltrack.errors import MltrackError
-from mltrack.models import EventAction, Item, ItemStatus, Progress, ProgressEvent
+from mltrack.models import EventAction, Item, ItemStatus, Learner, Progress, ProgressEvent
 from mltrack.services.lookup import get_item, get_learner
 
 # The status each action leads to.
@@ -36,6 +36,7 @@ class Change:
     from_status: ItemStatus
     to_status: ItemStatus
     on_date: date
+    also: str | None = None  # what else the change did, e.g. to a certification goal
 
 
 def change_status(
@@ -50,6 +51,21 @@ def change_status(
     """Apply ``action`` (start, done, skip, reset) to an item for a learner, journaling it."""
     learner = get_learner(session, learner_name)
     item = get_item(session, learner, item_text)
+    return apply_change(session, learner, item, action, on, note, evidence_url)
+
+
+def apply_change(
+    session: Session,
+    learner: Learner,
+    item: Item,
+    action: EventAction,
+    on: date | None = None,
+    note: str | None = None,
+    evidence_url: str | None = None,
+    cert_event_id: int | None = None,
+) -> Change:
+    """``change_status`` for a learner and item already found; ``cert_event_id`` links the
+    event to the certification pass that caused it."""
     on = on or date.today()
     progress = session.get(Progress, (learner.id, item.id))
     before = _snapshot(progress)
@@ -60,7 +76,7 @@ def change_status(
         progress = Progress(learner_id=learner.id, item_id=item.id)
         session.add(progress)
     _apply(progress, target, on, note, evidence_url)
-    _journal(session, learner.id, item.id, action, current, target, on, note, before)
+    _journal(session, learner.id, item.id, action, current, target, on, note, before, cert_event_id)
     return Change(item.slug, item.title, action, current, target, on)
 
 
@@ -80,6 +96,12 @@ def undo_last(session: Session, learner_name: str) -> Change:
     ).first()
     if event is None:
         raise MltrackError("nothing to undo")
+    also = None
+    if event.cert_event_id is not None:
+        # Imported here: the certification service builds on this module.
+        from mltrack.services.certs import revert_pass
+
+        also = revert_pass(session, event.cert_event_id)
     item = session.get_one(Item, event.item_id)
     progress = session.get(Progress, (learner.id, item.id))
     _restore(session, progress, learner.id, item.id, event.prior)
@@ -92,7 +114,7 @@ def undo_last(session: Session, learner_name: str) -> Change:
         )
     )  # fmt: skip
     return Change(
-        item.slug, item.title, EventAction.UNDO, event.to_status, event.from_status, today
+        item.slug, item.title, EventAction.UNDO, event.to_status, event.from_status, today, also
     )
 
 
@@ -140,12 +162,13 @@ def _journal(
     on: date,
     note: str | None,
     before: dict[str, str | None] | None,
+    cert_event_id: int | None = None,
 ) -> None:
     session.add(
         ProgressEvent(
             learner_id=learner_id, item_id=item_id, occurred_at=utc_now_iso(), on_date=on,
             action=action, from_status=current, to_status=target, note=note,
-            prior=None if before is None else json.dumps(before),
+            prior=None if before is None else json.dumps(before), cert_event_id=cert_event_id,
         )
     )  # fmt: skip
 
