@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from mltrack.dates import week_start
+
 DEFAULT_PACE_WEEKS = 8
 # Fewer active weeks than this and a pace is one burst, not a habit: no forecast is made.
 MIN_ACTIVE_WEEKS = 2
@@ -136,11 +138,6 @@ def week_label(day: date) -> str:
     """The name of ``day``'s ISO week, e.g. ``2026-W48``."""
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def week_start(day: date) -> date:
-    """The Monday of ``day``'s ISO week."""
-    return day - timedelta(days=day.weekday())
 
 
 def pace_window_start(today: date, weeks: int) -> date:

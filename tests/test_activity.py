@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 import pytest
 
+from mltrack.dates import week_start
 from mltrack.db import connect
-from mltrack.pace import week_label, week_start
+from mltrack.pace import week_label
 from mltrack.queries.history import history
 from mltrack.queries.planning import next_items
 from mltrack.queries.reader import SqliteReader

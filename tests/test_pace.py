@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from mltrack.dates import week_start
 from mltrack.pace import (
     DayCount,
     Forecast,
@@ -13,7 +14,6 @@ from mltrack.pace import (
     fold_weeks,
     measure_pace,
     week_label,
-    week_start,
 )
 
 WEDNESDAY = date(2026, 3, 4)  # ISO week 2026-W10, which starts on Monday 2026-03-02
