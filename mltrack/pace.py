@@ -52,6 +52,14 @@ class Streak:
         """The Monday of the run's last week."""
         return self.start + (self.weeks - 1) * WEEK
 
+    @property
+    def first_label(self) -> str:
+        return week_label(self.start)
+
+    @property
+    def last_label(self) -> str:
+        return week_label(self.last)
+
 
 @dataclass(frozen=True)
 class Streaks:
@@ -78,8 +86,12 @@ class Pace:
         return self.required_finished * 7 / self.days
 
     @property
+    def active_weeks_needed(self) -> int:
+        return MIN_ACTIVE_WEEKS
+
+    @property
     def enough_history(self) -> bool:
-        return self.active_weeks >= MIN_ACTIVE_WEEKS
+        return self.active_weeks >= self.active_weeks_needed
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ again. One row per active day, however many events the journal holds.
 from datetime import date
 
 from mltrack.pace import DayCount
-from mltrack.queries.reader import Reader
+from mltrack.queries.reader import Reader, as_date
 
 _FINISHED_PER_DAY_SQL = """
     SELECT e.on_date, COUNT(*) AS finished,
@@ -33,8 +33,3 @@ def finished_per_day(reader: Reader, learner_id: int, since: date | None = None)
         DayCount(as_date(row["on_date"]), row["finished"], row["required_finished"] or 0)
         for row in rows
     ]
-
-
-def as_date(value: object) -> date:
-    """A date column's value: ISO text from SQLite, a ``date`` from other drivers."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -1,18 +1,16 @@
 """How far a learner is along the pathway: overall and per step, area, kind or provider."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from mltrack.pace import (
-    DEFAULT_PACE_WEEKS,
-    Forecast,
-    TargetOutlook,
-    measure_pace,
-    pace_window_start,
-)
-from mltrack.queries.activity import as_date, finished_per_day
-from mltrack.queries.reader import Reader, Row, first, visible_items
+from mltrack.queries.reader import Reader, Row, as_date, first, visible_items
 from mltrack.seed_data import ITEM_KINDS
+
+if TYPE_CHECKING:  # the pace machinery is imported only for a learner with a target date
+    from mltrack.pace import Forecast, TargetOutlook
 
 # The ways items can be grouped, in the order reports show them.
 GROUPINGS = ("step", "area", "kind", "provider")
@@ -185,10 +183,10 @@ def progress_report(
     learner_id: int,
     by: tuple[str, ...] = DEFAULT_GROUPINGS,
     today: date | None = None,
-    weeks: int = DEFAULT_PACE_WEEKS,
+    weeks: int | None = None,
 ) -> ProgressReport:
     """Completion overall and per grouping in ``by``, what is in progress, and how the pace
-    of the last ``weeks`` weeks compares with the learner's target date (if any)."""
+    of the last ``weeks`` weeks (default 8) compares with the learner's target date (if any)."""
     today = today or date.today()
     overall = overall_completion(reader, learner_id)
     groupings = {name: _groups(reader, name, learner_id) for name in by}
@@ -217,13 +215,15 @@ def target_outlook(
     reader: Reader,
     learner_id: int,
     today: date,
-    weeks: int = DEFAULT_PACE_WEEKS,
+    weeks: int | None = None,
     overall: Completion | None = None,
 ) -> TargetOutlook | None:
     """Whether the pace of the last ``weeks`` weeks reaches the target date (None: no target)."""
     target = target_date(reader, learner_id)
     if target is None:
         return None
+    from mltrack.pace import TargetOutlook
+
     return TargetOutlook(target, required_forecast(reader, learner_id, today, weeks, overall))
 
 
@@ -231,10 +231,15 @@ def required_forecast(
     reader: Reader,
     learner_id: int,
     today: date,
-    weeks: int = DEFAULT_PACE_WEEKS,
+    weeks: int | None = None,
     overall: Completion | None = None,
 ) -> Forecast:
-    """When the required items left would be done at the pace of the last ``weeks`` weeks."""
+    """When the required items left would be done at the pace of the last ``weeks`` weeks
+    (default 8)."""
+    from mltrack.pace import DEFAULT_PACE_WEEKS, Forecast, measure_pace, pace_window_start
+    from mltrack.queries.activity import finished_per_day
+
+    weeks = weeks or DEFAULT_PACE_WEEKS
     overall = overall or overall_completion(reader, learner_id)
     days = finished_per_day(reader, learner_id, since=pace_window_start(today, weeks))
     pace = measure_pace(days, today, weeks)

@@ -1,7 +1,7 @@
 """``mltrack stats``: weekly activity, streaks and a forecast, as a list of sections.
 
-Each section is a frozen dataclass with a ``kind`` name; renderers look a section up by its
-type, so a new kind of statistics is one more dataclass here and one more view per renderer.
+Each section is a frozen dataclass with a ``kind`` name; renderers look its view up by that
+name, so a new kind of statistics is one more dataclass here and one more view per renderer.
 """
 
 from dataclasses import dataclass, field

@@ -4,18 +4,23 @@ Each ``*_document`` builds plain data; the ``*_json`` functions dump it. ``schem
 shape and its version: keys may be added within a version, never renamed or removed.
 """
 
-import json
-from dataclasses import asdict
-from typing import Any
+from __future__ import annotations
 
-from mltrack.pace import Forecast, Pace, Streak, TargetOutlook, week_label
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
 from mltrack.queries.certs import CertOverview
-from mltrack.queries.history import History
 from mltrack.queries.pathway import ItemDetail, PathwayItem
-from mltrack.queries.planning import NextItems
 from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport, Tally
-from mltrack.queries.report import ReportData
-from mltrack.queries.stats import ActivitySection, ForecastSection, StatsReport
+
+if TYPE_CHECKING:  # names for annotations only: each command imports just what it shows
+    from mltrack.pace import Forecast, Pace, Streak, TargetOutlook
+    from mltrack.queries.history import History
+    from mltrack.queries.planning import NextItems
+    from mltrack.queries.report import ReportData
+    from mltrack.queries.stats import ActivitySection, ForecastSection, StatsReport
 
 PROGRESS_SCHEMA = "mltrack.progress/1"
 NEXT_SCHEMA = "mltrack.next/1"
@@ -122,7 +127,7 @@ def stats_json(report: StatsReport) -> str:
 
 def stats_document(report: StatsReport) -> dict[str, Any]:
     """Stats as JSON: one key per section, named by the section's ``kind``."""
-    sections = {section.kind: SECTION_DICTS[type(section)](section) for section in report.sections}
+    sections = {section.kind: SECTION_DICTS[section.kind](section) for section in report.sections}
     return {
         "schema": STATS_SCHEMA,
         "learner": report.learner,
@@ -170,10 +175,10 @@ def _forecast_section(section: ForecastSection) -> dict[str, Any]:
     return forecast_dict(section.forecast)
 
 
-# Stats section type -> its JSON view; a new kind of section adds its entry here.
-SECTION_DICTS: dict[type, Any] = {
-    ActivitySection: _activity,
-    ForecastSection: _forecast_section,
+# Stats section kind -> its JSON view; a new kind of section adds its entry here.
+SECTION_DICTS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "activity": _activity,
+    "forecast": _forecast_section,
 }
 
 
@@ -182,8 +187,8 @@ def _streak(streak: Streak | None) -> dict[str, Any] | None:
         return None
     return {
         "weeks": streak.weeks,
-        "first_week": week_label(streak.start),
-        "last_week": week_label(streak.last),
+        "first_week": streak.first_label,
+        "last_week": streak.last_label,
     }
 
 

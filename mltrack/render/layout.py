@@ -107,7 +107,7 @@ def report_blocks(data: ReportData) -> list[Block]:
         blocks.append(Heading("Completion"))
         blocks += [_completion_chart(name, progress.groupings[name]) for name in charted]
     for section in data.stats.sections:
-        blocks += SECTION_BLOCKS[type(section)](section)
+        blocks += SECTION_BLOCKS[section.kind](section)
     blocks += _next_blocks(data)
     if progress.in_progress:
         blocks += [
@@ -198,8 +198,8 @@ def _forecast_section(section: ForecastSection) -> list[Block]:
     return [Heading("Forecast"), Paragraph(forecast_sentence(section.forecast))]
 
 
-# Stats section type -> its blocks; a new kind of section adds its entry here.
-SECTION_BLOCKS: dict[type, Callable[[Any], list[Block]]] = {
-    ActivitySection: _activity_section,
-    ForecastSection: _forecast_section,
+# Stats section kind -> its blocks; a new kind of section adds its entry here.
+SECTION_BLOCKS: dict[str, Callable[[Any], list[Block]]] = {
+    "activity": _activity_section,
+    "forecast": _forecast_section,
 }

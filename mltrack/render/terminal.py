@@ -4,24 +4,22 @@
 plain ASCII and stable, for pipes and scripts.
 """
 
+from __future__ import annotations
+
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from mltrack.dates import format_minutes
 from mltrack.money import format_cents
-from mltrack.pace import TargetOutlook
 from mltrack.queries.career import CareerFact
 from mltrack.queries.certs import CertOverview, CertRow, CertWarning
-from mltrack.queries.history import History
 from mltrack.queries.learners import LearnerSummary
 from mltrack.queries.pathway import ItemDetail, PathwayItem
-from mltrack.queries.planning import NextItems
 from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
 from mltrack.queries.projects import ProjectRow, StepProjects
-from mltrack.queries.stats import ActivitySection, ForecastSection, StatsReport
 from mltrack.queries.study import ReadingMonth, StudyLog, StudyTotal
 from mltrack.render.wording import (
     ACTION_WORDS,
@@ -34,6 +32,12 @@ from mltrack.render.wording import (
     streaks_sentence,
     target_sentence,
 )
+
+if TYPE_CHECKING:  # names for annotations only: each command imports just what it shows
+    from mltrack.pace import TargetOutlook
+    from mltrack.queries.history import History
+    from mltrack.queries.planning import NextItems
+    from mltrack.queries.stats import ActivitySection, ForecastSection, StatsReport
 
 BAR_WIDTH = 20
 CHART_WIDTH = 30
@@ -404,7 +408,7 @@ def _range_text(result: History) -> str:
 
 def stats_text(report: StatsReport, styled: bool = False) -> str:
     """Each stats section in turn, separated by a blank line."""
-    views = [SECTION_TEXTS[type(section)](section, styled) for section in report.sections]
+    views = [SECTION_TEXTS[section.kind](section, styled) for section in report.sections]
     return "\n\n".join(views)
 
 
@@ -427,8 +431,8 @@ def _forecast_text(section: ForecastSection, styled: bool) -> str:
     return "Forecast: " + forecast_sentence(section.forecast)
 
 
-# Stats section type -> its terminal view; a new kind of section adds its entry here.
-SECTION_TEXTS: dict[type, Callable[[Any, bool], str]] = {
-    ActivitySection: _activity_text,
-    ForecastSection: _forecast_text,
+# Stats section kind -> its terminal view; a new kind of section adds its entry here.
+SECTION_TEXTS: dict[str, Callable[[Any, bool], str]] = {
+    "activity": _activity_text,
+    "forecast": _forecast_text,
 }

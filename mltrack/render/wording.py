@@ -3,15 +3,12 @@
 Pure functions: result objects in, plain text out (no markup, no colour).
 """
 
-from mltrack.pace import (
-    MIN_ACTIVE_WEEKS,
-    Forecast,
-    Pace,
-    Streak,
-    Streaks,
-    TargetOutlook,
-    week_label,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # names for annotations only: ``progress`` should not pay for importing them
+    from mltrack.pace import Forecast, Pace, Streak, Streaks, TargetOutlook
 
 GROUPING_TITLES = {
     "step": "Education steps",
@@ -72,7 +69,8 @@ def pace_phrase(pace: Pace) -> str:
 def too_little_history(pace: Pace) -> str:
     return (
         f"too little history to forecast: required items were finished in "
-        f"{pace.active_weeks} of the last {pace.weeks} weeks, and {MIN_ACTIVE_WEEKS} are needed"
+        f"{pace.active_weeks} of the last {pace.weeks} weeks, and {pace.active_weeks_needed} "
+        "are needed"
     )
 
 
@@ -114,7 +112,7 @@ def streak_phrase(streak: Streak | None) -> str:
     """``3 weeks (2026-W10 to 2026-W12)``, or ``none``."""
     if streak is None:
         return "none"
-    first, last = week_label(streak.start), week_label(streak.last)
+    first, last = streak.first_label, streak.last_label
     return (
         f"{items_text(streak.weeks, 'week')} ({first if first == last else f'{first} to {last}'})"
     )
