@@ -36,7 +36,7 @@ def _row(cells: list[str], escape: bool = True) -> str:
 
 def _chart(chart: Chart) -> str:
     """A text bar chart in a code block: Markdown has no portable way to draw one."""
-    width = max(len(bar.label) for bar in chart.bars)
+    width = max((len(bar.label) for bar in chart.bars), default=0)
     lines = [f"{chart.title}:", "```"]
     for bar in chart.bars:
         filled = round(CHART_WIDTH * bar.value / chart.maximum) if chart.maximum else 0
