@@ -52,12 +52,13 @@ def query_modules() -> list[Any]:
 
 
 def sql_constants() -> list[tuple[str, str]]:
-    """(module.NAME, sql) of every module-level ``*_SQL`` string of the read side."""
+    """(module.NAME, sql) of every public module-level ``*_SQL`` string of the read side (a
+    private ``_*_SQL`` may be a template; the statements made from it run through functions)."""
     return [
         (f"{module.__name__.rsplit('.', 1)[1]}.{name}", value)
         for module in query_modules()
         for name, value in vars(module).items()
-        if name.endswith("_SQL") and isinstance(value, str)
+        if name.endswith("_SQL") and not name.startswith("_") and isinstance(value, str)
     ]
 
 
