@@ -93,6 +93,7 @@ def _reads(db: str) -> list[Case]:
         Case("history", ("history",), **read),
         Case("stats", ("stats",), **read),
         Case("log --list", ("log", "--list"), **read),
+        Case("report", ("report",), **read),
         Case("cert list", ("cert", "list"), command=("cert", "list"), **read),
         Case("cert due", ("cert", "due"), command=("cert", "due"), **read),
     ]
@@ -117,13 +118,10 @@ def cases(with_stress: bool) -> list[Case]:
 
 def _peers() -> list[Case]:
     """Other tools doing equivalent work, when installed: for context, no target."""
-    from mltrack.queries.progress import BY_STEP_SQL
-
     found = []
     if shutil.which("sqlite3"):
-        argv = ("sqlite3", "-cmd", ".parameter set :learner_id {learner_id}", "{db}",
-                " ".join(BY_STEP_SQL.split()))  # fmt: skip
-        found.append(Case("sqlite3 shell: progress GROUP BY", argv, "heavy", "read", None,
+        argv = ("sqlite3", "{db}", ".read {progress_script}")
+        found.append(Case("sqlite3 shell: progress's SQL", argv, "heavy", "read", None,
                           command=(), peer=True))  # fmt: skip
     if shutil.which("task"):
         argv = ("task", "rc.verbose=nothing", "rc.color=off", "next")
@@ -284,7 +282,7 @@ class Bench:
                 shutil.copyfile(built.path, copy)
                 built = build.Built("scratch", copy, built.learner, built.notes)
             self.databases[db] = built
-            self.values[db] = argv_values(built)
+            self.values[db] = argv_values(built, self.work)
         built = self.databases[db]
         return built.path, self.values[db]
 
@@ -401,9 +399,9 @@ def mltrack_script() -> Path:
     sys.exit(f"no mltrack script beside {sys.executable}: pip install -e . in this environment")
 
 
-def argv_values(built: build.Built) -> dict[str, str]:
-    """What a case's argv may name: the learner's id, an item with the longest history, and
-    an item not done yet (for ``done``)."""
+def argv_values(built: build.Built, work: Path) -> dict[str, str]:
+    """What a case's argv may name: an item with the longest history, an item not done yet
+    (for ``done``), and a script of the statements ``progress`` runs (for the sqlite3 shell)."""
     connection = sqlite3.connect(built.path)
     try:
         learner = connection.execute(
@@ -426,7 +424,42 @@ def argv_values(built: build.Built) -> dict[str, str]:
         ).fetchone()[0]
     finally:
         connection.close()
-    return {"learner_id": str(learner), "item": busiest, "open_item": open_item}
+    script = work / f"progress-{built.kind}.sql"
+    script.write_text(progress_script(built, learner))
+    return {"item": busiest, "open_item": open_item, "progress_script": str(script)}
+
+
+def progress_script(built: build.Built, learner_id: int) -> str:
+    """What ``mltrack progress`` runs, as a script for the sqlite3 shell: the same statements
+    with the same parameters, recorded by running the report on the database."""
+    from mltrack.queries.progress import progress_report
+    from mltrack.queries.reader import Row, SqliteReader
+
+    statements: list[tuple[str, dict[str, object]]] = []
+
+    class Recorder(SqliteReader):
+        def rows(self, sql: str, **params: object) -> Sequence[Row]:
+            statements.append((sql, params))
+            return super().rows(sql, **params)
+
+    connection = sqlite3.connect(built.path)
+    try:
+        progress_report(Recorder(connection), built.learner, learner_id)
+    finally:
+        connection.close()
+    lines = []
+    for sql, params in statements:
+        lines += [f".parameter set :{name} {_literal(value)}" for name, value in params.items()]
+        lines.append(" ".join(sql.split()) + ";")
+    return "\n".join(lines) + "\n"
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, int | float):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def taskwarrior_env(log: Callable[[str], None]) -> dict[str, str]:
@@ -624,7 +657,7 @@ def database_notes(bench: Bench) -> str:
     for kind in ("fresh", "heavy", "stress"):
         built = bench.databases.get(kind)
         if built is not None:
-            counted = ", ".join(f"{n} {table}" for table, n in build.counts(built.path).items())
+            counted = ", ".join(f"{n} {t}" for t, n in build.counts(built.path).items() if n)
             lines.append(f"- {kind} database ({built.learner!r} measured): {counted}")
     some = next(iter(bench.databases.values()), None)
     if some is not None:
