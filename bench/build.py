@@ -241,50 +241,64 @@ def _add_reading(path: Path, profile: "Profile", rng: random.Random) -> str:
 
 
 def _add_own_items(path: Path, profile: "Profile") -> str:
-    add_own_item = service("own items")
-    if add_own_item is None:
-        return ""
     from mltrack.models import ItemKind
-    from mltrack.session import write_session
 
-    areas = [row[0] for row in _query(path, "SELECT slug FROM area WHERE NOT retired")]
-    with write_session(path) as session:
-        for number in range(profile.own_items):
-            add_own_item(
-                session, profile.name, f"{profile.name} course {number:03d} on applied ML",
-                ItemKind.COURSE, area_text=areas[number % len(areas)], hours=10 + number % 40,
-            )  # fmt: skip
-    return f"{profile.own_items} own items"
+    areas = _areas(path)
+
+    def add(add_own_item: Callable[..., Any], session: Any, number: int) -> None:
+        add_own_item(
+            session, profile.name, f"{profile.name} course {number:03d} on applied ML",
+            ItemKind.COURSE, area_text=areas[number % len(areas)], hours=10 + number % 40,
+        )  # fmt: skip
+
+    made = _in_one_transaction(path, "own items", profile.own_items, add)
+    return f"{profile.own_items} own items" if made else ""
 
 
 def _add_projects(path: Path, profile: "Profile") -> str:
-    add_project = service("projects")
-    if add_project is None:
-        return ""
-    from mltrack.session import write_session
+    areas = _areas(path)
 
-    areas = [row[0] for row in _query(path, "SELECT slug FROM area WHERE NOT retired")]
-    with write_session(path) as session:
-        for number in range(profile.projects):
-            add_project(
-                session, profile.name, f"Project {number:03d}", f"public data set {number}",
-                area_texts=(areas[number % len(areas)],),
-            )  # fmt: skip
-    return f"{profile.projects} projects"
+    def add(add_project: Callable[..., Any], session: Any, number: int) -> None:
+        add_project(
+            session, profile.name, f"Project {number:03d}", f"public data set {number}",
+            area_texts=(areas[number % len(areas)],),
+        )  # fmt: skip
+
+    made = _in_one_transaction(path, "projects", profile.projects, add)
+    return f"{profile.projects} projects" if made else ""
 
 
 def _add_cert_goals(path: Path, profile: "Profile") -> str:
     """A target date for every certification on the pathway."""
-    set_goal = service("certification goals")
-    if set_goal is None:
-        return ""
+    certs = [row[0] for row in _query(path, "SELECT slug FROM item WHERE kind = 'certification'")]
+
+    def add(set_goal: Callable[..., Any], session: Any, number: int) -> None:
+        set_goal(
+            session, profile.name, certs[number], date.today() + timedelta(days=20 + 60 * number)
+        )
+
+    made = _in_one_transaction(path, "certification goals", len(certs), add)
+    return f"{len(certs)} certification goals" if made else ""
+
+
+def _in_one_transaction(
+    path: Path, name: str, count: int, call: Callable[[Callable[..., Any], Any, int], None]
+) -> bool:
+    """``call(service, session, number)`` for number in range(count), in one transaction;
+    False when the optional service ``name`` is not built."""
+    function = service(name)
+    if function is None:
+        return False
     from mltrack.session import write_session
 
-    certs = [row[0] for row in _query(path, "SELECT slug FROM item WHERE kind = 'certification'")]
     with write_session(path) as session:
-        for number, slug in enumerate(certs):
-            set_goal(session, profile.name, slug, date.today() + timedelta(days=20 + 60 * number))
-    return f"{len(certs)} certification goals"
+        for number in range(count):
+            call(function, session, number)
+    return True
+
+
+def _areas(path: Path) -> list[str]:
+    return [row[0] for row in _query(path, "SELECT slug FROM area WHERE NOT retired")]
 
 
 def _visible_slugs(path: Path, learner: str) -> list[str]:
