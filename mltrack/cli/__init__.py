@@ -28,6 +28,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "learner": ("mltrack.cli.learner:learner", "Manage learner profiles."),
     "career": ("mltrack.cli.career:career", "Show the salary and outlook figures, with sources."),
     "seed": ("mltrack.cli.seed:seed", "Reload or check the pathway seed files."),
+    "export": ("mltrack.cli.data:export", "Export every learner's data as JSON."),
+    "import": ("mltrack.cli.data:import_", "Import learner data from an export file."),
+    "backup": ("mltrack.cli.data:backup", "Copy the database to a timestamped backup file."),
+    "restore": ("mltrack.cli.data:restore", "Restore the database from a backup file."),
+    "doctor": ("mltrack.cli.data:doctor", "Check the database for damage and inconsistencies."),
 }
 
 EPILOG = """\b

@@ -1,9 +1,12 @@
 """JSON views: stable keys, documented in the README, pinned by tests."""
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
 
+from mltrack.learner_data import FORMAT, VERSION
+from mltrack.queries.export import ExportSection
 from mltrack.queries.pathway import ItemDetail, PathwayItem
 from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
 
@@ -46,6 +49,20 @@ def pathway_json(items: list[PathwayItem]) -> str:
 
 def item_json(detail: ItemDetail) -> str:
     return _dump(asdict(detail))
+
+
+def export_chunks(sections: Iterable[ExportSection]) -> Iterator[str]:
+    """The export file, piece by piece as the rows arrive: one record per line, ASCII only
+    (every other character escaped, so control characters survive any terminal or editor)."""
+    yield f'{{\n  "format": {json.dumps(FORMAT)},\n  "version": {VERSION}'
+    for section in sections:
+        yield f",\n  {json.dumps(section.name)}: ["
+        empty = True
+        for record in section.rows:
+            yield ("\n    " if empty else ",\n    ") + json.dumps(record)
+            empty = False
+        yield "]" if empty else "\n  ]"
+    yield "\n}\n"
 
 
 def _group(group: GroupCompletion) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 import click
 
 from mltrack.queries.career import CareerFact
+from mltrack.queries.health import Check
 from mltrack.queries.learners import LearnerSummary
 from mltrack.queries.pathway import ItemDetail, PathwayItem
 from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
@@ -155,6 +156,20 @@ def career_text(facts: Iterable[CareerFact]) -> str:
     return "\n".join(lines)
 
 
+def checks_text(checks: Iterable[Check], styled: bool = False) -> str:
+    """A checklist: one line per check, then how many failed."""
+    checks = list(checks)
+    colours = {"ok": "green", "warn": "yellow", "fail": "red"}
+    lines = [
+        _styled(f"[{check.status}]".ljust(6), colours[check.status], styled)
+        + f" {check.name}: {clean(check.detail)}"
+        for check in checks
+    ]
+    failed = sum(check.status == "fail" for check in checks)
+    lines += ["", f"{failed} problem(s) found" if failed else "no problems found"]
+    return "\n".join(lines)
+
+
 def _status_line(detail: ItemDetail) -> str:
     text = detail.status.replace("_", " ")
     if detail.started_on:
@@ -162,6 +177,10 @@ def _status_line(detail: ItemDetail) -> str:
     if detail.finished_on:
         text += f", finished {detail.finished_on}"
     return text
+
+
+def _styled(text: str, colour: str, styled: bool) -> str:
+    return click.style(text, fg=colour) if styled else text
 
 
 def _heading(text: str, styled: bool) -> str:

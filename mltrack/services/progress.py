@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mltrack.dates import utc_now_iso
-from mltrack.errors import MltrackError
+from mltrack.errors import InputError, MltrackError
 from mltrack.models import EventAction, Item, ItemStatus, Progress, ProgressEvent
 from mltrack.services.lookup import get_item, get_learner
 
@@ -82,15 +82,11 @@ def undo_last(session: Session, learner_name: str) -> Change:
         raise MltrackError("nothing to undo")
     item = session.get_one(Item, event.item_id)
     progress = session.get(Progress, (learner.id, item.id))
+    before = _snapshot(progress)  # taken first: restoring changes ``progress`` in place
     _restore(session, progress, learner.id, item.id, event.prior)
     today = date.today()
-    session.add(
-        ProgressEvent(
-            learner_id=learner.id, item_id=item.id, occurred_at=utc_now_iso(), on_date=today,
-            action=EventAction.UNDO, from_status=event.to_status, to_status=event.from_status,
-            prior=json.dumps(_snapshot(progress)), undoes_id=event.id,
-        )
-    )  # fmt: skip
+    _journal(session, learner.id, item.id, EventAction.UNDO, event.to_status, event.from_status,
+             today, None, before, undoes_id=event.id)  # fmt: skip
     return Change(
         item.slug, item.title, EventAction.UNDO, event.to_status, event.from_status, today
     )
@@ -140,14 +136,35 @@ def _journal(
     on: date,
     note: str | None,
     before: dict[str, str | None] | None,
+    undoes_id: int | None = None,
 ) -> None:
     session.add(
         ProgressEvent(
             learner_id=learner_id, item_id=item_id, occurred_at=utc_now_iso(), on_date=on,
             action=action, from_status=current, to_status=target, note=note,
-            prior=None if before is None else json.dumps(before),
+            prior=None if before is None else json.dumps(before), undoes_id=undoes_id,
         )
     )  # fmt: skip
+
+
+def check_prior(prior: object) -> None:
+    """Raise InputError unless ``prior`` (parsed from an event's ``prior``) is a progress row
+    ``undo`` can put back, or None for no row."""
+    if prior is None:
+        return
+    if not isinstance(prior, dict) or set(prior) != set(_STORED_FIELDS):
+        raise InputError(f"expected null or an object with keys {', '.join(_STORED_FIELDS)}")
+    if prior["status"] not in list(ItemStatus):
+        raise InputError(f"status {prior['status']!r} is not one of {', '.join(ItemStatus)}")
+    for key in ("started_on", "finished_on", "note", "evidence_url"):
+        if prior[key] is not None and not isinstance(prior[key], str):
+            raise InputError(f"{key} must be text or null")
+    for key in ("started_on", "finished_on"):
+        if prior[key] is not None:
+            try:
+                date.fromisoformat(prior[key])
+            except ValueError:
+                raise InputError(f"{key} {prior[key]!r} is not a YYYY-MM-DD date") from None
 
 
 def _snapshot(progress: Progress | None) -> dict[str, str | None] | None:
