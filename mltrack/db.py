@@ -63,7 +63,10 @@ def foreign_key_problems(connection: sqlite3.Connection) -> list[str]:
 
 def integrity_problems(connection: sqlite3.Connection) -> list[str]:
     """What SQLite's own integrity check finds wrong with the file (nothing when sound)."""
-    found = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    try:
+        found = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:  # damage bad enough to stop the check itself
+        return [str(error)]
     return [] if found == ["ok"] else found
 
 

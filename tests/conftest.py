@@ -130,3 +130,22 @@ def history_file(tmp_path: Path) -> Callable[[int], Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def corrupt_index() -> Callable[[Path], None]:
+    """Overwrite the root page of one index with garbage: the file still opens and its tables
+    read, but SQLite's integrity check fails."""
+
+    def corrupt(path: Path) -> None:
+        connection = sqlite3.connect(path)
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        [root] = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_progress_event_learner_occurred'"
+        ).fetchone()
+        connection.close()  # the last connection: a WAL file is checkpointed and removed
+        with path.open("r+b") as file:
+            file.seek((root - 1) * page_size)
+            file.write(b"\x0d" + b"\xff" * (page_size - 1))
+
+    return corrupt

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, exists, insert, inspect, or_, select, update
+from sqlalchemy import delete, exists, insert, inspect, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -377,24 +377,31 @@ class _Importer:
         return row
 
     def _insert(self, section: Section, model: type[Base], rows: list[tuple[int, Record]]) -> None:
-        """Insert rows (with their positions in the file) in one statement."""
+        """Insert rows (with their positions in the file) in one statement.
+
+        The savepoint is SQL of our own, not ``begin_nested()``: when the disk fills up,
+        SQLite rolls the whole transaction back, and a savepoint SQLAlchemy believes in would
+        then hide "database or disk is full" behind "no such savepoint".
+        """
         if not rows:
             return
+        self.session.execute(text("SAVEPOINT import_rows"))
         try:
-            with self.session.begin_nested():
-                self.session.execute(insert(model), [row for _, row in rows])
+            self.session.execute(insert(model), [row for _, row in rows])
         except IntegrityError:
+            self.session.execute(text("ROLLBACK TO SAVEPOINT import_rows"))
             self._raise_first_bad_row(section, model, rows)
             raise
+        self.session.execute(text("RELEASE SAVEPOINT import_rows"))
 
     def _raise_first_bad_row(
         self, section: Section, model: type[Base], rows: list[tuple[int, Record]]
     ) -> None:
-        """Insert one by one to name the row the database refuses (a CHECK, a reference)."""
+        """Insert one by one to name the row the database refuses (a CHECK, a reference);
+        the import stops there, and its transaction is rolled back."""
         for index, row in rows:
             try:
-                with self.session.begin_nested():
-                    self.session.execute(insert(model), [row])
+                self.session.execute(insert(model), [row])
             except IntegrityError as error:
                 reason = str(error.orig).splitlines()[0]
                 raise InvalidExportFile(f"{section.name}[{index}]: {reason}") from None
