@@ -45,6 +45,9 @@ def modules_after(args: list[str], db: Path, **env: str) -> dict[str, list[str]]
         (["learner", "list"], ["mltrack.render.terminal"]),
         (["career"], ["mltrack.render.terminal"]),
         (["done", "--help"], []),
+        (["export"], ["mltrack.render.json"]),
+        (["doctor"], ["mltrack.render.terminal"]),
+        (["backup"], []),
     ],
 )
 def test_read_commands_never_import_sqlalchemy_or_alembic(

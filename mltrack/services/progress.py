@@ -98,7 +98,7 @@ def _check_move(
     if current == target:
         raise MltrackError(f"{item.slug} is already {target.replace('_', ' ')}")
     if on > date.today():
-        raise MltrackError(f"{on.isoformat()} is in the future")
+        raise InputError(f"{on.isoformat()} is in the future")  # a date typed wrong
     started = progress.started_on if progress else None
     if target == ItemStatus.DONE and started is not None and on < started:
         raise MltrackError(
