@@ -7,16 +7,25 @@ names a learner by name and an item, step or area by slug (``Ref``), or names a 
 natural key by its position in the file (``RowRef``), so an export imports into any database.
 
 Adding a table of learner data is one entry in ``SECTIONS``, placed after every section it
-refers to, e.g. for a ``study_session`` table (learner_id, item_id NULL, on_date, minutes, note)::
+refers to (import writes sections in this order and deletes in the reverse one), e.g.::
 
-    Section(
+    Section(  # study_session: learner_id, item_id (NULL allowed), on_date, minutes, note...
         "study_sessions", "study_session",
-        fields=(LEARNER, Ref("item", "item_id", "item", "slug"), "on_date", "minutes", "note"),
-        order=("learner", "id"),
-    )
+        fields=(LEARNER, ITEM, "on_date", "minutes", "note"),
+        order=("learner", "id"),  # no natural key: rows keep their order, positions link them
+    ),
+    Section(  # project_area: project_id, area_id; a project belongs to a learner
+        "project_areas", "project_area",
+        fields=(RowRef("project", "project_id", "projects"), AREA),
+        order=("project", "area"), key=("project", "area"), owner="project",
+    ),
 
+Columns copied as they are need no more than their name: types, nulls, enums and unique
+columns are checked on import from the model. A JSON text column goes in ``json``, a boolean in
+``flags``; a rule no column type says goes in ``mltrack.services.importer.VALUE_CHECKS``.
 ``tests/test_transfer.py`` checks every entry against the models (each column written once,
-booleans flagged) and that every table with a ``learner_id`` has a section.
+booleans flagged, foreign keys translated) and that every table pointing at a learner, or at
+rows of learner data, has a section.
 
 Standard library only: the export runs on the read side, which never imports SQLAlchemy.
 """
@@ -86,6 +95,7 @@ def column_of(field: Field) -> str:
 
 LEARNER = Ref("learner", "learner_id", "learner", "name")
 ITEM = Ref("item", "item_id", "item", "slug")
+AREA = Ref("area", "area_id", "area", "slug")
 
 SECTIONS: tuple[Section, ...] = (
     Section(
@@ -97,7 +107,7 @@ SECTIONS: tuple[Section, ...] = (
         "items", "item",
         fields=(
             "slug", LEARNER, "title", "kind", Ref("step", "step_id", "step", "slug"),
-            Ref("area", "area_id", "area", "slug"), "position", "required", "hours_estimate",
+            AREA, "position", "required", "hours_estimate",
             "provider", "url", "source", "quote", "retired",
         ),
         order=("slug",), key=("slug",), flags=("required", "retired"),

@@ -2,6 +2,7 @@
 
 import copy
 import json
+import sqlite3
 import tracemalloc
 from datetime import date
 from pathlib import Path
@@ -10,14 +11,15 @@ import pytest
 from sqlalchemy import Boolean, select
 
 from mltrack.learner_data import (
+    LEARNER,
     SECTION_OF_TABLE,
     SECTIONS,
-    SECTIONS_BY_NAME,
     Ref,
     RowRef,
+    Section,
     column_of,
 )
-from mltrack.models import Base, Item, Learner, LearnerPrerequisite, Step
+from mltrack.models import Area, Base, Item, Learner, LearnerPrerequisite, Step
 from mltrack.session import write_session
 
 NOTE = 'it\'s "done"; DROP TABLE item; --\nline two\t\x1b[31mred\x00 \u202eRTL\u202c \U0001f393'
@@ -372,8 +374,13 @@ def test_every_section_writes_every_column_once() -> None:
 
 
 def test_every_table_of_learner_data_has_a_section() -> None:
-    owned = {name for name, table in Base.metadata.tables.items() if "learner_id" in table.c}
-    assert owned - {"item"} <= set(SECTION_OF_TABLE) and "item" in SECTION_OF_TABLE
+    """A table that points at a learner or at rows of learner data is learner data: export
+    must write it, and import --replace must delete it. (Items are partly pathway data: a
+    table pointing only at items, such as the seed's prerequisites, need not be.)"""
+    learner_data = ({"learner"} | set(SECTION_OF_TABLE)) - {"item"}
+    for name, table in Base.metadata.tables.items():
+        targets = {key.column.table.name for key in table.foreign_keys}
+        assert not targets & learner_data or name in SECTION_OF_TABLE, f"{name} has no section"
 
 
 def test_sections_refer_only_to_earlier_sections() -> None:
@@ -384,8 +391,11 @@ def test_sections_refer_only_to_earlier_sections() -> None:
                 assert position[SECTION_OF_TABLE[field.table].name] < index, field
             if isinstance(field, RowRef):
                 assert position[field.section] <= index, field
-        if section.owner is not None:
-            assert section.field(section.owner) == SECTIONS_BY_NAME["progress"].field("learner")
+        if section.owner is not None:  # the learner, or a row that belongs to one
+            owner = section.field(section.owner)
+            assert owner == LEARNER or isinstance(owner, RowRef), section.name
+            # A key that leaves the owner out is checked against the database by owner column.
+            assert section.owner in section.key or owner == LEARNER or not section.key
 
 
 def test_rows_are_ordered_by_something_unique() -> None:
@@ -399,3 +409,90 @@ def test_foreign_keys_of_sections_are_all_translated() -> None:
         references = {column_of(f) for f in section.fields if not isinstance(f, str)}
         foreign = {fk.parent.name for fk in table.foreign_keys}
         assert foreign == references, section.name
+
+
+def test_a_table_owned_through_a_parent_row_takes_one_more_section(
+    history: Path, tmp_path: Path, ok, monkeypatch, _seeded_template: Path
+) -> None:
+    """How a table like issue 4's project_area fits in: its rows belong to a project, which
+    belongs to a learner. Two scratch tables, two Section entries, no other change."""
+    from sqlalchemy import ForeignKey, String
+    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+    from mltrack.queries import export
+    from mltrack.services import importer
+
+    class Scratch(DeclarativeBase):
+        pass
+
+    class Project(Scratch):
+        __tablename__ = "scratch_project"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        learner_id: Mapped[int] = mapped_column(ForeignKey(Learner.id))
+        slug: Mapped[str] = mapped_column(String(64))
+
+    class ProjectArea(Scratch):
+        __tablename__ = "scratch_project_area"
+        project_id: Mapped[int] = mapped_column(ForeignKey("scratch_project.id"), primary_key=True)
+        area_id: Mapped[int] = mapped_column(ForeignKey(Area.id), primary_key=True)
+
+    sections = (
+        *SECTIONS,
+        Section("projects", "scratch_project", fields=(LEARNER, "slug"),
+                order=("learner", "slug"), key=("learner", "slug")),
+        Section("project_areas", "scratch_project_area",
+                fields=(RowRef("project", "project_id", "projects"),
+                        Ref("area", "area_id", "area", "slug")),
+                order=("project", "area"), key=("project", "area"), owner="project"),
+    )  # fmt: skip
+    by_name = {section.name: section for section in sections}
+    by_table = {section.table: section for section in sections}
+    for module in (export, importer):
+        monkeypatch.setattr(module, "SECTIONS", sections)
+        monkeypatch.setattr(module, "SECTIONS_BY_NAME", by_name)
+    monkeypatch.setattr(importer, "SECTION_OF_TABLE", by_table)
+    scratch = {"scratch_project": Project, "scratch_project_area": ProjectArea}
+    real_model = importer._model
+    monkeypatch.setattr(importer, "_model", lambda table: scratch.get(table) or real_model(table))
+
+    def add_scratch_tables(path: Path, rows: bool) -> None:
+        connection = sqlite3.connect(path)
+        connection.executescript("""
+            CREATE TABLE scratch_project (id INTEGER PRIMARY KEY,
+                learner_id INTEGER NOT NULL REFERENCES learner (id), slug VARCHAR(64) NOT NULL);
+            CREATE TABLE scratch_project_area (
+                project_id INTEGER NOT NULL REFERENCES scratch_project (id),
+                area_id INTEGER NOT NULL REFERENCES area (id), PRIMARY KEY (project_id, area_id));
+        """)
+        if rows:  # inserted out of export order, so positions must come from the SQL
+            connection.executescript("""
+                INSERT INTO scratch_project (learner_id, slug) SELECT id, 'zeta' FROM learner;
+                INSERT INTO scratch_project (learner_id, slug)
+                    SELECT id, 'alpha' FROM learner WHERE name = 'alex';
+                INSERT INTO scratch_project_area SELECT p.id, a.id FROM scratch_project p, area a
+                    WHERE a.slug IN ('statistics', 'machine-learning') AND p.slug = 'zeta'
+                    OR a.slug = 'cs-math' AND p.slug = 'alpha';
+            """)
+        connection.commit()
+        connection.close()
+
+    add_scratch_tables(history, rows=True)
+    first = export_bytes(ok, history, tmp_path / "first.json")
+    document = json.loads(first)
+    assert [(p["learner"], p["slug"]) for p in document["projects"]] == [
+        ("alex", "alpha"), ("alex", "zeta"), ("me", "zeta"),
+    ]  # fmt: skip
+    assert document["project_areas"] == [
+        {"project": 0, "area": "cs-math"}, {"project": 1, "area": "machine-learning"},
+        {"project": 1, "area": "statistics"}, {"project": 2, "area": "machine-learning"},
+        {"project": 2, "area": "statistics"},
+    ]  # fmt: skip
+
+    fresh = tmp_path / "fresh.db"
+    fresh.write_bytes(_seeded_template.read_bytes())
+    add_scratch_tables(fresh, rows=False)
+    ok("--db", str(fresh), "import", str(tmp_path / "first.json"))
+    assert export_bytes(ok, fresh, tmp_path / "second.json") == first
+
+    ok("import", "--replace", str(tmp_path / "first.json"))  # deletes areas, then projects
+    assert export_bytes(ok, history, tmp_path / "third.json") == first

@@ -8,9 +8,10 @@ in Python.
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from mltrack.learner_data import SECTIONS, SECTIONS_BY_NAME, Ref, RowRef, Section
+from mltrack.learner_data import SECTIONS, SECTIONS_BY_NAME, Ref, Section, column_of
 from mltrack.queries.reader import Reader, Row
 
 
@@ -28,22 +29,10 @@ def export_sections(reader: Reader) -> Iterator[ExportSection]:
 
 def section_sql(section: Section) -> str:
     """SELECT the section's fields, references translated, in export order."""
-    source, expressions = _source(section)
-    columns = []
-    for index, field in enumerate(section.fields):
-        if isinstance(field, RowRef):
-            alias = f"n{index}"
-            source += (
-                f" LEFT JOIN ({_numbered(SECTIONS_BY_NAME[field.section])}) {alias}"
-                f" ON {alias}.id = t.{field.column}"
-            )
-            columns.append(f'{alias}.position AS "{field.field}"')
-        else:
-            name = field if isinstance(field, str) else field.field
-            columns.append(f'{expressions.get(name, f"t.{name}")} AS "{name}"')
+    source, expressions = _source(section, [*section.field_names(), *section.order])
+    columns = ", ".join(f'{expressions[name]} AS "{name}"' for name in section.field_names())
     return (
-        f"SELECT {', '.join(columns)} FROM {source}{_where(section)} "
-        f"ORDER BY {_order(section, expressions)}"
+        f"SELECT {columns} FROM {source}{_where(section)} ORDER BY {_order(section, expressions)}"
     )
 
 
@@ -59,32 +48,35 @@ def _plain(section: Section, row: Row) -> dict[str, Any]:
     for name in section.json:
         if record[name] is not None:
             record[name] = json.loads(record[name])
-    return {key: _json_value(value) for key, value in record.items()}
+    for name, value in record.items():
+        # sqlite3 gives dates back as the ISO text they are stored as; another driver may not.
+        if isinstance(value, date):
+            record[name] = value.isoformat()
+    return record
 
 
-def _json_value(value: Any) -> Any:
-    # sqlite3 gives dates back as the ISO text they are stored as; another driver may not.
-    return (
-        value
-        if value is None or isinstance(value, str | int | float | bool | dict)
-        else (str(value))
-    )
-
-
-def _source(section: Section) -> tuple[str, dict[str, str]]:
-    """FROM the section's table joined to each table it names by key; the key expressions."""
-    source, expressions = f"{section.table} t", {}
+def _source(section: Section, names: list[str]) -> tuple[str, dict[str, str]]:
+    """FROM the section's table, joined to what the fields ``names`` refer to; the SQL
+    expression of every field and column (a slug for a Ref, a position for a RowRef)."""
+    source = f"{section.table} t"
+    expressions = {name: f"t.{name}" for name in names}  # plain columns, e.g. "id"
     for index, field in enumerate(section.fields):
+        if isinstance(field, str) or field.field not in names:
+            continue
+        alias = f"r{index}"
         if isinstance(field, Ref):
-            alias = f"r{index}"
             source += f" LEFT JOIN {field.table} {alias} ON {alias}.id = t.{field.column}"
             expressions[field.field] = f"{alias}.{field.key}"
+        else:
+            numbered = _numbered(SECTIONS_BY_NAME[field.section])
+            source += f" LEFT JOIN ({numbered}) {alias} ON {alias}.id = t.{field.column}"
+            expressions[field.field] = f"{alias}.position"
     return source, expressions
 
 
 def _numbered(section: Section) -> str:
     """The id and export position (from 0) of each row of ``section``."""
-    source, expressions = _source(section)
+    source, expressions = _source(section, list(section.order))
     order = _order(section, expressions)
     return (
         f"SELECT t.id, ROW_NUMBER() OVER (ORDER BY {order}) - 1 AS position "
@@ -94,11 +86,10 @@ def _numbered(section: Section) -> str:
 
 def _where(section: Section) -> str:
     """Only learner data: rows that belong to a learner (not, e.g., the seeded items)."""
-    if section.owner is None:
-        return ""
-    owner = section.field(section.owner)
-    return f" WHERE t.{owner.column} IS NOT NULL" if isinstance(owner, Ref) else ""
+    if section.owner is None or not isinstance(section.field(section.owner), Ref):
+        return ""  # the learners, or rows of rows that belong to a learner
+    return f" WHERE t.{column_of(section.field(section.owner))} IS NOT NULL"
 
 
 def _order(section: Section, expressions: dict[str, str]) -> str:
-    return ", ".join(expressions.get(name, f"t.{name}") for name in section.order)
+    return ", ".join(expressions[name] for name in section.order)

@@ -157,7 +157,17 @@ class _Importer:
             records.append(record)
         if len(section.key) == 1:
             [key] = section.key
-            self.owners[section.table] = {r[key]: r[section.owner or key] for r in records}
+            self.owners[section.table] = {r[key]: self._learner_of(section, r) for r in records}
+
+    def _learner_of(self, section: Section, record: Record) -> Any:
+        """The name of the learner a checked record belongs to."""
+        if section.owner is None:
+            return record[section.key[0]]
+        owner = section.field(section.owner)
+        if isinstance(owner, RowRef):  # a row of a row that belongs to a learner
+            parent = SECTIONS_BY_NAME[owner.section]
+            return self._learner_of(parent, self.records[owner.section][record[owner.field]])
+        return record[owner.field]
 
     def _check_record(
         self, section: Section, names: list[str], index: int, raw: Any, at: str
@@ -203,8 +213,8 @@ class _Importer:
             raise ValueError(f"expected the {field.key} of a {field.table}, got {_shown(value)}")
         in_file = self.owners.get(field.table, {})
         if value in in_file:
-            owner, mine = in_file[value], record.get(section.owner) if section.owner else None
-            if None not in (owner, mine) and owner != mine:
+            owner = in_file[value]
+            if field.field != section.owner and owner != self._learner_of(section, record):
                 raise ValueError(f"{field.table} {value!r} belongs to learner {owner!r}")
             return value
         shared = self._shared(field.table)
@@ -222,9 +232,10 @@ class _Importer:
             raise ValueError(
                 f"{_shown(value)} is not the position of an earlier {field.section} row"
             )
-        owner = section.owner
-        if owner and target[value].get(owner) != record.get(owner):
-            raise ValueError(f"{field.section}[{value}] belongs to another learner")
+        if field.field != section.owner:
+            target_learner = self._learner_of(SECTIONS_BY_NAME[field.section], target[value])
+            if target_learner != self._learner_of(section, record):
+                raise ValueError(f"{field.section}[{value}] belongs to another learner")
         return value
 
     def _check_unique(
@@ -277,7 +288,7 @@ class _Importer:
 
     def _has_data(self, learner_id: int) -> bool:
         return any(
-            self.session.scalar(select(exists().where(_owner_column(section) == learner_id)))
+            self.session.scalar(select(exists().where(_owned_by(section, [learner_id]))))
             for section in _owned_sections()
         )
 
@@ -299,8 +310,8 @@ class _Importer:
             key = next(f.key for s in SECTIONS for f in s.fields
                        if isinstance(f, Ref) and f.table == table)  # fmt: skip
             query = select(getattr(model, key), model.id)
-            if section is not None and section.owner is None:
-                query = query.where(False)  # every learner must be in the file
+            if section is not None and not _owned_by_ref(section):
+                query = query.where(False)  # all learner data: a reference needs the row
             elif section is not None:
                 query = query.where(_owner_column(section).is_(None))
             self.shared[table] = dict(self.session.execute(query).all())
@@ -312,8 +323,8 @@ class _Importer:
         learner_ids = list(self.taken_over.values())
         if learner_ids:
             for section in reversed(_owned_sections()):
-                owner = _owner_column(section)
-                self.session.execute(delete(_model(section.table)).where(owner.in_(learner_ids)))
+                owned = _owned_by(section, learner_ids)
+                self.session.execute(delete(_model(section.table)).where(owned))
         for section in SECTIONS:
             self._write_section(section, self.records[section.name])
 
@@ -356,7 +367,7 @@ class _Importer:
         # The file's learners had no rows here (or have none left), and ids grow with each
         # insert: their rows, by id, are the file's rows in order.
         learners = self.ids[_LEARNERS.name]
-        query = select(model.id).where(_owner_column(section).in_(learners)).order_by(model.id)
+        query = select(model.id).where(_owned_by(section, learners)).order_by(model.id)
         return list(self.session.scalars(query))
 
     def _row(self, section: Section, record: Record) -> Record:
@@ -492,6 +503,24 @@ def _owned_sections() -> list[Section]:
     return [section for section in SECTIONS if section.owner is not None]
 
 
+def _owned_by_ref(section: Section) -> bool:
+    """Whether the section names its learner itself (rather than through a parent row)."""
+    return section.owner is not None and isinstance(section.field(section.owner), Ref)
+
+
 def _owner_column(section: Section) -> Any:
+    assert _owned_by_ref(section)
+    return getattr(_model(section.table), column_of(section.field(section.owner)))  # type: ignore[arg-type]
+
+
+def _owned_by(section: Section, learner_ids: list[int]) -> Any:
+    """SQL condition: the section's rows that belong to these learners."""
+    if _owned_by_ref(section):
+        return _owner_column(section).in_(learner_ids)
     assert section.owner is not None
-    return getattr(_model(section.table), column_of(section.field(section.owner)))
+    owner = section.field(section.owner)
+    assert isinstance(owner, RowRef)
+    parent = SECTIONS_BY_NAME[owner.section]
+    parent_model = _model(parent.table)
+    rows = select(parent_model.id).where(_owned_by(parent, learner_ids))
+    return getattr(_model(section.table), owner.column).in_(rows)
