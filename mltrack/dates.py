@@ -6,6 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 DATE_FORMAT_HELP = "YYYY-MM-DD, 'today', 'yesterday' or -Nd (N days ago)"
 _DAYS_AGO = re.compile(r"-(\d{1,5})d")
 
+MAX_SESSION_MINUTES = 24 * 60
+DURATION_FORMAT_HELP = "minutes or hours such as 90m, 2h, 1h30 or 1h30m, at most 24h"
+_DURATION = re.compile(r"(?:(?P<hours>\d{1,4})h(?:(?P<after>\d{1,2})m?)?|(?P<minutes>\d{1,5})m)")
+DAYS_FORMAT_HELP = "a number of days or weeks such as 30d, 30 or 4w"
+_DAYS = re.compile(r"(\d{1,4})([dw]?)")
+
 
 def parse_date(text: str, today: date | None = None) -> date:
     """Parse an ISO date or a relative form; raise ValueError naming the accepted formats."""
@@ -28,3 +34,45 @@ def parse_date(text: str, today: date | None = None) -> date:
 def utc_now_iso() -> str:
     """The current time in UTC as ISO 8601 text, the one format every timestamp is stored in."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def parse_duration(text: str) -> int:
+    """Minutes in a study session typed as ``90m``, ``2h``, ``1h30`` or ``1h30m``.
+
+    Raise ValueError naming the accepted formats for anything else, for zero, and for more
+    than 24 hours (one sitting, not a week's total).
+    """
+    match = _DURATION.fullmatch(text.strip().lower())
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration; expected {DURATION_FORMAT_HELP}")
+    if match.group("minutes") is not None:
+        minutes = int(match.group("minutes"))
+    else:
+        after = int(match.group("after") or 0)
+        if after >= 60:
+            raise ValueError(f"{text!r}: the minutes after the hours must be 0 to 59")
+        minutes = int(match.group("hours")) * 60 + after
+    if not 0 < minutes <= MAX_SESSION_MINUTES:
+        raise ValueError(f"{text!r} is not a session length; expected {DURATION_FORMAT_HELP}")
+    return minutes
+
+
+def parse_days(text: str) -> int:
+    """A span of days typed as ``30d``, ``30`` or ``4w``; ValueError naming the formats."""
+    match = _DAYS.fullmatch(text.strip().lower())
+    if match is None:
+        raise ValueError(f"{text!r} is not a number of days; expected {DAYS_FORMAT_HELP}")
+    return int(match.group(1)) * (7 if match.group(2) == "w" else 1)
+
+
+def week_start(day: date) -> date:
+    """The Monday of the ISO week ``day`` falls in: the key study hours are grouped by."""
+    return day - timedelta(days=day.weekday())
+
+
+def format_minutes(minutes: int) -> str:
+    """Minutes the way ``parse_duration`` reads them: ``45m``, ``2h``, ``1h30``."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}m"
+    return f"{hours}h{rest:02d}" if rest else f"{hours}h"

@@ -7,18 +7,12 @@ names a learner by name and an item, step or area by slug (``Ref``), or names a 
 natural key by its position in the file (``RowRef``), so an export imports into any database.
 
 Adding a table of learner data is one entry in ``SECTIONS``, placed after every section it
-refers to (import writes sections in this order and deletes in the reverse one), e.g.::
-
-    Section(  # study_session: learner_id, item_id (NULL allowed), on_date, minutes, note...
-        "study_sessions", "study_session",
-        fields=(LEARNER, ITEM, "on_date", "minutes", "note"),
-        order=("learner", "id"),  # no natural key: rows keep their order, positions link them
-    ),
-    Section(  # project_area: project_id, area_id; a project belongs to a learner
-        "project_areas", "project_area",
-        fields=(RowRef("project", "project_id", "projects"), AREA),
-        order=("project", "area"), key=("project", "area"), owner="project",
-    ),
+refers to (import writes sections in this order and deletes them in the reverse one). The
+entries below show each kind: "study_sessions" (rows without a natural key, kept in order and
+named by position), "projects" (a natural key within the learner), "project_areas" (rows that
+belong to a learner through a parent row: ``owner="project"``), and "progress_events" (rows
+naming other rows by position, of their own section or an earlier one). A new column of an
+exported table is one more field of its entry.
 
 Columns copied as they are need no more than their name: types, nulls, enums and unique
 columns are checked on import from the model. A JSON text column goes in ``json``, a boolean in
@@ -96,6 +90,7 @@ def column_of(field: Field) -> str:
 LEARNER = Ref("learner", "learner_id", "learner", "name")
 ITEM = Ref("item", "item_id", "item", "slug")
 AREA = Ref("area", "area_id", "area", "slug")
+STEP = Ref("step", "step_id", "step", "slug")
 
 SECTIONS: tuple[Section, ...] = (
     Section(
@@ -106,9 +101,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "items", "item",
         fields=(
-            "slug", LEARNER, "title", "kind", Ref("step", "step_id", "step", "slug"),
-            AREA, "position", "required", "hours_estimate",
-            "provider", "url", "source", "quote", "retired",
+            "slug", LEARNER, "title", "kind", STEP, AREA, "position", "required",
+            "hours_estimate", "provider", "url", "source", "quote", "retired",
         ),
         order=("slug",), key=("slug",), flags=("required", "retired"),
     ),
@@ -124,12 +118,45 @@ SECTIONS: tuple[Section, ...] = (
         order=("learner", "item"), key=("learner", "item"),
     ),
     Section(
+        "cert_goals", "cert_goal",
+        fields=(LEARNER, ITEM, "status", "target_date", "enrolled_on", "passed_on", "expires_on",
+                "credential_id", "credential_url", "attempts", "updated_at"),
+        order=("learner", "item"), key=("learner", "item"),
+    ),
+    Section(
+        "cert_events", "cert_event",
+        fields=(LEARNER, ITEM, "occurred_at", "on_date", "action", "cost_cents", "currency",
+                "prior"),
+        order=("learner", "id"), json=("prior",),
+    ),
+    Section(
         "progress_events", "progress_event",
         fields=(
             LEARNER, ITEM, "occurred_at", "on_date", "action", "from_status", "to_status", "note",
             "prior", RowRef("undoes", "undoes_id", "progress_events"),
+            RowRef("cert_event", "cert_event_id", "cert_events"),
         ),
         order=("learner", "id"), json=("prior",),
+    ),
+    Section(
+        "study_sessions", "study_session",
+        fields=(LEARNER, ITEM, "on_date", "week_start", "minutes", "note", "created_at"),
+        order=("learner", "id"),
+    ),
+    Section(
+        "projects", "project",
+        fields=(LEARNER, "slug", STEP, "name", "dataset", "repo_url", "added_on", "done_on"),
+        order=("learner", "slug"), key=("learner", "slug"),
+    ),
+    Section(
+        "project_areas", "project_area",
+        fields=(RowRef("project", "project_id", "projects"), AREA),
+        order=("project", "area"), key=("project", "area"), owner="project",
+    ),
+    Section(
+        "reading", "reading_entry",
+        fields=(LEARNER, "title", "kind", "url", ITEM, "on_date", "created_at"),
+        order=("learner", "id"),
     ),
 )  # fmt: skip
 

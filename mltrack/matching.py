@@ -4,6 +4,8 @@ Pure functions over (slug, title) pairs, so the read side (sqlite3) and the writ
 resolve names the same way.
 """
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from difflib import get_close_matches
 
@@ -28,6 +30,13 @@ def match_slug(text: str, candidates: Sequence[tuple[str, str]], what: str = "it
         if len(found) > 1:
             raise NotFoundError(what, text, sorted(found)[:MAX_SUGGESTIONS], ambiguous=True)
     raise NotFoundError(what, text, closest_slugs(wanted, candidates))
+
+
+def slugify(text: str, max_length: int = 48) -> str:
+    """Lower-case ASCII words joined by ``-``: ``"Fast.ai: Part 2"`` -> ``fast-ai-part-2``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return "-".join(words)[:max_length].strip("-")
 
 
 def searchable(slug: str, title: str, provider: str | None = None) -> tuple[str, str]:

@@ -11,8 +11,11 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from mltrack.dates import MAX_SESSION_MINUTES
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -46,6 +49,32 @@ class EventAction(StrEnum):
     SKIP = "skip"
     RESET = "reset"
     UNDO = "undo"
+
+
+class CertStatus(StrEnum):
+    """Where a learner's certification goal stands; "expired" is derived, never stored."""
+
+    PLANNED = "planned"
+    ENROLLED = "enrolled"
+    PASSED = "passed"
+    FAILED = "failed"
+    DROPPED = "dropped"
+
+
+class CertAction(StrEnum):
+    GOAL = "goal"
+    ENROLL = "enroll"
+    PASS = "pass"
+    FAIL = "fail"
+    DROP = "drop"
+
+
+class ReadingKind(StrEnum):
+    BLOG = "blog"
+    PODCAST = "podcast"
+    PAPER = "paper"
+    TALK = "talk"
+    COURSE = "course"
 
 
 def one_of(column: str, enum: type[StrEnum]) -> str:
@@ -197,6 +226,123 @@ class ProgressEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
     prior: Mapped[str | None] = mapped_column(Text)
     undoes_id: Mapped[int | None] = mapped_column(ForeignKey("progress_event.id"), unique=True)
+    # Set when a certification pass made this change: undoing it also reverts the goal.
+    cert_event_id: Mapped[int | None] = mapped_column(ForeignKey("cert_event.id"), unique=True)
+
+
+class CertGoal(Base):
+    """A learner's goal for one certification item; its history is in ``cert_event``."""
+
+    __tablename__ = "cert_goal"
+    __table_args__ = (
+        CheckConstraint(one_of("status", CertStatus), name="status"),
+        CheckConstraint("attempts >= 0", name="attempts"),
+    )
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True, index=True)
+    status: Mapped[CertStatus] = mapped_column(String(16))
+    target_date: Mapped[date | None] = mapped_column(Date)
+    enrolled_on: Mapped[date | None] = mapped_column(Date)
+    passed_on: Mapped[date | None] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    credential_id: Mapped[str | None] = mapped_column(String(200))
+    credential_url: Mapped[str | None] = mapped_column(String(500))
+    # Exam attempts: every pass and fail counts one.
+    attempts: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+
+class CertEvent(Base):
+    """Append-only journal of certification goals, with what each step cost.
+
+    ``prior`` is the goal as it was before the event (JSON text, NULL when there was none), so
+    that undoing a pass can put it back. Costs are integer cents of an ISO 4217 currency.
+    """
+
+    __tablename__ = "cert_event"
+    __table_args__ = (
+        CheckConstraint(one_of("action", CertAction), name="action"),
+        CheckConstraint(
+            "(cost_cents IS NULL AND currency IS NULL)"
+            " OR (cost_cents >= 0 AND LENGTH(currency) = 3)",
+            name="cost",
+        ),
+        Index("ix_cert_event_learner_item", "learner_id", "item_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    occurred_at: Mapped[str] = mapped_column(String(32))
+    on_date: Mapped[date] = mapped_column(Date)
+    action: Mapped[CertAction] = mapped_column(String(16))
+    cost_cents: Mapped[int | None]
+    currency: Mapped[str | None] = mapped_column(String(3))
+    prior: Mapped[str | None] = mapped_column(Text)
+
+
+class StudySession(Base):
+    """Time a learner spent studying, optionally on one item.
+
+    ``week_start`` (the Monday of ``on_date``'s week) is written with the row so that hours
+    per week group in portable SQL, without date functions.
+    """
+
+    __tablename__ = "study_session"
+    __table_args__ = (
+        CheckConstraint(f"minutes > 0 AND minutes <= {MAX_SESSION_MINUTES}", name="minutes"),
+        Index("ix_study_session_learner_on_date", "learner_id", "on_date"),
+        Index("ix_study_session_learner_item", "learner_id", "item_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"))
+    on_date: Mapped[date] = mapped_column(Date)
+    week_start: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class Project(Base):
+    """A hands-on portfolio project on real data; done ones count toward ``step``."""
+
+    __tablename__ = "project"
+    __table_args__ = (UniqueConstraint("learner_id", "slug", name="uq_project_learner_slug"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"))
+    step_id: Mapped[int] = mapped_column(ForeignKey("step.id"))
+    slug: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    dataset: Mapped[str] = mapped_column(Text)
+    repo_url: Mapped[str | None] = mapped_column(String(500))
+    added_on: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ProjectArea(Base):
+    """A study area a project exercises."""
+
+    __tablename__ = "project_area"
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), primary_key=True, index=True)
+
+
+class ReadingEntry(Base):
+    """Continuing education: a blog post, podcast, paper, talk or course taken in."""
+
+    __tablename__ = "reading_entry"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", ReadingKind), name="kind"),
+        Index("ix_reading_entry_learner_on_date", "learner_id", "on_date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[ReadingKind] = mapped_column(String(16))
+    url: Mapped[str | None] = mapped_column(String(500))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"), index=True)
+    on_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[str] = mapped_column(String(32))
 
 
 class CareerFact(Base):

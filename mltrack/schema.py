@@ -3,5 +3,5 @@
 A test keeps these in step with ``migrations/versions``.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_planning")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_planning", "0003_tracking")
 HEAD_REVISION = KNOWN_REVISIONS[-1]

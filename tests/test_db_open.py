@@ -145,3 +145,26 @@ def test_a_foundation_database_upgrades_in_place_with_every_row_intact(tmp_path:
     assert len(before["progress_event"]) == 9
     shown = ok("--db", str(path), "-L", "alex", "show", "probability").stdout
     assert "done, started 2026-10-02, finished 2026-10-02" in shown
+
+
+def test_an_upgraded_foundation_database_takes_the_new_features(tmp_path: Path, ok, rows) -> None:
+    path = tmp_path / "mltrack.db"
+    path.write_bytes(FOUNDATION_DB.read_bytes())
+    db = ["--db", str(path)]
+    events_before = rows(path, "SELECT * FROM progress_event ORDER BY id")
+
+    ok(*db, "-L", "alex", "cert", "enroll", "ibm", "--cost", "39", "--currency", "USD")
+    ok(*db, "-L", "alex", "cert", "pass", "ibm")
+    ok(*db, "log", "1h30", "deep-learning")
+    ok(*db, "read", "Some paper", "--kind", "paper", "--item", "deep-learning")
+    ok(*db, "project", "add", "Churn", "--dataset", "Telco churn", "--area", "statistics")
+    ok(*db, "add", "Kaggle course", "--area", "statistics")
+
+    assert "passed    ibm-ml-data-science" in ok(*db, "-L", "alex", "cert", "list").stdout
+    assert "logged:   1h30 in 1 session" in ok(*db, "show", "deep-learning").stdout
+    assert ok(*db, "-L", "alex", "undo").stdout.endswith("certification goal back to enrolled\n")
+    # The foundation's journal is untouched; the new events follow it.
+    assert rows(path, "SELECT * FROM progress_event ORDER BY id")[: len(events_before)] == [
+        (*event, None) for event in events_before
+    ]
+    assert "done, started 2026-10-02" in ok(*db, "-L", "alex", "show", "probability").stdout

@@ -127,7 +127,7 @@ def test_done_stores_any_text_and_date_verbatim_or_refuses(
 @SETTINGS
 @given(text=any_text)
 def test_any_item_name_finds_one_item_or_is_refused(seeded_db: Path, run, ok, text: str) -> None:
-    result = run("start", text)
+    result = run("start", "--", text)  # "--": text such as "--help" is still the item
     if result.exit_code != 0:
         assert_refused(result)
         return
@@ -142,7 +142,7 @@ def test_any_learner_name_is_stored_verbatim_or_refused(
     seeded_db: Path, run, ok, rows, name: str
 ) -> None:
     existing = {row[0] for row in rows(seeded_db, "SELECT name FROM learner")}
-    result = run("learner", "add", name)
+    result = run("learner", "add", "--", name)
     if name.strip() in existing:
         assert (result.exit_code, result.stderr) == (
             1,

@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
+from mltrack.db import check_foreign_keys
 from mltrack.migrate import alembic_config
 from mltrack.models import Base
 from mltrack.schema import HEAD_REVISION, KNOWN_REVISIONS
@@ -87,3 +88,55 @@ def test_alembic_ini_works_from_a_checkout(tmp_path: Path) -> None:
         done = subprocess.run(alembic + args, env=env, capture_output=True, text=True, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
     assert HEAD_REVISION in done.stdout
+
+
+def migrate_as_mltrack_does(path: Path, direction: str, revision: str) -> None:
+    """Up or down with foreign keys off, then every reference checked (see mltrack.migrate)."""
+    engine = make_engine(path, foreign_keys=False)
+    with engine.begin() as connection:
+        getattr(command, direction)(alembic_config(connection), revision)
+        check_foreign_keys(connection.connection.driver_connection)  # type: ignore[arg-type]
+    engine.dispose()
+
+
+TRACKING_TABLES = ("cert_goal", "cert_event", "study_session", "project", "project_area",
+                   "reading_entry")  # fmt: skip
+# Tables that 0003 does not add, with the columns they have at 0002.
+OLDER_COLUMNS = {
+    "progress_event": "id, item_id, action, from_status, to_status, prior, undoes_id",
+    "progress": "learner_id, item_id, status, finished_on",
+    "item": "id, slug, learner_id, retired",
+}
+
+
+def test_tracking_downgrades_and_upgrades_with_data_in_its_tables(seeded_db: Path, ok, rows):
+    ok("cert", "enroll", "stanford", "--cost", "49", "--currency", "USD")
+    ok("cert", "pass", "stanford")  # a progress event linked to a certification event
+    ok("log", "1h", "python")
+    ok("read", "A paper", "--kind", "paper")
+    ok("project", "add", "Churn", "--dataset", "Telco churn", "--area", "statistics")
+    ok("add", "Kaggle course", "--area", "statistics")
+    ok("done", "kaggle")
+    assert all(rows(seeded_db, f"SELECT COUNT(*) FROM {table}")[0][0] for table in TRACKING_TABLES)
+
+    def older_rows() -> dict[str, list[tuple]]:
+        return {
+            table: rows(seeded_db, f"SELECT {columns} FROM {table} ORDER BY 1, 2")
+            for table, columns in OLDER_COLUMNS.items()
+        }
+
+    before = older_rows()
+    migrate_as_mltrack_does(seeded_db, "downgrade", "0002_planning")
+    assert older_rows() == before
+    names = {name for (name,) in rows(seeded_db, "SELECT name FROM sqlite_master")}
+    assert not names & set(TRACKING_TABLES)
+
+    migrate_as_mltrack_does(seeded_db, "upgrade", "head")
+    assert older_rows() == before
+    engine = make_engine(seeded_db)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    engine.dispose()
+    ok("cert", "pass", "ibm")  # and the features work again
+    linked = "SELECT COUNT(*) FROM progress_event WHERE cert_event_id IS NOT NULL"
+    assert rows(seeded_db, linked) == [(1,)]

@@ -2,7 +2,6 @@
 
 import copy
 import json
-import sqlite3
 import tracemalloc
 from datetime import date
 from pathlib import Path
@@ -16,37 +15,27 @@ from mltrack.learner_data import (
     SECTIONS,
     Ref,
     RowRef,
-    Section,
     column_of,
 )
-from mltrack.models import Area, Base, Item, Learner, LearnerPrerequisite, Step
+from mltrack.models import Base, Learner
 from mltrack.session import write_session
 
+OWN_TITLE = 'Kaggle\'s "Intro to ML"'
+OWN_SLUG = "my.kaggle-s-intro-to-ml"
 NOTE = 'it\'s "done"; DROP TABLE item; --\nline two\t\x1b[31mred\x00 \u202eRTL\u202c \U0001f393'
 
 
-def add_own_item(path: Path, learner: str, slug: str, after: str) -> None:
-    """An item of the learner's own, which they put after ``after``, and a target date.
-
-    Written with the ORM: no command creates own items yet (issue 4 adds ``mltrack add``).
-    """
+def set_target_date(path: Path, learner: str, target: date) -> None:
+    """Written with the ORM: no command sets a learner's target date yet (issue 3)."""
     with write_session(path) as session:
-        owner = session.scalars(select(Learner).where(Learner.name == learner)).one()
-        owner.target_date = date(2027, 6, 30)
-        step = session.scalars(select(Step).where(Step.slug == "ml-training")).one()
-        item = Item(
-            slug=slug, title="Kaggle's \"Intro to ML\"", kind="course", step_id=step.id,
-            position=99, source="my own", hours_estimate=12.5, learner_id=owner.id,
-        )  # fmt: skip
-        session.add(item)
-        session.flush()
-        required = session.scalars(select(Item.id).where(Item.slug == after)).one()
-        session.add(LearnerPrerequisite(learner_id=owner.id, item_id=item.id, requires_id=required))
+        session.scalars(select(Learner).where(Learner.name == learner)).one().target_date = target
 
 
 @pytest.fixture
 def history(seeded_db: Path, ok) -> Path:
-    """Two learners' histories, with notes, skips, undos, an own item and a prerequisite."""
+    """Two learners' histories through the CLI, touching every table of learner data: notes,
+    skips, undos, a certification passed (its item done by the same change), study time,
+    reading, projects with areas, an own item with its own ordering."""
     ok("learner", "add", "alex")
     ok("start", "deep-learning", "--on", "2025-01-02")
     ok("done", "deep-learning", "--on", "2025-02-03", "--note", NOTE, "--evidence", "https://x.org")
@@ -54,11 +43,23 @@ def history(seeded_db: Path, ok) -> Path:
     ok("undo")
     ok("done", "python", "--on", "2025-01-05")
     ok("reset", "python")
+    ok("log", "90m", "python", "--on", "2025-01-03", "--note", NOTE)
+    ok("read", "Attention Is All You Need", "--kind", "paper", "--item", "deep-learning")
+    ok("project", "add", "Churn model", "--dataset", "Telco churn", "--area", "statistics",
+       "--area", "machine-learning")  # fmt: skip
+    ok("cert", "goal", "stanford-ml", "--by", "2027-03-01")
+    ok("cert", "enroll", "stanford-ml", "--on", "2025-03-01", "--cost", "49", "--currency", "USD")
+    ok("cert", "pass", "stanford-ml", "--on", "2025-04-01", "--credential-id", "ABC-123")
     ok("-L", "alex", "done", "probability")
     ok("-L", "alex", "start", "python")
     ok("-L", "alex", "undo")
-    add_own_item(seeded_db, "alex", "alex-kaggle-intro", after="python")
-    ok("-L", "alex", "start", "alex-kaggle-intro", "--on", "2025-03-01")
+    ok("-L", "alex", "add", OWN_TITLE, "--area", "machine-learning", "--hours", "12.5",
+       "--after", "python")  # fmt: skip
+    ok("-L", "alex", "start", OWN_SLUG, "--on", "2025-03-01")
+    ok("-L", "alex", "project", "add", "Spam filter", "--dataset", "SMS spam", "--area",
+       "machine-learning")  # fmt: skip
+    ok("-L", "alex", "project", "done", "spam-filter", "--on", "2025-05-01")
+    set_target_date(seeded_db, "alex", date(2027, 6, 30))
     return seeded_db
 
 
@@ -77,7 +78,9 @@ def test_export_import_export_is_byte_identical(
     result = ok("--db", str(fresh), "import", str(tmp_path / "first.json"))
 
     assert result.stdout == (
-        "imported 2 learners, 1 items, 1 learner prerequisites, 4 progress, 10 progress events\n"
+        "imported 2 learners, 1 items, 1 learner prerequisites, 5 progress, 1 cert goals, "
+        "3 cert events, 11 progress events, 1 study sessions, 2 projects, 3 project areas, "
+        "1 reading\n"
     )
     assert export_bytes(ok, fresh, tmp_path / "second.json") == first
     assert first.isascii()
@@ -94,11 +97,16 @@ def test_export_names_rows_by_natural_keys_and_links_undos_by_position(
     ]  # fmt: skip
     [own] = document["items"]
     assert (own["slug"], own["learner"], own["step"], own["area"]) == (
-        "alex-kaggle-intro", "alex", "ml-training", None,
+        OWN_SLUG, "alex", "ml-training", "machine-learning",
     )  # fmt: skip
     assert document["learner_prerequisites"] == [
-        {"learner": "alex", "item": "alex-kaggle-intro", "requires": "python"}
+        {"learner": "alex", "item": OWN_SLUG, "requires": "python"}
     ]
+    areas = {project["slug"]: [] for project in document["projects"]}
+    for row in document["project_areas"]:
+        areas[document["projects"][row["project"]]["slug"]].append(row["area"])
+    assert areas == {"spam-filter": ["machine-learning"],
+                     "churn-model": ["machine-learning", "statistics"]}  # fmt: skip
     events = document["progress_events"]
     undos = [(event, events[event["undoes"]]) for event in events if event["undoes"] is not None]
     assert [(undo["learner"], undone["item"], undone["action"]) for undo, undone in undos] == [
@@ -109,12 +117,21 @@ def test_export_names_rows_by_natural_keys_and_links_undos_by_position(
             undone["to_status"],
             undone["from_status"],
         )
+    [passed] = [event for event in events if event["cert_event"] is not None]
+    cause = document["cert_events"][passed["cert_event"]]
+    assert (cause["action"], cause["item"], passed["item"]) == (
+        "pass",
+        "stanford-ml",
+        "stanford-ml",
+    )
     noted = next(event for event in events if event["action"] == "done" and event["note"])
     assert noted["note"] == NOTE
     assert noted["prior"] == {"status": "in_progress", "started_on": "2025-01-02",
                               "finished_on": None, "note": None, "evidence_url": None}  # fmt: skip
     fields = {key for section in SECTIONS for row in document[section.name] for key in row}
-    assert not [field for field in fields if field == "id" or field.endswith("_id")]
+    foreign = {key.parent.name for table in Base.metadata.tables.values()
+               for key in table.foreign_keys}  # fmt: skip
+    assert not fields & (foreign | {"id"})  # no database ids: learner_id, item_id...
 
 
 def test_an_imported_history_behaves_like_the_original(
@@ -126,13 +143,16 @@ def test_an_imported_history_behaves_like_the_original(
     ok("--db", str(fresh), "import", str(tmp_path / "out.json"))
 
     for database in (history, fresh):
-        assert ok("--db", str(database), "undo").stdout == "undo: python (planned -> done)\n"
+        assert ok("--db", str(database), "undo").stdout == (
+            "undo: stanford-ml (done -> planned); certification goal back to enrolled\n"
+        )
         assert ok("--db", str(database), "-L", "alex", "undo").stdout == (
-            "undo: alex-kaggle-intro (in_progress -> planned)\n"
+            f"undo: {OWN_SLUG} (in_progress -> planned)\n"
         )
     assert rows(fresh, "SELECT note FROM progress WHERE note LIKE 'it%'") == [(NOTE,)]
-    shown = ok("--db", str(fresh), "-L", "alex", "show", "alex-kaggle-intro").stdout
-    assert 'Kaggle\'s "Intro to ML" [alex-kaggle-intro]' in shown
+    assert rows(fresh, "SELECT note FROM study_session") == [(NOTE,)]
+    shown = ok("--db", str(fresh), "-L", "alex", "show", OWN_SLUG).stdout
+    assert f"{OWN_TITLE} [{OWN_SLUG}]" in shown
 
 
 def test_export_streams_rows_instead_of_holding_the_history(
@@ -206,7 +226,7 @@ BAD_VALUES = [
      "progress_events[4].prior: expected null or an object with keys status, started_on,"),
     ("progress_events[4].prior", {"status": "x", "started_on": None, "finished_on": None,
                                   "note": None, "evidence_url": None},
-     "progress_events[4].prior: status 'x' is not one of planned"),
+     "progress_events[4].prior: status: 'x' is not one of planned"),
     ("learner_prerequisites[0].item", "python",
      "learner_prerequisites[0]: CHECK constraint failed: ck_learner_prerequisite_not_self"),
 ]  # fmt: skip
@@ -268,7 +288,7 @@ def test_a_duplicate_row_is_refused(exported: dict, tmp_path: Path, run) -> None
     file.write_text(json.dumps(exported))
     result = run("import", "--replace", str(file))
     assert result.exit_code == 2
-    assert result.stderr == "Error: progress[4]: same learner, item as progress[0]\n"
+    assert result.stderr == "Error: progress[5]: same learner, item as progress[0]\n"
 
 
 def test_another_learners_own_item_cannot_be_named(exported: dict, tmp_path: Path, run) -> None:
@@ -277,7 +297,7 @@ def test_another_learners_own_item_cannot_be_named(exported: dict, tmp_path: Pat
     file.write_text(json.dumps(exported))
     result = run("import", "--replace", str(file))
     assert result.stderr == (
-        "Error: progress[0].item: item 'alex-kaggle-intro' belongs to learner 'alex'\n"
+        f"Error: progress[0].item: item {OWN_SLUG!r} belongs to learner 'alex'\n"
     )
 
 
@@ -305,10 +325,11 @@ def test_replace_swaps_only_the_named_learners_data(
     ok("learner", "add", "sam")
     ok("-L", "sam", "done", "python")
     ok("-L", "alex", "done", "bias")  # after the export: replaced by the file's history
-    only_alex = dict(exported, learners=exported["learners"][:1])
-    for section in ("items", "learner_prerequisites", "progress", "progress_events"):
-        only_alex[section] = [row for row in exported[section] if row["learner"] == "alex"]
-    # alex's events come first in the file, so their "undoes" positions stay right.
+    only_alex = {name: [row for row in rows if row.get("learner", "alex") == "alex"]
+                 for name, rows in exported.items() if isinstance(rows, list)}  # fmt: skip
+    only_alex.update(format="mltrack-export", version=1, learners=exported["learners"][:1])
+    # alex's rows come first in every section, so positions ("undoes", "project") stay right.
+    only_alex["project_areas"] = [row for row in exported["project_areas"] if row["project"] == 0]
     file = tmp_path / "alex.json"
     file.write_text(json.dumps(only_alex))
 
@@ -319,18 +340,23 @@ def test_replace_swaps_only_the_named_learners_data(
                   JOIN learner l ON l.id = p.learner_id JOIN item i ON i.id = p.item_id
                   ORDER BY l.name, i.slug"""
     assert rows(history, progress) == [
-        ("alex", "alex-kaggle-intro", "in_progress"), ("alex", "probability", "done"),
-        ("me", "deep-learning", "done"), ("me", "python", "planned"), ("sam", "python", "done"),
+        ("alex", OWN_SLUG, "in_progress"), ("alex", "probability", "done"),
+        ("me", "deep-learning", "done"), ("me", "python", "planned"),
+        ("me", "stanford-ml", "done"), ("sam", "python", "done"),
     ]  # fmt: skip
     assert rows(history, "SELECT COUNT(*) FROM item WHERE learner_id IS NOT NULL") == [(1,)]
+    areas = """SELECT p.slug, a.slug FROM project_area pa JOIN project p ON p.id = pa.project_id
+               JOIN area a ON a.id = pa.area_id ORDER BY 1, 2"""
+    assert rows(history, areas) == [("churn-model", "machine-learning"),
+                                    ("churn-model", "statistics"),
+                                    ("spam-filter", "machine-learning")]  # fmt: skip
 
 
 def test_an_own_item_cannot_take_a_slug_the_database_has(
     exported: dict, seeded_db: Path, tmp_path: Path, _seeded_template: Path, run
 ) -> None:
-    exported["items"][0]["slug"] = "python"
-    for section in ("learner_prerequisites", "progress", "progress_events"):
-        exported[section] = []
+    exported = {"format": "mltrack-export", "version": 1, "learners": exported["learners"],
+                "items": [dict(exported["items"][0], slug="python")]}  # fmt: skip
     file = tmp_path / "x.json"
     file.write_text(json.dumps(exported))
     fresh = tmp_path / "fresh.db"
@@ -409,90 +435,3 @@ def test_foreign_keys_of_sections_are_all_translated() -> None:
         references = {column_of(f) for f in section.fields if not isinstance(f, str)}
         foreign = {fk.parent.name for fk in table.foreign_keys}
         assert foreign == references, section.name
-
-
-def test_a_table_owned_through_a_parent_row_takes_one_more_section(
-    history: Path, tmp_path: Path, ok, monkeypatch, _seeded_template: Path
-) -> None:
-    """How a table like issue 4's project_area fits in: its rows belong to a project, which
-    belongs to a learner. Two scratch tables, two Section entries, no other change."""
-    from sqlalchemy import ForeignKey, String
-    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-    from mltrack.queries import export
-    from mltrack.services import importer
-
-    class Scratch(DeclarativeBase):
-        pass
-
-    class Project(Scratch):
-        __tablename__ = "scratch_project"
-        id: Mapped[int] = mapped_column(primary_key=True)
-        learner_id: Mapped[int] = mapped_column(ForeignKey(Learner.id))
-        slug: Mapped[str] = mapped_column(String(64))
-
-    class ProjectArea(Scratch):
-        __tablename__ = "scratch_project_area"
-        project_id: Mapped[int] = mapped_column(ForeignKey("scratch_project.id"), primary_key=True)
-        area_id: Mapped[int] = mapped_column(ForeignKey(Area.id), primary_key=True)
-
-    sections = (
-        *SECTIONS,
-        Section("projects", "scratch_project", fields=(LEARNER, "slug"),
-                order=("learner", "slug"), key=("learner", "slug")),
-        Section("project_areas", "scratch_project_area",
-                fields=(RowRef("project", "project_id", "projects"),
-                        Ref("area", "area_id", "area", "slug")),
-                order=("project", "area"), key=("project", "area"), owner="project"),
-    )  # fmt: skip
-    by_name = {section.name: section for section in sections}
-    by_table = {section.table: section for section in sections}
-    for module in (export, importer):
-        monkeypatch.setattr(module, "SECTIONS", sections)
-        monkeypatch.setattr(module, "SECTIONS_BY_NAME", by_name)
-    monkeypatch.setattr(importer, "SECTION_OF_TABLE", by_table)
-    scratch = {"scratch_project": Project, "scratch_project_area": ProjectArea}
-    real_model = importer._model
-    monkeypatch.setattr(importer, "_model", lambda table: scratch.get(table) or real_model(table))
-
-    def add_scratch_tables(path: Path, rows: bool) -> None:
-        connection = sqlite3.connect(path)
-        connection.executescript("""
-            CREATE TABLE scratch_project (id INTEGER PRIMARY KEY,
-                learner_id INTEGER NOT NULL REFERENCES learner (id), slug VARCHAR(64) NOT NULL);
-            CREATE TABLE scratch_project_area (
-                project_id INTEGER NOT NULL REFERENCES scratch_project (id),
-                area_id INTEGER NOT NULL REFERENCES area (id), PRIMARY KEY (project_id, area_id));
-        """)
-        if rows:  # inserted out of export order, so positions must come from the SQL
-            connection.executescript("""
-                INSERT INTO scratch_project (learner_id, slug) SELECT id, 'zeta' FROM learner;
-                INSERT INTO scratch_project (learner_id, slug)
-                    SELECT id, 'alpha' FROM learner WHERE name = 'alex';
-                INSERT INTO scratch_project_area SELECT p.id, a.id FROM scratch_project p, area a
-                    WHERE a.slug IN ('statistics', 'machine-learning') AND p.slug = 'zeta'
-                    OR a.slug = 'cs-math' AND p.slug = 'alpha';
-            """)
-        connection.commit()
-        connection.close()
-
-    add_scratch_tables(history, rows=True)
-    first = export_bytes(ok, history, tmp_path / "first.json")
-    document = json.loads(first)
-    assert [(p["learner"], p["slug"]) for p in document["projects"]] == [
-        ("alex", "alpha"), ("alex", "zeta"), ("me", "zeta"),
-    ]  # fmt: skip
-    assert document["project_areas"] == [
-        {"project": 0, "area": "cs-math"}, {"project": 1, "area": "machine-learning"},
-        {"project": 1, "area": "statistics"}, {"project": 2, "area": "machine-learning"},
-        {"project": 2, "area": "statistics"},
-    ]  # fmt: skip
-
-    fresh = tmp_path / "fresh.db"
-    fresh.write_bytes(_seeded_template.read_bytes())
-    add_scratch_tables(fresh, rows=False)
-    ok("--db", str(fresh), "import", str(tmp_path / "first.json"))
-    assert export_bytes(ok, fresh, tmp_path / "second.json") == first
-
-    ok("import", "--replace", str(tmp_path / "first.json"))  # deletes areas, then projects
-    assert export_bytes(ok, history, tmp_path / "third.json") == first

@@ -28,6 +28,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "learner": ("mltrack.cli.learner:learner", "Manage learner profiles."),
     "career": ("mltrack.cli.career:career", "Show the salary and outlook figures, with sources."),
     "seed": ("mltrack.cli.seed:seed", "Reload or check the pathway seed files."),
+    "cert": (
+        "mltrack.cli.certs:cert",
+        "Track certification goals: target, enrolment, pass or fail, costs.",
+    ),
+    "log": ("mltrack.cli.study:log", "Log study time, or list it with --list."),
+    "read": (
+        "mltrack.cli.study:read",
+        "Log continuing education: a blog post, podcast, paper, talk or course.",
+    ),
+    "project": ("mltrack.cli.projects:project", "Track portfolio projects on real data."),
+    "add": ("mltrack.cli.items:add", "Add an item of your own to the pathway."),
+    "remove": ("mltrack.cli.items:remove", "Remove an item you added (never a shipped one)."),
     "export": ("mltrack.cli.data:export", "Export every learner's data as JSON."),
     "import": ("mltrack.cli.data:import_", "Import learner data from an export file."),
     "backup": ("mltrack.cli.data:backup", "Copy the database to a timestamped backup file."),
@@ -120,6 +132,7 @@ def cli(ctx: click.Context, db: str | None, learner: str) -> None:
     continuing education. Mark work started, done or skipped and see how far along you are.
     """
     ctx.obj = App(db_option=db, learner=learner)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def main() -> None:

@@ -36,6 +36,12 @@ class App:
             self._reader = SqliteReader(open_database(self.path))
         return self._reader
 
+    def close(self) -> None:
+        """Close the read connection, if one was opened (called when the command ends)."""
+        if self._reader is not None:
+            self._reader.connection.close()
+            self._reader = None
+
     def learner_id(self) -> int:
         from mltrack.queries.lookup import learner_id
 

@@ -62,8 +62,10 @@ def import_(app: App, file: Path, replace: bool) -> None:
     document = load_export(file)
     with app.writer() as session:
         summary = import_data(session, document, replace)
-    counts = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in summary.counts)
-    click.echo(f"imported {counts}")
+    counts = ", ".join(
+        f"{count} {name.replace('_', ' ')}" for name, count in summary.counts if count
+    )
+    click.echo(f"imported {counts or 'nothing'}")
     if summary.replaced:
         click.echo(f"replaced the data of: {', '.join(map(repr, summary.replaced))}")
 

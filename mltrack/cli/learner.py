@@ -1,5 +1,7 @@
 """``mltrack learner add|list``: profiles sharing one database."""
 
+from shlex import quote
+
 import click
 
 from mltrack.cli.context import App, pass_app
@@ -28,7 +30,7 @@ def add(app: App, name: str) -> None:
 
     with app.writer() as session:
         stored = add_learner(session, name)
-    click.echo(f"added learner {stored!r}; use it with: mltrack --learner {stored!r} progress")
+    click.echo(f"added learner {stored}; use it with: mltrack --learner {quote(stored)} progress")
 
 
 @learner.command("list")

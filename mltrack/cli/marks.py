@@ -39,21 +39,23 @@ def _mark(
 
 def describe(change: "Change") -> str:
     """One line saying what changed, e.g. ``done: deep-learning (in_progress -> done)``."""
-    return f"{change.action}: {change.slug} ({change.from_status} -> {change.to_status})"
+    line = f"{change.action}: {change.slug} ({change.from_status} -> {change.to_status})"
+    return f"{line}; {change.also}" if change.also else line
 
 
 @click.command()
 @item_argument
 @on_option
+@click.option("--note", metavar="TEXT", help="A note to keep with the item.")
 @pass_app
-def start(app: App, item: str, on: date | None) -> None:
+def start(app: App, item: str, on: date | None, note: str | None) -> None:
     """Mark an item as in progress.
 
     \b
     Example:
-      mltrack start deep-learning --on yesterday
+      mltrack start deep-learning --on yesterday --note "fast.ai part 1"
     """
-    _mark(app, "start", item, on=on)
+    _mark(app, "start", item, on=on, note=note)
 
 
 @click.command()

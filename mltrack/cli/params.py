@@ -2,29 +2,64 @@
 
 import os
 import sys
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import click
 from click.shell_completion import CompletionItem
 
-from mltrack.dates import parse_date
+from mltrack.dates import parse_date, parse_days, parse_duration
+from mltrack.money import parse_amount, parse_currency
 
 
-class DateType(click.ParamType):
+class ParsedType(click.ParamType):
+    """A value read by a pure parser whose ValueError names the accepted formats (exit 2)."""
+
+    parse: Callable[[str], Any]
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):  # a default, already converted
+            return value
+        try:
+            return type(self).parse(value)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+class DateType(ParsedType):
     """A local calendar date: YYYY-MM-DD, today, yesterday or -Nd."""
 
     name = "date"
+    parse = staticmethod(parse_date)
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return parse_date(str(value))
-        except ValueError as error:
-            self.fail(str(error), param, ctx)
+
+class DurationType(ParsedType):
+    """Minutes of one study session: 90m, 2h, 1h30 or 1h30m."""
+
+    name = "duration"
+    parse = staticmethod(parse_duration)
+
+
+class DaysType(ParsedType):
+    """A number of days: 30d, 30 or 4w."""
+
+    name = "days"
+    parse = staticmethod(parse_days)
+
+
+class AmountType(ParsedType):
+    """Money as integer cents: 49 or 49.99."""
+
+    name = "amount"
+    parse = staticmethod(parse_amount)
+
+
+class CurrencyType(ParsedType):
+    """An ISO 4217 currency code such as USD."""
+
+    name = "currency"
+    parse = staticmethod(parse_currency)
 
 
 def complete_item(

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from mltrack.queries.reader import Reader, first, visible_items
+from mltrack.queries.study import item_time
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class ItemDetail:
     evidence_url: str | None
     prerequisites: list[Prerequisite]
     history: list[HistoryEntry]
+    minutes_logged: int = 0  # study time the learner logged on the item
+    sessions_logged: int = 0
 
 
 PATHWAY_SQL = f"""
@@ -85,12 +88,17 @@ ITEM_SQL = """
     WHERE i.slug = :slug
 """
 
+# The seed's prerequisites and the learner's own (e.g. ``mltrack add ... --after OTHER``).
 PREREQUISITES_SQL = """
     SELECT r.slug, r.title, COALESCE(p.status, 'planned') AS status
-    FROM item_prerequisite ip
-    JOIN item r ON r.id = ip.requires_id
+    FROM item r
     LEFT JOIN progress p ON p.item_id = r.id AND p.learner_id = :learner_id
-    WHERE ip.item_id = :item_id
+    WHERE r.id IN (
+        SELECT requires_id FROM item_prerequisite WHERE item_id = :item_id
+        UNION
+        SELECT requires_id FROM learner_prerequisite
+        WHERE learner_id = :learner_id AND item_id = :item_id
+    )
     ORDER BY r.slug
 """
 
@@ -129,7 +137,14 @@ def item_detail(reader: Reader, learner_id: int, slug: str) -> ItemDetail | None
     for key in ("started_on", "finished_on"):
         values[key] = None if values[key] is None else str(values[key])
     values.update(required=bool(row["required"]), retired=bool(row["retired"]))
-    return ItemDetail(**values, prerequisites=prerequisites, history=history)
+    minutes, sessions = item_time(reader, learner_id, row["id"])
+    return ItemDetail(
+        **values,
+        prerequisites=prerequisites,
+        history=history,
+        minutes_logged=minutes,
+        sessions_logged=sessions,
+    )
 
 
 def area_slugs(reader: Reader) -> list[str]:

@@ -9,11 +9,16 @@ from collections.abc import Iterable
 
 import click
 
+from mltrack.dates import format_minutes
+from mltrack.money import format_cents
 from mltrack.queries.career import CareerFact
+from mltrack.queries.certs import CertOverview, CertRow, CertWarning
 from mltrack.queries.health import Check
 from mltrack.queries.learners import LearnerSummary
 from mltrack.queries.pathway import ItemDetail, PathwayItem
 from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
+from mltrack.queries.projects import ProjectRow, StepProjects
+from mltrack.queries.study import ReadingMonth, StudyLog, StudyTotal
 
 BAR_WIDTH = 20
 TITLE_WIDTH = 50
@@ -111,6 +116,7 @@ def item_text(detail: ItemDetail, styled: bool = False) -> str:
             "estimate",
             f"{_hours(detail.hours_estimate)} h (estimate)" if detail.hours_estimate else None,
         ),
+        ("logged", _logged(detail)),
         ("url", detail.url),
         ("source", f'article, "{detail.source}"'),
         ("status", _status_line(detail)),
@@ -154,6 +160,134 @@ def career_text(facts: Iterable[CareerFact]) -> str:
     for fact in facts:
         lines += [f"{fact.label}: {fact.value}", f"  source: {fact.source}"]
     return "\n".join(lines)
+
+
+def certs_text(overview: CertOverview, styled: bool = False) -> str:
+    """Each certification with the learner's goal status and dates, then what it all cost."""
+    width = max((len(cert.slug) for cert in overview.certs), default=0)
+    lines = [_heading("Certifications", styled)]
+    for cert in overview.certs:
+        provider = f" ({clean(cert.provider)})" if cert.provider else ""
+        own = " [yours]" if cert.own else ""
+        lines.append(
+            f"  {cert.status or 'no goal':<8}  {cert.slug:<{width}}  "
+            f"{clean(cert.title)}{provider}{own}"
+        )
+        if details := _cert_details(cert):
+            lines.append(f"  {'':<8}  {'':<{width}}  {details}")
+    spent = ", ".join(format_cents(cost.cents, cost.currency) for cost in overview.costs)
+    lines += ["", f"Spent: {spent or 'nothing recorded'}"]
+    return "\n".join(lines)
+
+
+def _cert_details(cert: CertRow) -> str:
+    dates = [
+        ("target", cert.target_date), ("enrolled", cert.enrolled_on),
+        ("passed", cert.passed_on), ("expires", cert.expires_on),
+    ]  # fmt: skip
+    parts = [f"{label} {value}" for label, value in dates if value]
+    if cert.attempts:
+        parts.append(f"{cert.attempts} attempt{'s' if cert.attempts > 1 else ''}")
+    if cert.credential_id:
+        parts.append(f"credential {clean(cert.credential_id)}")
+    if cert.credential_url:
+        parts.append(clean(cert.credential_url))
+    return ", ".join(parts)
+
+
+def cert_warnings_text(warnings: Iterable[CertWarning]) -> str:
+    """One line per certification target or expiry date that is near or past."""
+    return "\n".join(cert_warning_line(warning) for warning in warnings)
+
+
+def cert_warning_line(warning: CertWarning) -> str:
+    """E.g. ``certification target: stanford-ml (Machine Learning) by 2026-12-01, in 5 days``."""
+    days = warning.days_left
+    when = "today" if days == 0 else f"in {_days(days)}" if days > 0 else None
+    name = f"{warning.slug} ({clean(warning.title)})"
+    if warning.what == "target":
+        when = when or f"{_days(-days)} overdue"
+        return f"certification target: {name} by {warning.on_date}, {when}"
+    if when is None:
+        return f"certification expired: {name} on {warning.on_date}, {_days(-days)} ago"
+    return f"certification expires: {name} on {warning.on_date}, {when}"
+
+
+def study_log_text(log: StudyLog) -> str:
+    """The study sessions since a date, then the hours per week and per study area."""
+    if not log.sessions:
+        return f"No study sessions since {log.since}; log one with: mltrack log 90m ITEM"
+    lines = [f"Study sessions since {log.since}"]
+    lines += [
+        f"  {entry.on_date}  {format_minutes(entry.minutes):>6}  {entry.slug or '(no item)'}"
+        + (f"  {clean(entry.note)}" if entry.note else "")
+        for entry in log.sessions
+    ]
+    lines += ["", study_totals_text("Hours per week", log.by_week)]
+    lines += ["", study_totals_text("Hours per study area", log.by_area)]
+    return "\n".join(lines)
+
+
+def study_totals_text(heading: str, totals: list[StudyTotal]) -> str:
+    """A heading, then one line per week or study area: time and number of sessions."""
+    width = min(TITLE_WIDTH, max((len(total.label) for total in totals), default=0))
+    lines = [heading] + [
+        f"  {_fit(total.label, width):<{width}}  {format_minutes(total.minutes):>6}  "
+        f"({total.sessions} session{'s' if total.sessions != 1 else ''})"
+        for total in totals
+    ]
+    return "\n".join(lines if totals else [heading, "  none"])
+
+
+def reading_months_text(months: list[ReadingMonth]) -> str:
+    """Continuing education per month: the total, then the count of each kind."""
+    lines = ["Continuing education per month"]
+    lines += [
+        f"  {month.month}  {month.total:>3}  "
+        + ", ".join(f"{count} {kind}" for kind, count in month.by_kind.items())
+        for month in months
+    ]
+    return "\n".join(lines if months else [*lines, "  none"])
+
+
+def projects_text(projects: list[ProjectRow], per_step: list[StepProjects]) -> str:
+    """The learner's portfolio projects ([x] done), then how many count toward each step."""
+    if not projects:
+        return 'No projects yet; start one with: mltrack project add NAME --dataset "..."'
+    lines = []
+    for project in projects:
+        mark = STATUS_MARKS["done" if project.done_on else "in_progress"]
+        when = f"done {project.done_on}" if project.done_on else f"since {project.added_on}"
+        lines.append(f"{mark} {project.slug}  {clean(project.name)}  ({when})")
+        facts = [f"data: {clean(project.dataset)}"]
+        facts += [f"repo: {clean(project.repo_url)}"] if project.repo_url else []
+        facts += [f"areas: {', '.join(project.areas)}"] if project.areas else []
+        lines.append("      " + "; ".join(facts))
+    return "\n".join([*lines, "", projects_per_step_text(per_step)])
+
+
+def projects_per_step_text(per_step: list[StepProjects]) -> str:
+    """E.g. ``Portfolio projects done toward Gain experience: 1 of 2``, one line a step."""
+    return "\n".join(
+        f"Portfolio projects done toward {clean(step.title)}: {step.done} of {step.total}"
+        for step in per_step
+    )
+
+
+def _logged(detail: ItemDetail) -> str | None:
+    if not detail.sessions_logged:
+        return None
+    text = f"{format_minutes(detail.minutes_logged)} in {detail.sessions_logged} session" + (
+        "s" if detail.sessions_logged != 1 else ""
+    )
+    if detail.hours_estimate:
+        share = 100 * detail.minutes_logged / 60 / detail.hours_estimate
+        text += f", {share:.0f}% of the {_hours(detail.hours_estimate)} h estimate"
+    return text
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
 
 
 def checks_text(checks: Iterable[Check], styled: bool = False) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +44,19 @@ from mltrack.learner_data import (
 )
 from mltrack.matching import closest_slugs
 from mltrack.models import Base
+from mltrack.services.certs import GOAL_FIELDS
 from mltrack.services.learners import check_learner_name
-from mltrack.services.progress import check_prior
+from mltrack.services.progress import SNAPSHOT_FIELDS
 
 # Rules a column's type does not say, by (table, column): each raises InputError.
 VALUE_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
     ("learner", "name"): check_learner_name,
-    ("progress_event", "prior"): check_prior,
+}
+# JSON columns holding a row as it was, which undo puts back: (table, column) -> the row's
+# table and the fields the snapshot holds.
+SNAPSHOTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
+    ("progress_event", "prior"): ("progress", SNAPSHOT_FIELDS),
+    ("cert_event", "prior"): ("cert_goal", GOAL_FIELDS),
 }
 Record = dict[str, Any]  # a row as in the file: field name -> checked value
 _MISSING = object()
@@ -71,16 +77,23 @@ class ImportSummary:
 
 
 @dataclass(frozen=True)
+class _Rule:
+    """What a model column accepts."""
+
+    kind: type  # str, int, float, bool, date or a StrEnum
+    nullable: bool
+    optional: bool  # may be left out of a record: null, or the column's default
+    unique: bool
+
+
+@dataclass(frozen=True)
 class _Column:
-    """A field of a section and what its model column accepts."""
+    """A field of a section and its column."""
 
     field: Field
     name: str  # in the file
     column: str  # in the table
-    kind: type  # str, int, float, bool, date or a StrEnum
-    nullable: bool
-    optional: bool  # may be left out: null, or the column's default
-    unique: bool
+    rule: _Rule
     json: bool
     check: Callable[[Any], None] | None
 
@@ -181,9 +194,9 @@ class _Importer:
         for column in _columns(section.name):
             value = raw.get(column.name, _MISSING)
             if value is _MISSING:
-                if not column.optional:
+                if not column.rule.optional:
                     raise InvalidExportFile(f"{at}.{column.name}: missing")
-                if column.nullable:
+                if column.rule.nullable:
                     record[column.name] = None
                 continue  # else the column's default applies
             try:
@@ -196,14 +209,14 @@ class _Importer:
         self, section: Section, column: _Column, value: Any, index: int, record: Record
     ) -> Any:
         if value is None:
-            if not column.nullable:
+            if not column.rule.nullable:
                 raise ValueError("must not be null")
             return None
         if isinstance(column.field, Ref):
             return self._reference(section, column.field, value, record)
         if isinstance(column.field, RowRef):
             return self._position(section, column.field, value, index, record)
-        converted = value if column.json else _convert(column.kind, value)
+        converted = value if column.json else _convert(column.rule.kind, value)
         if column.check is not None:
             column.check(converted)
         return json.dumps(value) if column.json else converted
@@ -248,7 +261,7 @@ class _Importer:
     ) -> None:
         """No two rows share the section's key, or a value of a unique column."""
         groups = [section.key] if section.key else []
-        groups += [(column.name,) for column in _columns(section.name) if column.unique]
+        groups += [(column.name,) for column in _columns(section.name) if column.rule.unique]
         for names in dict.fromkeys(groups):
             values = (names, *(record.get(name) for name in names))
             if None in values:
@@ -472,23 +485,59 @@ def _columns(section_name: str) -> tuple[_Column, ...]:
     """The section's fields with their columns' rules; the owner first, as references are
     checked against it."""
     section = SECTIONS_BY_NAME[section_name]
-    model = _model(section.table)
-    columns = []
-    for field in section.fields:
-        name, column = name_of(field), inspect(model).columns[column_of(field)]
+    rules = _rules(section.table)
+    columns = [
+        _Column(
+            field=field, name=name_of(field), column=column_of(field),
+            rule=rules[column_of(field)], json=name_of(field) in section.json,
+            check=_check_for(section.table, column_of(field)),
+        )
+        for field in section.fields
+    ]  # fmt: skip
+    owner = section.owner or section.key[0]
+    return tuple(sorted(columns, key=lambda column: column.name != owner))
+
+
+@cache
+def _rules(table: str) -> dict[str, _Rule]:
+    """What each column of ``table`` accepts, read from its model."""
+    model = _model(table)
+    rules = {}
+    for column in inspect(model).columns:
         annotation = typing.get_args(model.__annotations__.get(column.key))
         kind = annotation[0] if annotation else None
         if not (isinstance(kind, type) and issubclass(kind, StrEnum)):
             kind = column.type.python_type
-        columns.append(_Column(
-            field=field, name=name, column=column.key, kind=kind,
+        rules[column.key] = _Rule(
+            kind=kind,
             nullable=bool(column.nullable),
             optional=bool(column.nullable) or column.default is not None,
-            unique=bool(column.unique), json=name in section.json,
-            check=VALUE_CHECKS.get((section.table, column.key)),
-        ))  # fmt: skip
-    owner = section.owner or section.key[0]
-    return tuple(sorted(columns, key=lambda column: column.name != owner))
+            unique=bool(column.unique),
+        )
+    return rules
+
+
+def _check_for(table: str, column: str) -> Callable[[Any], None] | None:
+    if (table, column) in SNAPSHOTS:
+        return partial(_check_snapshot, *SNAPSHOTS[table, column])
+    return VALUE_CHECKS.get((table, column))
+
+
+def _check_snapshot(table: str, fields: tuple[str, ...], snapshot: Any) -> None:
+    """A row as an event keeps it: the fields of ``table`` with values its columns accept
+    (dates as ISO text), so that undoing the event can put it back."""
+    if not isinstance(snapshot, dict) or set(snapshot) != set(fields):
+        raise InputError(f"expected null or an object with keys {', '.join(fields)}")
+    rules = _rules(table)
+    for name in fields:
+        rule, value = rules[name], snapshot[name]
+        if value is None and not rule.nullable:
+            raise InputError(f"{name} must not be null")
+        if value is not None:
+            try:
+                _convert(rule.kind, value)
+            except ValueError as error:
+                raise InputError(f"{name}: {error}") from None
 
 
 @cache

@@ -1,11 +1,13 @@
-"""Finding the learner and the item a write command is about, inside its transaction."""
+"""Finding the learner, the item and the day a write command is about, inside its transaction."""
+
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from mltrack.errors import NotFoundError
+from mltrack.errors import InputError, NotFoundError
 from mltrack.matching import closest_slugs, match_slug, searchable
-from mltrack.models import Item, Learner
+from mltrack.models import Item, ItemKind, Learner
 
 
 def get_learner(session: Session, name: str) -> Learner:
@@ -19,11 +21,23 @@ def get_learner(session: Session, name: str) -> Learner:
     return learner
 
 
-def get_item(session: Session, learner: Learner, text: str) -> Item:
+def get_item(session: Session, learner: Learner, text: str, kind: ItemKind | None = None) -> Item:
     """The item ``text`` names among those the learner sees (current seeded ones and their
-    own): a slug, a unique slug prefix, or words of its title or provider."""
+    own), of ``kind`` if given: a slug, a unique slug prefix, or words of its title or
+    provider."""
     query = select(Item.slug, Item.title, Item.provider).where(
         Item.retired.is_(False), or_(Item.learner_id.is_(None), Item.learner_id == learner.id)
     )
-    slug = match_slug(text, [searchable(*row) for row in session.execute(query)])
+    if kind is not None:
+        query = query.where(Item.kind == kind)
+    candidates = [searchable(*row) for row in session.execute(query)]
+    slug = match_slug(text, candidates, what=kind.value if kind else "item")
     return session.scalars(select(Item).where(Item.slug == slug)).one()
+
+
+def past_or_today(on: date | None, today: date | None = None) -> date:
+    """The day something happened: ``on`` (not in the future) or today."""
+    today = today or date.today()
+    if on is not None and on > today:  # a date typed wrong: a usage error, like a bad format
+        raise InputError(f"{on.isoformat()} is in the future")
+    return on or today

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mltrack.dates import utc_now_iso
-from mltrack.errors import InputError, MltrackError
-from mltrack.models import EventAction, Item, ItemStatus, Progress, ProgressEvent
-from mltrack.services.lookup import get_item, get_learner
+from mltrack.errors import MltrackError
+from mltrack.models import EventAction, Item, ItemStatus, Learner, Progress, ProgressEvent
+from mltrack.services.lookup import get_item, get_learner, past_or_today
 
 # The status each action leads to.
 TARGET = {
@@ -23,7 +23,8 @@ TARGET = {
     EventAction.SKIP: ItemStatus.SKIPPED,
     EventAction.RESET: ItemStatus.PLANNED,
 }
-_STORED_FIELDS = ("status", "started_on", "finished_on", "note", "evidence_url")
+# The progress row as an event keeps it in ``prior`` (also what import checks it against).
+SNAPSHOT_FIELDS = ("status", "started_on", "finished_on", "note", "evidence_url")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Change:
     from_status: ItemStatus
     to_status: ItemStatus
     on_date: date
+    also: str | None = None  # what else the change did, e.g. to a certification goal
 
 
 def change_status(
@@ -50,6 +52,21 @@ def change_status(
     """Apply ``action`` (start, done, skip, reset) to an item for a learner, journaling it."""
     learner = get_learner(session, learner_name)
     item = get_item(session, learner, item_text)
+    return apply_change(session, learner, item, action, on, note, evidence_url)
+
+
+def apply_change(
+    session: Session,
+    learner: Learner,
+    item: Item,
+    action: EventAction,
+    on: date | None = None,
+    note: str | None = None,
+    evidence_url: str | None = None,
+    cert_event_id: int | None = None,
+) -> Change:
+    """``change_status`` for a learner and item already found; ``cert_event_id`` links the
+    event to the certification pass that caused it."""
     on = on or date.today()
     progress = session.get(Progress, (learner.id, item.id))
     before = _snapshot(progress)
@@ -60,7 +77,8 @@ def change_status(
         progress = Progress(learner_id=learner.id, item_id=item.id)
         session.add(progress)
     _apply(progress, target, on, note, evidence_url)
-    _journal(session, learner.id, item.id, action, current, target, on, note, before)
+    _journal(session, learner.id, item.id, action, current, target, on, note, before,
+             cert_event_id=cert_event_id)  # fmt: skip
     return Change(item.slug, item.title, action, current, target, on)
 
 
@@ -80,6 +98,12 @@ def undo_last(session: Session, learner_name: str) -> Change:
     ).first()
     if event is None:
         raise MltrackError("nothing to undo")
+    also = None
+    if event.cert_event_id is not None:
+        # Imported here: the certification service builds on this module.
+        from mltrack.services.certs import revert_pass
+
+        also = revert_pass(session, event.cert_event_id)
     item = session.get_one(Item, event.item_id)
     progress = session.get(Progress, (learner.id, item.id))
     before = _snapshot(progress)  # taken first: restoring changes ``progress`` in place
@@ -88,7 +112,7 @@ def undo_last(session: Session, learner_name: str) -> Change:
     _journal(session, learner.id, item.id, EventAction.UNDO, event.to_status, event.from_status,
              today, None, before, undoes_id=event.id)  # fmt: skip
     return Change(
-        item.slug, item.title, EventAction.UNDO, event.to_status, event.from_status, today
+        item.slug, item.title, EventAction.UNDO, event.to_status, event.from_status, today, also
     )
 
 
@@ -97,8 +121,7 @@ def _check_move(
 ) -> None:
     if current == target:
         raise MltrackError(f"{item.slug} is already {target.replace('_', ' ')}")
-    if on > date.today():
-        raise InputError(f"{on.isoformat()} is in the future")  # a date typed wrong
+    past_or_today(on)
     started = progress.started_on if progress else None
     if target == ItemStatus.DONE and started is not None and on < started:
         raise MltrackError(
@@ -137,40 +160,22 @@ def _journal(
     note: str | None,
     before: dict[str, str | None] | None,
     undoes_id: int | None = None,
+    cert_event_id: int | None = None,
 ) -> None:
     session.add(
         ProgressEvent(
             learner_id=learner_id, item_id=item_id, occurred_at=utc_now_iso(), on_date=on,
             action=action, from_status=current, to_status=target, note=note,
             prior=None if before is None else json.dumps(before), undoes_id=undoes_id,
+            cert_event_id=cert_event_id,
         )
     )  # fmt: skip
-
-
-def check_prior(prior: object) -> None:
-    """Raise InputError unless ``prior`` (parsed from an event's ``prior``) is a progress row
-    ``undo`` can put back, or None for no row."""
-    if prior is None:
-        return
-    if not isinstance(prior, dict) or set(prior) != set(_STORED_FIELDS):
-        raise InputError(f"expected null or an object with keys {', '.join(_STORED_FIELDS)}")
-    if prior["status"] not in list(ItemStatus):
-        raise InputError(f"status {prior['status']!r} is not one of {', '.join(ItemStatus)}")
-    for key in ("started_on", "finished_on", "note", "evidence_url"):
-        if prior[key] is not None and not isinstance(prior[key], str):
-            raise InputError(f"{key} must be text or null")
-    for key in ("started_on", "finished_on"):
-        if prior[key] is not None:
-            try:
-                date.fromisoformat(prior[key])
-            except ValueError:
-                raise InputError(f"{key} {prior[key]!r} is not a YYYY-MM-DD date") from None
 
 
 def _snapshot(progress: Progress | None) -> dict[str, str | None] | None:
     if progress is None:
         return None
-    values = {name: getattr(progress, name) for name in _STORED_FIELDS}
+    values = {name: getattr(progress, name) for name in SNAPSHOT_FIELDS}
     return {key: None if value is None else str(value) for key, value in values.items()}
 
 

@@ -1,0 +1,75 @@
+"""``mltrack add`` and ``mltrack remove``: a learner's own pathway items."""
+
+import click
+
+from mltrack.cli.context import App, pass_app
+from mltrack.cli.params import item_argument
+from mltrack.cli.pathway import KINDS
+
+
+@click.command()
+@click.argument("title")
+@click.option("--kind", type=click.Choice(KINDS), default="course", show_default=True)
+@click.option("--area", metavar="AREA", help="The study area it belongs to.")
+@click.option("--step", metavar="STEP", help="The education step [default: the area's step].")
+@click.option("--hours", type=click.FloatRange(min=0), help="Your estimate of the hours it takes.")
+@click.option("--after", metavar="OTHER", multiple=True, help="An item to do before it (repeat).")
+@click.option("--provider", metavar="NAME", help="Who offers it.")
+@pass_app
+def add(
+    app: App,
+    title: str,
+    kind: str,
+    area: str | None,
+    step: str | None,
+    hours: float | None,
+    after: tuple[str, ...],
+    provider: str | None,
+) -> None:
+    """Add an item of your own to the pathway.
+
+    Its slug is made from TITLE and starts with "my." (the shipped pathway never uses that),
+    so that no update of the pathway can clash with it.
+
+    \b
+    Examples:
+      mltrack add "fast.ai Practical Deep Learning" --area machine-learning --hours 40
+      mltrack add "AWS ML Specialty" --kind certification --step ml-training --provider AWS
+    """
+    from mltrack.models import ItemKind
+    from mltrack.services.items import add_own_item
+
+    with app.writer() as session:
+        slug = add_own_item(
+            session, app.learner, title, ItemKind(kind), area, step, hours, after, provider
+        )
+    click.echo(f"added {slug}")
+
+
+@click.command()
+@item_argument
+@pass_app
+def remove(app: App, item: str) -> None:
+    """Remove an item you added (never a shipped one).
+
+    An item with history (progress, study time, reading, certification steps) is retired
+    instead: hidden from the pathway, its history kept.
+
+    \b
+    Example:
+      mltrack remove my.fast-ai-practical-deep-learning
+    """
+    from mltrack.services.items import remove_own_item
+
+    with app.writer() as session:
+        removal = remove_own_item(session, app.learner, item)
+    if removal.deleted:
+        line = f"removed {removal.slug}"
+    else:
+        kept = ", ".join(
+            f"{count} {label}{'s' if count != 1 else ''}" for label, count in removal.kept.items()
+        )
+        line = f"retired {removal.slug} (hidden from the pathway); kept its history: {kept}"
+    if removal.orderings:
+        line += f"; dropped {removal.orderings} --after ordering(s) naming it"
+    click.echo(line)

@@ -1,0 +1,82 @@
+"""``mltrack project add|done|list``: hands-on portfolio projects on real data."""
+
+from datetime import date
+
+import click
+
+from mltrack.cli.context import App, pass_app
+from mltrack.cli.params import DateType
+
+
+@click.group()
+def project() -> None:
+    """Track portfolio projects on real data.
+
+    Projects are linked to the study areas they exercise; done ones count toward the
+    pathway's experience step.
+
+    \b
+    Examples:
+      mltrack project add "Churn model" --dataset "Telco churn (Kaggle)" --area statistics
+      mltrack project done churn
+      mltrack project list
+    """
+
+
+@project.command("add")
+@click.argument("name")
+@click.option("--dataset", metavar="TEXT", required=True, help="The real data it uses.")
+@click.option("--repo", metavar="URL", help="Where the code lives.")
+@click.option(
+    "--area", "areas", metavar="AREA", multiple=True, help="A study area it exercises (repeat)."
+)
+@pass_app
+def add(app: App, name: str, dataset: str, repo: str | None, areas: tuple[str, ...]) -> None:
+    """Start a project called NAME.
+
+    \b
+    Example:
+      mltrack project add "House prices" --dataset "Ames housing" --area statistics
+    """
+    from mltrack.services.projects import add_project
+
+    with app.writer() as session:
+        added = add_project(session, app.learner, name, dataset, repo, areas)
+    areas_text = f" ({', '.join(added.areas)})" if added.areas else ""
+    click.echo(f"added project {added.slug}{areas_text}; it counts toward {added.step_title}")
+
+
+@project.command()
+@click.argument("name")
+@click.option("--on", type=DateType(), help="The day it was finished [default: today].")
+@pass_app
+def done(app: App, name: str, on: date | None) -> None:
+    """Mark the project NAME done.
+
+    \b
+    Example:
+      mltrack project done "house prices" --on yesterday
+    """
+    from mltrack.services.projects import finish_project
+
+    with app.writer() as session:
+        finished = finish_project(session, app.learner, name, on)
+    click.echo(f"done: project {finished.slug} on {finished.on_date.isoformat()}")
+
+
+@project.command("list")
+@pass_app
+def list_(app: App) -> None:
+    """List your projects ([x] done) and how many count toward each step.
+
+    \b
+    Example:
+      mltrack project list
+    """
+    from mltrack.queries.projects import project_list, projects_per_step
+    from mltrack.render.terminal import projects_text
+
+    reader, learner_id = app.reader(), app.learner_id()
+    click.echo(
+        projects_text(project_list(reader, learner_id), projects_per_step(reader, learner_id))
+    )

@@ -1,0 +1,102 @@
+"""``mltrack log`` (study time) and ``mltrack read`` (continuing education)."""
+
+from datetime import date, timedelta
+
+import click
+
+from mltrack.cli.context import App, pass_app
+from mltrack.cli.params import DateType, DurationType, complete_item
+
+READING_KINDS = ("blog", "podcast", "paper", "talk", "course")
+LIST_WEEKS = 8
+
+
+# Unknown options become arguments, so that "-5m" reaches DurationType and is refused there
+# with the accepted formats, rather than as an unknown option "-5".
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("duration", type=DurationType(), required=False)
+@click.argument("item", metavar="[ITEM]", required=False, shell_complete=complete_item)
+@click.option("--on", type=DateType(), help="The day you studied [default: today].")
+@click.option("--note", metavar="TEXT", help="What you did.")
+@click.option("--list", "list_", is_flag=True, help="Show sessions and hours instead.")
+@click.option(
+    "--since",
+    type=DateType(),
+    help=f"With --list: from this date [default: {LIST_WEEKS} weeks ago].",
+)
+@pass_app
+def log(
+    app: App,
+    duration: int | None,
+    item: str | None,
+    on: date | None,
+    note: str | None,
+    list_: bool,
+    since: date | None,
+) -> None:
+    """Log study time, or list it with --list.
+
+    DURATION is 90m, 2h, 1h30 or 1h30m (at most 24h in one session); ITEM, optional, is
+    what you studied (slug, prefix or title words). --list shows the sessions since a date
+    with the hours per week and per study area.
+
+    \b
+    Examples:
+      mltrack log 1h30 deep-learning --note "chapter 6 exercises"
+      mltrack log 45m --on yesterday
+      mltrack log --list --since 2026-09-01
+    """
+    if list_:
+        if duration is not None or on is not None or note is not None:
+            raise click.UsageError("--list takes only --since")
+        _list_sessions(app, since or date.today() - timedelta(weeks=LIST_WEEKS))
+        return
+    if duration is None:
+        raise click.UsageError("give a DURATION such as 90m or 1h30 (or --list)")
+    if since is not None:
+        raise click.UsageError("--since goes with --list")
+    from mltrack.dates import format_minutes
+    from mltrack.services.study import log_session
+
+    with app.writer() as session:
+        logged = log_session(session, app.learner, duration, item, on, note)
+    line = f"logged {format_minutes(logged.minutes)} on {logged.on_date.isoformat()}"
+    if logged.slug is not None and logged.item_minutes is not None:
+        line += f" for {logged.slug} ({format_minutes(logged.item_minutes)} so far"
+        line += f" of a {logged.hours_estimate:g} h estimate)" if logged.hours_estimate else ")"
+    click.echo(line)
+
+
+def _list_sessions(app: App, since: date) -> None:
+    from mltrack.queries.study import study_log
+    from mltrack.render.terminal import study_log_text
+
+    click.echo(study_log_text(study_log(app.reader(), app.learner_id(), since)))
+
+
+@click.command()
+@click.argument("title")
+@click.option("--kind", type=click.Choice(READING_KINDS), required=True, help="What it is.")
+@click.option("--url", metavar="URL", help="Where to find it.")
+@click.option(
+    "--item", metavar="ITEM", shell_complete=complete_item, help="The pathway item it is about."
+)
+@click.option("--on", type=DateType(), help="The day you read it [default: today].")
+@pass_app
+def read(
+    app: App, title: str, kind: str, url: str | None, item: str | None, on: date | None
+) -> None:
+    """Log continuing education: a blog post, podcast, paper, talk or course.
+
+    \b
+    Examples:
+      mltrack read "Attention is all you need" --kind paper --item deep-learning
+      mltrack read "Practical AI #250" --kind podcast --url https://example.org/250
+    """
+    from mltrack.models import ReadingKind
+    from mltrack.services.study import log_reading
+
+    with app.writer() as session:
+        logged = log_reading(session, app.learner, title, ReadingKind(kind), url, item, on)
+    about = f" about {logged.slug}" if logged.slug else ""
+    click.echo(f"logged {logged.kind} {logged.title!r}{about} on {logged.on_date.isoformat()}")

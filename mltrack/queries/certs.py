@@ -1,0 +1,129 @@
+"""Certification goals as a learner sees them: status (expired derived), dates, costs, warnings."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from mltrack.queries.reader import Reader, Row, visible_items
+
+NO_LIMIT = "9999-12-31"
+_DATE_COLUMNS = ("target_date", "enrolled_on", "passed_on", "expires_on")
+
+
+@dataclass(frozen=True)
+class CertRow:
+    slug: str
+    title: str
+    provider: str | None
+    own: bool  # an item the learner added, not a seeded one
+    status: str | None  # planned, enrolled, passed, expired, failed, dropped; None: no goal
+    target_date: str | None
+    enrolled_on: str | None
+    passed_on: str | None
+    expires_on: str | None
+    attempts: int
+    credential_id: str | None
+    credential_url: str | None
+
+
+@dataclass(frozen=True)
+class CostTotal:
+    currency: str
+    cents: int
+
+
+@dataclass(frozen=True)
+class CertOverview:
+    certs: list[CertRow]
+    costs: list[CostTotal]  # per currency, undone passes left out
+
+
+@dataclass(frozen=True)
+class CertWarning:
+    """A goal's target date or a pass's expiry date that is near or past."""
+
+    slug: str
+    title: str
+    what: str  # "target" or "expiry"
+    on_date: str
+    days_left: int  # negative once the date is past
+
+
+CERTS_SQL = f"""
+    SELECT i.slug, i.title, i.provider,
+           CASE WHEN i.learner_id IS NULL THEN 0 ELSE 1 END AS own,
+           CASE WHEN g.status = 'passed' AND g.expires_on < :today THEN 'expired'
+                ELSE g.status END AS status,
+           g.target_date, g.enrolled_on, g.passed_on, g.expires_on,
+           COALESCE(g.attempts, 0) AS attempts, g.credential_id, g.credential_url
+    FROM item i
+    JOIN step s ON s.id = i.step_id
+    LEFT JOIN cert_goal g ON g.item_id = i.id AND g.learner_id = :learner_id
+    WHERE i.kind = 'certification' AND {visible_items()}
+    ORDER BY s.position, i.position
+"""
+
+# A pass undone through ``mltrack undo`` costs nothing: its progress event has an undo.
+COSTS_SQL = """
+    SELECT e.currency, SUM(e.cost_cents) AS cents
+    FROM cert_event e
+    LEFT JOIN progress_event pe ON pe.cert_event_id = e.id
+    LEFT JOIN progress_event u ON u.undoes_id = pe.id
+    WHERE e.learner_id = :learner_id AND e.cost_cents IS NOT NULL AND u.id IS NULL
+    GROUP BY e.currency
+    ORDER BY e.currency
+"""
+
+DATES_SQL = f"""
+    SELECT i.slug, i.title, 'target' AS what, g.target_date AS on_date
+    FROM cert_goal g JOIN item i ON i.id = g.item_id
+    WHERE g.learner_id = :learner_id AND g.status IN ('planned', 'enrolled', 'failed')
+      AND g.target_date <= :horizon AND {visible_items()}
+    UNION ALL
+    SELECT i.slug, i.title, 'expiry' AS what, g.expires_on AS on_date
+    FROM cert_goal g JOIN item i ON i.id = g.item_id
+    WHERE g.learner_id = :learner_id AND g.status = 'passed'
+      AND g.expires_on <= :horizon AND {visible_items()}
+    ORDER BY on_date, slug
+"""
+
+
+def cert_overview(reader: Reader, learner_id: int, today: date | None = None) -> CertOverview:
+    """Every certification the learner sees with their goal, and what the goals cost."""
+    today = today or date.today()
+    rows = reader.rows(CERTS_SQL, learner_id=learner_id, today=today.isoformat())
+    certs = [CertRow(**{**row, "own": bool(row["own"]), **_dates(row)}) for row in rows]
+    costs = [
+        CostTotal(row["currency"], row["cents"])
+        for row in reader.rows(COSTS_SQL, learner_id=learner_id)
+    ]
+    return CertOverview(certs, costs)
+
+
+def cert_warnings(
+    reader: Reader, learner_id: int, within_days: int = 30, today: date | None = None
+) -> list[CertWarning]:
+    """Targets of open goals and expiry dates of passes within ``within_days`` or past."""
+    today = today or date.today()
+    horizon = (today + timedelta(days=within_days)).isoformat()
+    return _warnings(reader, learner_id, horizon, today)
+
+
+def cert_calendar(reader: Reader, learner_id: int, today: date | None = None) -> list[CertWarning]:
+    """Every target date of an open goal and every expiry date of a pass (for iCalendar)."""
+    return _warnings(reader, learner_id, NO_LIMIT, today or date.today())
+
+
+def _warnings(reader: Reader, learner_id: int, horizon: str, today: date) -> list[CertWarning]:
+    rows = reader.rows(DATES_SQL, learner_id=learner_id, horizon=horizon)
+    return [
+        CertWarning(
+            row["slug"], row["title"], row["what"], str(row["on_date"]),
+            (date.fromisoformat(str(row["on_date"])) - today).days,
+        )
+        for row in rows
+    ]  # fmt: skip
+
+
+def _dates(row: Row) -> dict[str, str | None]:
+    """The goal's dates as ISO text, whatever type the driver returns them as."""
+    return {name: None if row[name] is None else str(row[name]) for name in _DATE_COLUMNS}

@@ -1,0 +1,87 @@
+"""Study time and continuing education: sessions logged against items, and what was read."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mltrack.dates import MAX_SESSION_MINUTES, utc_now_iso, week_start
+from mltrack.errors import InputError
+from mltrack.models import Item, ReadingEntry, ReadingKind, StudySession
+from mltrack.services.lookup import get_item, get_learner, past_or_today
+
+MAX_TITLE_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class LoggedSession:
+    minutes: int
+    on_date: date
+    slug: str | None
+    item_minutes: int | None  # everything logged on the item so far, this session included
+    hours_estimate: float | None
+
+
+@dataclass(frozen=True)
+class LoggedReading:
+    title: str
+    kind: ReadingKind
+    on_date: date
+    slug: str | None
+
+
+def log_session(
+    session: Session,
+    learner_name: str,
+    minutes: int,
+    item_text: str | None = None,
+    on: date | None = None,
+    note: str | None = None,
+) -> LoggedSession:
+    """Record ``minutes`` of study on ``on`` (today by default), against an item if given."""
+    if not 0 < minutes <= MAX_SESSION_MINUTES:
+        raise InputError(f"a session lasts more than 0 and at most {MAX_SESSION_MINUTES} minutes")
+    learner = get_learner(session, learner_name)
+    item = get_item(session, learner, item_text) if item_text else None
+    on = past_or_today(on)
+    session.add(
+        StudySession(
+            learner_id=learner.id, item_id=item.id if item else None, on_date=on,
+            week_start=week_start(on), minutes=minutes, note=note, created_at=utc_now_iso(),
+        )
+    )  # fmt: skip
+    if item is None:
+        return LoggedSession(minutes, on, None, None, None)
+    session.flush()
+    total = session.scalar(
+        select(func.sum(StudySession.minutes)).where(
+            StudySession.learner_id == learner.id, StudySession.item_id == item.id
+        )
+    )
+    return LoggedSession(minutes, on, item.slug, total, item.hours_estimate)
+
+
+def log_reading(
+    session: Session,
+    learner_name: str,
+    title: str,
+    kind: ReadingKind,
+    url: str | None = None,
+    item_text: str | None = None,
+    on: date | None = None,
+) -> LoggedReading:
+    """Record a blog post, podcast, paper, talk or course taken in, optionally about an item."""
+    title = title.strip()
+    if not title or len(title) > MAX_TITLE_LENGTH:
+        raise InputError(f"a title needs 1 to {MAX_TITLE_LENGTH} characters")
+    learner = get_learner(session, learner_name)
+    item: Item | None = get_item(session, learner, item_text) if item_text else None
+    on = past_or_today(on)
+    session.add(
+        ReadingEntry(
+            learner_id=learner.id, title=title, kind=kind, url=url,
+            item_id=item.id if item else None, on_date=on, created_at=utc_now_iso(),
+        )
+    )  # fmt: skip
+    return LoggedReading(title, kind, on, item.slug if item else None)

@@ -1,0 +1,139 @@
+"""Study time and continuing education: durations, sessions, hours per week/area, reading."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from mltrack.dates import format_minutes, parse_duration, week_start
+from mltrack.db import connect
+from mltrack.queries.lookup import learner_id
+from mltrack.queries.reader import SqliteReader
+from mltrack.queries.study import hours_per_area, hours_per_week, reading_per_month
+
+TODAY = date.today()
+
+
+@pytest.mark.parametrize(
+    "text, minutes",
+    [("90m", 90), ("1h30", 90), ("2h", 120), ("1h30m", 90), ("24h", 1440), ("1H05", 65),
+     (" 45m ", 45)],
+)  # fmt: skip
+def test_durations_parse(text: str, minutes: int) -> None:
+    assert parse_duration(text) == minutes
+    assert parse_duration(format_minutes(minutes)) == minutes
+
+
+@pytest.mark.parametrize(
+    "text", ["-5m", "abc", "0m", "0h", "25h", "24h01", "1441m", "1h60", "90", "1.5h", "", "2h m"]
+)
+def test_bad_durations_are_refused_naming_the_formats(text: str) -> None:
+    with pytest.raises(ValueError, match=r"90m, 2h, 1h30 or 1h30m|0 to 59"):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize("text", ["-5m", "abc", "25h", "0m"])
+def test_log_refuses_bad_durations_with_exit_2(seeded_db: Path, run, rows, text: str) -> None:
+    result = run("log", text, "python")
+    assert result.exit_code == 2
+    assert "expected minutes or hours such as 90m, 2h, 1h30 or 1h30m, at most 24h" in result.stderr
+    assert rows(seeded_db, "SELECT COUNT(*) FROM study_session") == [(0,)]
+
+
+def test_log_records_sessions_and_show_compares_with_the_estimate(
+    seeded_db: Path, ok, rows
+) -> None:
+    assert ok("log", "1h30", "deep-learning", "--note", "chapter 6").stdout == (
+        f"logged 1h30 on {TODAY.isoformat()} for deep-learning (1h30 so far of a 80 h estimate)\n"
+    )
+    ok("log", "2h30m", "deep", "--on", "yesterday")
+    ok("log", "45m")
+    stored = rows(seeded_db, "SELECT minutes, note, item_id IS NULL FROM study_session ORDER BY id")
+    assert stored == [(90, "chapter 6", 0), (150, None, 0), (45, None, 1)]
+    assert "logged:   4h in 2 sessions, 5% of the 80 h estimate" in ok("show", "deep").stdout
+    assert ok("show", "deep-learning", "--json").stdout.count('"minutes_logged": 240') == 1
+    assert "logged:" not in ok("show", "python").stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["log"], "give a DURATION such as 90m or 1h30 (or --list)"),
+        (["log", "--list", "1h"], "--list takes only --since"),
+        (["log", "1h", "--since", "yesterday"], "--since goes with --list"),
+        (["log", "1h", "pyhton"], "item 'pyhton' not found; did you mean: python"),
+    ],
+)
+def test_log_usage_errors(seeded_db: Path, run, args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_log_in_the_future_is_refused(seeded_db: Path, run) -> None:
+    result = run("log", "1h", "--on", (TODAY + timedelta(days=1)).isoformat())
+    assert result.exit_code == 2 and "is in the future" in result.stderr
+
+
+def test_log_list_shows_sessions_and_hours_per_week_and_area(seeded_db: Path, ok) -> None:
+    monday = week_start(TODAY)
+    ok("log", "1h", "probability", "--on", monday.isoformat())
+    ok("log", "30m", "deep-learning", "--on", monday.isoformat())
+    ok("log", "2h", "probability", "--on", (monday - timedelta(days=1)).isoformat())
+    ok("log", "3h", "python", "--on", (TODAY - timedelta(days=100)).isoformat())  # too old
+    text = ok("log", "--list").stdout
+    assert f"  {monday.isoformat()}      1h  probability" in text
+    assert "python" not in text  # older than the default eight weeks
+    assert f"week of {(monday - timedelta(days=7)).isoformat()}      2h  (1 session)" in text
+    assert f"week of {monday.isoformat()}    1h30  (2 sessions)" in text
+    by_area = text.split("Hours per study area\n")[1].splitlines()
+    assert by_area == [
+        "  Machine learning     30m  (1 session)",
+        "  Statistics            3h  (2 sessions)",
+    ]
+    all_time = ok("log", "--list", "--since", (TODAY - timedelta(days=365)).isoformat()).stdout
+    assert "3h  python" in all_time and "Programming languages      3h  (1 session)" in all_time
+
+
+def test_log_list_when_empty_and_time_on_no_area(seeded_db: Path, ok) -> None:
+    assert ok("log", "--list").stdout.startswith("No study sessions since ")
+    ok("log", "20m")
+    ok("log", "10m", "bsc-software-engineering")  # an item without a study area
+    assert ok("log", "--list").stdout.endswith("  (no study area)     30m  (2 sessions)\n")
+
+
+def test_hours_queries_group_in_sql_and_keep_learners_apart(seeded_db: Path, ok) -> None:
+    ok("learner", "add", "decoy")
+    ok("-L", "decoy", "log", "5h", "probability")
+    ok("log", "1h", "probability", "--on", "2026-01-05")  # a Monday
+    ok("log", "1h", "random-variables", "--on", "2026-01-11")  # the Sunday of that week
+    ok("log", "1h", "python", "--on", "2026-01-12")
+    reader = SqliteReader(connect(seeded_db))
+    me = learner_id(reader, "me")
+    weeks = [(w.key, w.minutes, w.sessions) for w in hours_per_week(reader, me)]
+    assert weeks == [("2026-01-05", 120, 2), ("2026-01-12", 60, 1)]
+    areas = [(a.key, a.minutes) for a in hours_per_area(reader, me, since=date(2026, 1, 1))]
+    assert areas == [("statistics", 120), ("programming-languages", 60)]
+
+
+def test_read_logs_continuing_education_counted_per_month(seeded_db: Path, ok, run, rows):
+    assert ok("read", "Attention is all you need", "--kind", "paper", "--item", "deep",
+              "--on", "2026-03-02").stdout == (
+        "logged paper 'Attention is all you need' about deep-learning on 2026-03-02\n"
+    )  # fmt: skip
+    ok("read", "Practical AI 250", "--kind", "podcast", "--on", "2026-03-20",
+       "--url", "https://example.org/250")  # fmt: skip
+    ok("read", "Another episode", "--kind", "podcast", "--on", "2026-03-27")
+    ok("read", "Scaling laws talk", "--kind", "talk", "--on", "2026-04-01")
+    assert run("read", "x", "--kind", "tweet").exit_code == 2
+    assert run("read", "  ", "--kind", "blog").exit_code == 2
+    assert rows(seeded_db, "SELECT COUNT(*) FROM reading_entry WHERE url IS NOT NULL") == [(1,)]
+    reader = SqliteReader(connect(seeded_db))
+    months = reading_per_month(reader, learner_id(reader, "me"))
+    assert [(m.month, m.total, m.by_kind) for m in months] == [
+        ("2026-03", 3, {"paper": 1, "podcast": 2}),
+        ("2026-04", 1, {"talk": 1}),
+    ]
+    from mltrack.render.terminal import reading_months_text
+
+    assert "  2026-03    3  1 paper, 2 podcast" in reading_months_text(months)
