@@ -3,6 +3,7 @@ traceback. Hand-picked cases first, then Hypothesis for the ones nobody thought 
 
 import json
 import re
+import sqlite3
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -57,6 +58,32 @@ def test_notes_are_stored_exactly_and_printed_back_escaped(
     if text.strip():
         assert f"note:     {clean(text)}\n" in shown
         assert f"done   planned -> done  {clean(text)}\n" in shown
+
+
+TITLED = [
+    (["read", "{text}", "--kind", "blog"], "SELECT title FROM reading_entry", ["log", "--list"]),
+    (["add", "{text}", "--area", "statistics"],
+     "SELECT title FROM item WHERE learner_id IS NOT NULL", ["pathway", "--area", "statistics"]),
+    (["project", "add", "{text}", "--dataset", "{text}"], "SELECT name FROM project",
+     ["project", "list"]),
+    (["log", "30m", "python", "--note", "{text}"], "SELECT note FROM study_session",
+     ["log", "--list"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_titles_are_stored_trimmed_or_refused_and_listed_escaped(
+    seeded_db: Path, run, ok, rows, text: str
+) -> None:
+    for command, stored, listing in TITLED:
+        result = run(*[part.replace("{text}", text) for part in command])
+        if result.exit_code != 0:
+            assert (result.exit_code, result.stderr.count("\n")) == (2, 1), result.output
+            assert rows(seeded_db, stored) == []
+            continue
+        # Titles and names lose surrounding white space; a note is kept as typed.
+        assert rows(seeded_db, stored) == [(text if command[0] == "log" else text.strip(),)]
+        assert no_raw_control_characters(ok(*listing).stdout)
 
 
 ACCEPTED_NAMES = ["O'Brien \"Bob\"", "'; DROP TABLE learner; --", "🎓 learner", "عربي עברית",
@@ -155,3 +182,34 @@ def test_any_learner_name_is_stored_verbatim_or_refused(
     assert (name.strip(),) in rows(seeded_db, "SELECT name FROM learner")
     shown = json.loads(ok("--learner", name.strip(), "progress", "--json").stdout)
     assert shown["learner"] == name.strip()
+
+
+@SETTINGS
+@given(
+    duration=st.one_of(st.sampled_from(["90m", "1h30", "2h", "-5m", "abc", "25h", "0m"]),
+                       st.text(max_size=8)),
+    note=any_text, on=any_date, title=any_text,
+)  # fmt: skip
+def test_study_and_reading_logs_store_text_verbatim_or_refuse(
+    seeded_db: Path, run, rows, duration: str, note: str, on: str, title: str
+) -> None:
+    logged = run("log", "--on", on, "--note", note, "--", duration, "python")
+    if logged.exit_code != 0:
+        assert_refused(logged)
+    else:
+        [(stored, day)] = rows(seeded_db, "SELECT note, on_date FROM study_session")
+        assert (stored, day) == (note, parse_date(on).isoformat())
+    read = run("read", "--kind", "blog", "--on", on, "--", title)
+    if read.exit_code != 0:
+        assert_refused(read)
+    else:
+        assert rows(seeded_db, "SELECT title FROM reading_entry") == [(title.strip(),)]
+    for table in ("study_session", "reading_entry"):  # the next example starts empty
+        execute_sql(seeded_db, f"DELETE FROM {table}")
+
+
+def execute_sql(path: Path, sql: str) -> None:
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute(sql)
+    connection.close()
