@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mltrack.errors import MltrackError
+from mltrack.graphs import find_cycle
 
 ITEM_KINDS = ("degree", "course", "topic", "certification", "project", "resource", "experience")
 
@@ -210,31 +211,3 @@ def _check_cycles(items: list[Entry]) -> list[str]:
     if cycle is None:
         return []
     return [f"{where[cycle[0]]}: prerequisites form a cycle: {' -> '.join(cycle)}"]
-
-
-def find_cycle(after: dict[str, list[str]]) -> list[str] | None:
-    """A prerequisite loop in ``after`` (node -> nodes it comes after) as a path, or None."""
-    done: set[str] = set()
-    for start in after:
-        path: list[str] = []
-        on_path: set[str] = set()
-        stack = [(start, iter(after.get(start, [])))]
-        if start in done:
-            continue
-        path.append(start)
-        on_path.add(start)
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
-                path.pop()
-                on_path.discard(node)
-                done.add(node)
-            elif child in on_path:
-                return [*path[path.index(child) :], child]
-            elif child not in done:
-                stack.append((child, iter(after.get(child, []))))
-                path.append(child)
-                on_path.add(child)
-    return None

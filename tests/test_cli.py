@@ -7,8 +7,8 @@ import pytest
 
 from mltrack.cli import COMMANDS, cli
 
-PROGRESS_KEYS = {"schema", "learner", "overall", "steps", "areas", "in_progress"}
-COMPLETION_KEYS = {"required", "optional", "hours"}
+PROGRESS_KEYS = {"schema", "learner", "overall", "steps", "areas", "in_progress", "target"}
+COMPLETION_KEYS = {"required", "optional", "hours", "all"}
 
 
 def test_first_use_creates_the_database_and_says_so(db_path: Path, ok) -> None:

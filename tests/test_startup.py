@@ -34,25 +34,44 @@ def modules_after(args: list[str], db: Path, **env: str) -> dict[str, list[str]]
     return json.loads(done.stderr[marker + len("MODULES ") :])
 
 
+TERMINAL = ["mltrack.render.terminal", "mltrack.render.wording"]
+MARKDOWN = ["mltrack.render.layout", "mltrack.render.markdown", "mltrack.render.wording"]
+HTML = ["mltrack.render.html", "mltrack.render.layout", "mltrack.render.wording"]
+
+
 @pytest.mark.parametrize(
     "args, renderers",
     [
         (["--help"], []),
-        (["progress"], ["mltrack.render.terminal"]),
+        (["progress"], TERMINAL),
         (["progress", "--json"], ["mltrack.render.json"]),
-        (["pathway"], ["mltrack.render.terminal"]),
-        (["show", "python"], ["mltrack.render.terminal"]),
-        (["learner", "list"], ["mltrack.render.terminal"]),
-        (["career"], ["mltrack.render.terminal"]),
+        (["progress", "--by", "kind", "--all"], TERMINAL),
+        (["pathway"], TERMINAL),
+        (["show", "python"], TERMINAL),
+        (["learner", "list"], TERMINAL),
+        (["career"], TERMINAL),
+        (["next"], TERMINAL),
+        (["next", "--json"], ["mltrack.render.json"]),
+        (["history", "--since", "-30d"], TERMINAL),
+        (["history", "--json"], ["mltrack.render.json"]),
+        (["stats"], TERMINAL),
+        (["stats", "--json"], ["mltrack.render.json"]),
+        (["target"], TERMINAL),
+        (["report"], MARKDOWN),
+        (["report", "--format", "html"], HTML),
+        (["report", "--format", "json"], ["mltrack.render.json"]),
+        (["report", "--format", "csv"], ["mltrack.render.csv"]),
         (["done", "--help"], []),
-        (["cert", "list"], ["mltrack.render.terminal"]),
+        (["require", "--help"], []),
+        (["target", "set", "--help"], []),
+        (["cert", "list"], TERMINAL),
         (["cert", "list", "--json"], ["mltrack.render.json"]),
-        (["cert", "due"], ["mltrack.render.terminal"]),
+        (["cert", "due"], TERMINAL),
         (["cert", "ics"], ["mltrack.render.ics"]),
-        (["log", "--list"], ["mltrack.render.terminal"]),
-        (["project", "list"], ["mltrack.render.terminal"]),
+        (["log", "--list"], TERMINAL),
+        (["project", "list"], TERMINAL),
         (["export"], ["mltrack.render.json"]),
-        (["doctor"], ["mltrack.render.terminal"]),
+        (["doctor"], TERMINAL),
         (["backup"], []),
     ],
 )

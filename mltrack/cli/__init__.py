@@ -18,6 +18,22 @@ from mltrack.paths import DB_ENV, DEFAULT_LEARNER, LEARNER_ENV
 # name -> ("module:attribute", short help). A test checks each short help against the command.
 COMMANDS: dict[str, tuple[str, str]] = {
     "progress": ("mltrack.cli.progress:progress", "Show how far along the pathway you are."),
+    "next": (
+        "mltrack.cli.planning:next_",
+        "Show the items to take up next, and why each was picked.",
+    ),
+    "history": (
+        "mltrack.cli.activity:history",
+        "Show what you started, finished, skipped or undone, by date.",
+    ),
+    "stats": (
+        "mltrack.cli.activity:stats",
+        "Show weekly activity, streaks and a forecast of your finish.",
+    ),
+    "report": (
+        "mltrack.cli.report:report",
+        "Write a shareable progress report (md, html, json, csv).",
+    ),
     "pathway": ("mltrack.cli.pathway:pathway", "Show the roadmap: steps, areas and items."),
     "show": ("mltrack.cli.pathway:show", "Show one item: what it is, its status and history."),
     "start": ("mltrack.cli.marks:start", "Mark an item as in progress."),
@@ -25,6 +41,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "skip": ("mltrack.cli.marks:skip", "Mark an item as skipped (it does not apply to you)."),
     "reset": ("mltrack.cli.marks:reset", "Put an item back to planned."),
     "undo": ("mltrack.cli.marks:undo", "Revert your most recent change."),
+    "require": ("mltrack.cli.planning:require", "Make an item come after another one, for you."),
+    "target": (
+        "mltrack.cli.planning:target",
+        "Show or set the date you mean to finish the required pathway by.",
+    ),
     "learner": ("mltrack.cli.learner:learner", "Manage learner profiles."),
     "career": ("mltrack.cli.career:career", "Show the salary and outlook figures, with sources."),
     "seed": ("mltrack.cli.seed:seed", "Reload or check the pathway seed files."),
@@ -50,6 +71,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 EPILOG = """\b
 Examples:
   mltrack progress                  how far along you are
+  mltrack next                      what to take up next
   mltrack pathway --status planned  what is still ahead
   mltrack done stanford-ml          mark an item done (slug, prefix or title words)
   mltrack undo                      revert the last change

@@ -107,6 +107,15 @@ def format_option(*formats: str) -> Any:
     return decorator
 
 
+weeks_option = click.option(
+    "--weeks",
+    type=click.IntRange(min=1, max=520),
+    default=8,
+    show_default=True,
+    help="Weeks of activity to chart and to take the pace from.",
+)
+
+
 def chosen_format(output_format: str, as_json: bool) -> str:
     return "json" if as_json else output_format
 

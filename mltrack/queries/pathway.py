@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from mltrack.queries.planning import PREREQUISITE_EDGES
 from mltrack.queries.reader import Reader, first, visible_items
 from mltrack.queries.study import item_time
 
@@ -88,17 +89,13 @@ ITEM_SQL = """
     WHERE i.slug = :slug
 """
 
-# The seed's prerequisites and the learner's own (e.g. ``mltrack add ... --after OTHER``).
-PREREQUISITES_SQL = """
+# The seed's prerequisites and the learner's own (mltrack require, mltrack add ... --after).
+PREREQUISITES_SQL = f"""
     SELECT r.slug, r.title, COALESCE(p.status, 'planned') AS status
-    FROM item r
+    FROM ({PREREQUISITE_EDGES}) ip
+    JOIN item r ON r.id = ip.requires_id
     LEFT JOIN progress p ON p.item_id = r.id AND p.learner_id = :learner_id
-    WHERE r.id IN (
-        SELECT requires_id FROM item_prerequisite WHERE item_id = :item_id
-        UNION
-        SELECT requires_id FROM learner_prerequisite
-        WHERE learner_id = :learner_id AND item_id = :item_id
-    )
+    WHERE ip.item_id = :item_id
     ORDER BY r.slug
 """
 

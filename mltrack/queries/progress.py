@@ -1,8 +1,44 @@
-"""How far a learner is along the pathway: overall, per education step, per study area."""
+"""How far a learner is along the pathway: overall and per step, area, kind or provider."""
+
+from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
 
-from mltrack.queries.reader import Reader, Row, visible_items
+from mltrack.queries.reader import Reader, Row, as_date, first, visible_items
+from mltrack.seed_data import ITEM_KINDS
+
+if TYPE_CHECKING:  # the pace machinery is imported only for a learner with a target date
+    from mltrack.pace import Forecast, TargetOutlook
+
+# The ways items can be grouped, in the order reports show them.
+GROUPINGS = ("step", "area", "kind", "provider")
+DEFAULT_GROUPINGS = ("step", "area")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts and estimated hours of one scope of items (required, optional or all)."""
+
+    total: int
+    done: int
+    skipped: int
+    hours_total: float
+    hours_done: float
+
+    @property
+    def counted(self) -> int:
+        """The items that count: skipped ones leave the denominator."""
+        return self.total - self.skipped
+
+    @property
+    def percent(self) -> float | None:
+        return _percent(self.done, self.counted)
+
+    @property
+    def hours_percent(self) -> float | None:
+        return _percent(self.hours_done, self.hours_total)
 
 
 @dataclass(frozen=True)
@@ -10,7 +46,8 @@ class Completion:
     """Counts and estimated hours for a group of items.
 
     Skipped items leave the denominator: a learner skips what does not apply to them.
-    Hours are the estimates of required, not skipped items that have one.
+    ``hours_*`` are the estimates of required, not skipped items that have one;
+    ``optional_hours_*`` the same for optional items.
     """
 
     required_total: int = 0
@@ -20,10 +57,18 @@ class Completion:
     optional_done: int = 0
     hours_total: float = 0.0
     hours_done: float = 0.0
+    optional_skipped: int = 0
+    optional_hours_total: float = 0.0
+    optional_hours_done: float = 0.0
 
     @property
     def required_counted(self) -> int:
         return self.required_total - self.required_skipped
+
+    @property
+    def required_remaining(self) -> int:
+        """Required items neither done nor skipped."""
+        return self.required_counted - self.required_done
 
     @property
     def percent(self) -> float | None:
@@ -34,13 +79,26 @@ class Completion:
     def hours_percent(self) -> float | None:
         return _percent(self.hours_done, self.hours_total)
 
-    def __add__(self, other: "Completion") -> "Completion":
-        return Completion(*(a + b for a, b in zip(_fields(self), _fields(other), strict=True)))
+    def scope(self, include_optional: bool = False) -> Tally:
+        """The figures of the required items, or of all items with ``include_optional``."""
+        required = Tally(self.required_total, self.required_done, self.required_skipped,
+                         self.hours_total, self.hours_done)  # fmt: skip
+        if not include_optional:
+            return required
+        return Tally(
+            required.total + self.optional_total,
+            required.done + self.optional_done,
+            required.skipped + self.optional_skipped,
+            required.hours_total + self.optional_hours_total,
+            required.hours_done + self.optional_hours_done,
+        )
 
 
 @dataclass(frozen=True)
 class GroupCompletion:
-    slug: str
+    """One group's completion; ``slug`` is None for items without a provider."""
+
+    slug: str | None
     title: str
     completion: Completion
 
@@ -56,9 +114,17 @@ class ActiveItem:
 class ProgressReport:
     learner: str
     overall: Completion
-    by_step: list[GroupCompletion] = field(default_factory=list)
-    by_area: list[GroupCompletion] = field(default_factory=list)
+    groupings: dict[str, list[GroupCompletion]] = field(default_factory=dict)
     in_progress: list[ActiveItem] = field(default_factory=list)
+    target: TargetOutlook | None = None
+
+    @property
+    def by_step(self) -> list[GroupCompletion]:
+        return self.groupings.get("step", [])
+
+    @property
+    def by_area(self) -> list[GroupCompletion]:
+        return self.groupings.get("area", [])
 
 
 _COMPLETION_COLUMNS = """
@@ -67,32 +133,37 @@ _COMPLETION_COLUMNS = """
     SUM(CASE WHEN i.required AND p.status = 'skipped' THEN 1 ELSE 0 END) AS required_skipped,
     SUM(CASE WHEN NOT i.required THEN 1 ELSE 0 END) AS optional_total,
     SUM(CASE WHEN NOT i.required AND p.status = 'done' THEN 1 ELSE 0 END) AS optional_done,
+    SUM(CASE WHEN NOT i.required AND p.status = 'skipped' THEN 1 ELSE 0 END) AS optional_skipped,
     SUM(CASE WHEN i.required AND COALESCE(p.status, 'planned') <> 'skipped'
              THEN COALESCE(i.hours_estimate, 0) ELSE 0 END) AS hours_total,
     SUM(CASE WHEN i.required AND p.status = 'done'
-             THEN COALESCE(i.hours_estimate, 0) ELSE 0 END) AS hours_done
+             THEN COALESCE(i.hours_estimate, 0) ELSE 0 END) AS hours_done,
+    SUM(CASE WHEN NOT i.required AND COALESCE(p.status, 'planned') <> 'skipped'
+             THEN COALESCE(i.hours_estimate, 0) ELSE 0 END) AS optional_hours_total,
+    SUM(CASE WHEN NOT i.required AND p.status = 'done'
+             THEN COALESCE(i.hours_estimate, 0) ELSE 0 END) AS optional_hours_done
 """
 
-_ITEMS_WITH_PROGRESS = f"""
-    JOIN item i ON i.{{key}} = g.id AND {visible_items()}
+# Every visible item of a current step, with the learner's progress on it.
+_ITEMS = """
+    FROM item i
+    JOIN step s ON s.id = i.step_id AND NOT s.retired
     LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
 """
 
-BY_STEP_SQL = f"""
-    SELECT g.slug, g.title, {_COMPLETION_COLUMNS}
-    FROM step g {_ITEMS_WITH_PROGRESS.format(key="step_id")}
-    WHERE NOT g.retired
-    GROUP BY g.id, g.slug, g.title, g.position
-    ORDER BY g.position
-"""
+OVERALL_SQL = f"SELECT {_COMPLETION_COLUMNS} {_ITEMS} WHERE {visible_items()}"
 
-BY_AREA_SQL = f"""
-    SELECT g.slug, g.title, {_COMPLETION_COLUMNS}
-    FROM area g {_ITEMS_WITH_PROGRESS.format(key="area_id")}
-    WHERE NOT g.retired
-    GROUP BY g.id, g.slug, g.title, g.position
-    ORDER BY g.position
-"""
+_KIND_ORDER = " ".join(f"WHEN '{kind}' THEN {n}" for n, kind in enumerate(ITEM_KINDS))
+
+# grouping -> (extra join, slug, title, what to order by); the order expression is grouped on.
+_GROUP_BY: dict[str, tuple[str, str, str, str]] = {
+    "step": ("", "s.slug", "s.title", "s.position"),
+    "area": ("JOIN area g ON g.id = i.area_id AND NOT g.retired", "g.slug", "g.title",
+             "g.position"),
+    "kind": ("", "i.kind", "i.kind", f"CASE i.kind {_KIND_ORDER} END"),
+    "provider": ("", "i.provider", "i.provider",
+                 "CASE WHEN i.provider IS NULL THEN 1 ELSE 0 END, LOWER(i.provider)"),
+}  # fmt: skip
 
 IN_PROGRESS_SQL = f"""
     SELECT i.slug, i.title, p.started_on
@@ -101,40 +172,103 @@ IN_PROGRESS_SQL = f"""
     ORDER BY p.started_on, i.slug
 """
 
+TARGET_SQL = "SELECT target_date FROM learner WHERE id = :learner_id"
 
-def progress_report(reader: Reader, learner: str, learner_id: int) -> ProgressReport:
-    """Completion overall, per education step and per study area, and what is in progress."""
-    by_step = _groups(reader, BY_STEP_SQL, learner_id)
-    by_area = _groups(reader, BY_AREA_SQL, learner_id)
-    overall = sum((group.completion for group in by_step), Completion())
+NO_PROVIDER = "(no provider)"
+
+
+def progress_report(
+    reader: Reader,
+    learner: str,
+    learner_id: int,
+    by: tuple[str, ...] = DEFAULT_GROUPINGS,
+    today: date | None = None,
+    weeks: int | None = None,
+) -> ProgressReport:
+    """Completion overall and per grouping in ``by``, what is in progress, and how the pace
+    of the last ``weeks`` weeks (default 8) compares with the learner's target date (if any)."""
+    today = today or date.today()
+    overall = overall_completion(reader, learner_id)
+    groupings = {name: _groups(reader, name, learner_id) for name in by}
     active = [
         ActiveItem(row["slug"], row["title"], _text(row["started_on"]))
         for row in reader.rows(IN_PROGRESS_SQL, learner_id=learner_id)
     ]
-    return ProgressReport(learner, overall, by_step, by_area, active)
+    target = target_outlook(reader, learner_id, today, weeks, overall)
+    return ProgressReport(learner, overall, groupings, active, target)
 
 
-def _groups(reader: Reader, sql: str, learner_id: int) -> list[GroupCompletion]:
+def overall_completion(reader: Reader, learner_id: int) -> Completion:
+    """The completion of every item the learner sees."""
+    row = first(reader, OVERALL_SQL, learner_id=learner_id)
+    return Completion() if row is None else _completion(row)
+
+
+def target_date(reader: Reader, learner_id: int) -> date | None:
+    """The learner's target date for the required pathway, if they set one."""
+    row = first(reader, TARGET_SQL, learner_id=learner_id)
+    value = None if row is None else row["target_date"]
+    return None if value is None else as_date(value)
+
+
+def target_outlook(
+    reader: Reader,
+    learner_id: int,
+    today: date,
+    weeks: int | None = None,
+    overall: Completion | None = None,
+) -> TargetOutlook | None:
+    """Whether the pace of the last ``weeks`` weeks reaches the target date (None: no target)."""
+    target = target_date(reader, learner_id)
+    if target is None:
+        return None
+    from mltrack.pace import TargetOutlook
+
+    return TargetOutlook(target, required_forecast(reader, learner_id, today, weeks, overall))
+
+
+def required_forecast(
+    reader: Reader,
+    learner_id: int,
+    today: date,
+    weeks: int | None = None,
+    overall: Completion | None = None,
+) -> Forecast:
+    """When the required items left would be done at the pace of the last ``weeks`` weeks
+    (default 8)."""
+    from mltrack.pace import DEFAULT_PACE_WEEKS, Forecast, measure_pace, pace_window_start
+    from mltrack.queries.activity import finished_per_day
+
+    weeks = weeks or DEFAULT_PACE_WEEKS
+    overall = overall or overall_completion(reader, learner_id)
+    days = finished_per_day(reader, learner_id, since=pace_window_start(today, weeks))
+    pace = measure_pace(days, today, weeks)
+    return Forecast(today, overall.required_remaining, pace)
+
+
+def _groups(reader: Reader, grouping: str, learner_id: int) -> list[GroupCompletion]:
+    join, slug, title, order = _GROUP_BY[grouping]
+    sql = f"""
+        SELECT {slug} AS slug, {title} AS title, {_COMPLETION_COLUMNS}
+        {_ITEMS} {join}
+        WHERE {visible_items()}
+        GROUP BY {slug}, {title}, {order}
+        ORDER BY {order}, {slug}
+    """
     return [
-        GroupCompletion(row["slug"], row["title"], _completion(row))
+        GroupCompletion(row["slug"], row["title"] or NO_PROVIDER, _completion(row))
         for row in reader.rows(sql, learner_id=learner_id)
     ]
 
 
 def _completion(row: Row) -> Completion:
+    counts = ("required_total", "required_done", "required_skipped", "optional_total",
+              "optional_done", "optional_skipped")  # fmt: skip
+    hours = ("hours_total", "hours_done", "optional_hours_total", "optional_hours_done")
     return Completion(
-        required_total=row["required_total"] or 0,
-        required_done=row["required_done"] or 0,
-        required_skipped=row["required_skipped"] or 0,
-        optional_total=row["optional_total"] or 0,
-        optional_done=row["optional_done"] or 0,
-        hours_total=float(row["hours_total"] or 0),
-        hours_done=float(row["hours_done"] or 0),
+        **{name: row[name] or 0 for name in counts},
+        **{name: float(row[name] or 0) for name in hours},
     )
-
-
-def _fields(completion: Completion) -> tuple[float, ...]:
-    return tuple(getattr(completion, name) for name in completion.__dataclass_fields__)
 
 
 def _percent(part: float, whole: float) -> float | None:

@@ -6,6 +6,7 @@ Every statement is portable SQL with ``:name`` parameters, which both drivers ta
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from datetime import date
 from typing import Any, Protocol
 
 Row = Mapping[str, Any]
@@ -84,3 +85,8 @@ def visible_items(alias: str = "i") -> str:
 def first(reader: Reader, sql: str, **params: Any) -> Row | None:
     found = reader.rows(sql, **params)
     return found[0] if found else None
+
+
+def as_date(value: object) -> date:
+    """A date column's value: ISO text from SQLite, a ``date`` from other drivers."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

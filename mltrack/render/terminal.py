@@ -4,8 +4,11 @@
 plain ASCII and stable, for pipes and scripts.
 """
 
+from __future__ import annotations
+
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,8 +22,26 @@ from mltrack.queries.pathway import ItemDetail, PathwayItem
 from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
 from mltrack.queries.projects import ProjectRow, StepProjects
 from mltrack.queries.study import ReadingMonth, StudyLog, StudyTotal
+from mltrack.render.wording import (
+    ACTION_WORDS,
+    GROUPING_TITLES,
+    forecast_sentence,
+    hours_text,
+    items_text,
+    percent_text,
+    status_text,
+    streaks_sentence,
+    target_sentence,
+)
+
+if TYPE_CHECKING:  # names for annotations only: each command imports just what it shows
+    from mltrack.pace import TargetOutlook
+    from mltrack.queries.history import History
+    from mltrack.queries.planning import NextItems
+    from mltrack.queries.stats import ActivitySection, ForecastSection, StatsReport
 
 BAR_WIDTH = 20
+CHART_WIDTH = 30
 TITLE_WIDTH = 50
 STATUS_MARKS = {"planned": "[ ]", "in_progress": "[~]", "done": "[x]", "skipped": "[-]"}
 STATUS_COLOURS = {"in_progress": "yellow", "done": "green", "skipped": "bright_black"}
@@ -33,22 +54,18 @@ def clean(text: str) -> str:
     )
 
 
-def progress_text(report: ProgressReport, styled: bool = False) -> str:
-    """The progress report: overall line, then a bar per education step and study area."""
-    overall = report.overall
-    lines = [
-        f"Progress for {clean(report.learner)}: {_percent(overall.percent)} of required items "
-        f"({overall.required_done} of {overall.required_counted}), "
-        f"{_percent(overall.hours_percent)} of estimated hours "
-        f"({_hours(overall.hours_done)} of {_hours(overall.hours_total)} h); "
-        f"optional items done: {overall.optional_done} of {overall.optional_total}",
-        "",
-        "Education steps",
-        *_group_lines(report.by_step, styled),
-        "",
-        "Study areas",
-        *_group_lines(report.by_area, styled),
-    ]
+def progress_text(
+    report: ProgressReport, styled: bool = False, include_optional: bool = False
+) -> str:
+    """The progress report: overall line, target line, then a bar per group of each grouping.
+
+    Figures count required items, or every item with ``include_optional``.
+    """
+    lines = [_overall_line(report, include_optional)]
+    if report.target is not None:
+        lines.append(target_sentence(report.target))
+    for name, groups in report.groupings.items():
+        lines += ["", GROUPING_TITLES[name], *_group_lines(groups, styled, include_optional)]
     if report.in_progress:
         lines += ["", "In progress"]
         lines += [
@@ -59,30 +76,56 @@ def progress_text(report: ProgressReport, styled: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _group_lines(groups: list[GroupCompletion], styled: bool) -> list[str]:
-    width = min(TITLE_WIDTH, max((len(g.title) for g in groups), default=0))
-    return [
-        f"  {_fit(g.title, width):<{width}}  {_bar(g.completion.percent, styled)} "
-        f"{_percent(g.completion.percent):>6}  {_counts(g.completion)}"
-        for g in groups
-    ]
-
-
-def _counts(completion: Completion) -> str:
-    if completion.required_counted:
-        text = f"{completion.required_done}/{completion.required_counted}"
+def _overall_line(report: ProgressReport, include_optional: bool) -> str:
+    overall = report.overall
+    tally = overall.scope(include_optional)
+    if include_optional:
+        scope = "all items"
+        other = f"required items done: {overall.required_done} of {overall.required_counted}"
     else:
-        text = "no required items"
-    if completion.optional_total:
+        scope = "required items"
+        other = f"optional items done: {overall.optional_done} of {overall.optional_total}"
+    return (
+        f"Progress for {clean(report.learner)}: {percent_text(tally.percent)} of {scope} "
+        f"({tally.done} of {tally.counted}), "
+        f"{percent_text(tally.hours_percent)} of estimated hours "
+        f"({hours_text(tally.hours_done)} of {hours_text(tally.hours_total)} h); {other}"
+    )
+
+
+def _group_lines(
+    groups: list[GroupCompletion], styled: bool, include_optional: bool = False
+) -> list[str]:
+    width = min(TITLE_WIDTH, max((len(g.title) for g in groups), default=0))
+    lines = []
+    for group in groups:
+        tally = group.completion.scope(include_optional)
+        lines.append(
+            f"  {_fit(group.title, width):<{width}}  {_bar(tally.percent, styled)} "
+            f"{percent_text(tally.percent):>6}  {_counts(group.completion, include_optional)}"
+        )
+    return lines
+
+
+def _counts(completion: Completion, include_optional: bool) -> str:
+    tally = completion.scope(include_optional)
+    what = "items" if include_optional else "required items"
+    text = f"{tally.done}/{tally.counted}" if tally.counted else f"no {what}"
+    if completion.optional_total and not include_optional:
         text += f"  (+{completion.optional_done}/{completion.optional_total} optional)"
     return text
 
 
 def _bar(percent: float | None, styled: bool) -> str:
     filled = round(BAR_WIDTH * (percent or 0) / 100)
+    return _blocks(filled, BAR_WIDTH, styled)
+
+
+def _blocks(filled: int, width: int, styled: bool) -> str:
+    """A bar of ``filled`` cells out of ``width``: ``[##..]`` plain, coloured blocks styled."""
     if not styled:
-        return "[" + "#" * filled + "." * (BAR_WIDTH - filled) + "]"
-    return click.style("█" * filled, fg="green") + click.style("░" * (BAR_WIDTH - filled), dim=True)
+        return "[" + "#" * filled + "." * (width - filled) + "]"
+    return click.style("█" * filled, fg="green") + click.style("░" * (width - filled), dim=True)
 
 
 def pathway_text(items: Iterable[PathwayItem], styled: bool = False) -> str:
@@ -114,7 +157,7 @@ def item_text(detail: ItemDetail, styled: bool = False) -> str:
         ("provider", detail.provider),
         (
             "estimate",
-            f"{_hours(detail.hours_estimate)} h (estimate)" if detail.hours_estimate else None,
+            f"{hours_text(detail.hours_estimate)} h (estimate)" if detail.hours_estimate else None,
         ),
         ("logged", _logged(detail)),
         ("url", detail.url),
@@ -282,7 +325,7 @@ def _logged(detail: ItemDetail) -> str | None:
     )
     if detail.hours_estimate:
         share = 100 * detail.minutes_logged / 60 / detail.hours_estimate
-        text += f", {share:.0f}% of the {_hours(detail.hours_estimate)} h estimate"
+        text += f", {share:.0f}% of the {hours_text(detail.hours_estimate)} h estimate"
     return text
 
 
@@ -305,7 +348,7 @@ def checks_text(checks: Iterable[Check], styled: bool = False) -> str:
 
 
 def _status_line(detail: ItemDetail) -> str:
-    text = detail.status.replace("_", " ")
+    text = status_text(detail.status)
     if detail.started_on:
         text += f", started {detail.started_on}"
     if detail.finished_on:
@@ -327,14 +370,88 @@ def _mark(status: str, styled: bool) -> str:
     return click.style(mark, fg=colour) if styled and colour else mark
 
 
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}%"
-
-
-def _hours(value: float | None) -> str:
-    return "0" if not value else f"{value:g}"
-
-
 def _fit(text: str, width: int) -> str:
     text = clean(text)
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def target_text(outlook: TargetOutlook | None) -> str:
+    """``mltrack target``: the target date and whether the recent pace reaches it."""
+    if outlook is None:
+        return "No target date set; set one with: mltrack target set YYYY-MM-DD"
+    return target_sentence(outlook)
+
+
+def next_text(result: NextItems, styled: bool = False) -> str:
+    """The items to take up next, each with the reason it was picked."""
+    ready = result.open_items - result.waiting
+    if not result.items:
+        if result.open_items == 0:
+            return "Nothing left to take up: every item is done or skipped."
+        return (
+            f"Nothing is ready: {items_text(result.waiting, 'open item')} wait for prerequisites."
+        )
+    shown = f"{len(result.items)} of {items_text(ready, 'ready item')}"
+    lines = [
+        f"Next for {clean(result.learner)}: {shown}; {result.waiting} more wait for prerequisites"
+    ]
+    for item in result.items:
+        optional = "" if item.required else " (optional)"
+        lines.append(f"  {_mark(item.status, styled)} {item.slug}  {clean(item.title)}{optional}")
+        lines.append(f"      {item.reason}")
+    return "\n".join(lines)
+
+
+def history_text(result: History, styled: bool = False) -> str:
+    """The event log, newest first: date, what happened, the item, and the status move."""
+    if not result.events:
+        return "No events" + _range_text(result) + "."
+    width = max(len(event.slug) for event in result.events)
+    lines = []
+    for event in result.events:
+        word = f"{ACTION_WORDS[event.action]:<8}"
+        move = f"{status_text(event.from_status)} -> {status_text(event.to_status)}"
+        line = f"{event.on_date}  {_heading(word, styled)}  {event.slug:<{width}}  {move}"
+        line += "  (undone later)" if event.undone else ""
+        line += f"  {clean(event.note)}" if event.note else ""
+        lines.append(line)
+    if result.more:
+        lines.append("(older events left out; -n 0 shows them all)")
+    return "\n".join(lines)
+
+
+def _range_text(result: History) -> str:
+    text = f" since {result.since.isoformat()}" if result.since else ""
+    return text + (f" until {result.until.isoformat()}" if result.until else "")
+
+
+def stats_text(report: StatsReport, styled: bool = False) -> str:
+    """Each stats section in turn, separated by a blank line."""
+    views = [SECTION_TEXTS[section.kind](section, styled) for section in report.sections]
+    return "\n\n".join(views)
+
+
+def _activity_text(section: ActivitySection, styled: bool) -> str:
+    weeks = section.weeks
+    peak = max((week.finished for week in weeks), default=0)
+    lines = [
+        f"Items finished per week, last {len(weeks)} weeks "
+        f"({weeks[0].label} to {weeks[-1].label}, the last one still running)"
+    ]
+    for week in weeks:
+        filled = round(CHART_WIDTH * week.finished / peak) if peak else 0
+        bar = _blocks(filled, CHART_WIDTH, styled)
+        lines.append(f"  {week.label}  {week.start.isoformat()}  {bar} {week.finished}")
+    lines.append(streaks_sentence(section.streaks))
+    return "\n".join(lines)
+
+
+def _forecast_text(section: ForecastSection, styled: bool) -> str:
+    return "Forecast: " + forecast_sentence(section.forecast)
+
+
+# Stats section kind -> its terminal view; a new kind of section adds its entry here.
+SECTION_TEXTS: dict[str, Callable[[Any, bool], str]] = {
+    "activity": _activity_text,
+    "forecast": _forecast_text,
+}

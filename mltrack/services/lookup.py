@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import AliasedClass
 
 from mltrack.errors import InputError, NotFoundError
 from mltrack.matching import closest_slugs, match_slug, searchable
@@ -25,14 +26,21 @@ def get_item(session: Session, learner: Learner, text: str, kind: ItemKind | Non
     """The item ``text`` names among those the learner sees (current seeded ones and their
     own), of ``kind`` if given: a slug, a unique slug prefix, or words of its title or
     provider."""
-    query = select(Item.slug, Item.title, Item.provider).where(
-        Item.retired.is_(False), or_(Item.learner_id.is_(None), Item.learner_id == learner.id)
-    )
+    query = select(Item.slug, Item.title, Item.provider).where(visible_to(learner.id))
     if kind is not None:
         query = query.where(Item.kind == kind)
     candidates = [searchable(*row) for row in session.execute(query)]
     slug = match_slug(text, candidates, what=kind.value if kind else "item")
     return session.scalars(select(Item).where(Item.slug == slug)).one()
+
+
+def visible_to(
+    learner_id: int, item: type[Item] | AliasedClass[Item] = Item
+) -> ColumnElement[bool]:
+    """The items a learner sees: current seeded ones and their own (``visible_items`` in SQL)."""
+    return and_(
+        item.retired.is_(False), or_(item.learner_id.is_(None), item.learner_id == learner_id)
+    )
 
 
 def past_or_today(on: date | None, today: date | None = None) -> date:

@@ -1,0 +1,88 @@
+"""``mltrack history`` and ``mltrack stats``: what was done, and at what pace."""
+
+from datetime import date
+
+import click
+
+from mltrack.cli.context import App, pass_app
+from mltrack.cli.params import DateType, chosen_format, format_option, styled, weeks_option
+
+
+@click.command()
+@click.option("--since", type=DateType(), help="Only events on or after this date.")
+@click.option("--until", type=DateType(), help="Only events on or before this date.")
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Show the newest N events; 0 shows them all.",
+)
+@format_option("json")
+@pass_app
+def history(
+    app: App,
+    since: date | None,
+    until: date | None,
+    limit: int,
+    output_format: str,
+    as_json: bool,
+) -> None:
+    """Show what you started, finished, skipped or undone, by date.
+
+    Newest first, each event under the local date it was recorded for (--on for start and
+    done). Dates: YYYY-MM-DD, today, yesterday or -Nd.
+
+    \b
+    Examples:
+      mltrack history
+      mltrack history --since -30d
+      mltrack history --since 2026-01-01 --until 2026-03-31 -n 0 --json
+    """
+    from mltrack.queries.history import history as load_history
+
+    if since and until and since > until:
+        from mltrack.errors import InputError
+
+        raise InputError(f"--since {since.isoformat()} is after --until {until.isoformat()}")
+    result = load_history(app.reader(), app.learner, app.learner_id(), since, until, limit or None)
+    if chosen_format(output_format, as_json) == "json":
+        from mltrack.render.json import history_json
+
+        click.echo(history_json(result))
+    else:
+        from mltrack.render.terminal import history_text
+
+        click.echo(history_text(result, styled()))
+
+
+@click.command()
+@weeks_option
+@format_option("json")
+@pass_app
+def stats(app: App, weeks: int, output_format: str, as_json: bool) -> None:
+    """Show weekly activity, streaks and a forecast of your finish.
+
+    A bar per ISO week (Monday to Sunday) of items finished; the current and the longest
+    streak of weeks with an item finished; and a forecast: at the pace of the last N weeks
+    (required items finished per week), the date the required pathway would be complete.
+    With required items finished in fewer than 2 of those weeks it says so instead.
+
+    \b
+    Examples:
+      mltrack stats
+      mltrack stats --weeks 12
+      mltrack stats --json | jq .forecast.finish_on
+    """
+    from mltrack.queries.stats import stats_report
+
+    report = stats_report(app.reader(), app.learner, app.learner_id(), date.today(), weeks)
+    if chosen_format(output_format, as_json) == "json":
+        from mltrack.render.json import stats_json
+
+        click.echo(stats_json(report))
+    else:
+        from mltrack.render.terminal import stats_text
+
+        click.echo(stats_text(report, styled()))

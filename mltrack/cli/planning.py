@@ -1,0 +1,134 @@
+"""``mltrack next``, ``mltrack require`` and ``mltrack target``: planning what comes next."""
+
+from datetime import date
+
+import click
+
+from mltrack.cli.context import App, pass_app
+from mltrack.cli.params import (
+    DateType,
+    chosen_format,
+    complete_item,
+    format_option,
+    item_argument,
+    styled,
+)
+
+
+@click.command("next")
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="How many items to list.",
+)
+@format_option("json")
+@pass_app
+def next_(app: App, limit: int, output_format: str, as_json: bool) -> None:
+    """Show the items to take up next, and why each was picked.
+
+    An item is ready when it is planned or in progress and each of its prerequisites (the
+    pathway's and your own, see mltrack require) is done or skipped. Ready items come in
+    this order: earlier education steps first, then items in progress before new ones, then
+    required before optional, then pathway order.
+
+    \b
+    Examples:
+      mltrack next
+      mltrack next -n 10 --json
+    """
+    from mltrack.queries.planning import next_items
+
+    result = next_items(app.reader(), app.learner, app.learner_id(), limit)
+    if chosen_format(output_format, as_json) == "json":
+        from mltrack.render.json import next_json
+
+        click.echo(next_json(result))
+    else:
+        from mltrack.render.terminal import next_text
+
+        click.echo(next_text(result, styled()))
+
+
+@click.command()
+@item_argument
+@click.option(
+    "--after",
+    "after",
+    metavar="OTHER",
+    required=True,
+    multiple=True,
+    shell_complete=complete_item,
+    help="The item that must come first; repeat for several.",
+)
+@click.option("--remove", is_flag=True, help="Remove this ordering (only your own).")
+@pass_app
+def require(app: App, item: str, after: tuple[str, ...], remove: bool) -> None:
+    """Make an item come after another one, for you.
+
+    mltrack next then holds ITEM back until OTHER is done or skipped. An ordering that would
+    make a loop with the pathway's prerequisites or your own is refused, and the loop named.
+
+    \b
+    Examples:
+      mltrack require deep-learning --after fourier-transforms
+      mltrack require portfolio-real-data --after python --after bias
+      mltrack require deep-learning --after hadoop --remove
+    """
+    from mltrack.services.planning import add_prerequisite, remove_prerequisite
+
+    change = remove_prerequisite if remove else add_prerequisite
+    with app.writer() as session:
+        orderings = [change(session, app.learner, item, other) for other in after]
+    verb = "no longer comes after" if remove else "now comes after"
+    for ordering in orderings:
+        click.echo(f"{ordering.item} {verb} {ordering.after}")
+
+
+@click.group(invoke_without_command=True)
+@pass_app
+@click.pass_context
+def target(ctx: click.Context, app: App) -> None:
+    """Show or set the date you mean to finish the required pathway by.
+
+    Without a subcommand: the target date and whether your pace of the last 8 weeks (required
+    items finished per week) reaches it.
+
+    \b
+    Examples:
+      mltrack target set 2027-06-30
+      mltrack target
+      mltrack target clear
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from mltrack.queries.progress import target_outlook
+    from mltrack.render.terminal import target_text
+
+    click.echo(target_text(target_outlook(app.reader(), app.learner_id(), date.today())))
+
+
+@target.command("set")
+@click.argument("when", metavar="DATE", type=DateType())
+@pass_app
+def set_(app: App, when: date) -> None:
+    """Set the target date (YYYY-MM-DD, today or later)."""
+    from mltrack.services.planning import set_target
+
+    with app.writer() as session:
+        previous = set_target(session, app.learner, when)
+    replaced = f" (was {previous.isoformat()})" if previous else ""
+    click.echo(f"target date: {when.isoformat()}{replaced}")
+
+
+@target.command("clear")
+@pass_app
+def clear(app: App) -> None:
+    """Remove the target date."""
+    from mltrack.services.planning import clear_target
+
+    with app.writer() as session:
+        previous = clear_target(session, app.learner)
+    click.echo(f"target date {previous.isoformat()} removed" if previous else "no target date set")

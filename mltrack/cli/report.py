@@ -1,0 +1,77 @@
+"""``mltrack report``: the shareable progress report in Markdown, HTML, JSON or CSV."""
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from mltrack.cli.context import App, pass_app
+from mltrack.cli.params import weeks_option
+
+if TYPE_CHECKING:
+    from mltrack.queries.report import ReportData
+
+FORMATS = ("md", "html", "json", "csv")
+EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+              ".json": "json", ".csv": "csv"}  # fmt: skip
+
+
+@click.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    help="Output format [default: from the -o file's extension, else md].",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
+@weeks_option
+@pass_app
+def report(app: App, output_format: str | None, output: Path | None, weeks: int) -> None:
+    """Write a shareable progress report (md, html, json, csv).
+
+    Markdown and HTML hold the overall figures, your target, completion per education step,
+    study area, kind and provider (as charts for steps and areas), what is in progress, what
+    comes next, the weekly activity chart, streaks and the forecast. The HTML file is
+    self-contained: it loads nothing from anywhere. JSON holds every figure; CSV the
+    completion table. Every format shows the same figures as mltrack progress --json.
+
+    \b
+    Examples:
+      mltrack report -o progress.html
+      mltrack report --format md > progress.md
+      mltrack report --format csv -o progress.csv
+    """
+    from mltrack.queries.report import report_data
+
+    chosen = output_format or EXTENSIONS.get(output.suffix.lower() if output else "", "md")
+    data = report_data(app.reader(), app.learner, app.learner_id(), weeks=weeks)
+    text = render(chosen, data)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {chosen} report to {output}", err=True)
+
+
+def render(output_format: str, data: "ReportData") -> str:
+    """The report in ``output_format``; each renderer is imported only when it is used."""
+    if output_format == "html":
+        from mltrack.render.html import report_html
+
+        return report_html(data)
+    if output_format == "json":
+        from mltrack.render.json import report_json
+
+        return report_json(data) + "\n"
+    if output_format == "csv":
+        from mltrack.render.csv import progress_csv
+
+        return progress_csv(data.progress)
+    from mltrack.render.markdown import report_markdown
+
+    return report_markdown(data)

@@ -1,0 +1,133 @@
+"""``mltrack next``: the items to take up next, each with the reason it was picked.
+
+An item is ready when it is planned or in progress and every prerequisite (from the seed, and
+the learner's own) is done or skipped: a skipped item does not apply to the learner, so it
+holds nothing back. Ready items come in this order: earlier education steps first, then items
+in progress before new ones, then required before optional, then pathway order.
+"""
+
+from dataclasses import dataclass, field
+
+from mltrack.queries.reader import Reader, visible_items
+
+# Prerequisites as (item_id, requires_id): the seed's and the learner's own.
+PREREQUISITE_EDGES = """
+    SELECT item_id, requires_id FROM item_prerequisite
+    UNION
+    SELECT item_id, requires_id FROM learner_prerequisite WHERE learner_id = :learner_id
+"""
+
+
+def _unmet(table: str, extra: str = "") -> str:
+    """EXISTS-able SQL: a prerequisite of item ``i`` in ``table`` not yet done or skipped."""
+    return f"""
+        SELECT 1 FROM {table} e
+        JOIN item r ON r.id = e.requires_id
+        LEFT JOIN progress rp ON rp.item_id = r.id AND rp.learner_id = :learner_id
+        WHERE e.item_id = i.id {extra} AND {visible_items("r")}
+          AND COALESCE(rp.status, 'planned') NOT IN ('done', 'skipped')
+    """
+
+
+# Open items (planned or in progress) that the learner sees, in a current step.
+_OPEN_ITEMS = f"""
+    FROM item i
+    JOIN step s ON s.id = i.step_id AND NOT s.retired
+    LEFT JOIN area a ON a.id = i.area_id
+    LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
+    WHERE {visible_items()} AND COALESCE(p.status, 'planned') IN ('planned', 'in_progress')
+"""
+
+# One NOT EXISTS per table, so that each is a primary-key lookup on its own table.
+_READY = f"""
+    NOT EXISTS ({_unmet("item_prerequisite")})
+    AND NOT EXISTS ({_unmet("learner_prerequisite", "AND e.learner_id = :learner_id")})
+"""
+
+READY_SQL = f"""
+    SELECT i.id, i.slug, i.title, i.kind, i.required, s.title AS step_title,
+           COALESCE(p.status, 'planned') AS status, p.started_on
+    {_OPEN_ITEMS} AND {_READY}
+    ORDER BY s.position,
+             CASE WHEN p.status = 'in_progress' THEN 0 ELSE 1 END,
+             CASE WHEN i.required THEN 0 ELSE 1 END,
+             CASE WHEN a.position IS NULL THEN 1 ELSE 0 END, a.position, i.position
+    LIMIT :limit
+"""
+
+COUNTS_SQL = f"""
+    SELECT COUNT(*) AS open_items,
+           SUM(CASE WHEN {_READY} THEN 0 ELSE 1 END) AS waiting
+    {_OPEN_ITEMS}
+"""
+
+_PREREQUISITES_OF_SQL = f"""
+    SELECT e.item_id, r.slug, COALESCE(rp.status, 'planned') AS status
+    FROM ({PREREQUISITE_EDGES}) e
+    JOIN item r ON r.id = e.requires_id
+    LEFT JOIN progress rp ON rp.item_id = r.id AND rp.learner_id = :learner_id
+    WHERE e.item_id IN ({{ids}}) AND {visible_items("r")}
+    ORDER BY r.slug
+"""
+
+
+@dataclass(frozen=True)
+class NextItem:
+    slug: str
+    title: str
+    kind: str
+    required: bool
+    step_title: str
+    status: str
+    started_on: str | None
+    prerequisites: list[str]
+    reason: str
+
+
+@dataclass(frozen=True)
+class NextItems:
+    learner: str
+    items: list[NextItem] = field(default_factory=list)
+    open_items: int = 0
+    waiting: int = 0  # open items held back by a prerequisite not yet done
+
+
+def next_items(reader: Reader, learner: str, learner_id: int, limit: int = 5) -> NextItems:
+    """Up to ``limit`` ready items in the order to take them up, with the open/waiting counts."""
+    rows = reader.rows(READY_SQL, learner_id=learner_id, limit=limit)
+    prerequisites = _prerequisites_of(reader, learner_id, [row["id"] for row in rows])
+    items = []
+    for row in rows:
+        met = prerequisites.get(row["id"], [])
+        started = None if row["started_on"] is None else str(row["started_on"])
+        items.append(
+            NextItem(
+                slug=row["slug"], title=row["title"], kind=row["kind"],
+                required=bool(row["required"]), step_title=row["step_title"],
+                status=row["status"], started_on=started, prerequisites=met,
+                reason=_reason(row["status"], started, met),
+            )
+        )  # fmt: skip
+    counts = reader.rows(COUNTS_SQL, learner_id=learner_id)[0]
+    return NextItems(learner, items, counts["open_items"] or 0, counts["waiting"] or 0)
+
+
+def _prerequisites_of(reader: Reader, learner_id: int, item_ids: list[int]) -> dict[int, list[str]]:
+    """Each item's prerequisites as slugs, a skipped one marked "(skipped)"."""
+    if not item_ids:
+        return {}
+    names = {f"id{n}": item_id for n, item_id in enumerate(item_ids)}
+    sql = _PREREQUISITES_OF_SQL.format(ids=", ".join(f":{name}" for name in names))
+    found: dict[int, list[str]] = {}
+    for row in reader.rows(sql, learner_id=learner_id, **names):
+        label = row["slug"] + (" (skipped)" if row["status"] == "skipped" else "")
+        found.setdefault(row["item_id"], []).append(label)
+    return found
+
+
+def _reason(status: str, started_on: str | None, prerequisites: list[str]) -> str:
+    if status == "in_progress":
+        return f"in progress since {started_on}" if started_on else "in progress"
+    if prerequisites:
+        return "prerequisites met: " + ", ".join(prerequisites)
+    return "no prerequisites"

@@ -1,0 +1,37 @@
+"""``mltrack report``: every figure a shareable report shows, computed once for every format."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from mltrack.pace import DEFAULT_PACE_WEEKS
+from mltrack.queries.planning import NextItems, next_items
+from mltrack.queries.progress import GROUPINGS, ProgressReport, progress_report
+from mltrack.queries.reader import Reader
+from mltrack.queries.stats import StatsReport, stats_report
+
+NEXT_IN_REPORT = 5
+
+
+@dataclass(frozen=True)
+class ReportData:
+    generated_on: date
+    progress: ProgressReport
+    stats: StatsReport
+    next: NextItems
+
+
+def report_data(
+    reader: Reader,
+    learner: str,
+    learner_id: int,
+    today: date | None = None,
+    weeks: int = DEFAULT_PACE_WEEKS,
+) -> ReportData:
+    """Progress in every grouping, the stats of the last ``weeks`` weeks and what comes next."""
+    today = today or date.today()
+    return ReportData(
+        generated_on=today,
+        progress=progress_report(reader, learner, learner_id, GROUPINGS, today, weeks),
+        stats=stats_report(reader, learner, learner_id, today, weeks),
+        next=next_items(reader, learner, learner_id, NEXT_IN_REPORT),
+    )

@@ -1,0 +1,205 @@
+"""What the shareable report says, as format-neutral blocks; Markdown and HTML lay them out.
+
+Deciding the sections, tables and charts happens here once, so the Markdown and HTML
+reports always show the same figures in the same order. Pure: report data in, blocks out.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mltrack.queries.progress import ActiveItem, Completion, GroupCompletion, Tally
+from mltrack.queries.report import ReportData
+from mltrack.queries.stats import ActivitySection, ForecastSection
+from mltrack.render.wording import (
+    GROUPING_TITLES,
+    forecast_sentence,
+    hours_text,
+    percent_text,
+    streaks_sentence,
+    target_sentence,
+)
+
+# Groupings shown as a completion chart as well as a table.
+CHARTED = ("step", "area")
+# Required items done and counted (skipped ones leave the count), optional ones, hours.
+GROUP_COLUMNS = ["Done", "Counted", "Percent", "Optional done", "Optional total", "Hours done",
+                 "Hours total"]  # fmt: skip
+# Groupings whose groups have a slug of their own (a kind or provider is its own name).
+SLUGGED = ("step", "area")
+CHART_WEEKS_TITLE = "Items finished per ISO week (the last one is still running)"
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of text cells; ``name`` identifies it (an HTML id, a test's handle)."""
+
+    name: str
+    columns: list[str]
+    rows: list[list[str]]
+
+    def figures(self) -> list[bool]:
+        """Which columns hold figures only (numbers, percentages, "-"): they align right."""
+        return [
+            n > 0 and bool(self.rows) and all(_is_figure(row[n]) for row in self.rows)
+            for n in range(len(self.columns))
+        ]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    text: str  # the value as shown beside the bar
+    running: bool = False  # a period not over yet (this week): drawn lighter
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Bars against ``maximum``: ``across`` (one row a bar) or ``up`` (columns, e.g. weeks)."""
+
+    name: str
+    title: str
+    bars: list[Bar]
+    maximum: float
+    direction: str = "across"
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: list[str] = field(default_factory=list)
+
+
+Block = Heading | Paragraph | Table | Chart | Bullets
+
+
+def _is_figure(cell: str) -> bool:
+    return cell == "-" or cell.rstrip("%").replace(".", "", 1).isdigit()
+
+
+def report_blocks(data: ReportData) -> list[Block]:
+    """The whole report: the summary and charts first, then the tables behind them."""
+    progress = data.progress
+    blocks: list[Block] = [
+        Heading(f"Progress report: {progress.learner}", 1),
+        Paragraph(
+            f"Generated on {data.generated_on.isoformat()} by mltrack. Completion counts "
+            "required items; skipped items leave the count; hours are the pathway's estimates."
+        ),
+        Heading("Overall"),
+        _overall_table(progress.overall),
+    ]
+    if progress.target is not None:
+        blocks.append(Paragraph(target_sentence(progress.target)))
+    charted = [name for name in CHARTED if name in progress.groupings]
+    if charted:
+        blocks.append(Heading("Completion"))
+        blocks += [_completion_chart(name, progress.groupings[name]) for name in charted]
+    for section in data.stats.sections:
+        blocks += SECTION_BLOCKS[section.kind](section)
+    blocks += _next_blocks(data)
+    if progress.in_progress:
+        blocks += [
+            Heading("In progress"),
+            Bullets([_active(item) for item in progress.in_progress]),
+        ]
+    for name, groups in progress.groupings.items():
+        blocks += [Heading(GROUPING_TITLES[name]), _grouping_table(name, groups)]
+    return blocks
+
+
+def _overall_table(overall: Completion) -> Table:
+    columns = ["Scope", "Done", "Counted", "Skipped", "Percent", "Hours done", "Hours total",
+               "Hours percent"]  # fmt: skip
+    rows = [
+        _tally_row("Required items", overall.scope()),
+        _tally_row("All items", overall.scope(include_optional=True)),
+    ]
+    return Table("overall", columns, rows)
+
+
+def _tally_row(label: str, tally: Tally) -> list[str]:
+    return [
+        label, str(tally.done), str(tally.counted), str(tally.skipped), percent_text(tally.percent),
+        hours_text(tally.hours_done), hours_text(tally.hours_total),
+        percent_text(tally.hours_percent),
+    ]  # fmt: skip
+
+
+def _completion_chart(name: str, groups: list[GroupCompletion]) -> Chart:
+    bars = [Bar(g.title, g.completion.percent or 0, percent_text(g.completion.percent))
+            for g in groups]  # fmt: skip
+    return Chart(f"chart-{name}", f"{GROUPING_TITLES[name]}: required items done", bars, 100)
+
+
+def _grouping_table(name: str, groups: list[GroupCompletion]) -> Table:
+    slugged = name in SLUGGED
+    columns = [name.capitalize(), *(["Slug"] if slugged else []), *GROUP_COLUMNS]
+    rows = [
+        [group.title, *([group.slug or ""] if slugged else []), *_group_cells(group.completion)]
+        for group in groups
+    ]
+    return Table(name, columns, rows)
+
+
+def _group_cells(c: Completion) -> list[str]:
+    return [
+        str(c.required_done), str(c.required_counted), percent_text(c.percent),
+        str(c.optional_done), str(c.optional_total), hours_text(c.hours_done),
+        hours_text(c.hours_total),
+    ]  # fmt: skip
+
+
+def _active(item: ActiveItem) -> str:
+    return f"{item.title} ({item.slug})" + (f", since {item.started_on}" if item.started_on else "")
+
+
+def _next_blocks(data: ReportData) -> list[Block]:
+    result = data.next
+    if not result.items:
+        return [Heading("Next up"), Paragraph("Nothing is ready to take up.")]
+    rows = [[item.title, item.slug, "yes" if item.required else "no", item.reason]
+            for item in result.items]  # fmt: skip
+    return [
+        Heading("Next up"),
+        Table("next", ["Item", "Slug", "Required", "Why"], rows),
+        Paragraph(f"{result.waiting} more open items wait for prerequisites."),
+    ]
+
+
+def _activity_section(section: ActivitySection) -> list[Block]:
+    weeks = section.weeks
+    peak = max((week.finished for week in weeks), default=0)
+    # The last week holds today: it is still running.
+    bars = [Bar(week.label, week.finished, str(week.finished), running=week is weeks[-1])
+            for week in weeks]  # fmt: skip
+    rows = [[week.label, week.start.isoformat(), str(week.finished), str(week.required_finished)]
+            for week in weeks]  # fmt: skip
+    return [
+        Heading("Weekly activity"),
+        Chart("chart-weeks", CHART_WEEKS_TITLE, bars, max(peak, 1), "up"),
+        Paragraph(streaks_sentence(section.streaks)),
+        Table("weeks", ["Week", "Starts", "Finished", "Required finished"], rows),
+    ]
+
+
+def _forecast_section(section: ForecastSection) -> list[Block]:
+    return [Heading("Forecast"), Paragraph(forecast_sentence(section.forecast))]
+
+
+# Stats section kind -> its blocks; a new kind of section adds its entry here.
+SECTION_BLOCKS: dict[str, Callable[[Any], list[Block]]] = {
+    "activity": _activity_section,
+    "forecast": _forecast_section,
+}

@@ -1,0 +1,125 @@
+"""Figures in words, shared by every view (terminal, Markdown, HTML) so they say it one way.
+
+Pure functions: result objects in, plain text out (no markup, no colour).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # names for annotations only: ``progress`` should not pay for importing them
+    from mltrack.pace import Forecast, Pace, Streak, Streaks, TargetOutlook
+
+GROUPING_TITLES = {
+    "step": "Education steps",
+    "area": "Study areas",
+    "kind": "Kinds of item",
+    "provider": "Providers",
+}
+ACTION_WORDS = {
+    "start": "started",
+    "done": "finished",
+    "skip": "skipped",
+    "reset": "reset",
+    "undo": "undone",
+}
+FORECAST_ASSUMPTIONS = (
+    "that pace holds, every required item takes about as long as any other, "
+    "and skipped items stay skipped"
+)
+STREAK_RULE = (
+    "A week with nothing finished breaks a streak; this week, still running, does not "
+    "until it is over."
+)
+
+
+def percent_text(value: float | None) -> str:
+    """``12.5%``, or ``-`` when there is nothing to count."""
+    return "-" if value is None else f"{value:.1f}%"
+
+
+def hours_text(value: float | None) -> str:
+    return "0" if not value else f"{value:g}"
+
+
+def per_week_text(value: float) -> str:
+    return f"{value:.1f} a week"
+
+
+def status_text(status: str) -> str:
+    """``in_progress`` -> ``in progress``."""
+    return status.replace("_", " ")
+
+
+def items_text(count: int, what: str = "item") -> str:
+    """``1 item``, ``3 items``."""
+    return f"{count} {what}{'' if count == 1 else 's'}"
+
+
+def pace_phrase(pace: Pace) -> str:
+    """The pace and where it comes from, e.g. the last 8 weeks' required items finished."""
+    return (
+        f"the pace of the last {pace.weeks} weeks "
+        f"({items_text(pace.required_finished, 'required item')} finished "
+        f"from {pace.since.isoformat()} to {pace.until.isoformat()}, "
+        f"{per_week_text(pace.per_week)})"
+    )
+
+
+def too_little_history(pace: Pace) -> str:
+    return (
+        f"too little history to forecast: required items were finished in "
+        f"{pace.active_weeks} of the last {pace.weeks} weeks, and {pace.active_weeks_needed} "
+        "are needed"
+    )
+
+
+def forecast_sentence(forecast: Forecast) -> str:
+    """When the required pathway would be complete, with the assumptions behind the date."""
+    if forecast.state == "complete":
+        return "The required pathway is complete."
+    left = items_text(forecast.remaining, "required item") + " left"
+    if forecast.finish_on is None:
+        return f"{left}; {too_little_history(forecast.pace)}."
+    return (
+        f"{left}: at {pace_phrase(forecast.pace)}, the required pathway would be complete "
+        f"by {forecast.finish_on.isoformat()}. This assumes {FORECAST_ASSUMPTIONS}."
+    )
+
+
+def target_sentence(outlook: TargetOutlook) -> str:
+    """Whether the recent pace reaches the target date, saying what the verdict assumes."""
+    target, forecast = outlook.target.isoformat(), outlook.forecast
+    if forecast.remaining <= 0:
+        return f"Target {target}: the required pathway is complete."
+    left = items_text(forecast.remaining, "required item") + " left"
+    if outlook.needed_per_week is None:
+        return f"Target {target} has passed with {left}."
+    head = (
+        f"Target {target} (in {outlook.days_left} days): {left}, "
+        f"{per_week_text(outlook.needed_per_week)} needed"
+    )
+    if outlook.on_track is None or forecast.finish_on is None:
+        return f"{head}; {too_little_history(forecast.pace)}."
+    verdict = "on track" if outlook.on_track else "behind"
+    return (
+        f"{head}; if {pace_phrase(forecast.pace)} holds, they would be done by "
+        f"{forecast.finish_on.isoformat()}: {verdict}."
+    )
+
+
+def streak_phrase(streak: Streak | None) -> str:
+    """``3 weeks (2026-W10 to 2026-W12)``, or ``none``."""
+    if streak is None:
+        return "none"
+    first, last = streak.first_label, streak.last_label
+    return (
+        f"{items_text(streak.weeks, 'week')} ({first if first == last else f'{first} to {last}'})"
+    )
+
+
+def streaks_sentence(streaks: Streaks) -> str:
+    return (
+        f"Streaks of weeks with an item finished: current {streak_phrase(streaks.current)}, "
+        f"longest {streak_phrase(streaks.longest)}. {STREAK_RULE}"
+    )

@@ -1,0 +1,201 @@
+"""``next``, ``require``, ``target`` and the grown ``progress``, through the CLI on a real file."""
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from mltrack.cli.progress import GROUPINGS as CLI_GROUPINGS
+from mltrack.queries.progress import GROUPINGS
+
+TODAY = date.today()
+
+
+def next_items(ok, *args: str, learner: str = "me") -> list[dict]:
+    return json.loads(ok("-L", learner, "next", "--json", *args).stdout)["items"]
+
+
+def test_next_orders_by_step_then_in_progress_then_required(seeded_db: Path, ok, rows) -> None:
+    ok("done", "bsc-software-engineering", "--on", "-9d")
+    ok("start", "computer-architecture", "--on", "-3d")
+    items = next_items(ok)
+    # Step 1's optional leftovers come first; in step 2, the item in progress comes before
+    # earlier new items, and data-structures/programming (no prerequisites) follow in pathway
+    # order, while graphical-models and statistical-learning wait for probability.
+    assert [(i["slug"], i["reason"]) for i in items] == [
+        ("ml-courses-in-degree", "no prerequisites"),
+        ("high-school-math-route", "no prerequisites"),
+        ("computer-architecture", f"in progress since {TODAY - timedelta(days=3)}"),
+        ("data-structures", "no prerequisites"),
+        ("programming", "no prerequisites"),
+    ]
+    ready = next_items(ok, "-n", "100")
+    everything = [i["slug"] for i in ready]
+    steps = [i["step_title"] for i in ready]
+    in_order = [title for (title,) in rows(seeded_db, "SELECT title FROM step ORDER BY position")]
+    assert steps == sorted(steps, key=in_order.index)  # earlier education steps first
+    training = [i["required"] for i in ready if i["step_title"].startswith("Get training")]
+    assert training == sorted(training, reverse=True)  # required before optional
+    assert everything.index("python") < everything.index("mooc-edx")
+    for blocked in ("graphical-models", "statistical-learning", "deep-learning", "bias"):
+        assert blocked not in everything
+    assert "bsc-software-engineering" not in everything  # done
+
+
+def test_next_reasons_name_the_prerequisites_met(seeded_db: Path, ok) -> None:
+    ok("done", "probability")
+    ok("done", "random-variables")
+    ok("skip", "programming", "--note", "I write code for a living")
+    items = {i["slug"]: i for i in next_items(ok, "-n", "100")}
+    assert items["graphical-models"]["reason"] == "prerequisites met: probability"
+    assert items["statistical-learning"]["reason"] == (
+        "prerequisites met: probability, random-variables"
+    )
+    # A skipped item does not apply to the learner, so it holds nothing back.
+    assert items["software-testing"]["reason"] == "prerequisites met: programming (skipped)"
+    assert "deep-learning" not in items  # statistical-learning is not done yet
+    text = ok("next").stdout
+    assert "  [ ] graphical-models  Graphical models\n      prerequisites met: probability" in text
+
+
+def test_next_counts_what_waits_and_says_when_nothing_is_ready(seeded_db: Path, ok, rows) -> None:
+    document = json.loads(ok("next", "--json", "-n", "1").stdout)
+    waiting = rows(seeded_db, "SELECT COUNT(DISTINCT item_id) FROM item_prerequisite")[0][0]
+    assert set(document) == {"schema", "learner", "open_items", "waiting", "items"}
+    assert document["schema"] == "mltrack.next/1"
+    assert (document["open_items"], document["waiting"]) == (52, waiting)
+    assert set(document["items"][0]) == {
+        "slug", "title", "kind", "required", "step_title", "status", "started_on",
+        "prerequisites", "reason",
+    }  # fmt: skip
+    ok("learner", "add", "finished")
+    for (slug,) in rows(seeded_db, "SELECT slug FROM item"):
+        ok("-L", "finished", "skip", slug)
+    assert ok("-L", "finished", "next").stdout == (
+        "Nothing left to take up: every item is done or skipped.\n"
+    )
+
+
+def test_require_holds_an_item_back_for_this_learner_only(seeded_db: Path, ok, rows) -> None:
+    ok("learner", "add", "other")
+    assert ok("require", "python", "--after", "fourier").stdout == (
+        "python now comes after fourier-transforms\n"
+    )
+    assert "python" not in [i["slug"] for i in next_items(ok, "-n", "100")]
+    assert "python" in [i["slug"] for i in next_items(ok, "-n", "100", learner="other")]
+    ok("done", "fourier-transforms")
+    python = next(i for i in next_items(ok, "-n", "100") if i["slug"] == "python")
+    assert python["reason"] == "prerequisites met: fourier-transforms"
+    assert "[x] fourier-transforms" in ok("show", "python").stdout
+    ok("require", "python", "--after", "fourier-transforms", "--remove")
+    assert rows(seeded_db, "SELECT COUNT(*) FROM learner_prerequisite") == [(0,)]
+
+
+def test_a_loop_is_refused_and_named(seeded_db: Path, ok, run, rows) -> None:
+    result = run("require", "programming", "--after", "deep-learning")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: programming cannot come after deep-learning: the prerequisites would loop: "
+        "programming -> deep-learning -> programming (read -> as 'comes after')\n"
+    )
+    # A loop through the learner's own ordering and three of the seed's.
+    ok("require", "fourier-transforms", "--after", "python")
+    result = run("require", "python", "--after", "de-noising")
+    assert result.exit_code == 1
+    assert (
+        "python -> de-noising -> signal-transforms -> fourier-transforms -> python" in result.stderr
+    )
+    assert rows(seeded_db, "SELECT COUNT(*) FROM learner_prerequisite") == [(1,)]
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["require", "python", "--after", "python"], 2, "python cannot come after itself"),
+        (["require", "deep-learning", "--after", "programming"], 1,
+         "deep-learning already comes after programming"),
+        (["require", "deep-learning", "--after", "programming", "--remove"], 1,
+         "in the pathway itself"),
+        (["require", "python", "--after", "bias", "--remove"], 1,
+         "you have not made python come after bias"),
+        (["require", "python", "--after", "pyhton"], 2, "did you mean: python"),
+        (["target", "set", "2001-01-01"], 2, "the target date 2001-01-01 is in the past"),
+        (["target", "set", "next year"], 2, "expected YYYY-MM-DD"),
+    ],
+)  # fmt: skip
+def test_planning_errors(seeded_db: Path, run, args: list[str], code: int, message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_target_set_show_clear(seeded_db: Path, ok, rows) -> None:
+    assert ok("target").stdout.startswith("No target date set")
+    when = (TODAY + timedelta(days=200)).isoformat()
+    assert ok("target", "set", when).stdout == f"target date: {when}\n"
+    assert rows(seeded_db, "SELECT target_date FROM learner WHERE name = 'me'") == [(when,)]
+    shown = ok("target").stdout
+    assert shown.startswith(f"Target {when} (in 200 days): 31 required items left")
+    assert "too little history to forecast" in shown
+    assert ok("progress").stdout.splitlines()[1] == shown.strip()
+    assert ok("target", "clear").stdout == f"target date {when} removed\n"
+    assert rows(seeded_db, "SELECT target_date FROM learner") == [(None,)]
+    assert ok("target", "clear").stdout == "no target date set\n"
+
+
+def finish_two_a_week(ok, weeks: int = 4) -> list[str]:
+    """Finish two required items a week for the last ``weeks`` weeks (within the 8-week window)."""
+    slugs = ["bsc-software-engineering", "python", "programming", "data-structures",
+             "probability", "random-variables", "estimation", "variance"][: 2 * weeks]  # fmt: skip
+    for n, slug in enumerate(slugs):
+        ok("done", slug, "--on", f"-{7 * (n // 2) + 1}d")
+    return slugs
+
+
+def test_progress_says_whether_the_pace_reaches_the_target(seeded_db: Path, ok) -> None:
+    finish_two_a_week(ok)  # 8 required items in the window: 23 of 31 left
+    ok("target", "set", (TODAY + timedelta(days=700)).isoformat())
+    far = json.loads(ok("progress", "--json").stdout)["target"]
+    assert set(far) == {"date", "days_left", "needed_per_week", "on_track", "forecast"}
+    assert (far["days_left"], far["on_track"]) == (700, True)
+    assert far["needed_per_week"] == round(23 * 7 / 700, 2)
+    assert far["forecast"]["remaining"] == 23
+    assert far["forecast"]["pace"]["required_finished"] == 8
+    line = ok("progress").stdout.splitlines()[1]
+    assert line.endswith(": on track.") and "if the pace of the last 8 weeks" in line
+    ok("target", "set", (TODAY + timedelta(days=20)).isoformat())
+    near = json.loads(ok("progress", "--json").stdout)["target"]
+    assert near["on_track"] is False
+    assert ok("progress").stdout.splitlines()[1].endswith(": behind.")
+
+
+def test_progress_groupings_and_all_items(seeded_db: Path, ok, rows) -> None:
+    assert GROUPINGS == CLI_GROUPINGS
+    ok("done", "python")  # required, provider-less topic
+    ok("done", "stanford-ml")  # optional certification
+    ok("skip", "hadoop")  # optional
+    document = json.loads(ok("progress", "--json", "--by", "kind", "--by", "provider").stdout)
+    assert "steps" not in document and "areas" not in document
+    kinds = {k["slug"]: k for k in document["kinds"]}
+    assert [k["slug"] for k in document["kinds"]] == [
+        "degree", "course", "topic", "certification", "project", "resource", "experience",
+    ]  # fmt: skip
+    assert kinds["certification"]["optional"]["done"] == 1
+    counts = dict(rows(seeded_db, "SELECT kind, COUNT(*) FROM item GROUP BY kind"))
+    assert {slug: k["all"]["total"] for slug, k in kinds.items()} == counts
+    providers = {p["slug"]: p for p in document["providers"]}
+    assert providers[None]["title"] == "(no provider)"
+    assert providers["Stanford University (Coursera)"]["all"]["done"] == 1
+    overall = document["overall"]
+    assert overall["all"]["done"] == 2 and overall["all"]["skipped"] == 1
+    assert overall["all"]["total"] == 52
+    assert overall["optional"]["skipped"] == 1
+    required = ok("progress").stdout.splitlines()[0]
+    assert "of required items (1 of 31)" in required and "optional items done: 1 of 21" in required
+    everything = ok("progress", "--all").stdout
+    assert everything.splitlines()[0].startswith("Progress for me: 3.9% of all items (2 of 51)")
+    assert "required items done: 1 of 31" in everything.splitlines()[0]
+    by_kind = ok("progress", "--by", "kind").stdout
+    assert "Kinds of item\n  degree" in by_kind and "Education steps" not in by_kind
