@@ -3,11 +3,10 @@
 import copy
 import json
 import tracemalloc
-from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Boolean, select
+from sqlalchemy import Boolean
 
 from mltrack.learner_data import (
     LEARNER,
@@ -17,18 +16,11 @@ from mltrack.learner_data import (
     RowRef,
     column_of,
 )
-from mltrack.models import Base, Learner
-from mltrack.session import write_session
+from mltrack.models import Base
 
 OWN_TITLE = 'Kaggle\'s "Intro to ML"'
 OWN_SLUG = "my.kaggle-s-intro-to-ml"
 NOTE = 'it\'s "done"; DROP TABLE item; --\nline two\t\x1b[31mred\x00 \u202eRTL\u202c \U0001f393'
-
-
-def set_target_date(path: Path, learner: str, target: date) -> None:
-    """Written with the ORM: no command sets a learner's target date yet (issue 3)."""
-    with write_session(path) as session:
-        session.scalars(select(Learner).where(Learner.name == learner)).one().target_date = target
 
 
 @pytest.fixture
@@ -59,7 +51,7 @@ def history(seeded_db: Path, ok) -> Path:
     ok("-L", "alex", "project", "add", "Spam filter", "--dataset", "SMS spam", "--area",
        "machine-learning")  # fmt: skip
     ok("-L", "alex", "project", "done", "spam-filter", "--on", "2025-05-01")
-    set_target_date(seeded_db, "alex", date(2027, 6, 30))
+    ok("-L", "alex", "target", "set", "2099-06-30")
     return seeded_db
 
 
@@ -93,7 +85,7 @@ def test_export_names_rows_by_natural_keys_and_links_undos_by_position(
     assert [document["format"], document["version"]] == ["mltrack-export", 1]
     assert list(document)[2:] == [section.name for section in SECTIONS]
     assert [(row["name"], row["target_date"]) for row in document["learners"]] == [
-        ("alex", "2027-06-30"), ("me", None),
+        ("alex", "2099-06-30"), ("me", None),
     ]  # fmt: skip
     [own] = document["items"]
     assert (own["slug"], own["learner"], own["step"], own["area"]) == (
