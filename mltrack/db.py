@@ -161,13 +161,17 @@ def check_writable(path: Path) -> None:
 
 
 def backup_file(path: Path, directory: Path | None = None) -> Path:
-    """A consistent copy of the database, beside it or in ``directory``, named with the time.
+    """A consistent copy of the mltrack database at ``path``, beside it or in ``directory``
+    (created if need be), named with the time; DatabaseError if there is no such database.
 
     SQLite's online backup API copies a state that was committed, even while other processes
     write. The copy is one self-contained file (rollback journal, not WAL), so it can be read
     where nothing can be written, e.g. on read-only media.
     """
+    if inspect_file(path).state is FileState.NEW:
+        raise DatabaseError(f"there is no database at {path} to back up")
     target = _backup_name(path, directory)
+    target.parent.mkdir(parents=True, exist_ok=True)
     source = sqlite3.connect(path)
     copy = sqlite3.connect(target)
     try:
@@ -214,13 +218,13 @@ def restore_file(source: Path, target: Path) -> Path | None:
 
 
 def _keep_replaced(path: Path) -> Path | None:
-    """Keep the database about to be replaced: a backup copy if SQLite can read it, else the
-    file itself (and any -wal/-shm beside it) renamed, bytes untouched."""
+    """Keep the database about to be replaced: a backup copy if it is an mltrack database,
+    else the file itself (and any -wal/-shm beside it) renamed, bytes untouched."""
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
         return backup_file(path)
-    except sqlite3.DatabaseError:
+    except (DatabaseError, sqlite3.DatabaseError):  # not mltrack's, or damaged
         kept = _backup_name(path)
         for suffix in ("-wal", "-shm", ""):
             companion = path.with_name(path.name + suffix)

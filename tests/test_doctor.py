@@ -61,7 +61,7 @@ def test_a_damaged_page_fails_the_integrity_check(seeded_db: Path, run, corrupt_
     code, lines = doctor(run, seeded_db)
     assert code == 1
     assert lines[1].startswith("[fail] integrity: ")
-    assert lines[-1] == "1 problem(s) found"
+    assert lines[-1] == "1 problem found"
 
 
 def test_a_broken_reference_fails_the_foreign_key_check(seeded_db: Path, run) -> None:
@@ -133,5 +133,5 @@ def test_a_file_that_cannot_be_checked_is_one_failed_line(
     assert lines == [
         f"[fail] database file: {detail.format(path=db_path)}",
         "",
-        "1 problem(s) found",
+        "1 problem found",
     ]

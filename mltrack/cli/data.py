@@ -87,13 +87,8 @@ def backup(app: App, directory: Path | None) -> None:
       mltrack backup
       mltrack backup /media/usb/mltrack-backups
     """
-    from mltrack.db import FileState, backup_file, inspect_file
-    from mltrack.errors import DatabaseError
+    from mltrack.db import backup_file
 
-    if inspect_file(app.path).state is FileState.NEW:
-        raise DatabaseError(f"there is no database at {app.path} to back up")
-    if directory is not None:
-        directory.mkdir(parents=True, exist_ok=True)
     click.echo(backup_file(app.path, directory))
 
 

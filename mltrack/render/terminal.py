@@ -343,7 +343,7 @@ def checks_text(checks: Iterable[Check], styled: bool = False) -> str:
         for check in checks
     ]
     failed = sum(check.status == "fail" for check in checks)
-    lines += ["", f"{failed} problem(s) found" if failed else "no problems found"]
+    lines += ["", f"{items_text(failed, 'problem')} found" if failed else "no problems found"]
     return "\n".join(lines)
 
 
