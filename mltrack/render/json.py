@@ -7,11 +7,13 @@ shape and its version: keys may be added within a version, never renamed or remo
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from mltrack.learner_data import FORMAT, VERSION
 from mltrack.queries.certs import CertOverview
+from mltrack.queries.export import ExportSection
 from mltrack.queries.pathway import ItemDetail, PathwayItem
 from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport, Tally
 
@@ -211,6 +213,20 @@ def _tally(tally: Tally) -> dict[str, Any]:
 
 def _hours(tally: Tally) -> dict[str, Any]:
     return {"done": tally.hours_done, "total": tally.hours_total, "percent": tally.hours_percent}
+
+
+def export_chunks(sections: Iterable[ExportSection]) -> Iterator[str]:
+    """The export file, piece by piece as the rows arrive: one record per line, ASCII only
+    (every other character escaped, so control characters survive any terminal or editor)."""
+    yield f'{{\n  "format": {json.dumps(FORMAT)},\n  "version": {VERSION}'
+    for section in sections:
+        yield f",\n  {json.dumps(section.name)}: ["
+        empty = True
+        for record in section.rows:
+            yield ("\n    " if empty else ",\n    ") + json.dumps(record)
+            empty = False
+        yield "]" if empty else "\n  ]"
+    yield "\n}\n"
 
 
 def _group(group: GroupCompletion) -> dict[str, Any]:
