@@ -6,6 +6,7 @@ modules are imported only when the file must be created, migrated or reseeded. S
 pragmas live here and nowhere else.
 """
 
+import os
 import sqlite3
 import sys
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class FileState(Enum):
 class FileInfo:
     state: FileState
     seed_digest: str | None = None  # of the seed the database holds, when it is current
+    revision: str | None = None  # the stored schema revision ("" at base), if any
 
 
 def apply_pragmas(connection: sqlite3.Connection, foreign_keys: bool = True) -> None:
@@ -46,12 +48,26 @@ def apply_pragmas(connection: sqlite3.Connection, foreign_keys: bool = True) -> 
 
 def check_foreign_keys(connection: sqlite3.Connection) -> None:
     """Raise DatabaseError if any row points at a row that does not exist."""
-    broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+    broken = foreign_key_problems(connection)
     if broken:
-        table, rowid, parent, _ = broken[0]
-        raise DatabaseError(
-            f"{len(broken)} broken reference(s), e.g. {table} row {rowid} -> missing {parent}"
-        )
+        raise DatabaseError(f"{len(broken)} broken reference(s), e.g. {broken[0]}")
+
+
+def foreign_key_problems(connection: sqlite3.Connection) -> list[str]:
+    """Each row that points at a row that does not exist, e.g. ``progress row 3 -> learner``."""
+    return [
+        f"{table} row {rowid} -> missing {parent}"
+        for table, rowid, parent, _ in connection.execute("PRAGMA foreign_key_check")
+    ]
+
+
+def integrity_problems(connection: sqlite3.Connection) -> list[str]:
+    """What SQLite's own integrity check finds wrong with the file (nothing when sound)."""
+    try:
+        found = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:  # damage bad enough to stop the check itself
+        return [str(error)]
+    return [] if found == ["ok"] else found
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -59,6 +75,14 @@ def connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, isolation_level=None)
     connection.row_factory = sqlite3.Row
     apply_pragmas(connection)
+    return connection
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write, so cannot migrate, reseed or repair anything."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    connection.row_factory = sqlite3.Row
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return connection
 
 
@@ -70,6 +94,7 @@ def open_database(path: Path) -> sqlite3.Connection:
 
 def prepare_database(path: Path) -> None:
     """Create, upgrade or reseed the database at ``path`` if it needs it, saying so on stderr."""
+    check_writable(path)
     info = inspect_file(path)
     if info.state is FileState.NEW:
         from mltrack.migrate import create_database
@@ -110,28 +135,114 @@ def inspect_file(path: Path) -> FileInfo:
             raise DatabaseError(f"{path} is an SQLite database of another application")
         return FileInfo(FileState.NEW)
     if revision == HEAD_REVISION:
-        return FileInfo(FileState.CURRENT, digest)
+        return FileInfo(FileState.CURRENT, digest, revision)
     if revision in KNOWN_REVISIONS or revision == "":
-        return FileInfo(FileState.BEHIND)
+        return FileInfo(FileState.BEHIND, revision=revision)
     raise DatabaseError(
         f"{path} has schema revision {revision!r}, which this mltrack does not know: "
         "it was made by a newer mltrack (upgrade mltrack) or by another application"
     )
 
 
-def backup_file(path: Path) -> Path:
-    """Copy the database beside itself with a timestamp, using SQLite's online backup."""
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.name}.{stamp}.bak")
+def check_writable(path: Path) -> None:
+    """Raise DatabaseError unless the database at ``path`` can be written or created: SQLite
+    also writes beside it (the -wal and -shm files), so its folder must be writable too."""
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not an mltrack database file")
+    folder = next(parent for parent in path.parents if parent.exists())
+    if not folder.is_dir():
+        raise DatabaseError(f"cannot create {path}: {folder} is a file, not a folder")
+    for place in (folder, path) if path.exists() else (folder,):
+        if not os.access(place, os.W_OK):
+            raise DatabaseError(
+                f"cannot write to {place} (read-only file system or no permission); "
+                "mltrack needs to write its database and the files SQLite keeps beside it"
+            )
+
+
+def backup_file(path: Path, directory: Path | None = None) -> Path:
+    """A consistent copy of the mltrack database at ``path``, beside it or in ``directory``
+    (created if need be), named with the time; DatabaseError if there is no such database.
+
+    SQLite's online backup API copies a state that was committed, even while other processes
+    write. The copy is one self-contained file (rollback journal, not WAL), so it can be read
+    where nothing can be written, e.g. on read-only media.
+    """
+    if inspect_file(path).state is FileState.NEW:
+        raise DatabaseError(f"there is no database at {path} to back up")
+    target = _backup_name(path, directory)
+    target.parent.mkdir(parents=True, exist_ok=True)
     source = sqlite3.connect(path)
     copy = sqlite3.connect(target)
     try:
-        with copy:
-            source.backup(copy)
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")
+    except BaseException:
+        copy.close()
+        target.unlink(missing_ok=True)
+        raise
     finally:
         copy.close()
         source.close()
     return target
+
+
+def restore_file(source: Path, target: Path) -> Path | None:
+    """Replace the database at ``target`` with the mltrack database ``source``.
+
+    ``source`` is checked first (an mltrack database of a known revision, sound). What it
+    replaces is kept beside ``target``; its name is returned (None if there was no database).
+    The copy goes through SQLite's backup API into the live file, so a process that has it
+    open sees the restored data rather than a deleted file.
+    """
+    if target.exists() and source.resolve() == target.resolve():
+        raise DatabaseError(f"{source} is the database itself")
+    check_writable(target)
+    if inspect_file(source).state is FileState.NEW:
+        raise DatabaseError(f"{source} is empty or missing, not an mltrack database")
+    reader = connect_read_only(source)
+    try:
+        problems = integrity_problems(reader)
+        if problems:
+            raise DatabaseError(f"{source} is damaged: {problems[0]}")
+        kept = _keep_replaced(target)
+        writer = sqlite3.connect(target)
+        try:
+            writer.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            reader.backup(writer)
+        finally:
+            writer.close()
+    finally:
+        reader.close()
+    return kept
+
+
+def _keep_replaced(path: Path) -> Path | None:
+    """Keep the database about to be replaced: a backup copy if it is an mltrack database,
+    else the file itself (and any -wal/-shm beside it) renamed, bytes untouched."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        return backup_file(path)
+    except (DatabaseError, sqlite3.DatabaseError):  # not mltrack's, or damaged
+        kept = _backup_name(path)
+        for suffix in ("-wal", "-shm", ""):
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                companion.replace(kept.with_name(kept.name + suffix))
+        return kept
+
+
+def _backup_name(path: Path, directory: Path | None = None) -> Path:
+    """``mltrack.db.20261125T221218.bak`` beside ``path`` or in ``directory``; numbered
+    (``...-1.bak``) when that name is taken, so a backup never overwrites another."""
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    wanted = (directory or path.parent) / f"{path.name}.{stamp}.bak"
+    candidate, number = wanted, 0
+    while candidate.exists():
+        number += 1
+        candidate = wanted.with_name(f"{wanted.stem}-{number}{wanted.suffix}")
+    return candidate
 
 
 def read_meta(connection: sqlite3.Connection, key: str) -> str | None:
@@ -155,7 +266,7 @@ def _read_header(path: Path) -> bytes:
 def _stored_revision(path: Path) -> tuple[str | None, bool, str | None]:
     """The stored Alembic revision ('' at base, None if no such table), whether the file has
     tables, and the digest of the seed it holds."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    connection = connect_read_only(path)
     try:
         tables = {
             row[0]

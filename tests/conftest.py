@@ -1,5 +1,6 @@
 """Shared fixtures: a real SQLite file per test, and the CLI run through CliRunner."""
 
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -87,3 +88,64 @@ def rows() -> Callable[..., list[tuple]]:
             connection.close()
 
     return read
+
+
+@pytest.fixture
+def dump() -> Callable[[Path], list[str]]:
+    """Everything a database holds, as SQL: equal dumps mean the same data and schema."""
+
+    def read(path: Path) -> list[str]:
+        connection = sqlite3.connect(path)
+        try:
+            return list(connection.iterdump())
+        finally:
+            connection.close()
+
+    return read
+
+
+@pytest.fixture
+def history_file(tmp_path: Path) -> Callable[[int], Path]:
+    """Write a valid export file holding N progress events of "me" (done and reset in turn
+    on five items), as a long history would; returns its path."""
+
+    def write(events: int) -> Path:
+        items = ["python", "probability", "deep-learning", "estimation", "hadoop"]
+        rows = []
+        for number in range(events):
+            done = (number // len(items)) % 2 == 0
+            before, after = ("planned", "done") if done else ("done", "planned")
+            rows.append({
+                "learner": "me", "item": items[number % len(items)],
+                "occurred_at": f"2026-01-01T00:00:{number % 60:02d}+00:00",
+                "on_date": "2026-01-01", "action": "done" if done else "reset",
+                "from_status": before, "to_status": after,
+                "note": f"event {number}", "prior": None, "undoes": None,
+            })  # fmt: skip
+        learner = {"name": "me", "created_at": "2026-01-01T00:00:00+00:00", "target_date": None}
+        document = {"format": "mltrack-export", "version": 1, "learners": [learner],
+                    "progress_events": rows}  # fmt: skip
+        path = tmp_path / f"history-{events}.json"
+        path.write_text(json.dumps(document))
+        return path
+
+    return write
+
+
+@pytest.fixture
+def corrupt_index() -> Callable[[Path], None]:
+    """Overwrite the root page of one index with garbage: the file still opens and its tables
+    read, but SQLite's integrity check fails."""
+
+    def corrupt(path: Path) -> None:
+        connection = sqlite3.connect(path)
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        [root] = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_progress_event_learner_occurred'"
+        ).fetchone()
+        connection.close()  # the last connection: a WAL file is checkpointed and removed
+        with path.open("r+b") as file:
+            file.seek((root - 1) * page_size)
+            file.write(b"\x0d" + b"\xff" * (page_size - 1))
+
+    return corrupt

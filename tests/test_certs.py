@@ -170,7 +170,7 @@ def test_an_expired_certification_can_be_renewed(seeded_db: Path, ok, rows) -> N
         ([["enroll", "stanford", "--on", days(-5)]], ["fail", "stanford", "--on", days(-6)], 1,
          "the failed attempt on"),
         ([["enroll", "stanford"]], ["enroll", "stanford"], 1, "already enrolled in stanford-ml"),
-        ([], ["enroll", "stanford", "--on", days(3)], 1, "is in the future"),
+        ([], ["enroll", "stanford", "--on", days(3)], 2, "is in the future"),
         ([], ["goal", "stanford", "--by", days(-1)], 2, "is in the past"),
         ([], ["pass", "stanford", "--on", days(-5), "--expires", days(-5)], 2,
          "must come after the pass"),

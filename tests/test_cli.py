@@ -104,7 +104,7 @@ def test_show_item(seeded_db: Path, ok) -> None:
             "item 'mooc' is ambiguous; matches: mooc-coursera, mooc-edx, mooc-udacity",
         ),
         (["done", "python", "--on", "01/02/2026"], 2, "expected YYYY-MM-DD"),
-        (["done", "python", "--on", "2999-01-01"], 1, "is in the future"),
+        (["done", "python", "--on", "2999-01-01"], 2, "is in the future"),
         (
             ["pathway", "--area", "statistcs"],
             2,

@@ -60,7 +60,7 @@ def test_done_projects_are_counted_per_step_for_each_learner(seeded_db: Path, ok
         ([["project", "add", "X", "--dataset", "d"], ["project", "done", "x"]],
          ["project", "done", "x"], 1, "project x is already done"),
         ([["project", "add", "X", "--dataset", "d"]],
-         ["project", "done", "x", "--on", "2999-01-01"], 1, "is in the future"),
+         ["project", "done", "x", "--on", "2999-01-01"], 2, "is in the future"),
     ],
 )  # fmt: skip
 def test_project_errors(

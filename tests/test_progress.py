@@ -1,5 +1,6 @@
 """The progress write side (services) and read side (queries) against a real database."""
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -141,6 +142,21 @@ def test_every_change_is_journaled_and_undo_walks_back(seeded_db: Path, rows) ->
         undo_last(session, "me")
     with write_session(seeded_db) as session, pytest.raises(MltrackError, match="nothing to undo"):
         undo_last(session, "me")
+
+
+def test_an_undo_journals_the_row_as_it_was_before_the_undo(seeded_db: Path, rows) -> None:
+    """Like every event, an undo keeps the row it changed in ``prior`` (None: there was none)."""
+    mark(seeded_db, "python", EventAction.START, on=TODAY - timedelta(days=2))
+    mark(seeded_db, "python", EventAction.DONE, on=TODAY, note="finished")
+    with write_session(seeded_db) as session:
+        undo_last(session, "me")  # done -> in progress
+    with write_session(seeded_db) as session:
+        undo_last(session, "me")  # in progress -> no row
+    priors = rows(seeded_db, "SELECT prior FROM progress_event WHERE action = 'undo' ORDER BY id")
+    assert [None if text is None else json.loads(text)["status"] for (text,) in priors] == [
+        "done", "in_progress",
+    ]  # fmt: skip
+    assert rows(seeded_db, "SELECT prior FROM progress_event ORDER BY id LIMIT 1") == [(None,)]
 
 
 def test_failed_command_changes_nothing(seeded_db: Path, rows) -> None:

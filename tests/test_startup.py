@@ -70,6 +70,9 @@ HTML = ["mltrack.render.html", "mltrack.render.layout", "mltrack.render.wording"
         (["cert", "ics"], ["mltrack.render.ics"]),
         (["log", "--list"], TERMINAL),
         (["project", "list"], TERMINAL),
+        (["export"], ["mltrack.render.json"]),
+        (["doctor"], TERMINAL),
+        (["backup"], []),
     ],
 )
 def test_read_commands_never_import_sqlalchemy_or_alembic(

@@ -72,7 +72,7 @@ def test_log_usage_errors(seeded_db: Path, run, args: list[str], message: str) -
 
 def test_log_in_the_future_is_refused(seeded_db: Path, run) -> None:
     result = run("log", "1h", "--on", (TODAY + timedelta(days=1)).isoformat())
-    assert result.exit_code == 1 and "is in the future" in result.stderr
+    assert result.exit_code == 2 and "is in the future" in result.stderr
 
 
 def test_log_list_shows_sessions_and_hours_per_week_and_area(seeded_db: Path, ok) -> None:

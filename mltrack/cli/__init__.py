@@ -62,6 +62,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "project": ("mltrack.cli.projects:project", "Track portfolio projects on real data."),
     "add": ("mltrack.cli.items:add", "Add an item of your own to the pathway."),
     "remove": ("mltrack.cli.items:remove", "Remove an item you added (never a shipped one)."),
+    "export": ("mltrack.cli.data:export", "Export every learner's data as JSON."),
+    "import": ("mltrack.cli.data:import_", "Import learner data from an export file."),
+    "backup": ("mltrack.cli.data:backup", "Copy the database to a timestamped backup file."),
+    "restore": ("mltrack.cli.data:restore", "Restore the database from a backup file."),
+    "doctor": ("mltrack.cli.data:doctor", "Check the database for damage and inconsistencies."),
 }
 
 EPILOG = """\b

@@ -2,7 +2,8 @@
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -122,3 +123,30 @@ def chosen_format(output_format: str, as_json: bool) -> str:
 def styled() -> bool:
     """Colour and block characters only on a terminal, and never with NO_COLOR set."""
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+output_option = click.option(
+    "--output",
+    "-o",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (replaced only once complete) instead of standard output.",
+)
+
+
+def write_output(target: Path | None, chunks: Iterable[str]) -> None:
+    """Write text as it is produced: to standard output, or to ``target`` through a temporary
+    file beside it, so that a failure half-way never leaves a truncated file in its place."""
+    if target is None:
+        for chunk in chunks:  # not click.echo: it flushes on every call
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+        return
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("w", encoding="utf-8", newline="\n") as file:
+            for chunk in chunks:
+                file.write(chunk)
+        temporary.replace(target)
+    finally:
+        temporary.unlink(missing_ok=True)

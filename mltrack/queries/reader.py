@@ -4,7 +4,8 @@ Every statement is portable SQL with ``:name`` parameters, which both drivers ta
 """
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from typing import Any, Protocol
 
@@ -13,6 +14,14 @@ Row = Mapping[str, Any]
 
 class Reader(Protocol):
     def rows(self, sql: str, **params: Any) -> Sequence[Row]: ...
+
+    def stream(self, sql: str, **params: Any) -> Iterator[Row]:
+        """The rows one at a time, for results too long to hold in memory."""
+        ...
+
+    def snapshot(self) -> AbstractContextManager[None]:
+        """A context in which every statement reads the same state of the database."""
+        ...
 
 
 class SqliteReader:
@@ -25,6 +34,19 @@ class SqliteReader:
     def rows(self, sql: str, **params: Any) -> Sequence[Row]:
         return self.connection.execute(sql, params).fetchall()  # type: ignore[return-value]
 
+    def stream(self, sql: str, **params: Any) -> Iterator[Row]:
+        yield from self.connection.execute(sql, params)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        # In WAL mode a read transaction sees one state however long it lasts, and blocks
+        # no writer.
+        self.connection.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.connection.execute("COMMIT")
+
 
 class SqlAlchemyReader:
     """Reads through a SQLAlchemy connection: the same SQL, for databases other than SQLite."""
@@ -36,6 +58,18 @@ class SqlAlchemyReader:
         from sqlalchemy import text
 
         return [row._mapping for row in self.connection.execute(text(sql), params)]
+
+    def stream(self, sql: str, **params: Any) -> Iterator[Row]:
+        from sqlalchemy import text
+
+        result = self.connection.execution_options(stream_results=True).execute(text(sql), params)
+        for row in result:
+            yield row._mapping
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        with self.connection.begin():
+            yield
 
 
 def visible_items(alias: str = "i") -> str:

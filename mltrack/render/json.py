@@ -7,13 +7,16 @@ shape and its version: keys may be added within a version, never renamed or remo
 from __future__ import annotations  # the query types below are for annotations only
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
+
+from mltrack.learner_data import FORMAT, VERSION
 
 if TYPE_CHECKING:  # names for annotations only: each command imports just what it shows
     from mltrack.pace import Forecast, Pace, Streak, TargetOutlook
     from mltrack.queries.certs import CertOverview
+    from mltrack.queries.export import ExportSection
     from mltrack.queries.history import History
     from mltrack.queries.pathway import ItemDetail, PathwayItem
     from mltrack.queries.planning import NextItems
@@ -210,6 +213,20 @@ def _tally(tally: Tally) -> dict[str, Any]:
 
 def _hours(tally: Tally) -> dict[str, Any]:
     return {"done": tally.hours_done, "total": tally.hours_total, "percent": tally.hours_percent}
+
+
+def export_chunks(sections: Iterable[ExportSection]) -> Iterator[str]:
+    """The export file, piece by piece as the rows arrive: one record per line, ASCII only
+    (every other character escaped, so control characters survive any terminal or editor)."""
+    yield f'{{\n  "format": {json.dumps(FORMAT)},\n  "version": {VERSION}'
+    for section in sections:
+        yield f",\n  {json.dumps(section.name)}: ["
+        empty = True
+        for record in section.rows:
+            yield ("\n    " if empty else ",\n    ") + json.dumps(record)
+            empty = False
+        yield "]" if empty else "\n  ]"
+    yield "\n}\n"
 
 
 def _group(group: GroupCompletion) -> dict[str, Any]:

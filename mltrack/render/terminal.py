@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.pace import TargetOutlook
     from mltrack.queries.career import CareerFact
     from mltrack.queries.certs import CertOverview, CertRow, CertWarning
+    from mltrack.queries.health import Check
     from mltrack.queries.history import History
     from mltrack.queries.learners import LearnerSummary
     from mltrack.queries.pathway import ItemDetail, PathwayItem
@@ -332,6 +333,20 @@ def _days(count: int) -> str:
     return f"{count} day{'s' if count != 1 else ''}"
 
 
+def checks_text(checks: Iterable[Check], styled: bool = False) -> str:
+    """A checklist: one line per check, then how many failed."""
+    checks = list(checks)
+    colours = {"ok": "green", "warn": "yellow", "fail": "red"}
+    lines = [
+        _styled(f"[{check.status}]".ljust(6), colours[check.status], styled)
+        + f" {check.name}: {clean(check.detail)}"
+        for check in checks
+    ]
+    failed = sum(check.status == "fail" for check in checks)
+    lines += ["", f"{items_text(failed, 'problem')} found" if failed else "no problems found"]
+    return "\n".join(lines)
+
+
 def _status_line(detail: ItemDetail) -> str:
     text = status_text(detail.status)
     if detail.started_on:
@@ -339,6 +354,10 @@ def _status_line(detail: ItemDetail) -> str:
     if detail.finished_on:
         text += f", finished {detail.finished_on}"
     return text
+
+
+def _styled(text: str, colour: str, styled: bool) -> str:
+    return click.style(text, fg=colour) if styled else text
 
 
 def _heading(text: str, styled: bool) -> str:

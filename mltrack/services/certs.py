@@ -27,7 +27,8 @@ from mltrack.models import (
 from mltrack.services.lookup import get_item, get_learner, past_or_today
 from mltrack.services.progress import Change, apply_change
 
-_GOAL_FIELDS = (
+# The goal as an event keeps it in ``prior`` (also what import checks it against).
+GOAL_FIELDS = (
     "status", "target_date", "enrolled_on", "passed_on", "expires_on",
     "credential_id", "credential_url", "attempts",
 )  # fmt: skip
@@ -205,7 +206,7 @@ def revert_pass(session: Session, cert_event_id: int) -> str:
         goal = CertGoal(learner_id=event.learner_id, item_id=event.item_id)
         session.add(goal)
     values = json.loads(event.prior)
-    for name in _GOAL_FIELDS:
+    for name in GOAL_FIELDS:
         value = values[name]
         if name in _DATE_FIELDS and value is not None:
             value = date.fromisoformat(value)
@@ -292,7 +293,7 @@ def _snapshot(goal: CertGoal | None) -> str | None:
     """The goal as JSON text (dates as ISO text), or None when there was none."""
     if goal is None:
         return None
-    values = {name: getattr(goal, name) for name in _GOAL_FIELDS}
+    values = {name: getattr(goal, name) for name in GOAL_FIELDS}
     return json.dumps({k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()})
 
 

@@ -15,11 +15,18 @@ MAX_NAME_LENGTH = 100
 def add_learner(session: Session, name: str) -> str:
     """Create a learner profile called ``name`` and return the name as stored."""
     name = name.strip()
-    if not name or len(name) > MAX_NAME_LENGTH:
-        raise InputError(f"a learner name needs 1 to {MAX_NAME_LENGTH} characters")
-    if any(unicodedata.category(char).startswith("C") for char in name):
-        raise InputError("a learner name cannot contain control or invisible format characters")
+    check_learner_name(name)
     if session.scalar(select(Learner.id).where(Learner.name == name)) is not None:
         raise MltrackError(f"learner {name!r} already exists")
     session.add(Learner(name=name, created_at=utc_now_iso()))
     return name
+
+
+def check_learner_name(name: str) -> None:
+    """Raise InputError unless ``name`` can name a learner: printable, 1 to 100 characters."""
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise InputError(f"a learner name needs 1 to {MAX_NAME_LENGTH} characters")
+    if name != name.strip():
+        raise InputError("a learner name cannot start or end with white space")
+    if any(unicodedata.category(char).startswith("C") for char in name):
+        raise InputError("a learner name cannot contain control or invisible format characters")

@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import AliasedClass
 
-from mltrack.errors import MltrackError, NotFoundError
+from mltrack.errors import InputError, NotFoundError
 from mltrack.matching import closest_slugs, match_slug, searchable
 from mltrack.models import Item, ItemKind, Learner
 
@@ -46,6 +46,6 @@ def visible_to(
 def past_or_today(on: date | None, today: date | None = None) -> date:
     """The day something happened: ``on`` (not in the future) or today."""
     today = today or date.today()
-    if on is not None and on > today:
-        raise MltrackError(f"{on.isoformat()} is in the future")
+    if on is not None and on > today:  # a date typed wrong: a usage error, like a bad format
+        raise InputError(f"{on.isoformat()} is in the future")
     return on or today

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 from mltrack.dates import utc_now_iso
 from mltrack.errors import MltrackError
 from mltrack.models import EventAction, Item, ItemStatus, Learner, Progress, ProgressEvent
-from mltrack.services.lookup import get_item, get_learner
+from mltrack.services.lookup import get_item, get_learner, past_or_today
 
 # The status each action leads to.
 TARGET = {
@@ -23,7 +23,8 @@ TARGET = {
     EventAction.SKIP: ItemStatus.SKIPPED,
     EventAction.RESET: ItemStatus.PLANNED,
 }
-_STORED_FIELDS = ("status", "started_on", "finished_on", "note", "evidence_url")
+# The progress row as an event keeps it in ``prior`` (also what import checks it against).
+SNAPSHOT_FIELDS = ("status", "started_on", "finished_on", "note", "evidence_url")
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ def apply_change(
         progress = Progress(learner_id=learner.id, item_id=item.id)
         session.add(progress)
     _apply(progress, target, on, note, evidence_url)
-    _journal(session, learner.id, item.id, action, current, target, on, note, before, cert_event_id)
+    _journal(session, learner.id, item.id, action, current, target, on, note, before,
+             cert_event_id=cert_event_id)  # fmt: skip
     return Change(item.slug, item.title, action, current, target, on)
 
 
@@ -107,15 +109,11 @@ def undo_last(session: Session, learner_name: str) -> Change:
         also = revert_pass(session, event.cert_event_id)
     item = session.get_one(Item, event.item_id)
     progress = session.get(Progress, (learner.id, item.id))
+    before = _snapshot(progress)  # taken first: restoring changes ``progress`` in place
     _restore(session, progress, learner.id, item.id, event.prior)
     today = date.today()
-    session.add(
-        ProgressEvent(
-            learner_id=learner.id, item_id=item.id, occurred_at=utc_now_iso(), on_date=today,
-            action=EventAction.UNDO, from_status=event.to_status, to_status=event.from_status,
-            prior=json.dumps(_snapshot(progress)), undoes_id=event.id,
-        )
-    )  # fmt: skip
+    _journal(session, learner.id, item.id, EventAction.UNDO, event.to_status, event.from_status,
+             today, None, before, undoes_id=event.id)  # fmt: skip
     return Change(
         item.slug, item.title, EventAction.UNDO, event.to_status, event.from_status, today, also
     )
@@ -126,8 +124,7 @@ def _check_move(
 ) -> None:
     if current == target:
         raise MltrackError(f"{item.slug} is already {target.replace('_', ' ')}")
-    if on > date.today():
-        raise MltrackError(f"{on.isoformat()} is in the future")
+    past_or_today(on)
     started = progress.started_on if progress else None
     if target == ItemStatus.DONE and started is not None and on < started:
         raise MltrackError(
@@ -165,13 +162,15 @@ def _journal(
     on: date,
     note: str | None,
     before: dict[str, str | None] | None,
+    undoes_id: int | None = None,
     cert_event_id: int | None = None,
 ) -> None:
     session.add(
         ProgressEvent(
             learner_id=learner_id, item_id=item_id, occurred_at=utc_now_iso(), on_date=on,
             action=action, from_status=current, to_status=target, note=note,
-            prior=None if before is None else json.dumps(before), cert_event_id=cert_event_id,
+            prior=None if before is None else json.dumps(before), undoes_id=undoes_id,
+            cert_event_id=cert_event_id,
         )
     )  # fmt: skip
 
@@ -179,7 +178,7 @@ def _journal(
 def _snapshot(progress: Progress | None) -> dict[str, str | None] | None:
     if progress is None:
         return None
-    values = {name: getattr(progress, name) for name in _STORED_FIELDS}
+    values = {name: getattr(progress, name) for name in SNAPSHOT_FIELDS}
     return {key: None if value is None else str(value) for key, value in values.items()}
 
 

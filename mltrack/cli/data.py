@@ -1,0 +1,138 @@
+"""Keeping the data safe: ``export``/``import`` (JSON), ``backup``/``restore`` (the database
+file) and ``doctor`` (what is wrong with it)."""
+
+from pathlib import Path
+
+import click
+
+from mltrack.cli.context import App, pass_app
+from mltrack.cli.params import output_option, styled, write_output
+
+
+@click.command()
+@output_option
+@pass_app
+def export(app: App, output: Path | None) -> None:
+    """Export every learner's data as JSON.
+
+    Profiles, progress, the full history of changes, your own prerequisites and items: what
+    `mltrack import` restores into any database. Items are named by slug and learners by
+    name, never by database id; the same data always gives the same file, byte for byte.
+
+    \b
+    Examples:
+      mltrack export -o mltrack-2026-11.json
+      mltrack export | gzip > mltrack.json.gz
+    """
+    from mltrack.queries.export import export_sections
+    from mltrack.render.json import export_chunks
+
+    reader = app.reader()
+    with reader.snapshot():
+        write_output(output, export_chunks(export_sections(reader)))
+    if output is not None:
+        click.echo(f"exported to {output}")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace the data of learners in the file who already have data here.",
+)
+@pass_app
+def import_(app: App, file: Path, replace: bool) -> None:
+    """Import learner data from an export file.
+
+    All or nothing: the whole file is checked first; the first bad value is named by its
+    place in the file (e.g. progress[3].status) and nothing changes. Learners not yet in the
+    database are added, one with no data yet is taken over; one who already has data is
+    refused unless --replace, which replaces that learner's data with the file's. Other
+    learners are never touched. Items are matched by slug.
+
+    \b
+    Examples:
+      mltrack import mltrack-2026-11.json
+      mltrack --db new.db import mltrack-2026-11.json
+      mltrack import --replace mltrack-2026-11.json
+    """
+    from mltrack.services.importer import import_data, load_export
+
+    document = load_export(file)
+    with app.writer() as session:
+        summary = import_data(session, document, replace)
+    counts = ", ".join(
+        f"{count} {name.replace('_', ' ')}" for name, count in summary.counts if count
+    )
+    click.echo(f"imported {counts or 'nothing'}")
+    if summary.replaced:
+        click.echo(f"replaced the data of: {', '.join(map(repr, summary.replaced))}")
+
+
+@click.command()
+@click.argument(
+    "directory", metavar="[DIR]", required=False,
+    type=click.Path(file_okay=False, path_type=Path),
+)  # fmt: skip
+@pass_app
+def backup(app: App, directory: Path | None) -> None:
+    """Copy the database to a timestamped backup file.
+
+    A consistent copy even while mltrack runs elsewhere (SQLite's online backup), in DIR or
+    beside the database. Prints the backup's path.
+
+    \b
+    Examples:
+      mltrack backup
+      mltrack backup /media/usb/mltrack-backups
+    """
+    from mltrack.db import backup_file
+
+    click.echo(backup_file(app.path, directory))
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_app
+def restore(app: App, file: Path) -> None:
+    """Restore the database from a backup file.
+
+    FILE must be a sound mltrack database of a revision this mltrack knows; it is checked
+    before anything is replaced. The database it replaces is kept beside it as a .bak file,
+    and a backup from an older mltrack is upgraded.
+
+    \b
+    Example:
+      mltrack restore ~/.local/share/mltrack/mltrack.db.20261125T221218.bak
+    """
+    from mltrack.db import prepare_database, restore_file
+
+    kept = restore_file(file, app.path)
+    prepare_database(app.path)
+    click.echo(f"restored {file} into {app.path}")
+    if kept is not None:
+        click.echo(f"the replaced database is kept as {kept}")
+
+
+@click.command()
+@click.pass_context
+@pass_app
+def doctor(app: App, ctx: click.Context) -> None:
+    """Check the database for damage and inconsistencies.
+
+    Runs SQLite's integrity and foreign key checks and compares the schema revision and the
+    pathway with what this mltrack ships. Read-only: it never upgrades or repairs anything.
+    Exits 1 when a check fails.
+
+    \b
+    Example:
+      mltrack doctor
+    """
+    from mltrack.queries.health import FAIL, check_database
+    from mltrack.render.terminal import checks_text
+
+    checks = check_database(app.path)
+    click.echo(checks_text(checks, styled()))
+    if any(check.status == FAIL for check in checks):
+        ctx.exit(1)

@@ -1,0 +1,161 @@
+"""``mltrack doctor``: what is wrong with a database file, found without changing it.
+
+The file is opened read-only and never through ``prepare_database``: a damaged or outdated
+database is reported as it is, not migrated, reseeded or repaired.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from mltrack.db import (
+    FileState,
+    check_writable,
+    connect_read_only,
+    foreign_key_problems,
+    inspect_file,
+    integrity_problems,
+)
+from mltrack.errors import MltrackError
+from mltrack.learner_data import SECTIONS, Ref
+from mltrack.queries.reader import Reader, SqliteReader
+from mltrack.schema import HEAD_REVISION
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+SHOWN = 5  # examples listed per finding
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str  # ok, warn (worth knowing, not wrong) or fail
+    detail: str
+
+
+def check_database(path: Path) -> list[Check]:
+    """Every check that applies, in order; stops early when the file cannot be read."""
+    try:
+        check_writable(path)
+        info = inspect_file(path)
+    except MltrackError as error:
+        return [Check("database file", FAIL, str(error))]
+    if info.state is FileState.NEW:
+        return [Check("database file", FAIL, f"no mltrack database at {path} (missing or empty)")]
+    checks = [Check("database file", OK, str(path))]
+    connection = connect_read_only(path)
+    try:
+        checks += _sqlite_checks(connection)
+        checks.append(_revision_check(info.revision))
+        if info.state is FileState.CURRENT:
+            checks += _seed_checks(SqliteReader(connection), info.seed_digest)
+    except sqlite3.DatabaseError as error:
+        checks.append(Check("reading", FAIL, f"stopped: {error}"))
+    finally:
+        connection.close()
+    return checks
+
+
+def _sqlite_checks(connection: sqlite3.Connection) -> list[Check]:
+    integrity = integrity_problems(connection)
+    broken = foreign_key_problems(connection)
+    return [
+        Check("integrity", FAIL, _listed(integrity)) if integrity else Check("integrity", OK, "ok"),
+        Check("foreign keys", FAIL, f"{len(broken)} broken: {_listed(broken)}")
+        if broken
+        else Check("foreign keys", OK, "every reference resolves"),
+    ]
+
+
+def _revision_check(revision: str | None) -> Check:
+    if revision == HEAD_REVISION:
+        return Check("schema revision", OK, f"{revision} (what this mltrack expects)")
+    return Check(
+        "schema revision",
+        FAIL,
+        f"{revision or 'none'}, this mltrack expects {HEAD_REVISION}: "
+        "any other command upgrades it, keeping a backup",
+    )
+
+
+SEEDED_ITEMS_SQL = "SELECT slug, retired FROM item WHERE learner_id IS NULL"
+
+RETIRED_PREREQUISITES_SQL = """
+    SELECT i.slug FROM item_prerequisite p
+    JOIN item i ON i.id = p.item_id JOIN item r ON r.id = p.requires_id
+    WHERE r.retired AND NOT i.retired ORDER BY i.slug
+"""
+
+
+def _seed_checks(reader: Reader, stored_digest: str | None) -> list[Check]:
+    from mltrack.seed_data import load_seed, seed_digest
+
+    try:
+        seed = load_seed()
+    except MltrackError as error:
+        return [Check("seed files", FAIL, str(error))]
+    wanted = {entry.slug for entry in seed["item"]}
+    rows = reader.rows(SEEDED_ITEMS_SQL)
+    present = {row["slug"] for row in rows if not row["retired"]}
+    missing, extra = sorted(wanted - present), sorted(present - wanted)
+    differences = (
+        "; ".join(
+            f"{len(slugs)} to {verb}: {_listed(slugs)}"
+            for verb, slugs in (("add", missing), ("retire", extra))
+            if slugs
+        )
+        or "same items"
+    )
+    if stored_digest != seed_digest():
+        seed_check = Check(
+            "seed", WARN,
+            f"the database holds another version of the pathway ({differences}); the next "
+            "command reloads it, or run: mltrack seed",
+        )  # fmt: skip
+    elif missing or extra:
+        seed_check = Check("seed", FAIL, f"items differ from the seed it claims: {differences}")
+    else:
+        seed_check = Check("seed", OK, f"all {len(wanted)} pathway items present")
+    return [seed_check, _retired_prerequisites(reader), _retired_in_use(reader)]
+
+
+def _retired_prerequisites(reader: Reader) -> Check:
+    needing = [row["slug"] for row in reader.rows(RETIRED_PREREQUISITES_SQL)]
+    if needing:
+        return Check(
+            "prerequisites", FAIL, f"current items require retired ones: {_listed(needing)}"
+        )
+    return Check("prerequisites", OK, "no current item requires a retired one")
+
+
+def retired_in_use_sql() -> str:
+    """Retired items and how many rows of learner data still name them, one query for every
+    section of ``mltrack.learner_data`` that refers to items."""
+    parts = [
+        f"SELECT t.{field.column} AS item_id FROM {section.table} t"
+        for section in SECTIONS
+        for field in section.fields
+        if isinstance(field, Ref) and field.table == "item"
+    ]
+    return f"""
+        SELECT i.slug, COUNT(*) AS uses
+        FROM ({" UNION ALL ".join(parts)}) u JOIN item i ON i.id = u.item_id
+        WHERE i.retired
+        GROUP BY i.slug ORDER BY i.slug
+    """
+
+
+def _retired_in_use(reader: Reader) -> Check:
+    rows = reader.rows(retired_in_use_sql())
+    if not rows:
+        return Check("retired items", OK, "no learner data names a retired item")
+    uses = [f"{row['slug']} ({row['uses']})" for row in rows]
+    return Check(
+        "retired items", WARN,
+        f"{len(uses)} left the pathway but learner data still names them, kept as history: "
+        f"{_listed(uses)}",
+    )  # fmt: skip
+
+
+def _listed(values: list[str]) -> str:
+    shown = ", ".join(values[:SHOWN])
+    return shown + (f" and {len(values) - SHOWN} more" if len(values) > SHOWN else "")

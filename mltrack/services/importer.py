@@ -1,0 +1,575 @@
+"""``mltrack import``: an export file's learner data into the database, in one transaction.
+
+The whole file is checked before anything is written, and the first bad value is reported by
+its path into the JSON (``progress[3].status: ...``). Each value is checked against its model
+column (type, null, enum, unique); a reference must name a row of the file or, for the shared
+pathway (seeded items, steps, areas), a row of the database.
+
+Conflicts are decided per learner. A learner of the file who is not in the database is added;
+one who is there with no data yet (the "me" of a fresh database) is taken over, profile
+included. One who already has data is a conflict, reported before anything changes, unless
+``replace`` is set: then that learner's data is deleted and the file's written in its place.
+Learners the file does not name are never touched. An own item whose slug another item of the
+database already has is a conflict too.
+"""
+
+import json
+import math
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import cache, partial
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, exists, insert, inspect, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from mltrack.errors import InputError, MltrackError, NotFoundError
+from mltrack.learner_data import (
+    FORMAT,
+    SECTION_OF_TABLE,
+    SECTIONS,
+    SECTIONS_BY_NAME,
+    VERSION,
+    Field,
+    Ref,
+    RowRef,
+    Section,
+    column_of,
+    name_of,
+)
+from mltrack.matching import closest_slugs
+from mltrack.models import Base
+from mltrack.services.certs import GOAL_FIELDS
+from mltrack.services.learners import check_learner_name
+from mltrack.services.progress import SNAPSHOT_FIELDS
+
+# Rules a column's type does not say, by (table, column): each raises InputError.
+VALUE_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
+    ("learner", "name"): check_learner_name,
+}
+# JSON columns holding a row as it was, which undo puts back: (table, column) -> the row's
+# table and the fields the snapshot holds.
+SNAPSHOTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
+    ("progress_event", "prior"): ("progress", SNAPSHOT_FIELDS),
+    ("cert_event", "prior"): ("cert_goal", GOAL_FIELDS),
+}
+Record = dict[str, Any]  # a row as in the file: field name -> checked value
+_MISSING = object()
+
+
+class InvalidExportFile(InputError):
+    """Not a valid export file; the message starts with the path of the first bad value."""
+
+
+class ImportConflict(MltrackError):
+    """The file's data clashes with the database's (a learner with data, an item's slug)."""
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    counts: tuple[tuple[str, int], ...]  # rows per section, in file order
+    replaced: tuple[str, ...]  # learners whose data the file replaced
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """What a model column accepts."""
+
+    kind: type  # str, int, float, bool, date or a StrEnum
+    nullable: bool
+    optional: bool  # may be left out of a record: null, or the column's default
+    unique: bool
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A field of a section and its column."""
+
+    field: Field
+    name: str  # in the file
+    column: str  # in the table
+    rule: _Rule
+    json: bool
+    check: Callable[[Any], None] | None
+
+
+def load_export(path: Path) -> Any:
+    """The export file parsed as JSON; ``import_data`` checks the rest."""
+    try:
+        with path.open("rb") as file:
+            return json.load(file)
+    except json.JSONDecodeError as error:
+        raise InvalidExportFile(f"{path} is not valid JSON ({error})") from None
+    except UnicodeDecodeError:
+        raise InvalidExportFile(f"{path} is not UTF-8 text") from None
+
+
+def import_data(session: Session, document: Any, replace: bool = False) -> ImportSummary:
+    """Check the whole document, then write it; on any problem nothing is written."""
+    raw = _sections(document)
+    importer = _Importer(session, replace)
+    for section in SECTIONS:
+        importer.check_section(section, raw.get(section.name, []))
+    importer.write()
+    return ImportSummary(
+        counts=tuple((name, len(records)) for name, records in importer.records.items()),
+        replaced=tuple(importer.replaced),
+    )
+
+
+def _sections(document: Any) -> dict[str, list[Any]]:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise InvalidExportFile(f'not an mltrack export (no "format": "{FORMAT}")')
+    version = document.get("version")
+    if type(version) is not int or version < 1:
+        raise InvalidExportFile(f"version: expected a whole number, got {version!r}")
+    if version > VERSION:
+        raise InvalidExportFile(
+            f"version: {version} is newer than this mltrack reads ({VERSION}); upgrade mltrack"
+        )
+    sections = {key: value for key, value in document.items() if key not in ("format", "version")}
+    for key, value in sections.items():
+        if key not in SECTIONS_BY_NAME:
+            raise InvalidExportFile(
+                f"{key}: unknown section; expected {', '.join(SECTIONS_BY_NAME)}"
+            )
+        if not isinstance(value, list):
+            raise InvalidExportFile(f"{key}: expected a list of records")
+    return sections
+
+
+class _Importer:
+    def __init__(self, session: Session, replace: bool):
+        self.session = session
+        self.replace = replace
+        self.replaced: list[str] = []
+        self.taken_over: dict[str, int] = {}  # learners of the file already in the database
+        self.records: dict[str, list[Record]] = {}  # section -> checked records
+        self.owners: dict[str, dict[Any, Any]] = {}  # table -> key in the file -> its learner
+        self.shared: dict[str, dict[Any, int]] = {}  # table -> key -> id of pathway rows
+        self.ids: dict[str, list[int]] = {}  # section -> ids in file order, once written
+        self.key_ids: dict[str, dict[Any, int]] = {}  # table -> key -> id, once written
+
+    # Checking: nothing is written until every record has passed.
+
+    def check_section(self, section: Section, raw_rows: list[Any]) -> None:
+        records: list[Record] = []
+        self.records[section.name] = records
+        seen: dict[tuple[Any, ...], int] = {}
+        names = section.field_names()
+        for index, raw in enumerate(raw_rows):
+            at = f"{section.name}[{index}]"
+            record = self._check_record(section, names, index, raw, at)
+            self._check_unique(section, record, at, index, seen)
+            self._check_database(section, record, at)
+            records.append(record)
+        if len(section.key) == 1:
+            [key] = section.key
+            self.owners[section.table] = {r[key]: self._learner_of(section, r) for r in records}
+
+    def _learner_of(self, section: Section, record: Record) -> Any:
+        """The name of the learner a checked record belongs to."""
+        if section.owner is None:
+            return record[section.key[0]]
+        owner = section.field(section.owner)
+        if isinstance(owner, RowRef):  # a row of a row that belongs to a learner
+            parent = SECTIONS_BY_NAME[owner.section]
+            return self._learner_of(parent, self.records[owner.section][record[owner.field]])
+        return record[owner.field]
+
+    def _check_record(
+        self, section: Section, names: list[str], index: int, raw: Any, at: str
+    ) -> Record:
+        if not isinstance(raw, dict):
+            raise InvalidExportFile(f"{at}: expected an object")
+        for key in raw:
+            if key not in names:
+                raise InvalidExportFile(f"{at}.{key}: unknown field; expected {', '.join(names)}")
+        record: Record = {}
+        for column in _columns(section.name):
+            value = raw.get(column.name, _MISSING)
+            if value is _MISSING:
+                if not column.rule.optional:
+                    raise InvalidExportFile(f"{at}.{column.name}: missing")
+                if column.rule.nullable:
+                    record[column.name] = None
+                continue  # else the column's default applies
+            try:
+                record[column.name] = self._value(section, column, value, index, record)
+            except (InputError, ValueError) as error:
+                raise InvalidExportFile(f"{at}.{column.name}: {error}") from None
+        return record
+
+    def _value(
+        self, section: Section, column: _Column, value: Any, index: int, record: Record
+    ) -> Any:
+        if value is None:
+            if not column.rule.nullable:
+                raise ValueError("must not be null")
+            return None
+        if isinstance(column.field, Ref):
+            return self._reference(section, column.field, value, record)
+        if isinstance(column.field, RowRef):
+            return self._position(section, column.field, value, index, record)
+        converted = value if column.json else _convert(column.rule.kind, value)
+        if column.check is not None:
+            column.check(converted)
+        return json.dumps(value) if column.json else converted
+
+    def _reference(self, section: Section, field: Ref, value: Any, record: Record) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"expected the {field.key} of a {field.table}, got {_shown(value)}")
+        in_file = self.owners.get(field.table, {})
+        if value in in_file:
+            owner = in_file[value]
+            if field.field != section.owner and owner != self._learner_of(section, record):
+                raise ValueError(f"{field.table} {value!r} belongs to learner {owner!r}")
+            return value
+        shared = self._shared(field.table)
+        if value not in shared:
+            choices = [(key, key) for key in [*in_file, *shared]]
+            raise ValueError(str(NotFoundError(field.table, value, closest_slugs(value, choices))))
+        return value
+
+    def _position(
+        self, section: Section, field: RowRef, value: Any, index: int, record: Record
+    ) -> int:
+        target = self.records[field.section]
+        end = index if field.section == section.name else len(target)
+        if type(value) is not int or not 0 <= value < end:
+            raise ValueError(
+                f"{_shown(value)} is not the position of an earlier {field.section} row"
+            )
+        if field.field != section.owner:
+            target_learner = self._learner_of(SECTIONS_BY_NAME[field.section], target[value])
+            if target_learner != self._learner_of(section, record):
+                raise ValueError(f"{field.section}[{value}] belongs to another learner")
+        return value
+
+    def _check_unique(
+        self,
+        section: Section,
+        record: Record,
+        at: str,
+        index: int,
+        seen: dict[tuple[Any, ...], int],
+    ) -> None:
+        """No two rows share the section's key, or a value of a unique column."""
+        groups = [section.key] if section.key else []
+        groups += [(column.name,) for column in _columns(section.name) if column.rule.unique]
+        for names in dict.fromkeys(groups):
+            values = (names, *(record.get(name) for name in names))
+            if None in values:
+                continue
+            if values in seen:
+                raise InvalidExportFile(
+                    f"{at}: same {', '.join(names)} as {section.name}[{seen[values]}]"
+                )
+            seen[values] = index
+
+    def _check_database(self, section: Section, record: Record, at: str) -> None:
+        """A learner with data is a conflict unless replacing; so is a key another row has."""
+        if section.owner is None:
+            self._check_learner(section, record, at)
+        elif section.key and section.owner not in section.key:
+            key = {name: record[name] for name in section.key}
+            if self._taken_elsewhere(section, key):
+                shown = ", ".join(repr(value) for value in key.values())
+                raise ImportConflict(
+                    f"{at}.{section.key[0]}: {section.table} {shown} already exists in the database"
+                )
+
+    def _check_learner(self, section: Section, record: Record, at: str) -> None:
+        model = _model(section.table)
+        [key] = section.key
+        found = self.session.scalar(select(model.id).where(getattr(model, key) == record[key]))
+        if found is None:
+            return
+        if self._has_data(found):
+            if not self.replace:
+                raise ImportConflict(
+                    f"{at}: learner {record[key]!r} already has data in the database; "
+                    "import with --replace to replace it with the file's"
+                )
+            self.replaced.append(record[key])
+        self.taken_over[record[key]] = found
+
+    def _has_data(self, learner_id: int) -> bool:
+        return any(
+            self.session.scalar(select(exists().where(_owned_by(section, [learner_id]))))
+            for section in _owned_sections()
+        )
+
+    def _taken_elsewhere(self, section: Section, key: Record) -> bool:
+        """Whether a row with this key exists that the import will not have deleted."""
+        model, owner = _model(section.table), _owner_column(section)
+        query = select(exists().where(
+            *(getattr(model, name) == value for name, value in key.items()),
+            or_(owner.is_(None), owner.not_in(list(self.taken_over.values()))),
+        ))  # fmt: skip
+        return bool(self.session.scalar(query))
+
+    def _shared(self, table: str) -> dict[Any, int]:
+        """Key -> id of the rows of ``table`` a file may name without holding them: the rows
+        that are not learner data (seeded items, steps, areas)."""
+        if table not in self.shared:
+            section = SECTION_OF_TABLE.get(table)
+            model = _model(table)
+            key = next(f.key for s in SECTIONS for f in s.fields
+                       if isinstance(f, Ref) and f.table == table)  # fmt: skip
+            query = select(getattr(model, key), model.id)
+            if section is not None and not _owned_by_ref(section):
+                query = query.where(False)  # all learner data: a reference needs the row
+            elif section is not None:
+                query = query.where(_owner_column(section).is_(None))
+            self.shared[table] = dict(self.session.execute(query).all())
+        return self.shared[table]
+
+    # Writing, once everything has passed.
+
+    def write(self) -> None:
+        learner_ids = list(self.taken_over.values())
+        if learner_ids:
+            for section in reversed(_owned_sections()):
+                owned = _owned_by(section, learner_ids)
+                self.session.execute(delete(_model(section.table)).where(owned))
+        for section in SECTIONS:
+            self._write_section(section, self.records[section.name])
+
+    def _write_section(self, section: Section, records: list[Record]) -> None:
+        model = _model(section.table)
+        rows = [self._row(section, record) for record in records]
+        if section.owner is None:
+            self._write_learners(section, model, records, rows)
+        else:
+            self._insert(section, model, list(enumerate(rows)))
+        if records and "id" in model.__table__.c:
+            self.ids[section.name] = ids = self._written_ids(section, model, records)
+            if len(section.key) == 1:
+                keys = (record[section.key[0]] for record in records)
+                self.key_ids[section.table] = dict(zip(keys, ids, strict=True))
+            self._link_within(section, model, records, ids)
+
+    def _write_learners(
+        self, section: Section, model: type[Base], records: list[Record], rows: list[Record]
+    ) -> None:
+        """Update the learners taken over, insert the others."""
+        [key] = section.key
+        pairs = list(zip(records, rows, strict=True))
+        updates = [{"id": self.taken_over[r[key]], **row} for r, row in pairs
+                   if r[key] in self.taken_over]  # fmt: skip
+        if updates:
+            self.session.execute(update(model), updates)
+        self._insert(section, model, [(index, row) for index, (r, row) in enumerate(pairs)
+                                      if r[key] not in self.taken_over])  # fmt: skip
+
+    def _written_ids(self, section: Section, model: type[Base], records: list[Record]) -> list[int]:
+        """The ids of the rows just written, in file order."""
+        if section.owner is None:
+            [key] = section.key
+            column = getattr(model, key)
+            found = dict(self.session.execute(
+                select(column, model.id).where(column.in_([r[key] for r in records]))
+            ).all())  # fmt: skip
+            return [found[record[key]] for record in records]
+        # The file's learners had no rows here (or have none left), and ids grow with each
+        # insert: their rows, by id, are the file's rows in order.
+        learners = self.ids[_LEARNERS.name]
+        query = select(model.id).where(_owned_by(section, learners)).order_by(model.id)
+        return list(self.session.scalars(query))
+
+    def _row(self, section: Section, record: Record) -> Record:
+        """A record as table columns, references turned into ids."""
+        row = {}
+        for column in _columns(section.name):
+            if column.name not in record:
+                continue  # the column's default applies
+            value = record[column.name]
+            field = column.field
+            if isinstance(field, Ref) and value is not None:
+                written = self.key_ids.get(field.table, {})
+                value = written[value] if value in written else self._shared(field.table)[value]
+            elif isinstance(field, RowRef) and value is not None:
+                # A row of the same section is linked once its own id exists.
+                value = None if field.section == section.name else self.ids[field.section][value]
+            row[column.column] = value
+        return row
+
+    def _insert(self, section: Section, model: type[Base], rows: list[tuple[int, Record]]) -> None:
+        """Insert rows (with their positions in the file) in one statement.
+
+        The savepoint is SQL of our own, not ``begin_nested()``: when the disk fills up,
+        SQLite rolls the whole transaction back, and a savepoint SQLAlchemy believes in would
+        then hide "database or disk is full" behind "no such savepoint".
+        """
+        if not rows:
+            return
+        self.session.execute(text("SAVEPOINT import_rows"))
+        try:
+            self.session.execute(insert(model), [row for _, row in rows])
+        except IntegrityError:
+            self.session.execute(text("ROLLBACK TO SAVEPOINT import_rows"))
+            self._raise_first_bad_row(section, model, rows)
+            raise
+        self.session.execute(text("RELEASE SAVEPOINT import_rows"))
+
+    def _raise_first_bad_row(
+        self, section: Section, model: type[Base], rows: list[tuple[int, Record]]
+    ) -> None:
+        """Insert one by one to name the row the database refuses (a CHECK, a reference);
+        the import stops there, and its transaction is rolled back."""
+        for index, row in rows:
+            try:
+                self.session.execute(insert(model), [row])
+            except IntegrityError as error:
+                reason = str(error.orig).splitlines()[0]
+                raise InvalidExportFile(f"{section.name}[{index}]: {reason}") from None
+
+    def _link_within(
+        self, section: Section, model: type[Base], records: list[Record], ids: list[int]
+    ) -> None:
+        """Fill in references to rows of the same section (an undo and the event it undid)."""
+        for field in section.fields:
+            if isinstance(field, RowRef) and field.section == section.name:
+                links = [
+                    {"id": ids[index], field.column: ids[record[field.field]]}
+                    for index, record in enumerate(records)
+                    if record[field.field] is not None
+                ]
+                if links:
+                    self.session.execute(update(model), links)
+
+
+def _convert(kind: type, value: Any) -> Any:
+    """``value`` from JSON as the column's Python type; ValueError saying what was expected."""
+    if issubclass(kind, StrEnum):
+        if not isinstance(value, str) or value not in kind._value2member_map_:
+            raise ValueError(f"{_shown(value)} is not one of {', '.join(kind)}")
+        return value
+    if kind is date:
+        parsed = _date(value)
+        if parsed is None:
+            raise ValueError(f"{_shown(value)} is not a YYYY-MM-DD date")
+        return parsed
+    if type(value) is kind or (kind is float and type(value) is int):
+        if kind is float and not math.isfinite(value):
+            raise ValueError(f"{_shown(value)} is not a finite number")
+        return float(value) if kind is float else value
+    expected = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+    raise ValueError(f"expected {expected.get(kind, kind.__name__)}, got {_shown(value)}")
+
+
+def _date(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.isoformat() == value else None  # no other ISO spellings
+
+
+def _shown(value: Any) -> str:
+    """A value for a message, cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+@cache
+def _columns(section_name: str) -> tuple[_Column, ...]:
+    """The section's fields with their columns' rules; the owner first, as references are
+    checked against it."""
+    section = SECTIONS_BY_NAME[section_name]
+    rules = _rules(section.table)
+    columns = [
+        _Column(
+            field=field, name=name_of(field), column=column_of(field),
+            rule=rules[column_of(field)], json=name_of(field) in section.json,
+            check=_check_for(section.table, column_of(field)),
+        )
+        for field in section.fields
+    ]  # fmt: skip
+    owner = section.owner or section.key[0]
+    return tuple(sorted(columns, key=lambda column: column.name != owner))
+
+
+@cache
+def _rules(table: str) -> dict[str, _Rule]:
+    """What each column of ``table`` accepts, read from its model."""
+    model = _model(table)
+    rules = {}
+    for column in inspect(model).columns:
+        annotation = typing.get_args(model.__annotations__.get(column.key))
+        kind = annotation[0] if annotation else None
+        if not (isinstance(kind, type) and issubclass(kind, StrEnum)):
+            kind = column.type.python_type
+        rules[column.key] = _Rule(
+            kind=kind,
+            nullable=bool(column.nullable),
+            optional=bool(column.nullable) or column.default is not None,
+            unique=bool(column.unique),
+        )
+    return rules
+
+
+def _check_for(table: str, column: str) -> Callable[[Any], None] | None:
+    if (table, column) in SNAPSHOTS:
+        return partial(_check_snapshot, *SNAPSHOTS[table, column])
+    return VALUE_CHECKS.get((table, column))
+
+
+def _check_snapshot(table: str, fields: tuple[str, ...], snapshot: Any) -> None:
+    """A row as an event keeps it: the fields of ``table`` with values its columns accept
+    (dates as ISO text), so that undoing the event can put it back."""
+    if not isinstance(snapshot, dict) or set(snapshot) != set(fields):
+        raise InputError(f"expected null or an object with keys {', '.join(fields)}")
+    rules = _rules(table)
+    for name in fields:
+        rule, value = rules[name], snapshot[name]
+        if value is None and not rule.nullable:
+            raise InputError(f"{name} must not be null")
+        if value is not None:
+            try:
+                _convert(rule.kind, value)
+            except ValueError as error:
+                raise InputError(f"{name}: {error}") from None
+
+
+@cache
+def _model(table: str) -> type[Base]:
+    return next(m.class_ for m in Base.registry.mappers if m.local_table.name == table)
+
+
+_LEARNERS = next(section for section in SECTIONS if section.owner is None)
+
+
+def _owned_sections() -> list[Section]:
+    return [section for section in SECTIONS if section.owner is not None]
+
+
+def _owned_by_ref(section: Section) -> bool:
+    """Whether the section names its learner itself (rather than through a parent row)."""
+    return section.owner is not None and isinstance(section.field(section.owner), Ref)
+
+
+def _owner_column(section: Section) -> Any:
+    assert _owned_by_ref(section)
+    return getattr(_model(section.table), column_of(section.field(section.owner)))  # type: ignore[arg-type]
+
+
+def _owned_by(section: Section, learner_ids: list[int]) -> Any:
+    """SQL condition: the section's rows that belong to these learners."""
+    if _owned_by_ref(section):
+        return _owner_column(section).in_(learner_ids)
+    assert section.owner is not None
+    owner = section.field(section.owner)
+    assert isinstance(owner, RowRef)
+    parent = SECTIONS_BY_NAME[owner.section]
+    parent_model = _model(parent.table)
+    rows = select(parent_model.id).where(_owned_by(parent, learner_ids))
+    return getattr(_model(section.table), owner.column).in_(rows)

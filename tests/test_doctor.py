@@ -1,0 +1,137 @@
+"""``mltrack doctor`` on sound and damaged databases: it reports, and never changes the file."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from mltrack.schema import HEAD_REVISION
+
+FOUNDATION_DB = Path(__file__).parent / "data" / "revision-0001.sqlite"
+
+
+def execute(path: Path, *statements: str) -> None:
+    """Change the file behind mltrack's back, as damage or another tool would."""
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA foreign_keys = OFF")
+    for statement in statements:
+        connection.execute(statement)
+    connection.commit()
+    connection.close()
+
+
+def doctor(run, path: Path) -> tuple[int, list[str]]:
+    """Run doctor and return its exit code and output lines; the file must not change."""
+    before = path.read_bytes() if path.exists() else None
+    listing = files_beside(path)
+    result = run("doctor")
+    assert (path.read_bytes() if path.exists() else None) == before
+    assert files_beside(path) == listing  # no backup, no new database
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0  # nothing written through the log
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout.splitlines()
+
+
+def files_beside(path: Path) -> list[str]:
+    """The files in the database's folder, but for the -wal and -shm files SQLite itself
+    creates for any reader of a WAL database (a read-only one cannot remove them)."""
+    return sorted(p.name for p in path.parent.iterdir() if not p.name.endswith(("-wal", "-shm")))
+
+
+def test_a_sound_database_passes_every_check(seeded_db: Path, run, ok) -> None:
+    ok("done", "python")
+    code, lines = doctor(run, seeded_db)
+    assert code == 0
+    assert lines == [
+        f"[ok]   database file: {seeded_db}",
+        "[ok]   integrity: ok",
+        "[ok]   foreign keys: every reference resolves",
+        f"[ok]   schema revision: {HEAD_REVISION} (what this mltrack expects)",
+        "[ok]   seed: all 52 pathway items present",
+        "[ok]   prerequisites: no current item requires a retired one",
+        "[ok]   retired items: no learner data names a retired item",
+        "",
+        "no problems found",
+    ]
+
+
+def test_a_damaged_page_fails_the_integrity_check(seeded_db: Path, run, corrupt_index) -> None:
+    corrupt_index(seeded_db)
+    code, lines = doctor(run, seeded_db)
+    assert code == 1
+    assert lines[1].startswith("[fail] integrity: ")
+    assert lines[-1] == "1 problem found"
+
+
+def test_a_broken_reference_fails_the_foreign_key_check(seeded_db: Path, run) -> None:
+    execute(seeded_db, "INSERT INTO progress VALUES (99, 1, 'done', NULL, NULL, NULL, NULL, 'x')")
+    code, lines = doctor(run, seeded_db)
+    assert code == 1
+    assert lines[2] == "[fail] foreign keys: 1 broken: progress row 1 -> missing learner"
+
+
+def test_an_older_revision_is_reported_not_upgraded(db_path: Path, run) -> None:
+    db_path.write_bytes(FOUNDATION_DB.read_bytes())
+    code, lines = doctor(run, db_path)
+    assert code == 1
+    assert lines[3] == (
+        f"[fail] schema revision: 0001_initial, this mltrack expects {HEAD_REVISION}: "
+        "any other command upgrades it, keeping a backup"
+    )
+
+
+def test_another_seed_is_a_warning_and_is_not_reloaded(seeded_db: Path, run, rows) -> None:
+    execute(
+        seeded_db,
+        "UPDATE meta SET value = 'older' WHERE key = 'seed_digest'",
+        "UPDATE item SET retired = 1 WHERE slug = 'hadoop'",
+    )
+    code, lines = doctor(run, seeded_db)
+    assert code == 0
+    assert lines[4] == (
+        "[warn] seed: the database holds another version of the pathway (1 to add: hadoop); "
+        "the next command reloads it, or run: mltrack seed"
+    )
+    assert rows(seeded_db, "SELECT value FROM meta WHERE key = 'seed_digest'") == [("older",)]
+
+
+def test_items_missing_from_the_seed_it_claims_fail(seeded_db: Path, run) -> None:
+    execute(seeded_db, "DELETE FROM item_prerequisite", "DELETE FROM item WHERE slug = 'bias'")
+    code, lines = doctor(run, seeded_db)
+    assert code == 1
+    assert lines[4] == "[fail] seed: items differ from the seed it claims: 1 to add: bias"
+
+
+def test_retired_items_with_history_are_a_warning(seeded_db: Path, run, ok) -> None:
+    ok("done", "hadoop")
+    ok("done", "python")
+    execute(seeded_db, "UPDATE item SET retired = 1 WHERE slug IN ('hadoop', 'python')")
+    code, lines = doctor(run, seeded_db)
+    assert lines[6] == (
+        "[warn] retired items: 2 left the pathway but learner data still names them, "
+        "kept as history: hadoop (2), python (2)"
+    )
+    assert "[fail] prerequisites: current items require retired ones: " in lines[5]
+    assert code == 1
+
+
+@pytest.mark.parametrize(
+    "content, detail",
+    [
+        (None, "no mltrack database at {path} (missing or empty)"),
+        (b"notes\n", "{path} is not an SQLite database, so not an mltrack database"),
+    ],
+)
+def test_a_file_that_cannot_be_checked_is_one_failed_line(
+    db_path: Path, run, content: bytes | None, detail: str
+) -> None:
+    if content is not None:
+        db_path.write_bytes(content)
+    code, lines = doctor(run, db_path)
+    assert code == 1
+    assert lines == [
+        f"[fail] database file: {detail.format(path=db_path)}",
+        "",
+        "1 problem found",
+    ]
