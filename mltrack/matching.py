@@ -7,7 +7,6 @@ resolve names the same way.
 import re
 import unicodedata
 from collections.abc import Sequence
-from difflib import get_close_matches
 
 from mltrack.errors import NotFoundError
 
@@ -46,6 +45,8 @@ def searchable(slug: str, title: str, provider: str | None = None) -> tuple[str,
 
 def closest_slugs(text: str, candidates: Sequence[tuple[str, str]]) -> list[str]:
     """The slugs most like ``text``, judged by the slug and by the title."""
+    from difflib import get_close_matches  # only on a miss: not worth importing at start-up
+
     by_key: dict[str, str] = {}
     for slug, title in candidates:
         by_key.setdefault(slug, slug)

@@ -98,3 +98,56 @@ def test_writes_use_the_orm_but_not_alembic_when_current(seeded_db: Path) -> Non
     loaded = modules_after(["done", "python"], seeded_db)
     assert "sqlalchemy.orm" in loaded["heavy"]
     assert not [m for m in loaded["heavy"] if m.startswith("alembic")]
+
+
+def loaded_after_import(module: str) -> list[str]:
+    """The mltrack and SQLAlchemy modules a fresh interpreter holds after importing ``module``."""
+    probe = (
+        f"import sys, {module}\n"
+        "print(' '.join(m for m in sys.modules if m.split('.')[0] in ('mltrack', 'sqlalchemy')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return done.stdout.split()
+
+
+@pytest.mark.parametrize("renderer", ["mltrack.render.terminal", "mltrack.render.json"])
+def test_renderers_import_no_query_module(renderer: str) -> None:
+    """Renderers name the query dataclasses in annotations only: importing a query module at
+    run time would make every report pay for every other report's dataclasses."""
+    loaded = loaded_after_import(renderer)
+    assert renderer in loaded
+    assert [m for m in loaded if m.startswith(("mltrack.queries", "sqlalchemy"))] == []
+
+
+def test_help_loads_no_database_query_or_seed_module() -> None:
+    """``mltrack --help`` reads each short help from the lazy map: no command module loads."""
+    probe = (
+        "import sys\nfrom mltrack.cli import cli\n"
+        "try:\n    cli.main(['--help'], prog_name='mltrack')\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(' '.join(m for m in sys.modules if m.startswith('mltrack')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    loaded = set(done.stderr.split())
+    assert "mltrack.cli" in loaded
+    assert loaded <= {"mltrack", "mltrack.cli", "mltrack.cli.context", "mltrack.errors",
+                      "mltrack.paths"}  # fmt: skip
+
+
+@pytest.mark.parametrize("args", [["progress"], ["done", "python"]])
+def test_garbage_collection_skips_start_up_and_runs_for_the_work(
+    seeded_db: Path, args: list[str]
+) -> None:
+    """main() turns the collector off while commands import, and on again, with the imported
+    objects frozen out of it, once the command opens the database."""
+    probe = (
+        "import gc, sys\nfrom mltrack.cli import main\n"
+        f"sys.argv = ['mltrack', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(f'\\nGC {gc.isenabled()} {gc.get_freeze_count()}')"
+    )
+    environment = {**os.environ, "MLTRACK_DB": str(seeded_db)}
+    done = subprocess.run([sys.executable, "-c", probe], env=environment, capture_output=True,
+                          text=True)  # fmt: skip
+    enabled, frozen = done.stderr.rsplit("GC ", 1)[1].split()
+    assert enabled == "True"
+    assert int(frozen) > 10_000  # the objects of Click, sqlite3 (and SQLAlchemy) imports

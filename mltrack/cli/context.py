@@ -1,8 +1,8 @@
 """What every command shares: which database and learner, opened the cheap way for reads."""
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,11 +17,14 @@ if TYPE_CHECKING:  # type names only: importing these at run time would slow eve
     from mltrack.queries.reader import SqliteReader
 
 
-@dataclass
 class App:
-    db_option: str | None
-    learner: str
-    _reader: "SqliteReader | None" = field(default=None, repr=False)
+    """The root options every command receives (a plain class: ``--help`` and completion
+    load this module, and a dataclass would cost them the ``dataclasses`` import)."""
+
+    def __init__(self, db_option: str | None, learner: str) -> None:
+        self.db_option = db_option
+        self.learner = learner
+        self._reader: SqliteReader | None = None
 
     @cached_property
     def path(self) -> Path:
@@ -29,6 +32,7 @@ class App:
 
     def reader(self) -> "SqliteReader":
         """A read connection (standard library sqlite3), the database made ready first."""
+        _work_begins()
         if self._reader is None:
             from mltrack.db import open_database
             from mltrack.queries.reader import SqliteReader
@@ -50,12 +54,20 @@ class App:
     @contextmanager
     def writer(self) -> Iterator["Session"]:
         """An ORM session in one BEGIN IMMEDIATE transaction, committed if the block succeeds."""
+        _work_begins()
         from mltrack.db import prepare_database
         from mltrack.session import write_session
 
         prepare_database(self.path)
         with write_session(self.path) as session:
             yield session
+
+
+def _work_begins() -> None:
+    """Collect garbage again, leaving out the objects start-up made (see ``cli.main``)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 pass_app = click.make_pass_decorator(App)

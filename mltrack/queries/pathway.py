@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from mltrack.queries.planning import PREREQUISITE_EDGES
 from mltrack.queries.reader import Reader, first, visible_items
-from mltrack.queries.study import item_time
 
 
 @dataclass(frozen=True)
@@ -134,6 +133,9 @@ def item_detail(reader: Reader, learner_id: int, slug: str) -> ItemDetail | None
     for key in ("started_on", "finished_on"):
         values[key] = None if values[key] is None else str(values[key])
     values.update(required=bool(row["required"]), retired=bool(row["retired"]))
+    # Imported here: the study module's dataclasses would otherwise load with `pathway` too.
+    from mltrack.queries.study import item_time
+
     minutes, sessions = item_time(reader, learner_id, row["id"])
     return ItemDetail(
         **values,

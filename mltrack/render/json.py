@@ -4,7 +4,7 @@ Each ``*_document`` builds plain data; the ``*_json`` functions dump it. ``schem
 shape and its version: keys may be added within a version, never renamed or removed.
 """
 
-from __future__ import annotations
+from __future__ import annotations  # the query types below are for annotations only
 
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -12,15 +12,15 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from mltrack.learner_data import FORMAT, VERSION
-from mltrack.queries.certs import CertOverview
-from mltrack.queries.export import ExportSection
-from mltrack.queries.pathway import ItemDetail, PathwayItem
-from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport, Tally
 
 if TYPE_CHECKING:  # names for annotations only: each command imports just what it shows
     from mltrack.pace import Forecast, Pace, Streak, TargetOutlook
+    from mltrack.queries.certs import CertOverview
+    from mltrack.queries.export import ExportSection
     from mltrack.queries.history import History
+    from mltrack.queries.pathway import ItemDetail, PathwayItem
     from mltrack.queries.planning import NextItems
+    from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport, Tally
     from mltrack.queries.report import ReportData
     from mltrack.queries.stats import ActivitySection, ForecastSection, StatsReport
 

@@ -4,7 +4,7 @@
 plain ASCII and stable, for pipes and scripts.
 """
 
-from __future__ import annotations
+from __future__ import annotations  # the query types below are for annotations only
 
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -14,14 +14,6 @@ import click
 
 from mltrack.dates import format_minutes
 from mltrack.money import format_cents
-from mltrack.queries.career import CareerFact
-from mltrack.queries.certs import CertOverview, CertRow, CertWarning
-from mltrack.queries.health import Check
-from mltrack.queries.learners import LearnerSummary
-from mltrack.queries.pathway import ItemDetail, PathwayItem
-from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
-from mltrack.queries.projects import ProjectRow, StepProjects
-from mltrack.queries.study import ReadingMonth, StudyLog, StudyTotal
 from mltrack.render.wording import (
     ACTION_WORDS,
     GROUPING_TITLES,
@@ -36,9 +28,17 @@ from mltrack.render.wording import (
 
 if TYPE_CHECKING:  # names for annotations only: each command imports just what it shows
     from mltrack.pace import TargetOutlook
+    from mltrack.queries.career import CareerFact
+    from mltrack.queries.certs import CertOverview, CertRow, CertWarning
+    from mltrack.queries.health import Check
     from mltrack.queries.history import History
+    from mltrack.queries.learners import LearnerSummary
+    from mltrack.queries.pathway import ItemDetail, PathwayItem
     from mltrack.queries.planning import NextItems
+    from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
+    from mltrack.queries.projects import ProjectRow, StepProjects
     from mltrack.queries.stats import ActivitySection, ForecastSection, StatsReport
+    from mltrack.queries.study import ReadingMonth, StudyLog, StudyTotal
 
 BAR_WIDTH = 20
 CHART_WIDTH = 30

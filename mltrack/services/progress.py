@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from mltrack.dates import utc_now_iso
 from mltrack.errors import MltrackError
@@ -85,13 +85,16 @@ def apply_change(
 def undo_last(session: Session, learner_name: str) -> Change:
     """Revert the learner's most recent change that is not yet undone, by a new event."""
     learner = get_learner(session, learner_name)
-    undone = select(ProgressEvent.undoes_id).where(ProgressEvent.undoes_id.is_not(None))
+    # NOT EXISTS looks up each candidate in the unique index on undoes_id; NOT IN would first
+    # list every undo of every learner, work that grows with the whole table.
+    undo = aliased(ProgressEvent)
+    undone = select(undo.id).where(undo.undoes_id == ProgressEvent.id).exists()
     event = session.scalars(
         select(ProgressEvent)
         .where(
             ProgressEvent.learner_id == learner.id,
             ProgressEvent.action != EventAction.UNDO,
-            ProgressEvent.id.not_in(undone),
+            ~undone,
         )
         .order_by(ProgressEvent.id.desc())
         .limit(1)

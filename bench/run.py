@@ -1,0 +1,680 @@
+"""mltrack's benchmark: whole processes timed against the floors of any Python CLI.
+
+    python bench/run.py                 # everything, about five minutes on two cores
+    python bench/run.py --quick         # fewer runs, no stress database
+    python bench/run.py --only progress --only "done*" --only=--help
+    python bench/run.py --write-readme  # put the table in README.md's Performance section
+
+Each command runs through the ``mltrack`` script installed beside this interpreter, after a
+warm-up, in pairs with its floor (``python -c "import sqlite3, click"`` for reads,
+``python -c "import sqlalchemy.orm, click"`` for writes), the order alternating from pair to
+pair so that the machine's drift cancels: a command's ratio is the median of its per-pair
+ratios. Wall time and each child's peak RSS come from ``os.wait4``. A command that is not built
+yet (its ``--help`` says "No such command") is listed as such instead of failing the run.
+The exit status is 1 when a measured command misses its target, 0 otherwise.
+Standard library plus mltrack itself; the databases are built by ``bench/build.py``.
+"""
+
+import argparse
+import compileall
+import fnmatch
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import build
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+BEGIN_MARK, END_MARK = "<!-- bench:begin -->", "<!-- bench:end -->"
+PYTHON = sys.executable
+FLOORS = {
+    "pass": [PYTHON, "-c", "pass"],
+    "read": [PYTHON, "-c", "import sqlite3, click"],
+    "write": [PYTHON, "-c", "import sqlalchemy.orm, click"],
+}
+READ_LIMIT, RSS_LIMIT, WRITE_LIMIT, STRESS_LIMIT, FIRST_RUN_LIMIT = 1.5, 1.3, 1.3, 2.0, 3.0
+STRESS_RSS_LIMIT = 1.1  # "peak memory flat": within 10% of the heavy database's
+COMPLETION_ENV = {
+    "_MLTRACK_COMPLETE": "bash_complete",
+    "COMP_WORDS": "mltrack done sta",
+    "COMP_CWORD": "2",
+}
+TASKS = 500  # Taskwarrior peer: `task next` over this many pending tasks
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row of the table: a command, the database it runs on, the floor it is held to.
+
+    ``argv`` follows ``mltrack`` (or is a whole command line for a peer) and may name
+    ``{item}`` (an item with a long history) or ``{open_item}`` (one not done yet).
+    ``limit`` is the target ratio to the floor; None shows the ratio without a target.
+    ``group`` keeps commands that must run in turn together (``done`` then ``undo``).
+    """
+
+    name: str
+    argv: tuple[str, ...]
+    db: str  # fresh | heavy | stress | scratch (a copy of heavy for writes) | new (first run)
+    floor: str  # read | write
+    limit: float | None
+    env: tuple[tuple[str, str], ...] = ()
+    command: tuple[str, ...] | None = None  # the words whose --help tells if it is built
+    group: str = ""
+    peer: bool = False
+    rss_limit: float | None = None
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        if self.command is not None:
+            return self.command
+        return tuple(word for word in self.argv if not word.startswith(("-", "{")))[:1]
+
+
+def _reads(db: str) -> list[Case]:
+    # On the stress database a read is held to its own time on the heavy one (compare_stress).
+    limits = (None, None) if db == "stress" else (READ_LIMIT, RSS_LIMIT)
+    read = {"db": db, "floor": "read", "limit": limits[0], "rss_limit": limits[1]}
+    return [
+        Case("completion", (), env=tuple(COMPLETION_ENV.items()), command=("done",), **read),
+        Case("progress", ("progress",), **read),
+        Case("progress --json", ("progress", "--json"), **read),
+        Case("next", ("next",), **read),
+        Case("pathway", ("pathway",), **read),
+        Case("show ITEM", ("show", "{item}"), **read),
+        Case("history", ("history",), **read),
+        Case("stats", ("stats",), **read),
+        Case("log --list", ("log", "--list"), **read),
+        Case("report", ("report",), **read),
+        Case("cert list", ("cert", "list"), command=("cert", "list"), **read),
+        Case("cert due", ("cert", "due"), command=("cert", "due"), **read),
+    ]
+
+
+def cases(with_stress: bool) -> list[Case]:
+    """Every measurement, declared: edit this list to add a command."""
+    found = [
+        Case("--help", ("--help",), "fresh", "read", READ_LIMIT, command=(), rss_limit=RSS_LIMIT)
+    ]
+    found += _reads("fresh") + _reads("heavy") + (_reads("stress") if with_stress else [])
+    write = {"db": "scratch", "floor": "write", "limit": WRITE_LIMIT}
+    found += [
+        Case("done ITEM", ("done", "{open_item}"), group="done+undo", **write),
+        Case("undo", ("undo",), group="done+undo", **write),
+        Case("log 30m", ("log", "30m"), **write),
+        Case("export", ("export",), "heavy", "read", None),
+        Case("first run", ("progress",), "new", "write", FIRST_RUN_LIMIT, command=()),
+    ]
+    return found + _peers()
+
+
+def _peers() -> list[Case]:
+    """Other tools doing equivalent work, when installed: for context, no target."""
+    found = []
+    if shutil.which("sqlite3"):
+        argv = ("sqlite3", "{db}", ".read {progress_script}")
+        found.append(Case("sqlite3 shell: progress's SQL", argv, "heavy", "read", None,
+                          command=(), peer=True))  # fmt: skip
+    if shutil.which("task"):
+        argv = ("task", "rc.verbose=nothing", "rc.color=off", "next")
+        found.append(Case(f"taskwarrior: task next ({TASKS} tasks)", argv, "taskwarrior", "read",
+                          None, command=(), peer=True))  # fmt: skip
+    return found
+
+
+@dataclass
+class Sample:
+    wall: float  # seconds
+    rss: float  # MiB
+
+
+@dataclass
+class Row:
+    """What was measured for one case, and how it compares with its floor and target."""
+
+    case: Case
+    state: str = "measured"  # measured | not built | failed
+    detail: str = ""
+    runs: list[tuple[Sample, Sample]] = field(default_factory=list)  # (command, floor)
+    versus_heavy: tuple[float, float] | None = None  # (time ratio, RSS ratio) on stress
+
+    @property
+    def median(self) -> float:
+        return statistics.median(command.wall for command, _ in self.runs)
+
+    @property
+    def rss(self) -> float:
+        return statistics.median(command.rss for command, _ in self.runs)
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(command.wall / floor.wall for command, floor in self.runs)
+
+    @property
+    def rss_ratio(self) -> float:
+        return self.rss / statistics.median(floor.rss for _, floor in self.runs)
+
+    def misses(self) -> list[str]:
+        """The targets this row misses (empty when it meets them all)."""
+        case, missed = self.case, []
+        if case.db == "stress" and self.versus_heavy is not None:
+            time_ratio, rss_ratio = self.versus_heavy
+            if time_ratio > STRESS_LIMIT:
+                missed.append(f"time {time_ratio:.2f}x heavy")
+            if rss_ratio > STRESS_RSS_LIMIT:
+                missed.append(f"RSS {rss_ratio:.2f}x heavy")
+            return missed
+        if case.limit is not None and self.ratio > case.limit:
+            missed.append(f"time {self.ratio:.2f}x")
+        if case.rss_limit is not None and self.rss_ratio > case.rss_limit:
+            missed.append(f"RSS {self.rss_ratio:.2f}x")
+        return missed
+
+    @property
+    def has_target(self) -> bool:
+        return self.case.limit is not None or self.versus_heavy is not None
+
+
+# Linux records the parent's peak RSS in a child that it forks (or vforks) and execs, so a child
+# of this process would report at least this process's size. Children are therefore started by
+# a small launcher (python -S -I, smaller than any command measured) that times them itself.
+LAUNCHER = """
+import json, os, sys, time
+null = os.open(os.devnull, os.O_RDWR)
+quiet = [(os.POSIX_SPAWN_DUP2, null, fd) for fd in (0, 1, 2)]
+for line in sys.stdin:
+    argv, env, cwd = json.loads(line)
+    os.chdir(cwd)
+    start = time.perf_counter()
+    pid = os.posix_spawnp(argv[0], argv, env, file_actions=quiet)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    print(json.dumps([wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status)]), flush=True)
+"""
+# ru_maxrss is in KiB on Linux and in bytes on macOS.
+RSS_UNIT = 1024 * 1024 if sys.platform == "darwin" else 1024
+
+
+class Launcher:
+    """Starts children from a process small enough not to inflate their peak RSS."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-S", "-I", "-c", LAUNCHER],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+        )  # fmt: skip
+
+    def run(self, argv: Sequence[str], env: dict[str, str], cwd: Path) -> Sample:
+        """Run one process to its end: its wall time and peak RSS (from ``os.wait4``)."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps([list(argv), env, str(cwd)]) + "\n")
+        wall, rss, code = json.loads(self.process.stdout.readline())
+        if code:
+            raise ChildFailed(code, "")
+        return Sample(wall, rss / RSS_UNIT)
+
+    def own_rss(self) -> float:
+        """The launcher's own peak RSS: a lower bound of every figure it reports."""
+        status = Path(f"/proc/{self.process.pid}/status")
+        if not status.exists():
+            return 0.0
+        line = next(t for t in status.read_text().splitlines() if t.startswith("VmHWM"))
+        return int(line.split()[1]) / 1024
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait()
+
+
+def check(argv: Sequence[str], env: dict[str, str], cwd: Path) -> None:
+    """Run a command once, raising ChildFailed with its last line of error output."""
+    done = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True)
+    if done.returncode:
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        raise ChildFailed(done.returncode, lines[-1] if lines else "")
+
+
+class ChildFailed(Exception):
+    def __init__(self, code: int, message: str):
+        self.code, self.message = code, message
+        super().__init__(f"exit {code}: {message}" if message else f"exit {code}")
+
+
+class Bench:
+    """Runs the cases: prepares databases, checks what is built, times the pairs."""
+
+    def __init__(self, runs: int, log: Callable[[str], None]):
+        self.runs, self.log = runs, log
+        self.script = mltrack_script()
+        self.work = Path(tempfile.mkdtemp(prefix="mltrack-bench-"))
+        self.databases: dict[str, build.Built] = {}
+        self.values: dict[str, dict[str, str]] = {}
+        self.built_commands: dict[tuple[str, ...], bool] = {}
+        self.new_count = 0
+        self.launcher = Launcher()
+        self.floor_env = base_environment()
+
+    def close(self) -> None:
+        self.launcher.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def database(self, db: str) -> tuple[Path | None, dict[str, str]]:
+        """The database file a case runs on, and the values its argv may name."""
+        if db == "new":
+            self.new_count += 1
+            return self.work / f"first-{self.new_count}.db", {}
+        if db == "taskwarrior":
+            return None, {}
+        if db not in self.databases:
+            source = "heavy" if db == "scratch" else db
+            built = build.database(source, self.log)
+            if db == "scratch":  # writes change the file: work on a copy, keep the cache clean
+                copy = self.work / "scratch.db"
+                shutil.copyfile(built.path, copy)
+                built = build.Built("scratch", copy, built.learner, built.notes)
+            self.databases[db] = built
+            self.values[db] = argv_values(built, self.work)
+        built = self.databases[db]
+        return built.path, self.values[db]
+
+    def environment(self, case: Case, path: Path | None) -> dict[str, str]:
+        env = base_environment()
+        env.update(case.env)
+        if case.db == "taskwarrior":
+            env.update(taskwarrior_env(self.log))
+        elif path is not None:
+            env["MLTRACK_DB"] = str(path)
+        if case.db in self.databases:
+            env["MLTRACK_LEARNER"] = self.databases[case.db].learner
+        return env
+
+    def argv(self, case: Case) -> tuple[list[str], dict[str, str]]:
+        path, values = self.database(case.db)
+        values = {**values, "db": str(path)}
+        words = [word.format(**values) for word in case.argv]
+        argv = words if case.peer else [str(self.script), *words]
+        return argv, self.environment(case, path)
+
+    def is_built(self, case: Case) -> bool:
+        """False when ``mltrack WORDS --help`` says "No such command"."""
+        words = case.words
+        if case.peer or not words:
+            return True
+        if words not in self.built_commands:
+            done = subprocess.run(
+                [str(self.script), *words, "--help"], capture_output=True, text=True,
+                env={**base_environment(), "MLTRACK_DB": str(self.work / "unused.db")},
+            )  # fmt: skip
+            missing = done.returncode == 2 and "No such command" in done.stderr
+            self.built_commands[words] = not missing
+        return self.built_commands[words]
+
+    def measure(self, group: list[Case]) -> list[Row]:
+        """Warm up, then time ``runs`` rounds of (floor, command) pairs for each case in turn."""
+        rows = [Row(case) for case in group]
+        for row in rows:
+            if not self.is_built(row.case):
+                row.state = "not built"
+        live = [row for row in rows if row.state == "measured"]
+        floors = {row.case.floor for row in live}
+        try:
+            for name in floors:
+                self.launcher.run(FLOORS[name], self.floor_env, self.work)
+            for row in live:  # the warm-up, which also checks that each command succeeds
+                argv, env = self.argv(row.case)
+                check(argv, env, self.work)
+            for number in range(self.runs):
+                for index, row in enumerate(live):
+                    argv, env = self.argv(row.case)
+                    floor = FLOORS[row.case.floor]
+                    if (number + index) % 2:
+                        command = self.launcher.run(argv, env, self.work)
+                        floor_sample = self.launcher.run(floor, self.floor_env, self.work)
+                    else:
+                        floor_sample = self.launcher.run(floor, self.floor_env, self.work)
+                        command = self.launcher.run(argv, env, self.work)
+                    row.runs.append((command, floor_sample))
+                    self._forget_new(row.case)
+        except ChildFailed as error:
+            for row in live:
+                row.state, row.detail, row.runs = "failed", str(error), []
+        return rows
+
+    def _forget_new(self, case: Case) -> None:
+        if case.db == "new":
+            for leftover in self.work.glob("first-*"):
+                leftover.unlink()
+
+    def floors(self) -> dict[str, Row]:
+        """The floors themselves, timed in rotation; each row's ratio is to ``pass``."""
+        names = list(FLOORS)
+        rows = {n: Row(Case(f"floor: python -c {FLOORS[n][2]!r}", (), "", "pass", None))
+                for n in names}  # fmt: skip
+        for name in names:
+            self.launcher.run(FLOORS[name], self.floor_env, self.work)
+        for number in range(self.runs):
+            order = names[number % len(names) :] + names[: number % len(names)]
+            samples = {
+                name: self.launcher.run(FLOORS[name], self.floor_env, self.work) for name in order
+            }
+            for name in names:
+                rows[name].runs.append((samples[name], samples["pass"]))
+        return rows
+
+
+def base_environment() -> dict[str, str]:
+    """This environment without mltrack's settings, and with bytecode caching on: an
+    installed package runs from compiled bytecode, so a child must not recompile mltrack's
+    sources on every run (PYTHONDONTWRITEBYTECODE would make it)."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("MLTRACK_", "_MLTRACK")) and key != "PYTHONDONTWRITEBYTECODE"
+    }
+
+
+def compile_mltrack() -> None:
+    """Compile mltrack's modules and migrations as ``pip install`` does."""
+    import mltrack.migrations  # binds mltrack too
+
+    for package in (mltrack, mltrack.migrations):
+        compileall.compile_dir(Path(package.__file__).parent, quiet=1)
+
+
+def mltrack_script() -> Path:
+    """The ``mltrack`` console script of this interpreter's environment (not a shim)."""
+    folder = Path(sys.executable).parent
+    for name in ("mltrack", "mltrack.exe"):
+        if (folder / name).exists():
+            return folder / name
+    sys.exit(f"no mltrack script beside {sys.executable}: pip install -e . in this environment")
+
+
+def argv_values(built: build.Built, work: Path) -> dict[str, str]:
+    """What a case's argv may name: an item with the longest history, an item not done yet
+    (for ``done``), and a script of the statements ``progress`` runs (for the sqlite3 shell)."""
+    connection = sqlite3.connect(built.path)
+    try:
+        learner = connection.execute(
+            "SELECT id FROM learner WHERE name = ?", (built.learner,)
+        ).fetchone()[0]
+        busiest = connection.execute(
+            """SELECT i.slug FROM item i
+               LEFT JOIN progress_event e ON e.item_id = i.id AND e.learner_id = ?
+               WHERE i.learner_id IS NULL AND NOT i.retired
+               GROUP BY i.id, i.slug ORDER BY COUNT(e.id) DESC, i.slug LIMIT 1""",
+            (learner,),
+        ).fetchone()[0]
+        open_item = connection.execute(
+            """SELECT i.slug FROM item i
+               LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = ?
+               WHERE i.learner_id IS NULL AND NOT i.retired
+                 AND COALESCE(p.status, 'planned') <> 'done'
+               ORDER BY i.slug LIMIT 1""",
+            (learner,),
+        ).fetchone()[0]
+    finally:
+        connection.close()
+    script = work / f"progress-{built.kind}.sql"
+    script.write_text(progress_script(built, learner))
+    return {"item": busiest, "open_item": open_item, "progress_script": str(script)}
+
+
+def progress_script(built: build.Built, learner_id: int) -> str:
+    """What ``mltrack progress`` runs, as a script for the sqlite3 shell: the same statements
+    with the same parameters, recorded by running the report on the database."""
+    from mltrack.queries.progress import progress_report
+    from mltrack.queries.reader import Row, SqliteReader
+
+    statements: list[tuple[str, dict[str, object]]] = []
+
+    class Recorder(SqliteReader):
+        def rows(self, sql: str, **params: object) -> Sequence[Row]:
+            statements.append((sql, params))
+            return super().rows(sql, **params)
+
+    connection = sqlite3.connect(built.path)
+    try:
+        progress_report(Recorder(connection), built.learner, learner_id)
+    finally:
+        connection.close()
+    lines = []
+    for sql, params in statements:
+        lines += [f".parameter set :{name} {_literal(value)}" for name, value in params.items()]
+        lines.append(" ".join(sql.split()) + ";")
+    return "\n".join(lines) + "\n"
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, int | float):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def taskwarrior_env(log: Callable[[str], None]) -> dict[str, str]:
+    """A Taskwarrior data folder with TASKS pending tasks, made once under the cache."""
+    folder = build.CACHE / f"taskwarrior-{TASKS}"
+    env = {"TASKRC": str(folder / "taskrc"), "TASKDATA": str(folder / "data")}
+    if not (folder / "ready").exists():
+        log(f"building a Taskwarrior database of {TASKS} tasks...")
+        shutil.rmtree(folder, ignore_errors=True)
+        (folder / "data").mkdir(parents=True)
+        (folder / "taskrc").write_text(f"data.location={folder / 'data'}\nconfirmation=off\n")
+        lines = [
+            f'{{"description":"task {n}","status":"pending","project":"p{n % 10}",'
+            f'"entry":"20200101T000000Z","uuid":"{_uuid(n)}"}}'
+            for n in range(TASKS)
+        ]
+        (folder / "tasks.json").write_text("[" + ",".join(lines) + "]")
+        subprocess.run(
+            ["task", "rc.verbose=nothing", "import", str(folder / "tasks.json")],
+            env={**base_environment(), **env}, check=True, capture_output=True,
+        )  # fmt: skip
+        (folder / "ready").touch()
+    return env
+
+
+def _uuid(number: int) -> str:
+    return f"00000000-0000-4000-8000-{number:012d}"
+
+
+def compare_stress(rows: list[Row]) -> None:
+    """Set each stress row's time and RSS relative to the same command on the heavy database;
+    both are taken through their floor ratios, measured in the same run, so drift cancels."""
+    heavy = {row.case.name: row for row in rows if row.case.db == "heavy" and row.runs}
+    for row in rows:
+        other = heavy.get(row.case.name)
+        if row.case.db == "stress" and row.runs and other is not None:
+            row.versus_heavy = (row.ratio / other.ratio, row.rss / other.rss)
+
+
+# Rendering -----------------------------------------------------------------------------------
+
+HEADER = ("command", "db", "median", "min-max", "peak RSS", "ratio", "target", "result")
+
+
+def table_rows(floors: dict[str, Row], rows: list[Row], lowest: float) -> list[tuple[str, ...]]:
+    """The table's cells; an RSS at the launcher's own size is shown as an upper bound."""
+    found = []
+    for name, row in floors.items():
+        found.append((row.case.name, "-", _ms(row.median), _range(row), _mb(row.rss, lowest),
+                      "" if name == "pass" else f"{row.ratio:.2f}x pass", "", ""))  # fmt: skip
+    for row in rows:
+        case = row.case
+        db = {"scratch": "heavy", "new": "(new)", "taskwarrior": "-"}.get(case.db, case.db)
+        if row.state != "measured":
+            found.append((case.name, db, row.state, row.detail, "", "", "", ""))
+            continue
+        ratio = f"{row.ratio:.2f}x {case.floor}"
+        target = f"<={case.limit}x" if case.limit is not None else ""
+        if row.versus_heavy is not None:
+            ratio += f"; {row.versus_heavy[0]:.2f}x heavy"
+            target = f"<={STRESS_LIMIT}x heavy"
+        misses = row.misses()
+        result = ("MISS: " + ", ".join(misses)) if misses else ("PASS" if row.has_target else "")
+        found.append((case.name, db, _ms(row.median), _range(row), _mb(row.rss, lowest), ratio,
+                      target, result))  # fmt: skip
+    return found
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def _range(row: Row) -> str:
+    walls = [command.wall * 1000 for command, _ in row.runs]
+    return f"{min(walls):.0f}-{max(walls):.0f} ms"
+
+
+def _mb(mib: float, lowest: float) -> str:
+    return f"{'<=' if mib <= lowest * 1.02 else ''}{mib:.1f} MiB"
+
+
+def text_table(lines: list[tuple[str, ...]]) -> str:
+    widths = [max(len(line[i]) for line in [HEADER, *lines]) for i in range(len(HEADER))]
+    out = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+           for line in [HEADER, *lines]]  # fmt: skip
+    out.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(line.rstrip() for line in out)
+
+
+def markdown_table(lines: list[tuple[str, ...]]) -> str:
+    out = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    out += ["| " + " | ".join(cell.replace("|", "\\|") for cell in line) + " |" for line in lines]
+    return "\n".join(out)
+
+
+def machine() -> str:
+    """CPU, cores, OS, Python and SQLite versions, and the load when the run started."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = (
+        ", ".join(f"{value:.2f}" for value in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    )
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; "
+        f"load average at start {load}"
+    )
+
+
+def write_readme(report: str) -> None:
+    """Replace what lies between the Performance section's markers with ``report``."""
+    text = README.read_text()
+    if BEGIN_MARK not in text or END_MARK not in text:
+        sys.exit(f"{README} has no {BEGIN_MARK} ... {END_MARK} markers to write between")
+    before, rest = text.split(BEGIN_MARK, 1)
+    _, after = rest.split(END_MARK, 1)
+    README.write_text(f"{before}{BEGIN_MARK}\n{report}\n{END_MARK}{after}")
+
+
+# Main ----------------------------------------------------------------------------------------
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=None, help="pairs per command (default 9)")
+    parser.add_argument("--quick", action="store_true", help="3 runs, no stress database")
+    parser.add_argument("--only", action="append", metavar="NAME",
+                        help="only commands whose name matches (glob; repeatable)")  # fmt: skip
+    parser.add_argument("--write-readme", action="store_true",
+                        help="write the table into README.md's Performance section")  # fmt: skip
+    return parser.parse_args(argv)
+
+
+def selected(all_cases: list[Case], patterns: list[str] | None) -> list[Case]:
+    if not patterns:
+        return all_cases
+    return [c for c in all_cases if any(fnmatch.fnmatch(c.name, p) for p in patterns)]
+
+
+def grouped(chosen: list[Case]) -> list[list[Case]]:
+    groups: dict[str, list[Case]] = {}
+    for case in chosen:
+        groups.setdefault(case.group or f"{case.name}@{case.db}", []).append(case)
+    return list(groups.values())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    runs = arguments.runs or (3 if arguments.quick else 9)
+    chosen = selected(cases(with_stress=not arguments.quick), arguments.only)
+    log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    started, described = time.perf_counter(), machine()
+    compile_mltrack()
+    bench = Bench(runs, log)
+    try:
+        for db in dict.fromkeys(case.db for case in chosen):  # build before timing anything
+            if db in ("fresh", "heavy", "stress"):
+                bench.database(db)
+        log(f"timing {len(chosen)} commands, {runs} pairs each, with {bench.script}")
+        floors = bench.floors()
+        rows: list[Row] = []
+        for group in grouped(chosen):
+            measured = bench.measure(group)
+            rows += measured
+            for row in measured:
+                log(f"  {row.case.name} ({row.case.db}): "
+                    + (f"{row.median * 1000:.0f} ms" if row.runs else row.state))  # fmt: skip
+        compare_stress(rows)
+        notes = database_notes(bench)
+        lowest = bench.launcher.own_rss()
+        notes += f"\n- launcher peak RSS (a lower bound of every RSS figure): {lowest:.1f} MiB"
+    finally:
+        bench.close()
+    lines = table_rows(floors, rows, lowest)
+    elapsed = time.perf_counter() - started
+    print(f"\nMachine: {described}")
+    print(notes)
+    print(text_table(lines))
+    print(f"\n{runs} pairs per command; the run took {elapsed:.0f} s.")
+    if arguments.write_readme:
+        write_readme(readme_report(described, notes, runs, lines))
+        print(f"wrote the table into {README}")
+    missed = [row for row in rows if row.runs and row.misses()]
+    return 1 if missed else 0
+
+
+def database_notes(bench: Bench) -> str:
+    lines = []
+    for kind in ("fresh", "heavy", "stress"):
+        built = bench.databases.get(kind)
+        if built is not None:
+            counted = ", ".join(f"{n} {t}" for t, n in build.counts(built.path).items() if n)
+            lines.append(f"- {kind} database ({built.learner!r} measured): {counted}")
+    some = next(iter(bench.databases.values()), None)
+    if some is not None:
+        lines += [f"- {note}" for note in some.notes]
+    if "stress" in bench.databases:
+        lines.append(f"- stress: the heavy database plus {build.STRESS_COPIES} copies of its heavy "
+                     "learner made with INSERT ... SELECT, not through the services")  # fmt: skip
+    return "\n".join(lines)
+
+
+def readme_report(described: str, notes: str, runs: int, lines: list[tuple[str, ...]]) -> str:
+    return (
+        f"Measured with `python bench/run.py` ({runs} pairs per command) on: {described}.\n\n"
+        f"{notes}\n\n{markdown_table(lines)}\n"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

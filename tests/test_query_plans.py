@@ -1,0 +1,236 @@
+"""Every report query reaches per-learner rows through an index, never by a full scan.
+
+Exact where timing is not: ``EXPLAIN QUERY PLAN`` of each statement of the read side, on a
+database with several learners' histories built through the services. A full ``SCAN`` of a
+table holding per-learner rows (any table with a ``learner_id`` column: progress,
+progress_event, own items, study logs...) would make a report slower with every year of history
+and every profile, which is what issue 7's stress database is there to catch.
+
+The statements are discovered, so new queries are covered without editing this file: every
+module-level ``*_SQL`` string in ``mltrack.queries.*``, and every statement that the public
+functions of those modules run when called with the sample arguments below.
+"""
+
+import collections
+import contextlib
+import importlib
+import inspect
+import pkgutil
+import random
+import re
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mltrack.queries
+from mltrack.db import connect, prepare_database
+from mltrack.errors import MltrackError
+from mltrack.models import EventAction
+from mltrack.queries.reader import Row, SqliteReader
+from mltrack.services.learners import add_learner
+from mltrack.services.progress import change_status, undo_last
+from mltrack.session import write_session
+
+LEARNERS = ("me", "decoy", "other")
+EVENTS_PER_LEARNER = 150
+BUSY_ITEM = "python"
+# Not reports: export streams every row of every learner and doctor checks the whole file, so
+# reading whole tables is their job.
+WHOLE_DATABASE_MODULES = {"mltrack.queries.export", "mltrack.queries.health"}
+_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+# FROM/JOIN table [AS] alias: the plan names a table by its alias when it has one.
+_TABLE_REFERENCE = re.compile(r"\b(?:FROM|JOIN)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?", re.IGNORECASE)
+_NOT_ALIASES = {"where", "join", "left", "inner", "cross", "on", "group", "order", "limit",
+                "union", "using", "natural", "outer", "having", "window", "as"}  # fmt: skip
+
+
+def query_modules() -> list[Any]:
+    return [
+        importlib.import_module(f"mltrack.queries.{info.name}")
+        for info in pkgutil.iter_modules(mltrack.queries.__path__)
+    ]
+
+
+def sql_constants() -> list[tuple[str, str]]:
+    """(module.NAME, sql) of every public module-level ``*_SQL`` string of the read side (a
+    private ``_*_SQL`` may be a template; the statements made from it run through functions)."""
+    return [
+        (f"{module.__name__.rsplit('.', 1)[1]}.{name}", value)
+        for module in query_modules()
+        if module.__name__ not in WHOLE_DATABASE_MODULES
+        for name, value in vars(module).items()
+        if name.endswith("_SQL") and not name.startswith("_") and isinstance(value, str)
+    ]
+
+
+def query_functions() -> list[Callable[..., Any]]:
+    """Public functions of the read side that take a reader first (not the reader plumbing,
+    not the whole-database modules)."""
+    found = []
+    for module in query_modules():
+        if module.__name__ in {"mltrack.queries.reader", *WHOLE_DATABASE_MODULES}:
+            continue
+        for name, value in vars(module).items():
+            if (
+                inspect.isfunction(value)
+                and not name.startswith("_")
+                and value.__module__ == module.__name__
+                and next(iter(inspect.signature(value).parameters), None) == "reader"
+            ):
+                found.append(value)
+    return found
+
+
+@pytest.fixture(scope="module")
+def busy_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three learners with long, interleaved histories (starts, dones, resets, undos)."""
+    path = tmp_path_factory.mktemp("plans") / "busy.db"
+    prepare_database(path)
+    with write_session(path) as session:
+        for name in LEARNERS[1:]:
+            add_learner(session, name)
+    slugs = [row[0] for row in connect(path).execute("SELECT slug FROM item ORDER BY id")]
+    rng = random.Random(7)
+    status = {(learner, slug): "planned" for learner in LEARNERS for slug in slugs}
+    start = date.today() - timedelta(days=EVENTS_PER_LEARNER)
+    with write_session(path) as session:
+        for day in range(EVENTS_PER_LEARNER):
+            for learner in LEARNERS:
+                if rng.random() < 0.05:
+                    change = undo_last(session, learner)
+                else:
+                    slug = BUSY_ITEM if day % 5 == 0 else rng.choice(slugs)
+                    action = _next_action(status[learner, slug])
+                    change = change_status(
+                        session, learner, slug, action, on=start + timedelta(days=day)
+                    )
+                status[learner, change.slug] = change.to_status
+                session.flush()
+    return path
+
+
+def _next_action(current: str) -> EventAction:
+    return {
+        "planned": EventAction.START,
+        "in_progress": EventAction.DONE,
+        "done": EventAction.RESET,
+        "skipped": EventAction.RESET,
+    }[current]
+
+
+@pytest.fixture(scope="module")
+def samples(busy_db: Path) -> dict[str, Any]:
+    """A value for each parameter name a query may take (statement or function)."""
+    connection = connect(busy_db)
+    learner_id = connection.execute("SELECT id FROM learner WHERE name = 'me'").fetchone()[0]
+    item_id = connection.execute("SELECT id FROM item WHERE slug = ?", (BUSY_ITEM,)).fetchone()[0]
+    connection.close()
+    today = date.today()
+    return {
+        "learner_id": learner_id, "learner": "me", "name": "me",
+        "item_id": item_id, "slug": BUSY_ITEM, "text": BUSY_ITEM, "item": BUSY_ITEM,
+        "prefix": "p", "low": "p", "high": "p\U0010ffff",
+        "today": today, "on": today, "since": today - timedelta(days=90), "until": today,
+        "start": today - timedelta(days=90), "end": today,
+        "days": 30, "within": 30, "weeks": 8, "months": 6, "limit": 20,
+    }  # fmt: skip
+
+
+def per_learner_tables(connection: sqlite3.Connection) -> set[str]:
+    """Tables whose rows grow with each learner's history: those with a learner_id column."""
+    tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master "
+                                                   "WHERE type = 'table'")]  # fmt: skip
+    return {
+        table
+        for table in tables
+        if any(row[1] == "learner_id" for row in connection.execute(f"PRAGMA table_info({table})"))
+    }
+
+
+def full_scans(connection: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[str]:
+    """The plan lines that scan a whole per-learner table (or a whole index of one)."""
+    watched = per_learner_tables(connection)
+    names: dict[str, set[str]] = {}
+    for table, alias in _TABLE_REFERENCE.findall(sql):
+        names.setdefault(table, set()).add(table)
+        if alias and alias.lower() not in _NOT_ALIASES:
+            names.setdefault(alias, set()).add(table)
+    bound = {name: params.get(name) for name in _PARAMETER.findall(sql)}
+    plan = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", bound)]
+    return [
+        line
+        for line in plan
+        if line.startswith("SCAN ") and names.get(line.split()[1], set()) & watched
+    ]
+
+
+class RecordingReader(SqliteReader):
+    """A reader that keeps every statement it runs, with its parameters."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        super().__init__(connection)
+        self.statements: list[tuple[str, dict[str, Any]]] = []
+
+    def rows(self, sql: str, **params: Any) -> Sequence[Row]:
+        self.statements.append((sql, params))
+        return super().rows(sql, **params)
+
+
+def call_with_samples(function: Callable[..., Any], reader: RecordingReader,
+                      samples: dict[str, Any]) -> None:  # fmt: skip
+    parameters = list(inspect.signature(function).parameters.values())[1:]
+    arguments = {p.name: samples[p.name] for p in parameters if p.name in samples}
+    # A miss (e.g. nothing matches) still leaves the statements it ran recorded.
+    with contextlib.suppress(MltrackError):
+        result = function(reader, **arguments)
+        if inspect.isgenerator(result):  # a streamed result runs its statements as it is read
+            collections.deque(result, maxlen=0)
+
+
+@pytest.mark.parametrize(("name", "sql"), sql_constants(), ids=[n for n, _ in sql_constants()])
+def test_report_statement_never_scans_a_per_learner_table(
+    busy_db: Path, samples: dict[str, Any], name: str, sql: str
+) -> None:
+    connection = connect(busy_db)
+    assert full_scans(connection, sql, samples) == [], f"{name} scans a whole table"
+
+
+def test_statements_run_by_query_functions_never_scan_a_per_learner_table(
+    busy_db: Path, samples: dict[str, Any]
+) -> None:
+    reader = RecordingReader(connect(busy_db))
+    for function in query_functions():
+        call_with_samples(function, reader, samples)
+    assert len(reader.statements) >= len(query_functions())
+    scans = {
+        sql.strip().splitlines()[0]: lines
+        for sql, params in reader.statements
+        if (lines := full_scans(reader.connection, sql, {**samples, **params}))
+    }
+    assert scans == {}
+
+
+def test_every_query_function_can_be_called_with_the_samples(samples: dict[str, Any]) -> None:
+    """A new query function with a parameter the samples do not know would go unchecked: give
+    it a value in ``samples`` above."""
+    missing = {
+        f"{function.__module__}.{function.__name__}": parameter.name
+        for function in query_functions()
+        for parameter in list(inspect.signature(function).parameters.values())[1:]
+        if parameter.name not in samples and parameter.default is inspect.Parameter.empty
+    }
+    assert missing == {}
+
+
+def test_the_check_catches_a_full_scan(busy_db: Path, samples: dict[str, Any]) -> None:
+    """The checker itself: a statement filtering on an unindexed column is reported."""
+    connection = connect(busy_db)
+    sql = "SELECT COUNT(*) FROM progress_event e WHERE e.note = :note"
+    assert full_scans(connection, sql, samples) == ["SCAN e"]
+    indexed = "SELECT COUNT(*) FROM progress_event WHERE learner_id = :learner_id"
+    assert full_scans(connection, indexed, samples) == []
+    assert len(connection.execute("SELECT id FROM progress_event").fetchall()) > 400
