@@ -14,8 +14,9 @@ import subprocess
 import sys
 from collections import defaultdict
 
-import build
 from run import base_environment, compile_mltrack, mltrack_script
+
+import build
 
 
 def import_times(argv: list[str], env: dict[str, str]) -> dict[str, tuple[int, int]]:

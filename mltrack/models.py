@@ -212,8 +212,12 @@ class ProgressEvent(Base):
         CheckConstraint(one_of("action", EventAction), name="action"),
         CheckConstraint(one_of("from_status", ItemStatus), name="from_status"),
         CheckConstraint(one_of("to_status", ItemStatus), name="to_status"),
-        Index("ix_progress_event_learner_occurred", "learner_id", "occurred_at"),
+        # One per way the journal is read: an item's history (show), the latest change (undo),
+        # a date range (history), finished items per day (stats, pace, report).
+        Index("ix_progress_event_learner_item", "learner_id", "item_id", "occurred_at"),
+        Index("ix_progress_event_learner_id", "learner_id", "id"),
         Index("ix_progress_event_learner_on_date", "learner_id", "on_date"),
+        Index("ix_progress_event_learner_action", "learner_id", "action", "on_date", "item_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"))

@@ -3,5 +3,10 @@
 A test keeps these in step with ``migrations/versions``.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_planning", "0003_tracking")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001_initial",
+    "0002_planning",
+    "0003_tracking",
+    "0004_journal_indexes",
+)
 HEAD_REVISION = KNOWN_REVISIONS[-1]

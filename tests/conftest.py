@@ -141,7 +141,7 @@ def corrupt_index() -> Callable[[Path], None]:
         connection = sqlite3.connect(path)
         page_size = connection.execute("PRAGMA page_size").fetchone()[0]
         [root] = connection.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_progress_event_learner_occurred'"
+            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_progress_event_learner_on_date'"
         ).fetchone()
         connection.close()  # the last connection: a WAL file is checkpointed and removed
         with path.open("r+b") as file:
