@@ -107,7 +107,9 @@ def test_stats_streaks_break_across_a_gap(seeded_db: Path, ok) -> None:
     finish_in_weeks(ok, [7, 6, 5, 4, 2, 1, 0])  # a gap 3 weeks ago
     ok("done", "hadoop", "--on", MONDAY.isoformat())  # optional: counts as activity
     document = json.loads(ok("stats", "--json").stdout)
-    assert set(document) == {"schema", "learner", "today", "weeks", "activity", "forecast"}
+    assert set(document) == {
+        "schema", "learner", "today", "weeks", "activity", "forecast", "study", "reading",
+    }  # fmt: skip
     streaks = document["activity"]["streaks"]
     label = lambda weeks: week_label(MONDAY - timedelta(weeks=weeks))  # noqa: E731
     assert streaks["current"] == {"weeks": 3, "first_week": label(2), "last_week": label(0)}
@@ -187,3 +189,23 @@ def test_terminal_views_use_colour_and_blocks_only_when_styled(seeded_db: Path, 
             assert click.unstyle(styled) == plain
     chart = click.unstyle(stats_text(views[0][1], True))
     assert "█" in chart and "[#" not in chart
+
+
+def test_stats_adds_study_time_and_continuing_education_of_the_same_weeks(
+    seeded_db: Path, ok
+) -> None:
+    ok("log", "90m", "python", "--on", "today")
+    ok("log", "1h", "probability", "--on", "-1d")
+    ok("log", "2h", "python", "--on", "-200d")  # before the 8-week window: left out
+    ok("read", "The Gradient", "--kind", "blog", "--on", "today")
+    ok("read", "Talking Machines", "--kind", "podcast", "--on", "today")
+    document = json.loads(ok("stats", "--json").stdout)
+    by_area = {total["key"]: total["minutes"] for total in document["study"]["by_area"]}
+    assert by_area == {"programming-languages": 90, "statistics": 60}
+    assert sum(total["minutes"] for total in document["study"]["by_week"]) == 150
+    [month] = document["reading"]["months"]
+    assert (month["total"], month["by_kind"]) == (2, {"blog": 1, "podcast": 1})
+    text = ok("stats").stdout
+    assert "Study time per study area" in text and "Continuing education per month" in text
+    html = ok("report", "--format", "html").stdout
+    assert "Study time" in html and "Continuing education" in html

@@ -7,7 +7,10 @@ import pytest
 
 from mltrack.cli import COMMANDS, cli
 
-PROGRESS_KEYS = {"schema", "learner", "overall", "steps", "areas", "in_progress", "target"}
+PROGRESS_KEYS = {
+    "schema", "learner", "overall", "steps", "areas", "in_progress", "target", "projects",
+    "cert_warnings",
+}  # fmt: skip
 COMPLETION_KEYS = {"required", "optional", "hours", "all"}
 
 
@@ -206,3 +209,31 @@ def test_every_command_has_help_with_examples_and_matching_short_help(run) -> No
         result = run(name, "--help")
         assert result.exit_code == 0
         assert "Example" in result.stdout, f"mltrack {name} --help shows no example"
+
+
+def test_progress_shows_portfolio_projects_and_certification_dates(seeded_db: Path, ok) -> None:
+    quiet = ok("progress").stdout
+    assert "Portfolio projects" not in quiet and "certification" not in quiet
+    ok("project", "add", "Churn model", "--dataset", "Telco churn (Kaggle)")
+    ok("project", "add", "Bike demand", "--dataset", "city bike trips")
+    ok("project", "done", "churn")
+    ok("cert", "goal", "stanford-ml", "--by", "2999-01-01")
+    ok("cert", "goal", "jhu-data-science", "--by", "today")
+    text = ok("progress").stdout
+    assert (
+        "Portfolio projects done toward Get experience in machine learning engineering: 1 of 2"
+        in text
+    )
+    assert "certification target: jhu-data-science (Data Science Specialization) by" in text
+    assert "stanford-ml" not in text  # its target is far away
+    document = json.loads(ok("progress", "--json").stdout)
+    assert document["projects"] == [
+        {"slug": "ml-experience", "title": "Get experience in machine learning engineering",
+         "done": 1, "total": 2}
+    ]  # fmt: skip
+    [warning] = document["cert_warnings"]
+    assert (warning["slug"], warning["what"], warning["days_left"]) == (
+        "jhu-data-science",
+        "target",
+        0,
+    )

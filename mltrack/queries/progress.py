@@ -11,6 +11,11 @@ from mltrack.seed_data import ITEM_KINDS
 
 if TYPE_CHECKING:  # the pace machinery is imported only for a learner with a target date
     from mltrack.pace import Forecast, TargetOutlook
+    from mltrack.queries.certs import CertWarning
+    from mltrack.queries.projects import StepProjects
+
+# Certification targets and expiry dates this close (or past) are flagged by progress.
+WARNING_DAYS = 30
 
 # The ways items can be grouped, in the order reports show them.
 GROUPINGS = ("step", "area", "kind", "provider")
@@ -117,6 +122,8 @@ class ProgressReport:
     groupings: dict[str, list[GroupCompletion]] = field(default_factory=dict)
     in_progress: list[ActiveItem] = field(default_factory=list)
     target: TargetOutlook | None = None
+    projects: list[StepProjects] = field(default_factory=list)
+    cert_warnings: list[CertWarning] = field(default_factory=list)
 
     @property
     def by_step(self) -> list[GroupCompletion]:
@@ -185,8 +192,12 @@ def progress_report(
     today: date | None = None,
     weeks: int | None = None,
 ) -> ProgressReport:
-    """Completion overall and per grouping in ``by``, what is in progress, and how the pace
-    of the last ``weeks`` weeks (default 8) compares with the learner's target date (if any)."""
+    """Completion overall and per grouping in ``by``, what is in progress, how the pace of the
+    last ``weeks`` weeks (default 8) compares with the learner's target date (if any), the
+    portfolio projects counting toward each step, and certification dates near or past."""
+    from mltrack.queries.certs import cert_warnings
+    from mltrack.queries.projects import projects_per_step
+
     today = today or date.today()
     overall = overall_completion(reader, learner_id)
     groupings = {name: _groups(reader, name, learner_id) for name in by}
@@ -195,7 +206,9 @@ def progress_report(
         for row in reader.rows(IN_PROGRESS_SQL, learner_id=learner_id)
     ]
     target = target_outlook(reader, learner_id, today, weeks, overall)
-    return ProgressReport(learner, overall, groupings, active, target)
+    projects = projects_per_step(reader, learner_id)
+    warnings = cert_warnings(reader, learner_id, WARNING_DAYS, today)
+    return ProgressReport(learner, overall, groupings, active, target, projects, warnings)
 
 
 def overall_completion(reader: Reader, learner_id: int) -> Completion:

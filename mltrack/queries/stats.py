@@ -21,6 +21,13 @@ from mltrack.pace import (
 from mltrack.queries.activity import finished_per_day
 from mltrack.queries.progress import overall_completion
 from mltrack.queries.reader import Reader
+from mltrack.queries.study import (
+    ReadingMonth,
+    StudyTotal,
+    hours_per_area,
+    hours_per_week,
+    reading_per_month,
+)
 
 
 class StatsSection(Protocol):
@@ -47,6 +54,24 @@ class ForecastSection:
 
 
 @dataclass(frozen=True)
+class StudySection:
+    """Study time logged over the same weeks: per week (weeks without study left out) and per
+    study area."""
+
+    kind: ClassVar[str] = "study"
+    by_week: list[StudyTotal]
+    by_area: list[StudyTotal]
+
+
+@dataclass(frozen=True)
+class ReadingSection:
+    """Continuing education (blogs, podcasts, papers...) logged per month over the same weeks."""
+
+    kind: ClassVar[str] = "reading"
+    months: list[ReadingMonth]
+
+
+@dataclass(frozen=True)
 class StatsReport:
     learner: str
     today: date
@@ -61,7 +86,8 @@ def stats_report(
     today: date | None = None,
     weeks: int = DEFAULT_PACE_WEEKS,
 ) -> StatsReport:
-    """Activity of the last ``weeks`` ISO weeks (this one included), streaks and a forecast."""
+    """Activity of the last ``weeks`` ISO weeks (this one included), streaks, a forecast, and
+    the study time and continuing education logged in those weeks."""
     today = today or date.today()
     # One row per active day: streaks need the whole history, the chart and pace its end.
     days = finished_per_day(reader, learner_id)
@@ -71,4 +97,9 @@ def stats_report(
     )
     remaining = overall_completion(reader, learner_id).required_remaining
     forecast = ForecastSection(Forecast(today, remaining, measure_pace(days, today, weeks)))
-    return StatsReport(learner, today, weeks, [activity, forecast])
+    since = pace_window_start(today, weeks)
+    study = StudySection(
+        hours_per_week(reader, learner_id, since), hours_per_area(reader, learner_id, since)
+    )
+    reading = ReadingSection(reading_per_month(reader, learner_id, since))
+    return StatsReport(learner, today, weeks, [activity, forecast, study, reading])

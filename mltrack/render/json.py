@@ -22,7 +22,13 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.queries.planning import NextItems
     from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport, Tally
     from mltrack.queries.report import ReportData
-    from mltrack.queries.stats import ActivitySection, ForecastSection, StatsReport
+    from mltrack.queries.stats import (
+        ActivitySection,
+        ForecastSection,
+        ReadingSection,
+        StatsReport,
+        StudySection,
+    )
 
 PROGRESS_SCHEMA = "mltrack.progress/1"
 NEXT_SCHEMA = "mltrack.next/1"
@@ -49,6 +55,8 @@ def progress_document(report: ProgressReport) -> dict[str, Any]:
         },
         "in_progress": [asdict(item) for item in report.in_progress],
         "target": None if report.target is None else target_dict(report.target),
+        "projects": [asdict(step) for step in report.projects],
+        "cert_warnings": [asdict(warning) for warning in report.cert_warnings],
     }
 
 
@@ -177,10 +185,23 @@ def _forecast_section(section: ForecastSection) -> dict[str, Any]:
     return forecast_dict(section.forecast)
 
 
+def _study_section(section: StudySection) -> dict[str, Any]:
+    return {
+        "by_week": [asdict(total) for total in section.by_week],
+        "by_area": [asdict(total) for total in section.by_area],
+    }
+
+
+def _reading_section(section: ReadingSection) -> dict[str, Any]:
+    return {"months": [asdict(month) for month in section.months]}
+
+
 # Stats section kind -> its JSON view; a new kind of section adds its entry here.
 SECTION_DICTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "activity": _activity,
     "forecast": _forecast_section,
+    "study": _study_section,
+    "reading": _reading_section,
 }
 
 

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mltrack.dates import format_minutes
 from mltrack.queries.progress import ActiveItem, Completion, GroupCompletion, Tally
 from mltrack.queries.report import ReportData
-from mltrack.queries.stats import ActivitySection, ForecastSection
+from mltrack.queries.stats import ActivitySection, ForecastSection, ReadingSection, StudySection
 from mltrack.render.wording import (
     GROUPING_TITLES,
     forecast_sentence,
@@ -198,8 +199,25 @@ def _forecast_section(section: ForecastSection) -> list[Block]:
     return [Heading("Forecast"), Paragraph(forecast_sentence(section.forecast))]
 
 
+def _study_section(section: StudySection) -> list[Block]:
+    if not section.by_week:
+        return []
+    rows = [[total.label, format_minutes(total.minutes), str(total.sessions)]
+            for total in section.by_area]  # fmt: skip
+    return [Heading("Study time"), Table("study-areas", ["Study area", "Time", "Sessions"], rows)]
+
+
+def _reading_section(section: ReadingSection) -> list[Block]:
+    if not section.months:
+        return []
+    rows = [[month.month, str(month.total)] for month in section.months]
+    return [Heading("Continuing education"), Table("reading", ["Month", "Entries"], rows)]
+
+
 # Stats section kind -> its blocks; a new kind of section adds its entry here.
 SECTION_BLOCKS: dict[str, Callable[[Any], list[Block]]] = {
     "activity": _activity_section,
     "forecast": _forecast_section,
+    "study": _study_section,
+    "reading": _reading_section,
 }

@@ -37,7 +37,13 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.queries.planning import NextItems
     from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
     from mltrack.queries.projects import ProjectRow, StepProjects
-    from mltrack.queries.stats import ActivitySection, ForecastSection, StatsReport
+    from mltrack.queries.stats import (
+        ActivitySection,
+        ForecastSection,
+        ReadingSection,
+        StatsReport,
+        StudySection,
+    )
     from mltrack.queries.study import ReadingMonth, StudyLog, StudyTotal
 
 BAR_WIDTH = 20
@@ -66,6 +72,8 @@ def progress_text(
         lines.append(target_sentence(report.target))
     for name, groups in report.groupings.items():
         lines += ["", GROUPING_TITLES[name], *_group_lines(groups, styled, include_optional)]
+    if report.projects:
+        lines += ["", projects_per_step_text(report.projects)]
     if report.in_progress:
         lines += ["", "In progress"]
         lines += [
@@ -73,6 +81,8 @@ def progress_text(
             + (f" (since {item.started_on})" if item.started_on else "")
             for item in report.in_progress
         ]
+    if report.cert_warnings:
+        lines += ["", cert_warnings_text(report.cert_warnings)]
     return "\n".join(lines)
 
 
@@ -426,9 +436,9 @@ def _range_text(result: History) -> str:
 
 
 def stats_text(report: StatsReport, styled: bool = False) -> str:
-    """Each stats section in turn, separated by a blank line."""
+    """Each stats section in turn, separated by a blank line; empty ones are left out."""
     views = [SECTION_TEXTS[section.kind](section, styled) for section in report.sections]
-    return "\n\n".join(views)
+    return "\n\n".join(view for view in views if view)
 
 
 def _activity_text(section: ActivitySection, styled: bool) -> str:
@@ -450,8 +460,25 @@ def _forecast_text(section: ForecastSection, styled: bool) -> str:
     return "Forecast: " + forecast_sentence(section.forecast)
 
 
+def _study_text(section: StudySection, styled: bool) -> str:
+    if not section.by_week:
+        return ""  # nothing logged in these weeks: no section
+    return "\n\n".join(
+        [
+            study_totals_text("Study time per week", section.by_week),
+            study_totals_text("Study time per study area", section.by_area),
+        ]
+    )
+
+
+def _reading_text(section: ReadingSection, styled: bool) -> str:
+    return reading_months_text(section.months) if section.months else ""
+
+
 # Stats section kind -> its terminal view; a new kind of section adds its entry here.
 SECTION_TEXTS: dict[str, Callable[[Any, bool], str]] = {
     "activity": _activity_text,
     "forecast": _forecast_text,
+    "study": _study_text,
+    "reading": _reading_text,
 }
