@@ -4,6 +4,8 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 DATE_FORMAT_HELP = "YYYY-MM-DD, 'today', 'yesterday' or -Nd (N days ago)"
+# Dates past this are typos, and calendars (iCalendar, date arithmetic) cannot go to 9999.
+LAST_YEAR = 2999
 _DAYS_AGO = re.compile(r"-(\d{1,5})d")
 
 MAX_SESSION_MINUTES = 24 * 60
@@ -24,11 +26,19 @@ def parse_date(text: str, today: date | None = None) -> date:
     if match := _DAYS_AGO.fullmatch(value):
         return today - timedelta(days=int(match.group(1)))
     try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
+        parsed = date.fromisoformat(value) if len(value) == 10 else None
     except ValueError:
-        pass
-    raise ValueError(f"{text!r} is not a date; expected {DATE_FORMAT_HELP}")
+        parsed = None
+    if parsed is None:
+        raise ValueError(f"{text!r} is not a date; expected {DATE_FORMAT_HELP}")
+    if parsed.year > LAST_YEAR:
+        raise ValueError(f"{text!r} is too far ahead; dates go up to {LAST_YEAR}-12-31")
+    return parsed
+
+
+def local_date(timestamp: str) -> date:
+    """The learner's local calendar date of a stored UTC timestamp."""
+    return datetime.fromisoformat(timestamp).astimezone().date()
 
 
 def utc_now_iso() -> str:

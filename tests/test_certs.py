@@ -183,7 +183,7 @@ def test_an_expired_certification_can_be_renewed(seeded_db: Path, ok, rows) -> N
         ([], ["enroll", "stanford", "--cost", "-3", "--currency", "USD"], 2, "is not a cost"),
         ([], ["enroll", "stanford", "--cost", "3", "--currency", "dollars"], 2,
          "is not a currency"),
-        ([], ["enroll", "deep-learning"], 2, "certification 'deep-learning' not found"),
+        ([], ["enroll", "deep-learning"], 2, "deep-learning is a topic, not a certification"),
         ([], ["enroll", "machine"], 2, "certification 'machine' is ambiguous"),
         ([], ["due", "--within", "soon"], 2, "is not a number of days"),
     ],

@@ -30,11 +30,11 @@ def test_default_database_lives_in_the_user_data_directory(tmp_path: Path, ok) -
     assert list((tmp_path / "home").rglob("mltrack.db"))
 
 
-def test_db_option_beats_the_environment(seeded_db: Path, tmp_path: Path, ok) -> None:
+def test_db_option_beats_the_environment(seeded_db: Path, tmp_path: Path, ok, rows) -> None:
     other = tmp_path / "other.db"
     ok("--db", str(other), "done", "python")
-    assert other.exists()
-    assert '"done": 0' in ok("progress", "--json").stdout.replace("\n", "").replace("      ", "")
+    done = "SELECT COUNT(*) FROM progress WHERE status = 'done'"
+    assert (rows(other, done), rows(seeded_db, done)) == ([(1,)], [(0,)])
 
 
 def test_done_moves_progress_and_json_shape_is_stable(seeded_db: Path, ok, rows) -> None:
@@ -237,3 +237,49 @@ def test_progress_shows_portfolio_projects_and_certification_dates(seeded_db: Pa
         "target",
         0,
     )
+
+
+def test_a_date_past_the_calendar_is_a_usage_error(seeded_db: Path, run) -> None:
+    result = run("cert", "goal", "stanford", "--by", "9999-12-31")
+    assert result.exit_code == 2
+    assert "dates go up to 2999-12-31" in result.stderr
+
+
+def test_an_exact_slug_of_another_kind_is_not_read_as_title_words(seeded_db: Path, run) -> None:
+    # "python" is also a word of the Udemy certification's title: the slug must win.
+    result = run("cert", "enroll", "python")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: python is a topic, not a certification\n",
+    )
+
+
+def test_learner_list_shows_the_local_date_it_was_created(seeded_db: Path, ok, rows) -> None:
+    from mltrack.dates import local_date
+
+    [(created_at,)] = rows(seeded_db, "SELECT created_at FROM learner")
+    assert f"(since {local_date(created_at).isoformat()})" in ok("learner", "list").stdout
+
+
+def test_output_cut_short_by_a_closed_pipe_ends_quietly(seeded_db: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    from datetime import date, timedelta
+
+    from mltrack.services.study import log_session
+    from mltrack.session import write_session
+
+    with write_session(seeded_db) as session:  # an export far larger than a pipe's buffer
+        for day in range(1, 2000):
+            log_session(session, "me", 60, None, date.today() - timedelta(days=day), "x" * 50)
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "mltrack", "export"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.read(5)
+    reader.stdout.close()  # like `| head -c 5`
+    stderr = reader.stderr.read().decode()
+    assert reader.wait() == 1
+    assert stderr == ""

@@ -102,6 +102,9 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except MltrackError as error:
             fail(ctx, str(error), error.exit_code, error)
+        except BrokenPipeError:
+            _stop_writing()
+            ctx.exit(1)
         except OSError as error:
             fail(ctx, f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1, error)
         except Exception as error:
@@ -116,6 +119,13 @@ def fail(ctx: click.Context, message: str, code: int, error: BaseException) -> N
         raise error
     click.echo(f"Error: {message}", err=True)
     ctx.exit(code)
+
+
+def _stop_writing() -> None:
+    """Whoever read our output went away (``mltrack export | head``): stop quietly, as git
+    does, with stdout pointed at /dev/null so that the final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _is_database_error(error: Exception) -> bool:

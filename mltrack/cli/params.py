@@ -2,7 +2,8 @@
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -134,13 +135,26 @@ output_option = click.option(
 )
 
 
+@contextmanager
+def closing_iterator(chunks: Iterable[str]) -> Iterator[None]:
+    """Close a generator of output when writing stops early (e.g. ``| head`` went away), so
+    that the database reads behind it end now rather than at interpreter exit."""
+    try:
+        yield
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+
+
 def write_output(target: Path | None, chunks: Iterable[str]) -> None:
     """Write text as it is produced: to standard output, or to ``target`` through a temporary
     file beside it, so that a failure half-way never leaves a truncated file in its place."""
     if target is None:
-        for chunk in chunks:  # not click.echo: it flushes on every call
-            sys.stdout.write(chunk)
-        sys.stdout.flush()
+        with closing_iterator(chunks):
+            for chunk in chunks:  # not click.echo: it flushes on every call
+                sys.stdout.write(chunk)
+            sys.stdout.flush()
         return
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mltrack.dates import format_minutes
+from mltrack.dates import format_minutes, local_date
 from mltrack.money import format_cents
 from mltrack.render.wording import (
     ACTION_WORDS,
@@ -203,7 +203,8 @@ def learners_text(learners: Iterable[LearnerSummary], current: str) -> str:
         marker = "*" if learner.name == current else " "
         lines.append(
             f"{marker} {clean(learner.name)}  {learner.items_done} done, "
-            f"{learner.items_in_progress} in progress (since {learner.created_at[:10]})"
+            f"{learner.items_in_progress} in progress "
+            f"(since {local_date(learner.created_at).isoformat()})"
         )
     return "\n".join(lines)
 

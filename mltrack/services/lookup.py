@@ -28,10 +28,20 @@ def get_item(session: Session, learner: Learner, text: str, kind: ItemKind | Non
     provider."""
     query = select(Item.slug, Item.title, Item.provider).where(visible_to(learner.id))
     if kind is not None:
+        _refuse_other_kind(session, learner, text, kind)
         query = query.where(Item.kind == kind)
     candidates = [searchable(*row) for row in session.execute(query)]
     slug = match_slug(text, candidates, what=kind.value if kind else "item")
     return session.scalars(select(Item).where(Item.slug == slug)).one()
+
+
+def _refuse_other_kind(session: Session, learner: Learner, text: str, kind: ItemKind) -> None:
+    """An exact slug names that item: never reinterpret it as words of another item's title."""
+    other = session.scalar(
+        select(Item.kind).where(visible_to(learner.id), Item.slug == text.strip().lower())
+    )
+    if other is not None and other != kind:
+        raise InputError(f"{text.strip()} is a {other}, not a {kind}")
 
 
 def visible_to(
