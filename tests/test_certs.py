@@ -249,7 +249,7 @@ def test_ics_export_parses_back_with_icalendar(seeded_db: Path, ok, tmp_path: Pa
     ok("cert", "drop", "jhu")  # a dropped goal has no date to keep
     target = tmp_path / "certs.ics"
     result = ok("cert", "ics", "-o", str(target))
-    assert "wrote 2 event(s)" in result.stderr
+    assert "wrote 2 events" in result.stderr
     calendar = Calendar.from_ical(target.read_bytes())
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
     assert set(events) == {"target-stanford-ml-me@mltrack", "expiry-ibm-ml-data-science-me@mltrack"}

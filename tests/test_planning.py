@@ -139,7 +139,7 @@ def test_target_set_show_clear(seeded_db: Path, ok, rows) -> None:
     shown = ok("target").stdout
     assert shown.startswith(f"Target {when} (in 200 days): 31 required items left")
     assert "too little history to forecast" in shown
-    assert ok("progress").stdout.splitlines()[1] == shown.strip()
+    assert ok("progress").stdout.splitlines()[2] == shown.strip()
     assert ok("target", "clear").stdout == f"target date {when} removed\n"
     assert rows(seeded_db, "SELECT target_date FROM learner") == [(None,)]
     assert ok("target", "clear").stdout == "no target date set\n"
@@ -163,12 +163,12 @@ def test_progress_says_whether_the_pace_reaches_the_target(seeded_db: Path, ok) 
     assert far["needed_per_week"] == round(23 * 7 / 700, 2)
     assert far["forecast"]["remaining"] == 23
     assert far["forecast"]["pace"]["required_finished"] == 8
-    line = ok("progress").stdout.splitlines()[1]
+    line = ok("progress").stdout.splitlines()[2]
     assert line.endswith(": on track.") and "if the pace of the last 8 weeks" in line
     ok("target", "set", (TODAY + timedelta(days=20)).isoformat())
     near = json.loads(ok("progress", "--json").stdout)["target"]
     assert near["on_track"] is False
-    assert ok("progress").stdout.splitlines()[1].endswith(": behind.")
+    assert ok("progress").stdout.splitlines()[2].endswith(": behind.")
 
 
 def test_progress_groupings_and_all_items(seeded_db: Path, ok, rows) -> None:
@@ -192,10 +192,11 @@ def test_progress_groupings_and_all_items(seeded_db: Path, ok, rows) -> None:
     assert overall["all"]["done"] == 2 and overall["all"]["skipped"] == 1
     assert overall["all"]["total"] == 52
     assert overall["optional"]["skipped"] == 1
-    required = ok("progress").stdout.splitlines()[0]
-    assert "of required items (1 of 31)" in required and "optional items done: 1 of 21" in required
-    everything = ok("progress", "--all").stdout
-    assert everything.splitlines()[0].startswith("Progress for me: 3.9% of all items (2 of 51)")
-    assert "required items done: 1 of 31" in everything.splitlines()[0]
+    required = ok("progress").stdout.splitlines()
+    assert "of required items (1 of 31)" in required[0]
+    assert required[1] == "Optional items done: 1 of 21"
+    everything = ok("progress", "--all").stdout.splitlines()
+    assert everything[0].startswith("Progress for me: 3.9% of all items (2 of 51)")
+    assert everything[1] == "Required items done: 1 of 31"
     by_kind = ok("progress", "--by", "kind").stdout
     assert "Kinds of item\n  degree" in by_kind and "Education steps" not in by_kind

@@ -1,5 +1,6 @@
 """Portfolio projects and a learner's own pathway items, through the CLI."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -108,7 +109,10 @@ def test_own_items_join_the_pathway_for_their_owner_only(seeded_db: Path, ok, ro
         (["add", "Thing"], 2, "say where the item goes with --step STEP (or --area AREA)"),
         (["add", "???", "--step", "ml-training"], 2, "needs a letter or digit"),
         (["add", "T", "--step", "nowhere"], 2, "step 'nowhere' not found"),
-        (["add", "T", "--area", "statistics", "--hours", "-1"], 2, "-1"),
+        (["add", "T", "--area", "statistics", "--hours", "-1"], 2, "--hours takes a number"),
+        (["add", "T", "--area", "statistics", "--hours", "inf"], 2, "--hours takes a number"),
+        (["add", "T", "--area", "statistics", "--hours", "nan"], 2, "--hours takes a number"),
+        (["add", "T", "--area", "statistics", "--hours", "1e308"], 2, "--hours takes a number"),
         (["add", "T", "--area", "statistics", "--kind", "hobby"], 2, "'hobby' is not one of"),
         (["add", "T", "--area", "statistics", "--after", "pyhton"], 2, "did you mean: python"),
         (["remove", "python"], 1,
@@ -178,3 +182,11 @@ def test_reseeding_leaves_own_items_alone(seeded_db: Path, ok, rows) -> None:
     assert rows(seeded_db, "SELECT slug, retired FROM item WHERE learner_id IS NOT NULL") == [
         ("my.kaggle-micro-course", 0)
     ]
+
+
+def test_an_optional_own_item_stays_out_of_the_required_figures(seeded_db: Path, ok) -> None:
+    required = json.loads(ok("progress", "--json").stdout)["overall"]["required"]["total"]
+    ok("add", "AWS ML Specialty", "--kind", "certification", "--step", "ml-training", "--optional")
+    after = json.loads(ok("progress", "--json").stdout)["overall"]
+    assert after["required"]["total"] == required
+    assert after["optional"]["total"] == 22

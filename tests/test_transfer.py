@@ -70,9 +70,9 @@ def test_export_import_export_is_byte_identical(
     result = ok("--db", str(fresh), "import", str(tmp_path / "first.json"))
 
     assert result.stdout == (
-        "imported 2 learners, 1 items, 1 learner prerequisites, 5 progress, 1 cert goals, "
-        "3 cert events, 11 progress events, 1 study sessions, 2 projects, 3 project areas, "
-        "1 reading\n"
+        "imported learners: 2, items: 1, learner prerequisites: 1, progress: 5, cert goals: 1, "
+        "cert events: 3, progress events: 11, study sessions: 1, projects: 2, "
+        "project areas: 3, reading: 1\n"
     )
     assert export_bytes(ok, fresh, tmp_path / "second.json") == first
     assert first.isascii()

@@ -14,7 +14,7 @@ from mltrack.cli.params import DateType, chosen_format, format_option, styled, w
 @click.option(
     "-n",
     "--limit",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=100_000),
     default=20,
     show_default=True,
     help="Show the newest N events; 0 shows them all.",

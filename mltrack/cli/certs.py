@@ -14,10 +14,14 @@ from mltrack.cli.params import (
     chosen_format,
     complete_item,
     format_option,
+    output_option,
     styled,
+    write_output,
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from mltrack.services.certs import CertChange
 
 cert_argument = click.argument("cert", metavar="CERT", shell_complete=complete_item)
@@ -212,11 +216,9 @@ def due(app: App, within: int) -> None:
 
 
 @cert.command()
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout."
-)
+@output_option
 @pass_app
-def ics(app: App, output: str | None) -> None:
+def ics(app: App, output: "Path | None") -> None:
     """Export target and expiry dates as an iCalendar file.
 
     \b
@@ -230,12 +232,11 @@ def ics(app: App, output: str | None) -> None:
 
     dates = cert_calendar(app.reader(), app.learner_id())
     data = cert_calendar_ics(dates, app.learner, datetime.now(UTC))
-    if output is None:
-        click.echo(data, nl=False)  # bytes: written as they are
-        return
-    with open(output, "wb") as file:
-        file.write(data)
-    click.echo(f"wrote {len(dates)} event(s) to {output}", err=True)
+    write_output(output, [data.decode("utf-8")])
+    if output is not None:
+        from mltrack.render.wording import items_text
+
+        click.echo(f"wrote {items_text(len(dates), 'event')} to {output}", err=True)
 
 
 def describe(change: "CertChange") -> str:

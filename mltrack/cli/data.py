@@ -63,7 +63,7 @@ def import_(app: App, file: Path, replace: bool) -> None:
     with app.writer() as session:
         summary = import_data(session, document, replace)
     counts = ", ".join(
-        f"{count} {name.replace('_', ' ')}" for name, count in summary.counts if count
+        f"{name.replace('_', ' ')}: {count}" for name, count in summary.counts if count
     )
     click.echo(f"imported {counts or 'nothing'}")
     if summary.replaced:

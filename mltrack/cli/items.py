@@ -12,7 +12,8 @@ from mltrack.cli.pathway import KINDS
 @click.option("--kind", type=click.Choice(KINDS), default="course", show_default=True)
 @click.option("--area", metavar="AREA", help="The study area it belongs to.")
 @click.option("--step", metavar="STEP", help="The education step [default: the area's step].")
-@click.option("--hours", type=click.FloatRange(min=0), help="Your estimate of the hours it takes.")
+@click.option("--hours", type=float, help="Your estimate of the hours it takes.")
+@click.option("--optional", is_flag=True, help="Leave it out of the required figures.")
 @click.option("--after", metavar="OTHER", multiple=True, help="An item to do before it (repeat).")
 @click.option("--provider", metavar="NAME", help="Who offers it.")
 @pass_app
@@ -25,6 +26,7 @@ def add(
     hours: float | None,
     after: tuple[str, ...],
     provider: str | None,
+    optional: bool,
 ) -> None:
     """Add an item of your own to the pathway.
 
@@ -34,14 +36,23 @@ def add(
     \b
     Examples:
       mltrack add "fast.ai Practical Deep Learning" --area machine-learning --hours 40
-      mltrack add "AWS ML Specialty" --kind certification --step ml-training --provider AWS
+      mltrack add "AWS ML Specialty" --kind certification --step ml-training --optional
     """
     from mltrack.models import ItemKind
     from mltrack.services.items import add_own_item
 
     with app.writer() as session:
         slug = add_own_item(
-            session, app.learner, title, ItemKind(kind), area, step, hours, after, provider
+            session,
+            app.learner,
+            title,
+            ItemKind(kind),
+            area,
+            step,
+            hours,
+            after,
+            provider,
+            required=not optional,
         )
     click.echo(f"added {slug}")
 

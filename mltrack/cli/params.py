@@ -126,12 +126,32 @@ def styled() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
+class OutputPath(click.ParamType):
+    """A file to write: ``-`` means standard output (None); an empty name is refused."""
+
+    name = "file"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Path | None:
+        if value is None or isinstance(value, Path):
+            return value
+        if value == "-":
+            return None
+        if not str(value).strip():
+            self.fail("an empty file name; give a path, or - for standard output", param, ctx)
+        path = Path(value)
+        if path.is_dir():
+            self.fail(f"{value} is a directory; give a file name", param, ctx)
+        return path
+
+
 output_option = click.option(
     "--output",
     "-o",
     metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (replaced only once complete) instead of standard output.",
+    type=OutputPath(),
+    help="Write to FILE (replaced only once complete) instead of standard output (-).",
 )
 
 

@@ -19,7 +19,7 @@ from mltrack.cli.params import (
 @click.option(
     "-n",
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=1000),
     default=5,
     show_default=True,
     help="How many items to list.",

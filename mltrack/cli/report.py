@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import weeks_option
+from mltrack.cli.params import output_option, weeks_option, write_output
 
 if TYPE_CHECKING:
     from mltrack.queries.report import ReportData
@@ -23,12 +23,7 @@ EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
     type=click.Choice(FORMATS),
     help="Output format [default: from the -o file's extension, else md].",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of standard output.",
-)
+@output_option
 @weeks_option
 @pass_app
 def report(app: App, output_format: str | None, output: Path | None, weeks: int) -> None:
@@ -50,12 +45,9 @@ def report(app: App, output_format: str | None, output: Path | None, weeks: int)
 
     chosen = output_format or EXTENSIONS.get(output.suffix.lower() if output else "", "md")
     data = report_data(app.reader(), app.learner, app.learner_id(), weeks=weeks)
-    text = render(chosen, data)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    output.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {chosen} report to {output}", err=True)
+    write_output(output, [render(chosen, data)])
+    if output is not None:
+        click.echo(f"wrote {chosen} report to {output}", err=True)
 
 
 def render(output_format: str, data: "ReportData") -> str:

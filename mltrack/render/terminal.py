@@ -91,15 +91,15 @@ def _overall_line(report: ProgressReport, include_optional: bool) -> str:
     tally = overall.scope(include_optional)
     if include_optional:
         scope = "all items"
-        other = f"required items done: {overall.required_done} of {overall.required_counted}"
+        other = f"Required items done: {overall.required_done} of {overall.required_counted}"
     else:
         scope = "required items"
-        other = f"optional items done: {overall.optional_done} of {overall.optional_total}"
+        other = f"Optional items done: {overall.optional_done} of {overall.optional_total}"
     return (
         f"Progress for {clean(report.learner)}: {percent_text(tally.percent)} of {scope} "
         f"({tally.done} of {tally.counted}), "
         f"{percent_text(tally.hours_percent)} of estimated hours "
-        f"({hours_text(tally.hours_done)} of {hours_text(tally.hours_total)} h); {other}"
+        f"({hours_text(tally.hours_done)} of {hours_text(tally.hours_total)} h)\n{other}"
     )
 
 
@@ -257,13 +257,13 @@ def cert_warnings_text(warnings: Iterable[CertWarning]) -> str:
 def cert_warning_line(warning: CertWarning) -> str:
     """E.g. ``certification target: stanford-ml (Machine Learning) by 2026-12-01, in 5 days``."""
     days = warning.days_left
-    when = "today" if days == 0 else f"in {_days(days)}" if days > 0 else None
+    when = "today" if days == 0 else f"in {items_text(days, 'day')}" if days > 0 else None
     name = f"{warning.slug} ({clean(warning.title)})"
     if warning.what == "target":
-        when = when or f"{_days(-days)} overdue"
+        when = when or f"{items_text(-days, 'day')} overdue"
         return f"certification target: {name} by {warning.on_date}, {when}"
     if when is None:
-        return f"certification expired: {name} on {warning.on_date}, {_days(-days)} ago"
+        return f"certification expired: {name} on {warning.on_date}, {items_text(-days, 'day')} ago"
     return f"certification expires: {name} on {warning.on_date}, {when}"
 
 
@@ -338,10 +338,6 @@ def _logged(detail: ItemDetail) -> str | None:
         share = 100 * detail.minutes_logged / 60 / detail.hours_estimate
         text += f", {share:.0f}% of the {hours_text(detail.hours_estimate)} h estimate"
     return text
-
-
-def _days(count: int) -> str:
-    return f"{count} day{'s' if count != 1 else ''}"
 
 
 def checks_text(checks: Iterable[Check], styled: bool = False) -> str:

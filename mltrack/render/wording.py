@@ -94,7 +94,8 @@ def target_sentence(outlook: TargetOutlook) -> str:
         return f"Target {target}: the required pathway is complete."
     left = items_text(forecast.remaining, "required item") + " left"
     if outlook.needed_per_week is None:
-        return f"Target {target} has passed with {left}."
+        when = "is today" if outlook.days_left == 0 else "has passed"
+        return f"Target {target} {when}, with {left}."
     head = (
         f"Target {target} (in {outlook.days_left} days): {left}, "
         f"{per_week_text(outlook.needed_per_week)} needed"

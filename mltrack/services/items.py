@@ -4,6 +4,7 @@ Own slugs start with ``my.``; the seed's slugs are lower-case words joined by ``
 by ``mltrack.seed_data``), so a later seed can never bring a slug that clashes with one.
 """
 
+import math
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, or_, select
@@ -28,6 +29,7 @@ from mltrack.services.lookup import get_item, get_learner
 from mltrack.services.projects import find_area
 
 OWN_SLUG_PREFIX = "my."
+MAX_HOURS = 10_000  # an estimate above this is a typo (and inf or nan would poison sums)
 MAX_TITLE_LENGTH = 200
 OWN_SOURCE = "added by the learner"
 
@@ -60,6 +62,7 @@ def add_own_item(
     hours: float | None = None,
     after: tuple[str, ...] = (),
     provider: str | None = None,
+    required: bool = True,
 ) -> str:
     """Add an item of the learner's own to the pathway and return its slug."""
     title = title.strip()
@@ -67,8 +70,8 @@ def add_own_item(
     if not base or len(title) > MAX_TITLE_LENGTH:
         raise InputError(f"a title needs a letter or digit and at most {MAX_TITLE_LENGTH} "
                          "characters")  # fmt: skip
-    if hours is not None and hours < 0:
-        raise InputError("--hours cannot be negative")
+    if hours is not None and not (math.isfinite(hours) and 0 <= hours <= MAX_HOURS):
+        raise InputError(f"--hours takes a number from 0 to {MAX_HOURS}")
     learner = get_learner(session, learner_name)
     area = find_area(session, area_text) if area_text else None
     step = _step_for(session, step_text, area)
@@ -77,7 +80,7 @@ def add_own_item(
     item = Item(
         slug=_free_slug(session, OWN_SLUG_PREFIX + base), title=title, kind=kind,
         step_id=step.id, area_id=area.id if area else None, position=position + 1,
-        required=True, hours_estimate=hours, provider=provider, source=OWN_SOURCE,
+        required=required, hours_estimate=hours, provider=provider, source=OWN_SOURCE,
         quote="", retired=False, learner_id=learner.id,
     )  # fmt: skip
     session.add(item)
