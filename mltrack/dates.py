@@ -43,7 +43,8 @@ def local_date(timestamp: str) -> date:
 
 def utc_now_iso() -> str:
     """The current time in UTC as ISO 8601 text, the one format every timestamp is stored in."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    # Microseconds: undo orders changes from two journals by this text.
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def parse_duration(text: str) -> int:

@@ -130,6 +130,11 @@ SECTIONS: tuple[Section, ...] = (
         order=("learner", "id"), json=("prior",),
     ),
     Section(
+        "cert_undos", "cert_undo",
+        fields=(LEARNER, RowRef("cert_event", "cert_event_id", "cert_events"), "occurred_at"),
+        order=("learner", "id"),
+    ),
+    Section(
         "progress_events", "progress_event",
         fields=(
             LEARNER, ITEM, "occurred_at", "on_date", "action", "from_status", "to_status", "note",

@@ -284,6 +284,19 @@ class CertEvent(Base):
     prior: Mapped[str | None] = mapped_column(Text)
 
 
+class CertUndo(Base):
+    """A certification step reverted by ``mltrack undo`` (the goal was put back to ``prior``).
+
+    Kept apart from ``cert_event`` so that the certification journal stays append-only.
+    """
+
+    __tablename__ = "cert_undo"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"), index=True)
+    cert_event_id: Mapped[int] = mapped_column(ForeignKey("cert_event.id"), unique=True)
+    occurred_at: Mapped[str] = mapped_column(String(32))
+
+
 class StudySession(Base):
     """Time a learner spent studying, optionally on one item.
 

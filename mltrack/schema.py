@@ -8,5 +8,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0002_planning",
     "0003_tracking",
     "0004_journal_indexes",
+    "0005_cert_undo",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -263,11 +263,35 @@ def test_ics_export_parses_back_with_icalendar(seeded_db: Path, ok, tmp_path: Pa
     assert Calendar.from_ical(stdout).walk("VEVENT")[0]["uid"] in events
 
 
-def test_undo_of_a_pass_is_refused_once_the_goal_has_moved_on(seeded_db: Path, ok, run, rows):
+def test_undo_walks_back_through_both_journals_newest_first(seeded_db: Path, ok, rows):
     ok("cert", "pass", "stanford", "--on", days(-400), "--expires", days(-30))
     ok("cert", "goal", "stanford", "--by", days(60))  # renewal: the goal changed after the pass
-    result = run("undo")
-    assert result.exit_code == 1
-    assert "but its goal has changed since; mark the item yourself instead" in result.stderr
     assert goal_row(seeded_db, rows)[0] == "planned"
+    # The newest change, the renewal goal, goes first; then the pass and its item.
+    assert ok("undo").stdout.startswith("undo: stanford-ml (planned -> passed)")
+    assert goal_row(seeded_db, rows)[0] == "passed"
+    assert item_status(seeded_db, rows) == "done"
+    assert ok("undo").stdout == (
+        "undo: stanford-ml (done -> planned); certification goal removed\n"
+    )
+    assert goal_row(seeded_db, rows) is None and item_status(seeded_db, rows) is None
+
+
+def test_undo_reverts_a_certification_step_not_an_older_item_change(seeded_db: Path, ok, rows):
+    ok("done", "python")
+    ok("cert", "enroll", "stanford", "--cost", "49", "--currency", "USD")
+    assert ok("undo").stdout == (
+        f"undo: stanford-ml (enrolled -> none); certification enroll of {TODAY.isoformat()}\n"
+    )
+    assert goal_row(seeded_db, rows) is None
+    assert "Spent: nothing recorded" in ok("cert", "list").stdout  # an undone step costs nothing
+    assert rows(seeded_db, "SELECT status FROM progress") == [("done",)]  # python untouched
+    ok("undo")
+    assert rows(seeded_db, "SELECT status FROM progress") == []
+
+
+def test_undo_of_a_pass_on_an_item_already_done_reverts_the_goal_only(seeded_db: Path, ok, rows):
+    ok("done", "stanford-ml", "--on", days(-2))
+    ok("cert", "pass", "stanford")
+    assert ok("undo").stdout.startswith("undo: stanford-ml (passed -> none); certification pass")
     assert item_status(seeded_db, rows) == "done"

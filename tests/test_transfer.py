@@ -42,6 +42,8 @@ def history(seeded_db: Path, ok) -> Path:
     ok("cert", "goal", "stanford-ml", "--by", "2027-03-01")
     ok("cert", "enroll", "stanford-ml", "--on", "2025-03-01", "--cost", "49", "--currency", "USD")
     ok("cert", "pass", "stanford-ml", "--on", "2025-04-01", "--credential-id", "ABC-123")
+    ok("cert", "goal", "ibm", "--by", "2027-01-01")
+    ok("undo")  # a certification step undone
     ok("-L", "alex", "done", "probability")
     ok("-L", "alex", "start", "python")
     ok("-L", "alex", "undo")
@@ -71,7 +73,7 @@ def test_export_import_export_is_byte_identical(
 
     assert result.stdout == (
         "imported learners: 2, items: 1, learner prerequisites: 1, progress: 5, cert goals: 1, "
-        "cert events: 3, progress events: 11, study sessions: 1, projects: 2, "
+        "cert events: 4, cert undos: 1, progress events: 11, study sessions: 1, projects: 2, "
         "project areas: 3, reading: 1\n"
     )
     assert export_bytes(ok, fresh, tmp_path / "second.json") == first

@@ -109,7 +109,10 @@ def reset(app: App, item: str) -> None:
 def undo(app: App) -> None:
     """Revert your most recent change.
 
-    Undo is journaled like any change; run it again to go further back.
+    Undo reverts the newest change to an item's status (start, done, skip, reset) or to a
+    certification goal (goal, enroll, pass, fail, drop), whichever came last, and says which.
+    It is journaled like any change; run it again to go further back. Study time, reading,
+    projects, targets and your own items are not part of it.
 
     \b
     Example:

@@ -62,13 +62,12 @@ CERTS_SQL = f"""
     ORDER BY s.position, i.position
 """
 
-# A pass undone through ``mltrack undo`` costs nothing: its progress event has an undo.
+# A step undone through ``mltrack undo`` costs nothing.
 COSTS_SQL = """
     SELECT e.currency, SUM(e.cost_cents) AS cents
     FROM cert_event e
-    LEFT JOIN progress_event pe ON pe.cert_event_id = e.id
-    LEFT JOIN progress_event u ON u.undoes_id = pe.id
-    WHERE e.learner_id = :learner_id AND e.cost_cents IS NOT NULL AND u.id IS NULL
+    WHERE e.learner_id = :learner_id AND e.cost_cents IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM cert_undo u WHERE u.cert_event_id = e.id)
     GROUP BY e.currency
     ORDER BY e.currency
 """

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from mltrack.dates import utc_now_iso
@@ -17,12 +17,14 @@ from mltrack.models import (
     CertEvent,
     CertGoal,
     CertStatus,
+    CertUndo,
     EventAction,
     Item,
     ItemKind,
     ItemStatus,
     Learner,
     Progress,
+    ProgressEvent,
 )
 from mltrack.services.lookup import get_item, get_learner, past_or_today
 from mltrack.services.progress import Change, apply_change
@@ -179,29 +181,50 @@ def drop(session: Session, learner_name: str, cert_text: str) -> CertChange:
     return _record(session, target, target.goal, CertAction.DROP, target.today)
 
 
-def revert_pass(session: Session, cert_event_id: int) -> str:
-    """Put the goal back as it was before the pass ``cert_event_id`` (``mltrack undo``) and
-    say what it is back to.
+def last_open_event(session: Session, learner: Learner) -> CertEvent | None:
+    """The learner's newest certification step not yet undone, leaving out passes that marked
+    their item done: those are undone through their progress event (``revert_pass``)."""
+    linked = select(ProgressEvent.id).where(ProgressEvent.cert_event_id == CertEvent.id)
+    return session.scalars(
+        select(CertEvent)
+        .where(CertEvent.learner_id == learner.id, ~linked.exists(), ~_undone().exists())
+        .order_by(CertEvent.occurred_at.desc(), CertEvent.id.desc())
+        .limit(1)
+    ).first()
 
-    Refused when the goal has changed since, so that an undo never discards a later step.
-    """
-    event = session.get_one(CertEvent, cert_event_id)
-    latest = session.scalar(
-        select(func.max(CertEvent.id)).where(
-            CertEvent.learner_id == event.learner_id, CertEvent.item_id == event.item_id
-        )
-    )
-    item = session.get_one(Item, event.item_id)
-    if latest != event.id:
-        raise MltrackError(
-            f"the last change is the pass of {item.slug} on {event.on_date.isoformat()}, but its "
-            f"goal has changed since; mark the item yourself instead: mltrack reset {item.slug}"
-        )
+
+def undo_event(session: Session, event: CertEvent) -> tuple[str, str]:
+    """Revert one certification step (``mltrack undo``): the goal goes back to how it was.
+
+    Returns the goal's status before and after, "none" where there is no goal."""
     goal = session.get(CertGoal, (event.learner_id, event.item_id))
+    before = goal.status if goal is not None else "none"
+    after = _restore_goal(session, event, goal)
+    session.add(CertUndo(learner_id=event.learner_id, cert_event_id=event.id,
+                         occurred_at=utc_now_iso()))  # fmt: skip
+    return before, after
+
+
+def revert_pass(session: Session, cert_event_id: int) -> str:
+    """Put the goal back as it was before the pass ``cert_event_id`` (``mltrack undo`` of the
+    pass's progress event) and say what it is back to."""
+    event = session.get_one(CertEvent, cert_event_id)
+    _, after = undo_event(session, event)
+    return (
+        "certification goal removed" if after == "none" else f"certification goal back to {after}"
+    )
+
+
+def _undone() -> Select[tuple[int]]:
+    return select(CertUndo.id).where(CertUndo.cert_event_id == CertEvent.id)
+
+
+def _restore_goal(session: Session, event: CertEvent, goal: CertGoal | None) -> str:
+    """Set the goal to the state ``event`` recorded as its prior; return the status."""
     if event.prior is None:
         if goal is not None:
             session.delete(goal)
-        return "certification goal removed"
+        return "none"
     if goal is None:
         goal = CertGoal(learner_id=event.learner_id, item_id=event.item_id)
         session.add(goal)
@@ -212,7 +235,7 @@ def revert_pass(session: Session, cert_event_id: int) -> str:
             value = date.fromisoformat(value)
         setattr(goal, name, value)
     goal.updated_at = utc_now_iso()
-    return f"certification goal back to {goal.status}"
+    return goal.status
 
 
 def _find(session: Session, learner_name: str, cert_text: str) -> _Target:

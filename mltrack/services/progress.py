@@ -34,8 +34,8 @@ class Change:
     slug: str
     title: str
     action: EventAction
-    from_status: ItemStatus
-    to_status: ItemStatus
+    from_status: str  # an ItemStatus; a certification goal's status when undoing one
+    to_status: str
     on_date: date
     also: str | None = None  # what else the change did, e.g. to a certification goal
 
@@ -83,29 +83,23 @@ def apply_change(
 
 
 def undo_last(session: Session, learner_name: str) -> Change:
-    """Revert the learner's most recent change that is not yet undone, by a new event."""
+    """Revert the learner's most recent change not yet undone, from either journal: an item's
+    status (a new progress event) or a certification step (its goal put back)."""
+    # Imported here: the certification service builds on this module.
+    from mltrack.services.certs import last_open_event, revert_pass, undo_event
+
     learner = get_learner(session, learner_name)
-    # NOT EXISTS looks up each candidate in the unique index on undoes_id; NOT IN would first
-    # list every undo of every learner, work that grows with the whole table.
-    undo = aliased(ProgressEvent)
-    undone = select(undo.id).where(undo.undoes_id == ProgressEvent.id).exists()
-    event = session.scalars(
-        select(ProgressEvent)
-        .where(
-            ProgressEvent.learner_id == learner.id,
-            ProgressEvent.action != EventAction.UNDO,
-            ~undone,
-        )
-        .order_by(ProgressEvent.id.desc())
-        .limit(1)
-    ).first()
+    cert_event = last_open_event(session, learner)
+    event = _last_open_event(session, learner)
+    if cert_event is not None and (event is None or cert_event.occurred_at > event.occurred_at):
+        before, after = undo_event(session, cert_event)
+        item = session.get_one(Item, cert_event.item_id)
+        what = f"certification {cert_event.action} of {cert_event.on_date.isoformat()}"
+        return Change(item.slug, item.title, EventAction.UNDO, before, after, date.today(), what)
     if event is None:
         raise MltrackError("nothing to undo")
     also = None
     if event.cert_event_id is not None:
-        # Imported here: the certification service builds on this module.
-        from mltrack.services.certs import revert_pass
-
         also = revert_pass(session, event.cert_event_id)
     item = session.get_one(Item, event.item_id)
     progress = session.get(Progress, (learner.id, item.id))
@@ -117,6 +111,24 @@ def undo_last(session: Session, learner_name: str) -> Change:
     return Change(
         item.slug, item.title, EventAction.UNDO, event.to_status, event.from_status, today, also
     )
+
+
+def _last_open_event(session: Session, learner: Learner) -> ProgressEvent | None:
+    """The learner's newest progress event that is not an undo and not undone."""
+    # NOT EXISTS looks up each candidate in the unique index on undoes_id; NOT IN would first
+    # list every undo of every learner, work that grows with the whole table.
+    undo = aliased(ProgressEvent)
+    undone = select(undo.id).where(undo.undoes_id == ProgressEvent.id).exists()
+    return session.scalars(
+        select(ProgressEvent)
+        .where(
+            ProgressEvent.learner_id == learner.id,
+            ProgressEvent.action != EventAction.UNDO,
+            ~undone,
+        )
+        .order_by(ProgressEvent.id.desc())
+        .limit(1)
+    ).first()
 
 
 def _check_move(
