@@ -206,9 +206,16 @@ def test_every_command_has_help_with_examples_and_matching_short_help(run) -> No
     for name, (_, short) in COMMANDS.items():
         command = cli.get_command(None, name)  # type: ignore[arg-type]
         assert command.get_short_help_str(limit=200) == short, name
-        result = run(name, "--help")
-        assert result.exit_code == 0
-        assert "Example" in result.stdout, f"mltrack {name} --help shows no example"
+        for path in command_paths(name, command):
+            result = run(*path, "--help")
+            assert result.exit_code == 0
+            assert "Example" in result.stdout, f"mltrack {' '.join(path)} --help shows no example"
+
+
+def command_paths(name: str, command) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """``[name]`` and, for a group, ``[name, sub]`` for each of its subcommands."""
+    subcommands = getattr(command, "commands", {})
+    return [[name]] + [[name, sub] for sub in subcommands]
 
 
 def test_progress_shows_portfolio_projects_and_certification_dates(seeded_db: Path, ok) -> None:

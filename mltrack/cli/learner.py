@@ -25,7 +25,12 @@ def learner() -> None:
 @click.argument("name")
 @pass_app
 def add(app: App, name: str) -> None:
-    """Add a learner profile called NAME."""
+    """Add a learner profile called NAME.
+
+    \b
+    Example:
+      mltrack learner add alex && mltrack --learner alex progress
+    """
     from mltrack.services.learners import add_learner
 
     with app.writer() as session:
@@ -36,7 +41,12 @@ def add(app: App, name: str) -> None:
 @learner.command("list")
 @pass_app
 def list_(app: App) -> None:
-    """List the learner profiles (* marks the one in use)."""
+    """List the learner profiles (* marks the one in use).
+
+    \b
+    Example:
+      mltrack learner list
+    """
     from mltrack.queries.learners import learner_summaries
     from mltrack.render.terminal import learners_text
 

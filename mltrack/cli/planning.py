@@ -114,7 +114,12 @@ def target(ctx: click.Context, app: App) -> None:
 @click.argument("when", metavar="DATE", type=DateType())
 @pass_app
 def set_(app: App, when: date) -> None:
-    """Set the target date (YYYY-MM-DD, today or later)."""
+    """Set the target date (YYYY-MM-DD, today or later).
+
+    \b
+    Example:
+      mltrack target set 2027-09-01
+    """
     from mltrack.services.planning import set_target
 
     with app.writer() as session:
@@ -126,7 +131,12 @@ def set_(app: App, when: date) -> None:
 @target.command("clear")
 @pass_app
 def clear(app: App) -> None:
-    """Remove the target date."""
+    """Remove the target date.
+
+    \b
+    Example:
+      mltrack target clear
+    """
     from mltrack.services.planning import clear_target
 
     with app.writer() as session:
