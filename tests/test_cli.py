@@ -290,3 +290,9 @@ def test_output_cut_short_by_a_closed_pipe_ends_quietly(seeded_db: Path) -> None
     stderr = reader.stderr.read().decode()
     assert reader.wait() == 1
     assert stderr == ""
+
+
+def test_pathway_area_takes_a_prefix_or_title_words_like_items(seeded_db: Path, ok) -> None:
+    by_prefix = ok("pathway", "--area", "stat").stdout
+    assert by_prefix == ok("pathway", "--area", "Statistics").stdout
+    assert "Statistics [statistics]" in by_prefix and "Machine learning [" not in by_prefix

@@ -34,14 +34,10 @@ def pathway(
       mltrack pathway --kind certification
       mltrack pathway --area statistics --status planned
     """
-    from mltrack.queries.pathway import area_slugs, pathway_items
+    from mltrack.queries.pathway import pathway_items, resolve_area
 
     reader = app.reader()
-    if area is not None and area not in (areas := area_slugs(reader)):
-        from mltrack.errors import NotFoundError
-        from mltrack.matching import closest_slugs
-
-        raise NotFoundError("area", area, closest_slugs(area, [(a, a) for a in areas]) or areas)
+    area = resolve_area(reader, area) if area is not None else None
     items = pathway_items(reader, app.learner_id(), kind=kind, area=area, status=status)
     if chosen_format(output_format, as_json) == "json":
         from mltrack.render.json import pathway_json

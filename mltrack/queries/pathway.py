@@ -61,7 +61,7 @@ class ItemDetail:
     sessions_logged: int = 0
 
 
-PATHWAY_SQL = f"""
+_PATHWAY_SQL = f"""
     SELECT s.slug AS step_slug, s.title AS step_title, a.slug AS area_slug,
            a.title AS area_title, i.slug, i.title, i.kind, i.required,
            COALESCE(p.status, 'planned') AS status
@@ -69,12 +69,17 @@ PATHWAY_SQL = f"""
     JOIN step s ON s.id = i.step_id
     LEFT JOIN area a ON a.id = i.area_id
     LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
-    WHERE {visible_items()}
-      AND (:kind IS NULL OR i.kind = :kind)
-      AND (:area IS NULL OR a.slug = :area)
-      AND (:status IS NULL OR COALESCE(p.status, 'planned') = :status)
+    WHERE {visible_items()} {{filters}}
     ORDER BY s.position, CASE WHEN a.position IS NULL THEN 1 ELSE 0 END, a.position, i.position
 """
+
+# Each filter is added only when asked for: "(:kind IS NULL OR ...)" would leave PostgreSQL
+# unable to type an unused parameter and keep indexes from bounding the rows.
+_PATHWAY_FILTERS = {
+    "kind": "AND i.kind = :kind",
+    "area": "AND a.slug = :area",
+    "status": "AND COALESCE(p.status, 'planned') = :status",
+}
 
 ITEM_SQL = """
     SELECT i.id, i.slug, i.title, i.kind, i.required, i.retired, i.hours_estimate, i.provider,
@@ -114,7 +119,10 @@ def pathway_items(
     status: str | None = None,
 ) -> list[PathwayItem]:
     """Every current item in roadmap order with the learner's status, optionally filtered."""
-    rows = reader.rows(PATHWAY_SQL, learner_id=learner_id, kind=kind, area=area, status=status)
+    asked = {"kind": kind, "area": area, "status": status}
+    wanted = {name: value for name, value in asked.items() if value is not None}
+    filters = " ".join(_PATHWAY_FILTERS[name] for name in wanted)
+    rows = reader.rows(_PATHWAY_SQL.format(filters=filters), learner_id=learner_id, **wanted)
     return [PathwayItem(**{**row, "required": bool(row["required"])}) for row in rows]
 
 
@@ -146,5 +154,9 @@ def item_detail(reader: Reader, learner_id: int, slug: str) -> ItemDetail | None
     )
 
 
-def area_slugs(reader: Reader) -> list[str]:
-    return [row["slug"] for row in reader.rows("SELECT slug FROM area ORDER BY position")]
+def resolve_area(reader: Reader, text: str) -> str:
+    """The slug of the current study area ``text`` names (slug, prefix or title words)."""
+    from mltrack.matching import match_slug
+
+    rows = reader.rows("SELECT slug, title FROM area WHERE NOT retired ORDER BY position")
+    return match_slug(text, [(row["slug"], row["title"]) for row in rows], what="area")
