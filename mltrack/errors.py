@@ -16,13 +16,22 @@ class InputError(MltrackError):
 class NotFoundError(InputError):
     """A name that matches nothing, or more than one thing; lists the closest matches."""
 
-    def __init__(self, what: str, text: str, suggestions: list[str], ambiguous: bool = False):
+    def __init__(
+        self,
+        what: str,
+        text: str,
+        suggestions: list[str],
+        ambiguous: bool = False,
+        hint: str | None = None,
+    ):
         self.suggestions = suggestions
         verb = "is ambiguous" if ambiguous else "not found"
         message = f"{what} {text!r} {verb}"
         if suggestions:
             label = "matches" if ambiguous else "did you mean"
             message += f"; {label}: {', '.join(suggestions)}"
+        if hint:
+            message += f"; {hint}"
         super().__init__(message)
 
 

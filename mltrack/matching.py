@@ -38,6 +38,16 @@ def slugify(text: str, max_length: int = 48) -> str:
     return "-".join(words)[:max_length].strip("-")
 
 
+def unknown_learner(name: str, known: Sequence[str]) -> NotFoundError:
+    """The error for a learner name that is not in the database: the closest names, and how
+    to add it."""
+    from shlex import quote
+
+    close = closest_slugs(name, [(n, n) for n in known]) or list(known)
+    return NotFoundError("learner", name, close[:MAX_SUGGESTIONS],
+                         hint=f"add it with: mltrack learner add {quote(name)}")  # fmt: skip
+
+
 def searchable(slug: str, title: str, provider: str | None = None) -> tuple[str, str]:
     """The (slug, text) pair an item is matched on: its title, and its provider if it has one."""
     return slug, f"{title} ({provider})" if provider else title

@@ -296,3 +296,21 @@ def test_pathway_area_takes_a_prefix_or_title_words_like_items(seeded_db: Path, 
     by_prefix = ok("pathway", "--area", "stat").stdout
     assert by_prefix == ok("pathway", "--area", "Statistics").stdout
     assert "Statistics [statistics]" in by_prefix and "Machine learning [" not in by_prefix
+
+
+def test_unknown_names_say_how_to_go_on(seeded_db: Path, run) -> None:
+    learner = run("--learner", "bob", "progress")
+    assert learner.exit_code == 2
+    assert learner.stderr == (
+        "Error: learner 'bob' not found; did you mean: me; add it with: mltrack learner add bob\n"
+    )
+    command = run("progres")
+    assert command.exit_code == 2
+    assert "No such command 'progres'. Did you mean: progress?" in command.stderr
+
+
+def test_skip_and_reset_take_the_date_they_happened(seeded_db: Path, ok, rows) -> None:
+    ok("skip", "hadoop", "--on", "2026-01-05")
+    ok("reset", "hadoop", "--on", "2026-01-06")
+    dates = rows(seeded_db, "SELECT action, on_date FROM progress_event ORDER BY id")
+    assert dates == [("skip", "2026-01-05"), ("reset", "2026-01-06")]

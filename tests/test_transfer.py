@@ -223,6 +223,12 @@ BAD_VALUES = [
      "progress_events[4].prior: status: 'x' is not one of planned"),
     ("learner_prerequisites[0].item", "python",
      "learner_prerequisites[0]: CHECK constraint failed: ck_learner_prerequisite_not_self"),
+    ("learners[0].created_at", "last tuesday",
+     "learners[0].created_at: 'last tuesday' is not an ISO 8601 timestamp with a UTC offset"),
+    ("progress_events[0].occurred_at", "2025-01-02T10:00:00",
+     "progress_events[0].occurred_at: '2025-01-02T10:00:00' is not an ISO 8601 timestamp"),
+    ("study_sessions[0].week_start", "1999-01-01",
+     "study_sessions[0].week_start: 1999-01-01 is not a Monday"),
 ]  # fmt: skip
 
 

@@ -77,9 +77,10 @@ def done(app: App, item: str, on: date | None, note: str | None, evidence: str |
 
 @click.command()
 @item_argument
+@on_option
 @click.option("--note", metavar="TEXT", help="Why it does not apply.")
 @pass_app
-def skip(app: App, item: str, note: str | None) -> None:
+def skip(app: App, item: str, on: date | None, note: str | None) -> None:
     """Mark an item as skipped (it does not apply to you).
 
     Skipped items leave the progress figures.
@@ -88,20 +89,21 @@ def skip(app: App, item: str, note: str | None) -> None:
     Example:
       mltrack skip hadoop --note "not used at my target companies"
     """
-    _mark(app, "skip", item, note=note)
+    _mark(app, "skip", item, on=on, note=note)
 
 
 @click.command()
 @item_argument
+@on_option
 @pass_app
-def reset(app: App, item: str) -> None:
+def reset(app: App, item: str, on: date | None) -> None:
     """Put an item back to planned.
 
     \b
     Example:
-      mltrack reset deep-learning
+      mltrack reset deep-learning --on yesterday
     """
-    _mark(app, "reset", item)
+    _mark(app, "reset", item, on=on)
 
 
 @click.command()

@@ -1,7 +1,6 @@
 """Turning what a learner typed into ids: learner names and item slugs."""
 
-from mltrack.errors import NotFoundError
-from mltrack.matching import closest_slugs, match_slug, searchable
+from mltrack.matching import match_slug, searchable, unknown_learner
 from mltrack.queries.reader import Reader, first, visible_items
 
 
@@ -10,9 +9,8 @@ def learner_id(reader: Reader, name: str) -> int:
     row = first(reader, "SELECT id FROM learner WHERE name = :name", name=name)
     if row is not None:
         return row["id"]
-    names = [(r["name"], r["name"]) for r in reader.rows("SELECT name FROM learner ORDER BY name")]
-    hint = closest_slugs(name, names) or [n for n, _ in names]
-    raise NotFoundError("learner", name, hint[:5])
+    names = [r["name"] for r in reader.rows("SELECT name FROM learner ORDER BY name")]
+    raise unknown_learner(name, names)
 
 
 def item_choices(reader: Reader, learner_id: int) -> list[tuple[str, str]]:

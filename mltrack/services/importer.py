@@ -18,7 +18,7 @@ import math
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cache, partial
 from pathlib import Path
@@ -51,6 +51,7 @@ from mltrack.services.progress import SNAPSHOT_FIELDS
 # Rules a column's type does not say, by (table, column): each raises InputError.
 VALUE_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
     ("learner", "name"): check_learner_name,
+    ("study_session", "week_start"): lambda value: check_monday(value),
 }
 # JSON columns holding a row as it was, which undo puts back: (table, column) -> the row's
 # table and the fields the snapshot holds.
@@ -520,7 +521,25 @@ def _rules(table: str) -> dict[str, _Rule]:
 def _check_for(table: str, column: str) -> Callable[[Any], None] | None:
     if (table, column) in SNAPSHOTS:
         return partial(_check_snapshot, *SNAPSHOTS[table, column])
+    if column.endswith("_at"):  # every *_at column holds a UTC timestamp
+        return _check_timestamp
     return VALUE_CHECKS.get((table, column))
+
+
+def _check_timestamp(value: Any) -> None:
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() is None:
+        raise InputError(f"{value!r} is not an ISO 8601 timestamp with a UTC offset")
+
+
+def check_monday(value: Any) -> None:
+    """A week is stored as its Monday."""
+    day = value if isinstance(value, date) else date.fromisoformat(value)
+    if day.weekday() != 0:
+        raise InputError(f"{day.isoformat()} is not a Monday (the first day of an ISO week)")
 
 
 def _check_snapshot(table: str, fields: tuple[str, ...], snapshot: Any) -> None:

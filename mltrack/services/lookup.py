@@ -6,8 +6,8 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import AliasedClass
 
-from mltrack.errors import InputError, NotFoundError
-from mltrack.matching import closest_slugs, match_slug, searchable
+from mltrack.errors import InputError
+from mltrack.matching import match_slug, searchable, unknown_learner
 from mltrack.models import Item, ItemKind, Learner
 
 
@@ -15,9 +15,8 @@ def get_learner(session: Session, name: str) -> Learner:
     """The learner called ``name``; NotFoundError naming the closest learners."""
     learner = session.scalar(select(Learner).where(Learner.name == name))
     if learner is None:
-        names = [(n, n) for n in session.scalars(select(Learner.name).order_by(Learner.name))]
-        raise NotFoundError(
-            "learner", name, closest_slugs(name, names) or [n for n, _ in names][:5]
+        raise unknown_learner(
+            name, session.scalars(select(Learner.name).order_by(Learner.name)).all()
         )
     return learner
 
