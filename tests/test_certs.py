@@ -281,7 +281,7 @@ def test_undo_reverts_a_certification_step_not_an_older_item_change(seeded_db: P
     ok("done", "python")
     ok("cert", "enroll", "stanford", "--cost", "49", "--currency", "USD")
     assert ok("undo").stdout == (
-        f"undo: stanford-ml (enrolled -> none); certification enroll of {TODAY.isoformat()}\n"
+        f"undo: stanford-ml (enrolled -> no goal); certification enroll of {TODAY.isoformat()}\n"
     )
     assert goal_row(seeded_db, rows) is None
     assert "Spent: nothing recorded" in ok("cert", "list").stdout  # an undone step costs nothing
@@ -293,5 +293,5 @@ def test_undo_reverts_a_certification_step_not_an_older_item_change(seeded_db: P
 def test_undo_of_a_pass_on_an_item_already_done_reverts_the_goal_only(seeded_db: Path, ok, rows):
     ok("done", "stanford-ml", "--on", days(-2))
     ok("cert", "pass", "stanford")
-    assert ok("undo").stdout.startswith("undo: stanford-ml (passed -> none); certification pass")
+    assert ok("undo").stdout.startswith("undo: stanford-ml (passed -> no goal); certification pass")
     assert item_status(seeded_db, rows) == "done"

@@ -44,7 +44,7 @@ def test_log_records_sessions_and_show_compares_with_the_estimate(
     seeded_db: Path, ok, rows
 ) -> None:
     assert ok("log", "1h30", "deep-learning", "--note", "chapter 6").stdout == (
-        f"logged 1h30 on {TODAY.isoformat()} for deep-learning (1h30 so far of a 80 h estimate)\n"
+        f"logged 1h30 on {TODAY.isoformat()} for deep-learning (1h30 so far of the 80 h estimate)\n"
     )
     ok("log", "2h30m", "deep", "--on", "yesterday")
     ok("log", "45m")

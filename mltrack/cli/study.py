@@ -63,7 +63,7 @@ def log(
     line = f"logged {format_minutes(logged.minutes)} on {logged.on_date.isoformat()}"
     if logged.slug is not None and logged.item_minutes is not None:
         line += f" for {logged.slug} ({format_minutes(logged.item_minutes)} so far"
-        line += f" of a {logged.hours_estimate:g} h estimate)" if logged.hours_estimate else ")"
+        line += f" of the {logged.hours_estimate:g} h estimate)" if logged.hours_estimate else ")"
     click.echo(line)
 
 

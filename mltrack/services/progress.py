@@ -16,6 +16,7 @@ from mltrack.errors import MltrackError
 from mltrack.models import EventAction, Item, ItemStatus, Learner, Progress, ProgressEvent
 from mltrack.services.lookup import get_item, get_learner, past_or_today
 
+NO_GOAL = "no goal"  # a certification's status before its first step, as cert commands say
 # The status each action leads to.
 TARGET = {
     EventAction.START: ItemStatus.IN_PROGRESS,
@@ -92,7 +93,7 @@ def undo_last(session: Session, learner_name: str) -> Change:
     cert_event = last_open_event(session, learner)
     event = _last_open_event(session, learner)
     if cert_event is not None and (event is None or cert_event.occurred_at > event.occurred_at):
-        before, after = undo_event(session, cert_event)
+        before, after = (NO_GOAL if s == "none" else s for s in undo_event(session, cert_event))
         item = session.get_one(Item, cert_event.item_id)
         what = f"certification {cert_event.action} of {cert_event.on_date.isoformat()}"
         return Change(item.slug, item.title, EventAction.UNDO, before, after, date.today(), what)
