@@ -5,7 +5,7 @@ from datetime import date
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import DateType, chosen_format, format_option, styled, weeks_option
+from mltrack.cli.params import DateType, emit, format_option, weeks_option
 
 
 @click.command()
@@ -47,14 +47,7 @@ def history(
 
         raise InputError(f"--since {since.isoformat()} is after --until {until.isoformat()}")
     result = load_history(app.reader(), app.learner, app.learner_id(), since, until, limit or None)
-    if chosen_format(output_format, as_json) == "json":
-        from mltrack.render.json import history_json
-
-        click.echo(history_json(result))
-    else:
-        from mltrack.render.terminal import history_text
-
-        click.echo(history_text(result, styled()))
+    emit(output_format, as_json, result, "history_json", "history_text")
 
 
 @click.command()
@@ -78,11 +71,4 @@ def stats(app: App, weeks: int, output_format: str, as_json: bool) -> None:
     from mltrack.queries.stats import stats_report
 
     report = stats_report(app.reader(), app.learner, app.learner_id(), date.today(), weeks)
-    if chosen_format(output_format, as_json) == "json":
-        from mltrack.render.json import stats_json
-
-        click.echo(stats_json(report))
-    else:
-        from mltrack.render.terminal import stats_text
-
-        click.echo(stats_text(report, styled()))
+    emit(output_format, as_json, report, "stats_json", "stats_text")

@@ -11,11 +11,10 @@ from mltrack.cli.params import (
     CurrencyType,
     DateType,
     DaysType,
-    chosen_format,
     complete_item,
+    emit,
     format_option,
     output_option,
-    styled,
     write_output,
 )
 
@@ -71,14 +70,7 @@ def list_(app: App, output_format: str, as_json: bool) -> None:
     from mltrack.queries.certs import cert_overview
 
     overview = cert_overview(app.reader(), app.learner_id())
-    if chosen_format(output_format, as_json) == "json":
-        from mltrack.render.json import cert_overview_json
-
-        click.echo(cert_overview_json(overview))
-    else:
-        from mltrack.render.terminal import certs_text
-
-        click.echo(certs_text(overview, styled()))
+    emit(output_format, as_json, overview, "cert_overview_json", "certs_text")
 
 
 @cert.command()

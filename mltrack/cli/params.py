@@ -117,6 +117,29 @@ weeks_option = click.option(
 )
 
 
+def emit(
+    output_format: str,
+    as_json: bool,
+    result: object,
+    json_view: str,
+    text_view: str,
+    **text_options: Any,
+) -> None:
+    """Print ``result`` through ``render.json.<json_view>`` or ``render.terminal.<text_view>``.
+
+    Only the renderer used is imported, so each command loads one; the text view gets
+    ``styled`` (stdout is a terminal) and ``text_options``.
+    """
+    if chosen_format(output_format, as_json) == "json":
+        from mltrack.render import json as json_views
+
+        click.echo(getattr(json_views, json_view)(result))
+    else:
+        from mltrack.render import terminal as text_views
+
+        click.echo(getattr(text_views, text_view)(result, styled(), **text_options))
+
+
 def chosen_format(output_format: str, as_json: bool) -> str:
     return "json" if as_json else output_format
 

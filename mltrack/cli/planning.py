@@ -7,11 +7,10 @@ import click
 from mltrack.cli.context import App, pass_app
 from mltrack.cli.params import (
     DateType,
-    chosen_format,
     complete_item,
+    emit,
     format_option,
     item_argument,
-    styled,
 )
 
 
@@ -42,14 +41,7 @@ def next_(app: App, limit: int, output_format: str, as_json: bool) -> None:
     from mltrack.queries.planning import next_items
 
     result = next_items(app.reader(), app.learner, app.learner_id(), limit)
-    if chosen_format(output_format, as_json) == "json":
-        from mltrack.render.json import next_json
-
-        click.echo(next_json(result))
-    else:
-        from mltrack.render.terminal import next_text
-
-        click.echo(next_text(result, styled()))
+    emit(output_format, as_json, result, "next_json", "next_text")
 
 
 @click.command()
