@@ -137,3 +137,17 @@ def test_read_logs_continuing_education_counted_per_month(seeded_db: Path, ok, r
     from mltrack.render.terminal import reading_months_text
 
     assert "  2026-03    3  1 paper, 2 podcast" in reading_months_text(months)
+
+
+def test_undo_removes_the_newest_study_session_or_reading_entry(seeded_db: Path, ok, rows) -> None:
+    ok("done", "python")
+    ok("log", "90m", "deep-learning", "--on", "yesterday")
+    ok("read", "The Gradient", "--kind", "blog")
+    assert ok("undo").stdout == f"undo: - (logged -> removed); blog 'The Gradient' of {TODAY}\n"
+    assert rows(seeded_db, "SELECT COUNT(*) FROM reading_entry") == [(0,)]
+    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    assert ok("undo").stdout == (
+        f"undo: deep-learning (logged -> removed); study session of 1h30 on {yesterday}\n"
+    )
+    assert rows(seeded_db, "SELECT COUNT(*) FROM study_session") == [(0,)]
+    assert ok("undo").stdout == "undo: python (done -> planned)\n"  # then the item change

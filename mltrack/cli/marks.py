@@ -111,10 +111,10 @@ def reset(app: App, item: str, on: date | None) -> None:
 def undo(app: App) -> None:
     """Revert your most recent change.
 
-    Undo reverts the newest change to an item's status (start, done, skip, reset) or to a
-    certification goal (goal, enroll, pass, fail, drop), whichever came last, and says which.
-    It is journaled like any change; run it again to go further back. Study time, reading,
-    projects, targets and your own items are not part of it.
+    Undo reverts whichever came last of: a change to an item's status (start, done, skip,
+    reset), a certification step (goal, enroll, pass, fail, drop), or a logged study session
+    or reading entry (removed), and says which. Run it again to go further back. Projects,
+    targets, prerequisites and your own items are not part of it.
 
     \b
     Example:

@@ -13,7 +13,17 @@ from sqlalchemy.orm import Session, aliased
 
 from mltrack.dates import utc_now_iso
 from mltrack.errors import MltrackError
-from mltrack.models import EventAction, Item, ItemStatus, Learner, Progress, ProgressEvent
+from mltrack.models import (
+    CertEvent,
+    EventAction,
+    Item,
+    ItemStatus,
+    Learner,
+    Progress,
+    ProgressEvent,
+    ReadingEntry,
+    StudySession,
+)
 from mltrack.services.lookup import get_item, get_learner, past_or_today
 
 NO_GOAL = "no goal"  # a certification's status before its first step, as cert commands say
@@ -84,21 +94,58 @@ def apply_change(
 
 
 def undo_last(session: Session, learner_name: str) -> Change:
-    """Revert the learner's most recent change not yet undone, from either journal: an item's
-    status (a new progress event) or a certification step (its goal put back)."""
-    # Imported here: the certification service builds on this module.
-    from mltrack.services.certs import last_open_event, revert_pass, undo_event
+    """Revert the learner's most recent change not yet undone, whichever kind came last: an
+    item's status (a new progress event), a certification step (its goal put back), or a
+    study session or reading entry (removed)."""
+    # Imported here: those services build on this module.
+    from mltrack.services.certs import last_open_event
+    from mltrack.services.study import last_entry
 
     learner = get_learner(session, learner_name)
-    cert_event = last_open_event(session, learner)
-    event = _last_open_event(session, learner)
-    if cert_event is not None and (event is None or cert_event.occurred_at > event.occurred_at):
-        before, after = (NO_GOAL if s == "none" else s for s in undo_event(session, cert_event))
-        item = session.get_one(Item, cert_event.item_id)
-        what = f"certification {cert_event.action} of {cert_event.on_date.isoformat()}"
-        return Change(item.slug, item.title, EventAction.UNDO, before, after, date.today(), what)
-    if event is None:
+    event, cert_event = _last_open_event(session, learner), last_open_event(session, learner)
+    entry = last_entry(session, learner.id)
+    latest = max(
+        (record for record in (event, cert_event, entry) if record is not None),
+        key=_logged_at,
+        default=None,
+    )
+    if latest is None:
         raise MltrackError("nothing to undo")
+    if isinstance(latest, CertEvent):
+        return _undo_cert_step(session, latest)
+    if isinstance(latest, StudySession | ReadingEntry):
+        return _undo_entry(session, latest)
+    return _undo_item_change(session, learner, latest)
+
+
+def _logged_at(record: ProgressEvent | CertEvent | StudySession | ReadingEntry) -> str:
+    """When a change was recorded (UTC ISO text, comparable across the journals)."""
+    if isinstance(record, StudySession | ReadingEntry):
+        return record.created_at
+    return record.occurred_at
+
+
+def _undo_cert_step(session: Session, cert_event: CertEvent) -> Change:
+    from mltrack.services.certs import undo_event
+
+    before, after = (NO_GOAL if s == "none" else s for s in undo_event(session, cert_event))
+    item = session.get_one(Item, cert_event.item_id)
+    what = f"certification {cert_event.action} of {cert_event.on_date.isoformat()}"
+    return Change(item.slug, item.title, EventAction.UNDO, before, after, date.today(), what)
+
+
+def _undo_entry(session: Session, entry: StudySession | ReadingEntry) -> Change:
+    from mltrack.services.study import remove_entry
+
+    item = session.get(Item, entry.item_id) if entry.item_id is not None else None
+    what = remove_entry(session, entry)
+    slug, title = (item.slug, item.title) if item else ("-", "")
+    return Change(slug, title, EventAction.UNDO, "logged", "removed", date.today(), what)
+
+
+def _undo_item_change(session: Session, learner: Learner, event: ProgressEvent) -> Change:
+    from mltrack.services.certs import revert_pass
+
     also = None
     if event.cert_event_id is not None:
         also = revert_pass(session, event.cert_event_id)

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mltrack.dates import MAX_SESSION_MINUTES, utc_now_iso, week_start
+from mltrack.dates import MAX_SESSION_MINUTES, format_minutes, utc_now_iso, week_start
 from mltrack.errors import InputError
 from mltrack.models import Item, ReadingEntry, ReadingKind, StudySession
 from mltrack.services.lookup import get_item, get_learner, past_or_today
@@ -60,6 +60,25 @@ def log_session(
         )
     )
     return LoggedSession(minutes, on, item.slug, total, item.hours_estimate)
+
+
+def last_entry(session: Session, learner_id: int) -> StudySession | ReadingEntry | None:
+    """The learner's newest study session or reading entry, by when it was logged."""
+    found = [
+        session.scalars(
+            select(model).where(model.learner_id == learner_id).order_by(model.id.desc()).limit(1)
+        ).first()
+        for model in (StudySession, ReadingEntry)
+    ]
+    return max((entry for entry in found if entry), key=lambda e: e.created_at, default=None)
+
+
+def remove_entry(session: Session, entry: StudySession | ReadingEntry) -> str:
+    """Delete a study session or reading entry (``mltrack undo``) and say what it was."""
+    session.delete(entry)
+    if isinstance(entry, StudySession):
+        return f"study session of {format_minutes(entry.minutes)} on {entry.on_date.isoformat()}"
+    return f"{entry.kind} {entry.title!r} of {entry.on_date.isoformat()}"
 
 
 def log_reading(
