@@ -60,7 +60,7 @@ def test_text_output_when_piped_is_plain_ascii(seeded_db: Path, ok) -> None:
     output = ok("progress").stdout
     assert output.isascii()
     assert "\x1b[" not in output
-    assert "Programming languages" in output and "[####################]" in output
+    assert "Programming languages" in output and "[###############]" in output
 
 
 def test_start_skip_reset_undo_round_trip(seeded_db: Path, ok, rows) -> None:

@@ -6,6 +6,7 @@ plain ASCII and stable, for pipes and scripts.
 
 from __future__ import annotations  # the query types below are for annotations only
 
+import textwrap
 import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -46,11 +47,17 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     )
     from mltrack.queries.study import ReadingMonth, StudyLog, StudyTotal
 
-BAR_WIDTH = 20
+BAR_WIDTH = 15
 CHART_WIDTH = 30
-TITLE_WIDTH = 50
+TITLE_WIDTH = 48  # with the bar and figures, a group line stays within 100 columns
+LINE_WIDTH = 100  # sentences (target, streaks, forecast) fold here
 STATUS_MARKS = {"planned": "[ ]", "in_progress": "[~]", "done": "[x]", "skipped": "[-]"}
 STATUS_COLOURS = {"in_progress": "yellow", "done": "green", "skipped": "bright_black"}
+
+
+def wrap(sentence: str) -> str:
+    """A long sentence folded to ``LINE_WIDTH`` columns, its continuation lines indented."""
+    return textwrap.fill(sentence, LINE_WIDTH, subsequent_indent="  ", break_on_hyphens=False)
 
 
 def clean(text: str) -> str:
@@ -69,7 +76,7 @@ def progress_text(
     """
     lines = [_overall_line(report, include_optional)]
     if report.target is not None:
-        lines.append(target_sentence(report.target))
+        lines.append(wrap(target_sentence(report.target)))
     for name, groups in report.groupings.items():
         lines += ["", GROUPING_TITLES[name], *_group_lines(groups, styled, include_optional)]
     if report.projects:
@@ -386,7 +393,7 @@ def target_text(outlook: TargetOutlook | None) -> str:
     """``mltrack target``: the target date and whether the recent pace reaches it."""
     if outlook is None:
         return "No target date set; set one with: mltrack target set YYYY-MM-DD"
-    return target_sentence(outlook)
+    return wrap(target_sentence(outlook))
 
 
 def next_text(result: NextItems, styled: bool = False) -> str:
@@ -449,12 +456,12 @@ def _activity_text(section: ActivitySection, styled: bool) -> str:
         filled = round(CHART_WIDTH * week.finished / peak) if peak else 0
         bar = _blocks(filled, CHART_WIDTH, styled)
         lines.append(f"  {week.label}  {week.start.isoformat()}  {bar} {week.finished}")
-    lines.append(streaks_sentence(section.streaks))
+    lines.append(wrap(streaks_sentence(section.streaks)))
     return "\n".join(lines)
 
 
 def _forecast_text(section: ForecastSection, styled: bool) -> str:
-    return "Forecast: " + forecast_sentence(section.forecast)
+    return wrap("Forecast: " + forecast_sentence(section.forecast))
 
 
 def _study_text(section: StudySection, styled: bool) -> str:
