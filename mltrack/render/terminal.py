@@ -188,7 +188,11 @@ def item_text(detail: ItemDetail, styled: bool = False) -> str:
         lines.append("  (retired: no longer part of the pathway)")
     lines += [f"  {label + ':':<10}{clean(str(value))}" for label, value in facts if value]
     if detail.quote:
-        lines += ["", f'  "{clean(detail.quote)}"']
+        quote = f'"{clean(detail.quote)}"'
+        lines += [
+            "",
+            textwrap.fill(quote, LINE_WIDTH, initial_indent="  ", subsequent_indent="   "),
+        ]
     if detail.prerequisites:
         lines += ["", "Prerequisites"]
         lines += [
