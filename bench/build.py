@@ -97,8 +97,8 @@ def available() -> list[str]:
 
 def cache_key() -> str:
     """Changes when the builder, the schema, the seed or the available services change."""
-    from mltrack.schema import HEAD_REVISION
-    from mltrack.seed_data import seed_digest
+    from mltrack.formats.seed_format import seed_digest
+    from mltrack.store.revisions import HEAD_REVISION
 
     parts = [Path(__file__).read_text(), HEAD_REVISION, seed_digest(), *available()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
@@ -135,14 +135,14 @@ def database(kind: str, log: Callable[[str], None] = print) -> Built:
 
 
 def _build_fresh(path: Path) -> None:
-    from mltrack.db import prepare_database
+    from mltrack.services.startup import prepare_database
 
     prepare_database(path)
 
 
 def _build_heavy(path: Path, log: Callable[[str], None]) -> None:
     from mltrack.services.learners import add_learner
-    from mltrack.session import write_session
+    from mltrack.store.orm import write_session
 
     with write_session(path) as session:
         for profile in PROFILES[1:]:
@@ -177,7 +177,7 @@ def _batches(count: int) -> Iterator[range]:
 def _add_history(path: Path, profile: "Profile", rng: random.Random) -> str:
     """Start, finish, skip, reset and undo items the way a learner would, year after year."""
     from mltrack.services.progress import change_status, undo_last
-    from mltrack.session import write_session
+    from mltrack.store.orm import write_session
 
     slugs = _visible_slugs(path, profile.name)
     status = dict.fromkeys(slugs, "planned")
@@ -211,7 +211,7 @@ def _add_study_log(path: Path, profile: "Profile", rng: random.Random) -> str:
     log_session = service("study log")
     if log_session is None:
         return ""
-    from mltrack.session import write_session
+    from mltrack.store.orm import write_session
 
     slugs = _visible_slugs(path, profile.name)
     days = _days(profile.study_entries)
@@ -229,7 +229,7 @@ def _add_reading(path: Path, profile: "Profile", rng: random.Random) -> str:
     if log_reading is None:
         return ""
     from mltrack.models import ReadingKind
-    from mltrack.session import write_session
+    from mltrack.store.orm import write_session
 
     days = _days(profile.readings)
     for batch in _batches(profile.readings):
@@ -289,7 +289,7 @@ def _in_one_transaction(
     function = service(name)
     if function is None:
         return False
-    from mltrack.session import write_session
+    from mltrack.store.orm import write_session
 
     with write_session(path) as session:
         for number in range(count):
@@ -346,7 +346,7 @@ def _backdate_events(path: Path) -> None:
 
 def _build_stress(path: Path, log: Callable[[str], None]) -> None:
     from mltrack.services.learners import add_learner
-    from mltrack.session import write_session
+    from mltrack.store.orm import write_session
 
     copies = [f"copy-{number:03d}" for number in range(1, STRESS_COPIES + 1)]
     with write_session(path) as session:

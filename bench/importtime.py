@@ -14,9 +14,8 @@ import subprocess
 import sys
 from collections import defaultdict
 
-from run import base_environment, compile_mltrack, mltrack_script
-
 import build
+from run import base_environment, compile_mltrack, mltrack_script
 
 
 def import_times(argv: list[str], env: dict[str, str]) -> dict[str, tuple[int, int]]:

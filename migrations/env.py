@@ -26,8 +26,8 @@ def run_migrations_online() -> None:
         run_on(connection)
         return
     # From a checkout (`alembic upgrade head`): the database mltrack itself would use.
-    from mltrack.paths import resolve_db_path
-    from mltrack.session import make_engine
+    from mltrack.store.orm import make_engine
+    from mltrack.store.paths import resolve_db_path
 
     path = resolve_db_path(None)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from mltrack.dates import MAX_SESSION_MINUTES
+from mltrack.core.dates import MAX_SESSION_MINUTES
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from mltrack.cli import cli
-from mltrack.db import prepare_database
+from mltrack.services.startup import prepare_database
 
 
 @pytest.fixture(autouse=True)

@@ -7,14 +7,14 @@ from pathlib import Path
 import click
 import pytest
 
-from mltrack.dates import week_start
-from mltrack.db import connect
-from mltrack.pace import week_label
+from mltrack.core.dates import week_start
+from mltrack.core.pace import week_label
 from mltrack.queries.history import history
 from mltrack.queries.planning import next_items
 from mltrack.queries.reader import SqliteReader
 from mltrack.queries.stats import stats_report
 from mltrack.render.terminal import history_text, next_text, stats_text
+from mltrack.store.db import connect
 
 TODAY = date.today()
 MONDAY = week_start(TODAY)

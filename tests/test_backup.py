@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from mltrack.schema import HEAD_REVISION
+from mltrack.store.revisions import HEAD_REVISION
 
 FOUNDATION_DB = Path(__file__).parent / "data" / "revision-0001.sqlite"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from mltrack.db import connect
 from mltrack.queries.certs import cert_overview, cert_warnings
 from mltrack.queries.lookup import learner_id
 from mltrack.queries.reader import SqliteReader
+from mltrack.store.db import connect
 
 TODAY = date.today()
 

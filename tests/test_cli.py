@@ -262,7 +262,7 @@ def test_an_exact_slug_of_another_kind_is_not_read_as_title_words(seeded_db: Pat
 
 
 def test_learner_list_shows_the_local_date_it_was_created(seeded_db: Path, ok, rows) -> None:
-    from mltrack.dates import local_date
+    from mltrack.core.dates import local_date
 
     [(created_at,)] = rows(seeded_db, "SELECT created_at FROM learner")
     assert f"(since {local_date(created_at).isoformat()})" in ok("learner", "list").stdout
@@ -275,7 +275,7 @@ def test_output_cut_short_by_a_closed_pipe_ends_quietly(seeded_db: Path) -> None
     from datetime import date, timedelta
 
     from mltrack.services.study import log_session
-    from mltrack.session import write_session
+    from mltrack.store.orm import write_session
 
     with write_session(seeded_db) as session:  # an export far larger than a pipe's buffer
         for day in range(1, 2000):

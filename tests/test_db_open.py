@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 from alembic import command
 
-from mltrack.db import FileState, inspect_file, prepare_database
-from mltrack.errors import DatabaseError
-from mltrack.migrate import alembic_config
-from mltrack.schema import HEAD_REVISION, KNOWN_REVISIONS
-from mltrack.session import make_engine
+from mltrack.core.errors import DatabaseError
+from mltrack.services.migrate import alembic_config
+from mltrack.services.startup import prepare_database
+from mltrack.store.files import FileState, inspect_file
+from mltrack.store.orm import make_engine
+from mltrack.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
 
 PREVIOUS = KNOWN_REVISIONS[-2] if len(KNOWN_REVISIONS) > 1 else "base"
 
@@ -98,11 +99,11 @@ def test_an_older_database_is_backed_up_then_upgraded(tmp_path: Path, capsys) ->
     path = tmp_path / "mltrack.db"
     at_revision(path, PREVIOUS)
     assert inspect_file(path).state is FileState.BEHIND
-    prepare_database(path)
+    notice, *_ = prepare_database(path)
     assert stored_revision(path) == HEAD_REVISION
     [backup] = tmp_path.glob("mltrack.db.*.bak")
     assert stored_revision(backup) == (None if PREVIOUS == "base" else PREVIOUS)
-    assert "upgraded the database" in capsys.readouterr().err
+    assert notice.startswith("upgraded the database") and str(backup) in notice
 
 
 def test_a_current_database_is_not_backed_up_again(seeded_db: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from mltrack.db import SQLITE_HEADER
+from mltrack.store.db import SQLITE_HEADER
 
 MLTRACK = [sys.executable, "-m", "mltrack"]
 Wrap = Callable[[list[str]], list[str]]

@@ -13,7 +13,7 @@ from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mltrack.dates import parse_date
+from mltrack.core.dates import parse_date
 from mltrack.render.terminal import clean
 
 HOSTILE = {

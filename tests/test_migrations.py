@@ -12,11 +12,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from mltrack.db import check_foreign_keys
-from mltrack.migrate import alembic_config
 from mltrack.models import Base
-from mltrack.schema import HEAD_REVISION, KNOWN_REVISIONS
-from mltrack.session import make_engine
+from mltrack.services.migrate import alembic_config, check_foreign_keys
+from mltrack.store.orm import make_engine
+from mltrack.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -91,7 +90,7 @@ def test_alembic_ini_works_from_a_checkout(tmp_path: Path) -> None:
 
 
 def migrate_as_mltrack_does(path: Path, direction: str, revision: str) -> None:
-    """Up or down with foreign keys off, then every reference checked (see mltrack.migrate)."""
+    """Up or down with foreign keys off, then every reference checked, as mltrack does."""
     engine = make_engine(path, foreign_keys=False)
     with engine.begin() as connection:
         getattr(command, direction)(alembic_config(connection), revision)

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from mltrack.dates import week_start
-from mltrack.pace import (
+from mltrack.core.dates import week_start
+from mltrack.core.pace import (
     DayCount,
     Forecast,
     Streak,

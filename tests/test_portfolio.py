@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from mltrack.db import connect
+from mltrack.formats.seed_format import SeedError, load_seed, seed_dir
 from mltrack.queries.lookup import learner_id
 from mltrack.queries.projects import projects_per_step
 from mltrack.queries.reader import SqliteReader
-from mltrack.seed_data import SeedError, load_seed, seed_dir
 from mltrack.services.items import OWN_SLUG_PREFIX
+from mltrack.store.db import connect
 
 
 def test_projects_are_added_linked_to_areas_and_done(seeded_db: Path, ok, rows) -> None:

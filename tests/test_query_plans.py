@@ -27,13 +27,14 @@ from typing import Any
 import pytest
 
 import mltrack.queries
-from mltrack.db import connect, prepare_database
-from mltrack.errors import MltrackError
+from mltrack.core.errors import MltrackError
 from mltrack.models import EventAction
 from mltrack.queries.reader import Row, SqliteReader
 from mltrack.services.learners import add_learner
 from mltrack.services.progress import change_status, undo_last
-from mltrack.session import write_session
+from mltrack.services.startup import prepare_database
+from mltrack.store.db import connect
+from mltrack.store.orm import write_session
 
 LEARNERS = ("me", "decoy", "other")
 EVENTS_PER_LEARNER = 150

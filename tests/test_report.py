@@ -285,11 +285,11 @@ def test_html_report_renders_in_headless_chromium(history: Path, ok, tmp_path: P
 
 def test_every_report_query_runs_the_same_through_sqlalchemy(history: Path, ok) -> None:
     """The portable SQL gives the same result objects through SQLAlchemy's text()."""
-    from mltrack.db import connect
     from mltrack.queries.history import history as load_history
     from mltrack.queries.reader import SqlAlchemyReader, SqliteReader
     from mltrack.queries.report import report_data
-    from mltrack.session import make_engine
+    from mltrack.store.db import connect
+    from mltrack.store.orm import make_engine
 
     ok("require", "python", "--after", "fourier-transforms")
 

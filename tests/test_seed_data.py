@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mltrack.graphs import find_cycle
-from mltrack.seed_data import SeedError, load_seed, seed_dir
+from mltrack.core.graphs import find_cycle
+from mltrack.formats.seed_format import SeedError, load_seed, seed_dir
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed-article.txt"
 ARTICLE_SECTIONS = (

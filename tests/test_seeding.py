@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from mltrack import seed_data
-from mltrack.db import prepare_database
-from mltrack.migrate import reseed_database
+from mltrack.formats import seed_format as seed_data
 from mltrack.models import EventAction
+from mltrack.services.migrate import reseed_database
 from mltrack.services.progress import change_status
-from mltrack.session import write_session
+from mltrack.services.startup import prepare_database
+from mltrack.store.orm import write_session
 
 TABLES = (
     "pathway",

@@ -129,8 +129,8 @@ def test_help_loads_no_database_query_or_seed_module() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     loaded = set(done.stderr.split())
     assert "mltrack.cli" in loaded
-    assert loaded <= {"mltrack", "mltrack.cli", "mltrack.cli.context", "mltrack.errors",
-                      "mltrack.paths"}  # fmt: skip
+    assert loaded <= {"mltrack", "mltrack.cli", "mltrack.cli.context", "mltrack.core",
+                      "mltrack.core.errors", "mltrack.store", "mltrack.store.paths"}  # fmt: skip
 
 
 @pytest.mark.parametrize("args", [["progress"], ["done", "python"]])

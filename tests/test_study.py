@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from mltrack.dates import format_minutes, parse_duration, week_start
-from mltrack.db import connect
+from mltrack.core.dates import format_minutes, parse_duration, week_start
 from mltrack.queries.lookup import learner_id
 from mltrack.queries.reader import SqliteReader
 from mltrack.queries.study import hours_per_area, hours_per_week, reading_per_month
+from mltrack.store.db import connect
 
 TODAY = date.today()
 

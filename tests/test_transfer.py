@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Boolean
 
-from mltrack.learner_data import (
+from mltrack.formats.export_format import (
     LEARNER,
     SECTION_OF_TABLE,
     SECTIONS,

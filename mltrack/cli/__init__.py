@@ -13,8 +13,8 @@ import click
 
 from mltrack import __version__
 from mltrack.cli.context import App
-from mltrack.errors import MltrackError
-from mltrack.paths import DB_ENV, DEFAULT_LEARNER, LEARNER_ENV
+from mltrack.core.errors import MltrackError
+from mltrack.store.paths import DB_ENV, DEFAULT_LEARNER, LEARNER_ENV
 
 # name -> ("module:attribute", short help). A test checks each short help against the command.
 COMMANDS: dict[str, tuple[str, str]] = {

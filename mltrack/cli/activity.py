@@ -43,7 +43,7 @@ def history(
     from mltrack.queries.history import history as load_history
 
     if since and until and since > until:
-        from mltrack.errors import InputError
+        from mltrack.core.errors import InputError
 
         raise InputError(f"--since {since.isoformat()} is after --until {until.isoformat()}")
     result = load_history(app.reader(), app.learner, app.learner_id(), since, until, limit or None)

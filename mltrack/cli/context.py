@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mltrack.paths import resolve_db_path
+from mltrack.store.paths import resolve_db_path
 
 if TYPE_CHECKING:  # type names only: importing these at run time would slow every start-up
     from sqlalchemy.orm import Session
@@ -34,10 +34,11 @@ class App:
         """A read connection (standard library sqlite3), the database made ready first."""
         _work_begins()
         if self._reader is None:
-            from mltrack.db import open_database
             from mltrack.queries.reader import SqliteReader
+            from mltrack.store.db import connect
 
-            self._reader = SqliteReader(open_database(self.path))
+            self.prepare()
+            self._reader = SqliteReader(connect(self.path))
         return self._reader
 
     def close(self) -> None:
@@ -45,6 +46,13 @@ class App:
         if self._reader is not None:
             self._reader.connection.close()
             self._reader = None
+
+    def prepare(self) -> None:
+        """Create, upgrade or reseed the database if it needs it, saying so on stderr."""
+        from mltrack.services.startup import prepare_database
+
+        for notice in prepare_database(self.path):
+            click.echo(f"mltrack: {notice}", err=True)
 
     def learner_id(self) -> int:
         from mltrack.queries.lookup import learner_id
@@ -55,10 +63,9 @@ class App:
     def writer(self) -> Iterator["Session"]:
         """An ORM session in one BEGIN IMMEDIATE transaction, committed if the block succeeds."""
         _work_begins()
-        from mltrack.db import prepare_database
-        from mltrack.session import write_session
+        from mltrack.store.orm import write_session
 
-        prepare_database(self.path)
+        self.prepare()
         with write_session(self.path) as session:
             yield session
 

@@ -87,7 +87,7 @@ def backup(app: App, directory: Path | None) -> None:
       mltrack backup
       mltrack backup /media/usb/mltrack-backups
     """
-    from mltrack.db import backup_file
+    from mltrack.services.backup import backup_file
 
     click.echo(backup_file(app.path, directory))
 
@@ -106,10 +106,10 @@ def restore(app: App, file: Path) -> None:
     Example:
       mltrack restore ~/.local/share/mltrack/mltrack.db.20261125T221218.bak
     """
-    from mltrack.db import prepare_database, restore_file
+    from mltrack.services.backup import restore_file
 
     kept = restore_file(file, app.path)
-    prepare_database(app.path)
+    app.prepare()
     click.echo(f"restored {file} into {app.path}")
     if kept is not None:
         click.echo(f"the replaced database is kept as {kept}")

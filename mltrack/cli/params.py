@@ -10,8 +10,8 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
-from mltrack.dates import parse_date, parse_days, parse_duration
-from mltrack.money import parse_amount, parse_currency
+from mltrack.core.dates import parse_date, parse_days, parse_duration
+from mltrack.core.money import parse_amount, parse_currency
 
 
 class ParsedType(click.ParamType):
@@ -67,11 +67,12 @@ def complete_item(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
     """Item slugs for shell completion; never creates or migrates a database."""
-    from mltrack.db import FileState, connect, inspect_file
-    from mltrack.errors import MltrackError
-    from mltrack.paths import DEFAULT_LEARNER, resolve_db_path
+    from mltrack.core.errors import MltrackError
     from mltrack.queries.lookup import learner_id, slugs_starting
     from mltrack.queries.reader import SqliteReader
+    from mltrack.store.db import connect
+    from mltrack.store.files import FileState, inspect_file
+    from mltrack.store.paths import DEFAULT_LEARNER, resolve_db_path
 
     root = ctx.find_root().params
     path = resolve_db_path(root.get("db"))

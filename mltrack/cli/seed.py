@@ -31,7 +31,7 @@ def seed(app: App, check_dir: str | None) -> None:
       mltrack seed --check ./seed     validate files you are editing
       mltrack seed                    reload the pathway into the database
     """
-    from mltrack.seed_data import load_seed
+    from mltrack.formats.seed_format import load_seed
 
     if check_dir is not None:
         directory = Path(check_dir) if check_dir else None
@@ -41,8 +41,7 @@ def seed(app: App, check_dir: str | None) -> None:
         click.echo(f"seed ok: {len(data['step'])} steps, {len(data['area'])} areas, "
                    f"{len(data['item'])} items, {len(data['career'])} career facts")  # fmt: skip
         return
-    from mltrack.db import prepare_database
-    from mltrack.migrate import reseed_database
+    from mltrack.services.migrate import reseed_database
 
-    prepare_database(app.path)
+    app.prepare()
     click.echo(f"seeded: {reseed_database(app.path)}")

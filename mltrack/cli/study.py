@@ -55,7 +55,7 @@ def log(
         raise click.UsageError("give a DURATION such as 90m or 1h30 (or --list)")
     if since is not None:
         raise click.UsageError("--since goes with --list")
-    from mltrack.dates import format_minutes
+    from mltrack.core.dates import format_minutes
     from mltrack.services.study import log_session
 
     with app.writer() as session:

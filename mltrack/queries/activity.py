@@ -7,7 +7,7 @@ again. One row per active day, however many events the journal holds.
 
 from datetime import date
 
-from mltrack.pace import DayCount
+from mltrack.core.pace import DayCount
 from mltrack.queries.reader import Reader, as_date
 
 _FINISHED_PER_DAY_SQL = """

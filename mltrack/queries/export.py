@@ -1,4 +1,4 @@
-"""The learner data as export sections: portable SQL generated from ``mltrack.learner_data``.
+"""The learner data as export sections: portable SQL generated from the export format.
 
 Rows are streamed, one at a time, in a stable order; references are translated to natural keys
 (learner name, item slug) and positions in SQL, so nothing proportional to the history is held
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from mltrack.learner_data import SECTIONS, SECTIONS_BY_NAME, Ref, Section, column_of
+from mltrack.formats.export_format import SECTIONS, SECTIONS_BY_NAME, Ref, Section, column_of
 from mltrack.queries.reader import Reader, Row
 
 

@@ -8,18 +8,12 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from mltrack.db import (
-    FileState,
-    check_writable,
-    connect_read_only,
-    foreign_key_problems,
-    inspect_file,
-    integrity_problems,
-)
-from mltrack.errors import MltrackError
-from mltrack.learner_data import SECTIONS, Ref
+from mltrack.core.errors import MltrackError
+from mltrack.formats.export_format import SECTIONS, Ref
 from mltrack.queries.reader import Reader, SqliteReader
-from mltrack.schema import HEAD_REVISION
+from mltrack.store.db import connect_read_only, foreign_key_problems, integrity_problems
+from mltrack.store.files import FileState, check_writable, inspect_file
+from mltrack.store.revisions import HEAD_REVISION
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 SHOWN = 5  # examples listed per finding
@@ -87,7 +81,7 @@ RETIRED_PREREQUISITES_SQL = """
 
 
 def _seed_checks(reader: Reader, stored_digest: str | None) -> list[Check]:
-    from mltrack.seed_data import load_seed, seed_digest
+    from mltrack.formats.seed_format import load_seed, seed_digest
 
     try:
         seed = load_seed()
@@ -129,7 +123,7 @@ def _retired_prerequisites(reader: Reader) -> Check:
 
 def retired_in_use_sql() -> str:
     """Retired items and how many rows of learner data still name them, one query for every
-    section of ``mltrack.learner_data`` that refers to items."""
+    section of ``mltrack.formats.export_format`` that refers to items."""
     parts = [
         f"SELECT t.{field.column} AS item_id FROM {section.table} t"
         for section in SECTIONS

@@ -1,6 +1,6 @@
 """Turning what a learner typed into ids: learner names and item slugs."""
 
-from mltrack.matching import match_slug, searchable, unknown_learner
+from mltrack.core.matching import match_slug, searchable, unknown_learner
 from mltrack.queries.reader import Reader, first, visible_items
 
 

@@ -156,7 +156,7 @@ def item_detail(reader: Reader, learner_id: int, slug: str) -> ItemDetail | None
 
 def resolve_area(reader: Reader, text: str) -> str:
     """The slug of the current study area ``text`` names (slug, prefix or title words)."""
-    from mltrack.matching import match_slug
+    from mltrack.core.matching import match_slug
 
     rows = reader.rows("SELECT slug, title FROM area WHERE NOT retired ORDER BY position")
     return match_slug(text, [(row["slug"], row["title"]) for row in rows], what="area")

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from mltrack.formats.seed_format import ITEM_KINDS
 from mltrack.queries.reader import Reader, Row, as_date, first, visible_items
-from mltrack.seed_data import ITEM_KINDS
 
 if TYPE_CHECKING:  # the pace machinery is imported only for a learner with a target date
-    from mltrack.pace import Forecast, TargetOutlook
+    from mltrack.core.pace import Forecast, TargetOutlook
     from mltrack.queries.certs import CertWarning
     from mltrack.queries.projects import StepProjects
 
@@ -235,7 +235,7 @@ def target_outlook(
     target = target_date(reader, learner_id)
     if target is None:
         return None
-    from mltrack.pace import TargetOutlook
+    from mltrack.core.pace import TargetOutlook
 
     return TargetOutlook(target, required_forecast(reader, learner_id, today, weeks, overall))
 
@@ -249,7 +249,7 @@ def required_forecast(
 ) -> Forecast:
     """When the required items left would be done at the pace of the last ``weeks`` weeks
     (default 8)."""
-    from mltrack.pace import DEFAULT_PACE_WEEKS, Forecast, measure_pace, pace_window_start
+    from mltrack.core.pace import DEFAULT_PACE_WEEKS, Forecast, measure_pace, pace_window_start
     from mltrack.queries.activity import finished_per_day
 
     weeks = weeks or DEFAULT_PACE_WEEKS

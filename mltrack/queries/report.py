@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from mltrack.pace import DEFAULT_PACE_WEEKS
+from mltrack.core.pace import DEFAULT_PACE_WEEKS
 from mltrack.queries.planning import NextItems, next_items
 from mltrack.queries.progress import GROUPINGS, ProgressReport, progress_report
 from mltrack.queries.reader import Reader

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar, Protocol
 
-from mltrack.pace import (
+from mltrack.core.pace import (
     DEFAULT_PACE_WEEKS,
     Forecast,
     Streaks,

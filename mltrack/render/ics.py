@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from mltrack.matching import slugify
+from mltrack.core.matching import slugify
 from mltrack.queries.certs import CertWarning
 
 PRODID = "-//mltrack//certification dates//EN"

@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from mltrack.learner_data import FORMAT, VERSION
+from mltrack.formats.export_format import FORMAT, VERSION
 
 if TYPE_CHECKING:  # names for annotations only: each command imports just what it shows
-    from mltrack.pace import Forecast, Pace, Streak, TargetOutlook
+    from mltrack.core.pace import Forecast, Pace, Streak, TargetOutlook
     from mltrack.queries.certs import CertOverview
     from mltrack.queries.export import ExportSection
     from mltrack.queries.history import History

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mltrack.dates import format_minutes
+from mltrack.core.dates import format_minutes
 from mltrack.queries.progress import ActiveItem, Completion, GroupCompletion, Tally
 from mltrack.queries.report import ReportData
 from mltrack.queries.stats import ActivitySection, ForecastSection, ReadingSection, StudySection

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mltrack.dates import format_minutes, local_date
-from mltrack.money import format_cents
+from mltrack.core.dates import format_minutes, local_date
+from mltrack.core.money import format_cents
 from mltrack.render.wording import (
     ACTION_WORDS,
     GROUPING_TITLES,
@@ -28,7 +28,7 @@ from mltrack.render.wording import (
 )
 
 if TYPE_CHECKING:  # names for annotations only: each command imports just what it shows
-    from mltrack.pace import TargetOutlook
+    from mltrack.core.pace import TargetOutlook
     from mltrack.queries.career import CareerFact
     from mltrack.queries.certs import CertOverview, CertRow, CertWarning
     from mltrack.queries.health import Check

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # names for annotations only: ``progress`` should not pay for importing them
-    from mltrack.pace import Forecast, Pace, Streak, Streaks, TargetOutlook
+    from mltrack.core.pace import Forecast, Pace, Streak, Streaks, TargetOutlook
 
 GROUPING_TITLES = {
     "step": "Education steps",

@@ -10,8 +10,8 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from mltrack.dates import utc_now_iso
-from mltrack.errors import InputError, MltrackError
+from mltrack.core.dates import utc_now_iso
+from mltrack.core.errors import InputError, MltrackError
 from mltrack.models import (
     CertAction,
     CertEvent,

@@ -28,8 +28,9 @@ from sqlalchemy import delete, exists, insert, inspect, or_, select, text, updat
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mltrack.errors import InputError, MltrackError, NotFoundError
-from mltrack.learner_data import (
+from mltrack.core.errors import InputError, MltrackError, NotFoundError
+from mltrack.core.matching import closest_slugs
+from mltrack.formats.export_format import (
     FORMAT,
     SECTION_OF_TABLE,
     SECTIONS,
@@ -42,7 +43,6 @@ from mltrack.learner_data import (
     column_of,
     name_of,
 )
-from mltrack.matching import closest_slugs
 from mltrack.models import Base
 from mltrack.services.certs import GOAL_FIELDS
 from mltrack.services.learners import check_learner_name

@@ -1,7 +1,7 @@
 """A learner's own pathway items: added beside the seeded ones, removable by their owner only.
 
 Own slugs start with ``my.``; the seed's slugs are lower-case words joined by ``-`` (checked
-by ``mltrack.seed_data``), so a later seed can never bring a slug that clashes with one.
+by ``mltrack.formats.seed_format``), so a later seed can never bring a slug that clashes with one.
 """
 
 import math
@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from mltrack.errors import InputError, MltrackError
-from mltrack.matching import match_slug, slugify
+from mltrack.core.errors import InputError, MltrackError
+from mltrack.core.matching import match_slug, slugify
 from mltrack.models import (
     Area,
     CertEvent,

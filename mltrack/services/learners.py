@@ -5,8 +5,8 @@ import unicodedata
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mltrack.dates import utc_now_iso
-from mltrack.errors import InputError, MltrackError
+from mltrack.core.dates import utc_now_iso
+from mltrack.core.errors import InputError, MltrackError
 from mltrack.models import Learner
 
 MAX_NAME_LENGTH = 100

@@ -6,8 +6,8 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import AliasedClass
 
-from mltrack.errors import InputError
-from mltrack.matching import match_slug, searchable, unknown_learner
+from mltrack.core.errors import InputError
+from mltrack.core.matching import match_slug, searchable, unknown_learner
 from mltrack.models import Item, ItemKind, Learner
 
 

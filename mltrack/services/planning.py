@@ -6,8 +6,8 @@ from datetime import date
 from sqlalchemy import delete, select, union
 from sqlalchemy.orm import Session, aliased
 
-from mltrack.errors import InputError, MltrackError
-from mltrack.graphs import find_cycle
+from mltrack.core.errors import InputError, MltrackError
+from mltrack.core.graphs import find_cycle
 from mltrack.models import Item, ItemPrerequisite, LearnerPrerequisite
 from mltrack.services.lookup import get_item, get_learner, visible_to
 

@@ -11,8 +11,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from mltrack.dates import utc_now_iso
-from mltrack.errors import MltrackError
+from mltrack.core.dates import utc_now_iso
+from mltrack.core.errors import MltrackError
 from mltrack.models import (
     CertEvent,
     EventAction,

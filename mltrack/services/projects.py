@@ -6,8 +6,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mltrack.errors import InputError, MltrackError
-from mltrack.matching import match_slug, slugify
+from mltrack.core.errors import InputError, MltrackError
+from mltrack.core.matching import match_slug, slugify
 from mltrack.models import Area, Item, ItemKind, Project, ProjectArea, Step
 from mltrack.services.lookup import get_learner, past_or_today
 

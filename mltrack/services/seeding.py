@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
-from mltrack.dates import utc_now_iso
-from mltrack.db import SEED_DIGEST_KEY
+from mltrack.core.dates import utc_now_iso
+from mltrack.formats.seed_format import SeedData, seed_digest
 from mltrack.models import (
     Area,
     Base,
@@ -23,8 +23,8 @@ from mltrack.models import (
     Pathway,
     Step,
 )
-from mltrack.paths import DEFAULT_LEARNER
-from mltrack.seed_data import SeedData, seed_digest
+from mltrack.store.db import SEED_DIGEST_KEY
+from mltrack.store.paths import DEFAULT_LEARNER
 
 M = TypeVar("M", bound=Base)
 

@@ -6,8 +6,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mltrack.dates import MAX_SESSION_MINUTES, format_minutes, utc_now_iso, week_start
-from mltrack.errors import InputError
+from mltrack.core.dates import MAX_SESSION_MINUTES, format_minutes, utc_now_iso, week_start
+from mltrack.core.errors import InputError
 from mltrack.models import Item, ReadingEntry, ReadingKind, StudySession
 from mltrack.services.lookup import get_item, get_learner, past_or_today
 

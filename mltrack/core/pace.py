@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from mltrack.dates import week_start
+from mltrack.core.dates import week_start
 
 DEFAULT_PACE_WEEKS = 8
 # Fewer active weeks than this and a pace is one burst, not a habit: no forecast is made.

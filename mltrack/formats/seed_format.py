@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mltrack.errors import MltrackError
-from mltrack.graphs import find_cycle
+from mltrack.core.errors import MltrackError
+from mltrack.core.graphs import find_cycle
 
 ITEM_KINDS = ("degree", "course", "topic", "certification", "project", "resource", "experience")
 

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from mltrack.db import apply_pragmas
+from mltrack.store.db import apply_pragmas
 
 
 def make_engine(path: Path, foreign_keys: bool = True) -> Engine:
@@ -17,7 +17,7 @@ def make_engine(path: Path, foreign_keys: bool = True) -> Engine:
     A deferred transaction that reads and then writes fails with "database is locked" under a
     second writer whatever the busy timeout, so every transaction begins IMMEDIATE. pysqlite's
     own transaction handling is switched off so that SQLAlchemy's BEGIN is the only one.
-    ``foreign_keys=False`` is for migrations only (see ``mltrack.db.apply_pragmas``).
+    ``foreign_keys=False`` is for migrations only (see ``mltrack.store.db.apply_pragmas``).
     """
     engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
 

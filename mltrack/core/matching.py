@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from mltrack.errors import NotFoundError
+from mltrack.core.errors import NotFoundError
 
 MAX_SUGGESTIONS = 5
 

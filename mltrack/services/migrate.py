@@ -1,5 +1,6 @@
 """Creating and upgrading the database with Alembic; imported only when that work is due."""
 
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -7,10 +8,12 @@ from alembic.config import Config
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from mltrack.db import backup_file, check_foreign_keys
-from mltrack.seed_data import load_seed
+from mltrack.core.errors import DatabaseError
+from mltrack.formats.seed_format import load_seed
+from mltrack.services.backup import backup_file
 from mltrack.services.seeding import SeedSummary, apply_seed
-from mltrack.session import make_engine
+from mltrack.store.db import foreign_key_problems
+from mltrack.store.orm import make_engine
 
 
 def migrations_dir() -> Path:
@@ -62,3 +65,10 @@ def _migrate_and_seed(path: Path, migrate: bool = True) -> SeedSummary:
         return summary
     finally:
         engine.dispose()
+
+
+def check_foreign_keys(connection: sqlite3.Connection) -> None:
+    """Raise DatabaseError if any row points at a row that does not exist."""
+    broken = foreign_key_problems(connection)
+    if broken:
+        raise DatabaseError(f"{len(broken)} broken reference(s), e.g. {broken[0]}")

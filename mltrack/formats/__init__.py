@@ -1,0 +1,1 @@
+"""The file formats mltrack reads and writes: the seed files and the export."""

@@ -1,0 +1,34 @@
+"""Making the database ready before a command uses it: create, upgrade or reseed it.
+
+Standard library only at import: a read command on a current database pays for nothing more
+than the file check. Alembic, SQLAlchemy and the seeding service load only when work is due.
+"""
+
+from pathlib import Path
+
+from mltrack.store.files import FileState, check_writable, inspect_file
+
+
+def prepare_database(path: Path) -> list[str]:
+    """Create, upgrade or reseed the database at ``path`` if it needs it; returns one line per
+    thing done on the learner's behalf, for the CLI to report."""
+    check_writable(path)
+    info = inspect_file(path)
+    if info.state is FileState.NEW:
+        from mltrack.services.migrate import create_database
+
+        summary = create_database(path)
+        return [f"created a new database at {path} ({summary})"]
+    notices = []
+    if info.state is FileState.BEHIND:
+        from mltrack.services.migrate import upgrade_database
+
+        backup = upgrade_database(path)
+        notices.append(f"upgraded the database at {path}; the previous file is kept as {backup}")
+    from mltrack.formats.seed_format import seed_digest
+
+    if info.seed_digest != seed_digest():
+        from mltrack.services.migrate import reseed_database
+
+        notices.append(f"updated the pathway from the new seed files ({reseed_database(path)})")
+    return notices

@@ -1,0 +1,1 @@
+"""The database file: where it is, how to connect, the revisions this code knows."""
