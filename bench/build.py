@@ -176,7 +176,8 @@ def _batches(count: int) -> Iterator[range]:
 
 def _add_history(path: Path, profile: "Profile", rng: random.Random) -> str:
     """Start, finish, skip, reset and undo items the way a learner would, year after year."""
-    from mltrack.services.progress import change_status, undo_last
+    from mltrack.services.progress import change_status
+    from mltrack.services.undo import undo_last
     from mltrack.store.orm import write_session
 
     slugs = _visible_slugs(path, profile.name)
@@ -198,7 +199,7 @@ def _add_history(path: Path, profile: "Profile", rng: random.Random) -> str:
 
 
 def _next_action(current: str, rng: random.Random) -> Any:
-    from mltrack.models import EventAction
+    from mltrack.core.vocabulary import EventAction
 
     if current == "planned":
         return EventAction.SKIP if rng.random() < SKIP_SHARE else EventAction.START
@@ -228,7 +229,7 @@ def _add_reading(path: Path, profile: "Profile", rng: random.Random) -> str:
     log_reading = service("reading log")
     if log_reading is None:
         return ""
-    from mltrack.models import ReadingKind
+    from mltrack.core.vocabulary import ReadingKind
     from mltrack.store.orm import write_session
 
     days = _days(profile.readings)
@@ -241,7 +242,7 @@ def _add_reading(path: Path, profile: "Profile", rng: random.Random) -> str:
 
 
 def _add_own_items(path: Path, profile: "Profile") -> str:
-    from mltrack.models import ItemKind
+    from mltrack.core.vocabulary import ItemKind
 
     areas = _areas(path)
 

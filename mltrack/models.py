@@ -16,6 +16,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mltrack.core.dates import MAX_SESSION_MINUTES
+from mltrack.core.vocabulary import (
+    CertAction,
+    CertStatus,
+    EventAction,
+    ItemKind,
+    ItemStatus,
+    ReadingKind,
+    sql_in,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -26,61 +35,9 @@ NAMING_CONVENTION = {
 }
 
 
-class ItemKind(StrEnum):
-    DEGREE = "degree"
-    COURSE = "course"
-    TOPIC = "topic"
-    CERTIFICATION = "certification"
-    PROJECT = "project"
-    RESOURCE = "resource"
-    EXPERIENCE = "experience"
-
-
-class ItemStatus(StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    SKIPPED = "skipped"
-
-
-class EventAction(StrEnum):
-    START = "start"
-    DONE = "done"
-    SKIP = "skip"
-    RESET = "reset"
-    UNDO = "undo"
-
-
-class CertStatus(StrEnum):
-    """Where a learner's certification goal stands; "expired" is derived, never stored."""
-
-    PLANNED = "planned"
-    ENROLLED = "enrolled"
-    PASSED = "passed"
-    FAILED = "failed"
-    DROPPED = "dropped"
-
-
-class CertAction(StrEnum):
-    GOAL = "goal"
-    ENROLL = "enroll"
-    PASS = "pass"
-    FAIL = "fail"
-    DROP = "drop"
-
-
-class ReadingKind(StrEnum):
-    BLOG = "blog"
-    PODCAST = "podcast"
-    PAPER = "paper"
-    TALK = "talk"
-    COURSE = "course"
-
-
 def one_of(column: str, enum: type[StrEnum]) -> str:
     """A CHECK expression keeping ``column`` to the values of ``enum``."""
-    values = ", ".join(f"'{member.value}'" for member in enum)
-    return f"{column} IN ({values})"
+    return f"{column} IN {sql_in(*enum)}"
 
 
 class Base(DeclarativeBase):

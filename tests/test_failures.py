@@ -214,7 +214,7 @@ def test_a_change_that_fails_mid_transaction_is_undone(
         session.flush()  # the changed progress row is in the database, uncommitted
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(progress, "_journal", journal_then_fail)
+    monkeypatch.setattr(progress, "journal", journal_then_fail)
     result = run("done", "python", "--note", "lost")
 
     assert (result.exit_code, result.stderr) == (1, "Error: No space left on device\n")

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from mltrack.core.errors import MltrackError, NotFoundError
-from mltrack.models import EventAction, ItemStatus
+from mltrack.core.vocabulary import EventAction, ItemStatus
 from mltrack.queries.lookup import learner_id
 from mltrack.queries.pathway import item_detail, pathway_items
 from mltrack.queries.progress import progress_report
 from mltrack.queries.reader import SqlAlchemyReader, SqliteReader
 from mltrack.services.learners import add_learner
-from mltrack.services.progress import change_status, undo_last
+from mltrack.services.progress import change_status
+from mltrack.services.undo import undo_last
 from mltrack.store.db import connect
 from mltrack.store.orm import make_engine, write_session
 

@@ -28,11 +28,12 @@ import pytest
 
 import mltrack.queries
 from mltrack.core.errors import MltrackError
-from mltrack.models import EventAction
+from mltrack.core.vocabulary import EventAction
 from mltrack.queries.reader import Row, SqliteReader
 from mltrack.services.learners import add_learner
-from mltrack.services.progress import change_status, undo_last
+from mltrack.services.progress import change_status
 from mltrack.services.startup import prepare_database
+from mltrack.services.undo import undo_last
 from mltrack.store.db import connect
 from mltrack.store.orm import write_session
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from mltrack.core.vocabulary import EventAction
 from mltrack.formats import seed_format as seed_data
-from mltrack.models import EventAction
 from mltrack.services.migrate import reseed_database
 from mltrack.services.progress import change_status
 from mltrack.services.startup import prepare_database

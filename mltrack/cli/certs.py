@@ -21,7 +21,6 @@ from mltrack.cli.params import (
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from mltrack.services.certs import CertChange
 
 cert_argument = click.argument("cert", metavar="CERT", shell_complete=complete_item)
 on_option = click.option(
@@ -84,10 +83,11 @@ def goal(app: App, cert: str, by: date) -> None:
     Example:
       mltrack cert goal stanford-ml --by 2027-03-01
     """
+    from mltrack.render.changes import cert_change_text
     from mltrack.services.certs import set_goal
 
     with app.writer() as session:
-        click.echo(describe(set_goal(session, app.learner, cert, by)))
+        click.echo(cert_change_text(set_goal(session, app.learner, cert, by)))
 
 
 @cert.command()
@@ -102,12 +102,13 @@ def enroll(app: App, cert: str, on: date | None, cost: int | None, currency: str
     Example:
       mltrack cert enroll ibm --on 2026-10-01 --cost 39 --currency USD
     """
+    from mltrack.render.changes import cert_change_text
     from mltrack.services.certs import enroll as enroll_in
     from mltrack.services.certs import make_cost
 
     with app.writer() as session:
         change = enroll_in(session, app.learner, cert, on, make_cost(cost, currency))
-    click.echo(describe(change))
+    click.echo(cert_change_text(change))
 
 
 @cert.command("pass")
@@ -137,6 +138,7 @@ def pass_(
     Example:
       mltrack cert pass stanford-ml --credential-id ABC123 --expires 2029-11-01
     """
+    from mltrack.render.changes import cert_change_text
     from mltrack.services.certs import make_cost, pass_cert
 
     with app.writer() as session:
@@ -144,7 +146,7 @@ def pass_(
             session, app.learner, cert, on, credential_id, url, expires,
             make_cost(cost, currency),
         )  # fmt: skip
-    click.echo(describe(change))
+    click.echo(cert_change_text(change))
 
 
 @cert.command()
@@ -159,12 +161,13 @@ def fail(app: App, cert: str, on: date | None, cost: int | None, currency: str |
     Example:
       mltrack cert fail jhu-data-science --on yesterday
     """
+    from mltrack.render.changes import cert_change_text
     from mltrack.services.certs import fail as record_fail
     from mltrack.services.certs import make_cost
 
     with app.writer() as session:
         change = record_fail(session, app.learner, cert, on, make_cost(cost, currency))
-    click.echo(describe(change))
+    click.echo(cert_change_text(change))
 
 
 @cert.command()
@@ -177,10 +180,11 @@ def drop(app: App, cert: str) -> None:
     Example:
       mltrack cert drop udemy-ml-a-z
     """
+    from mltrack.render.changes import cert_change_text
     from mltrack.services.certs import drop as drop_goal
 
     with app.writer() as session:
-        click.echo(describe(drop_goal(session, app.learner, cert)))
+        click.echo(cert_change_text(drop_goal(session, app.learner, cert)))
 
 
 @cert.command()
@@ -229,17 +233,3 @@ def ics(app: App, output: "Path | None") -> None:
         from mltrack.render.wording import items_text
 
         click.echo(f"wrote {items_text(len(dates), 'event')} to {output}", err=True)
-
-
-def describe(change: "CertChange") -> str:
-    """One line, e.g. ``pass: stanford-ml (enrolled -> passed), attempt 1; item done``."""
-    before = "no goal" if change.from_status == "none" else change.from_status
-    line = f"{change.action}: {change.slug} ({before} -> {change.to_status})"
-    if change.action in ("pass", "fail"):
-        line += f", attempt {change.attempts}"
-    if change.item_change is not None:
-        item = change.item_change
-        line += f"; item {item.slug}: {item.from_status} -> {item.to_status}"
-    elif change.action == "pass":
-        line += "; its item was already done"
-    return line

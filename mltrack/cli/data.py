@@ -62,12 +62,9 @@ def import_(app: App, file: Path, replace: bool) -> None:
     document = load_export(file)
     with app.writer() as session:
         summary = import_data(session, document, replace)
-    counts = ", ".join(
-        f"{name.replace('_', ' ')}: {count}" for name, count in summary.counts if count
-    )
-    click.echo(f"imported {counts or 'nothing'}")
-    if summary.replaced:
-        click.echo(f"replaced the data of: {', '.join(map(repr, summary.replaced))}")
+    from mltrack.render.changes import import_text
+
+    click.echo(import_text(summary))
 
 
 @click.command()
@@ -110,9 +107,9 @@ def restore(app: App, file: Path) -> None:
 
     kept = restore_file(file, app.path)
     app.prepare()
-    click.echo(f"restored {file} into {app.path}")
-    if kept is not None:
-        click.echo(f"the replaced database is kept as {kept}")
+    from mltrack.render.changes import restore_text
+
+    click.echo(restore_text(file, app.path, kept))
 
 
 @click.command()

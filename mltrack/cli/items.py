@@ -3,13 +3,18 @@
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import item_argument
-from mltrack.cli.pathway import KINDS
+from mltrack.cli.params import choice_of, item_argument
+from mltrack.core.vocabulary import ItemKind
 
 
 @click.command()
 @click.argument("title")
-@click.option("--kind", type=click.Choice(KINDS), default="course", show_default=True)
+@click.option(
+    "--kind",
+    type=choice_of(ItemKind),
+    default=ItemKind.COURSE.value,
+    show_default=True,
+)
 @click.option("--area", metavar="AREA", help="The study area it belongs to.")
 @click.option("--step", metavar="STEP", help="The education step [default: the area's step].")
 @click.option("--hours", type=float, help="Your estimate of the hours it takes.")
@@ -38,7 +43,7 @@ def add(
       mltrack add "fast.ai Practical Deep Learning" --area machine-learning --hours 40
       mltrack add "AWS ML Specialty" --kind certification --step ml-training --optional
     """
-    from mltrack.models import ItemKind
+    from mltrack.core.vocabulary import ItemKind
     from mltrack.services.items import add_own_item
 
     with app.writer() as session:
@@ -54,7 +59,9 @@ def add(
             provider,
             required=not optional,
         )
-    click.echo(f"added {slug}")
+    from mltrack.render.changes import item_added_text
+
+    click.echo(item_added_text(slug))
 
 
 @click.command()
@@ -74,13 +81,6 @@ def remove(app: App, item: str) -> None:
 
     with app.writer() as session:
         removal = remove_own_item(session, app.learner, item)
-    if removal.deleted:
-        line = f"removed {removal.slug}"
-    else:
-        kept = ", ".join(
-            f"{count} {label}{'s' if count != 1 else ''}" for label, count in removal.kept.items()
-        )
-        line = f"retired {removal.slug} (hidden from the pathway); kept its history: {kept}"
-    if removal.orderings:
-        line += f"; dropped {removal.orderings} --after ordering(s) naming it"
-    click.echo(line)
+    from mltrack.render.changes import removal_text
+
+    click.echo(removal_text(removal))

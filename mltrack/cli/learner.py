@@ -1,7 +1,5 @@
 """``mltrack learner add|list``: profiles sharing one database."""
 
-from shlex import quote
-
 import click
 
 from mltrack.cli.context import App, pass_app
@@ -35,7 +33,9 @@ def add(app: App, name: str) -> None:
 
     with app.writer() as session:
         stored = add_learner(session, name)
-    click.echo(f"added learner {stored}; use it with: mltrack --learner {quote(stored)} progress")
+    from mltrack.render.changes import learner_added_text
+
+    click.echo(learner_added_text(stored))
 
 
 @learner.command("list")

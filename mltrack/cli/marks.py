@@ -1,15 +1,11 @@
 """``mltrack start|done|skip|reset ITEM`` and ``mltrack undo``: the write side of progress."""
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 import click
 
 from mltrack.cli.context import App, pass_app
 from mltrack.cli.params import DateType, item_argument
-
-if TYPE_CHECKING:
-    from mltrack.services.progress import Change
 
 on_option = click.option(
     "--on",
@@ -27,20 +23,16 @@ def _mark(
     note: str | None = None,
     evidence_url: str | None = None,
 ) -> None:
-    from mltrack.models import EventAction
+    from mltrack.core.vocabulary import EventAction
     from mltrack.services.progress import change_status
 
     with app.writer() as session:
         change = change_status(
             session, app.learner, item, EventAction(action), on, note, evidence_url
         )
-    click.echo(describe(change))
+    from mltrack.render.changes import change_text
 
-
-def describe(change: "Change") -> str:
-    """One line saying what changed, e.g. ``done: deep-learning (in_progress -> done)``."""
-    line = f"{change.action}: {change.slug} ({change.from_status} -> {change.to_status})"
-    return f"{line}; {change.also}" if change.also else line
+    click.echo(change_text(change))
 
 
 @click.command()
@@ -120,8 +112,10 @@ def undo(app: App) -> None:
     Example:
       mltrack done python && mltrack undo
     """
-    from mltrack.services.progress import undo_last
+    from mltrack.services.undo import undo_last
 
     with app.writer() as session:
         change = undo_last(session, app.learner)
-    click.echo(describe(change))
+    from mltrack.render.changes import change_text
+
+    click.echo(change_text(change))

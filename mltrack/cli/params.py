@@ -4,6 +4,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -208,3 +209,8 @@ def write_output(target: Path | None, chunks: Iterable[str]) -> None:
         temporary.replace(target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def choice_of(enum: type[StrEnum]) -> click.Choice:
+    """A choice among the values of a vocabulary enum (the command receives plain text)."""
+    return click.Choice([member.value for member in enum])

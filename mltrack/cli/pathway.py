@@ -3,16 +3,14 @@
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import emit, format_option, item_argument
-
-KINDS = ("degree", "course", "topic", "certification", "project", "resource", "experience")
-STATUSES = ("planned", "in_progress", "done", "skipped")
+from mltrack.cli.params import choice_of, emit, format_option, item_argument
+from mltrack.core.vocabulary import ItemKind, ItemStatus
 
 
 @click.command()
-@click.option("--kind", type=click.Choice(KINDS), help="Only items of this kind.")
+@click.option("--kind", type=choice_of(ItemKind), help="Only items of this kind.")
 @click.option("--area", metavar="AREA", help="Only items of this study area (its slug).")
-@click.option("--status", type=click.Choice(STATUSES), help="Only items with this status.")
+@click.option("--status", type=choice_of(ItemStatus), help="Only items with this status.")
 @format_option("json")
 @pass_app
 def pathway(

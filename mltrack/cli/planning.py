@@ -74,9 +74,9 @@ def require(app: App, item: str, after: tuple[str, ...], remove: bool) -> None:
     change = remove_prerequisite if remove else add_prerequisite
     with app.writer() as session:
         orderings = [change(session, app.learner, item, other) for other in after]
-    verb = "no longer comes after" if remove else "now comes after"
-    for ordering in orderings:
-        click.echo(f"{ordering.item} {verb} {ordering.after}")
+    from mltrack.render.changes import orderings_text
+
+    click.echo(orderings_text(orderings, removed=remove))
 
 
 @click.group(invoke_without_command=True)
@@ -116,8 +116,9 @@ def set_(app: App, when: date) -> None:
 
     with app.writer() as session:
         previous = set_target(session, app.learner, when)
-    replaced = f" (was {previous.isoformat()})" if previous else ""
-    click.echo(f"target date: {when.isoformat()}{replaced}")
+    from mltrack.render.changes import target_set_text
+
+    click.echo(target_set_text(when, previous))
 
 
 @target.command("clear")
@@ -133,4 +134,6 @@ def clear(app: App) -> None:
 
     with app.writer() as session:
         previous = clear_target(session, app.learner)
-    click.echo(f"target date {previous.isoformat()} removed" if previous else "no target date set")
+    from mltrack.render.changes import target_cleared_text
+
+    click.echo(target_cleared_text(previous))

@@ -42,8 +42,9 @@ def add(app: App, name: str, dataset: str, repo: str | None, areas: tuple[str, .
 
     with app.writer() as session:
         added = add_project(session, app.learner, name, dataset, repo, areas)
-    areas_text = f" ({', '.join(added.areas)})" if added.areas else ""
-    click.echo(f"added project {added.slug}{areas_text}; it counts toward {added.step_title}")
+    from mltrack.render.changes import project_added_text
+
+    click.echo(project_added_text(added))
 
 
 @project.command()
@@ -61,7 +62,9 @@ def done(app: App, name: str, on: date | None) -> None:
 
     with app.writer() as session:
         finished = finish_project(session, app.learner, name, on)
-    click.echo(f"done: project {finished.slug} on {finished.on_date.isoformat()}")
+    from mltrack.render.changes import project_done_text
+
+    click.echo(project_done_text(finished))
 
 
 @project.command("list")

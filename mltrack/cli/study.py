@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import DateType, DurationType, complete_item
+from mltrack.cli.params import DateType, DurationType, choice_of, complete_item
+from mltrack.core.vocabulary import ReadingKind
 
-READING_KINDS = ("blog", "podcast", "paper", "talk", "course")
 LIST_WEEKS = 8
 
 
@@ -55,16 +55,12 @@ def log(
         raise click.UsageError("give a DURATION such as 90m or 1h30 (or --list)")
     if since is not None:
         raise click.UsageError("--since goes with --list")
-    from mltrack.core.dates import format_minutes
+    from mltrack.render.changes import logged_session_text
     from mltrack.services.study import log_session
 
     with app.writer() as session:
         logged = log_session(session, app.learner, duration, item, on, note)
-    line = f"logged {format_minutes(logged.minutes)} on {logged.on_date.isoformat()}"
-    if logged.slug is not None and logged.item_minutes is not None:
-        line += f" for {logged.slug} ({format_minutes(logged.item_minutes)} so far"
-        line += f" of the {logged.hours_estimate:g} h estimate)" if logged.hours_estimate else ")"
-    click.echo(line)
+    click.echo(logged_session_text(logged))
 
 
 def _list_sessions(app: App, since: date) -> None:
@@ -76,7 +72,7 @@ def _list_sessions(app: App, since: date) -> None:
 
 @click.command()
 @click.argument("title")
-@click.option("--kind", type=click.Choice(READING_KINDS), required=True, help="What it is.")
+@click.option("--kind", type=choice_of(ReadingKind), required=True, help="What it is.")
 @click.option("--url", metavar="URL", help="Where to find it.")
 @click.option(
     "--item", metavar="ITEM", shell_complete=complete_item, help="The pathway item it is about."
@@ -93,10 +89,11 @@ def read(
       mltrack read "Attention is all you need" --kind paper --item deep-learning
       mltrack read "Practical AI #250" --kind podcast --url https://example.org/250
     """
-    from mltrack.models import ReadingKind
+    from mltrack.core.vocabulary import ReadingKind
     from mltrack.services.study import log_reading
 
     with app.writer() as session:
         logged = log_reading(session, app.learner, title, ReadingKind(kind), url, item, on)
-    about = f" about {logged.slug}" if logged.slug else ""
-    click.echo(f"logged {logged.kind} {logged.title!r}{about} on {logged.on_date.isoformat()}")
+    from mltrack.render.changes import logged_reading_text
+
+    click.echo(logged_reading_text(logged))

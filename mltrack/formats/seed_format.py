@@ -12,8 +12,9 @@ from typing import Any
 
 from mltrack.core.errors import MltrackError
 from mltrack.core.graphs import find_cycle
+from mltrack.core.vocabulary import ItemKind
 
-ITEM_KINDS = ("degree", "course", "topic", "certification", "project", "resource", "experience")
+ITEM_KINDS = tuple(kind.value for kind in ItemKind)
 
 # Allowed keys per table, and which of them must be present.
 SCHEMA: dict[str, tuple[set[str], set[str]]] = {

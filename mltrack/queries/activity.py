@@ -8,14 +8,15 @@ again. One row per active day, however many events the journal holds.
 from datetime import date
 
 from mltrack.core.pace import DayCount
+from mltrack.core.vocabulary import EventAction, sql_value
 from mltrack.queries.reader import Reader, as_date
 
-_FINISHED_PER_DAY_SQL = """
+_FINISHED_PER_DAY_SQL = f"""
     SELECT e.on_date, COUNT(*) AS finished,
            SUM(CASE WHEN i.required THEN 1 ELSE 0 END) AS required_finished
     FROM progress_event e
     JOIN item i ON i.id = e.item_id
-    WHERE e.learner_id = :learner_id AND e.action = 'done' {since}
+    WHERE e.learner_id = :learner_id AND e.action = {sql_value(EventAction.DONE)} {{since}}
       AND NOT EXISTS (SELECT 1 FROM progress_event u WHERE u.undoes_id = e.id)
     GROUP BY e.on_date
     ORDER BY e.on_date

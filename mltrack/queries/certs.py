@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from mltrack.core.rules import goal_status
+from mltrack.core.vocabulary import CertStatus, ItemKind, sql_in, sql_value
 from mltrack.queries.reader import Reader, Row, visible_items
 
 NO_LIMIT = "9999-12-31"
@@ -51,14 +53,13 @@ class CertWarning:
 CERTS_SQL = f"""
     SELECT i.slug, i.title, i.provider,
            CASE WHEN i.learner_id IS NULL THEN 0 ELSE 1 END AS own,
-           CASE WHEN g.status = 'passed' AND g.expires_on < :today THEN 'expired'
-                ELSE g.status END AS status,
+           g.status,
            g.target_date, g.enrolled_on, g.passed_on, g.expires_on,
            COALESCE(g.attempts, 0) AS attempts, g.credential_id, g.credential_url
     FROM item i
     JOIN step s ON s.id = i.step_id
     LEFT JOIN cert_goal g ON g.item_id = i.id AND g.learner_id = :learner_id
-    WHERE i.kind = 'certification' AND {visible_items()}
+    WHERE i.kind = {sql_value(ItemKind.CERTIFICATION)} AND {visible_items()}
     ORDER BY s.position, i.position
 """
 
@@ -72,15 +73,16 @@ COSTS_SQL = """
     ORDER BY e.currency
 """
 
+_OPEN = sql_in(CertStatus.PLANNED, CertStatus.ENROLLED, CertStatus.FAILED)
 DATES_SQL = f"""
     SELECT i.slug, i.title, 'target' AS what, g.target_date AS on_date
     FROM cert_goal g JOIN item i ON i.id = g.item_id
-    WHERE g.learner_id = :learner_id AND g.status IN ('planned', 'enrolled', 'failed')
+    WHERE g.learner_id = :learner_id AND g.status IN {_OPEN}
       AND g.target_date <= :horizon AND {visible_items()}
     UNION ALL
     SELECT i.slug, i.title, 'expiry' AS what, g.expires_on AS on_date
     FROM cert_goal g JOIN item i ON i.id = g.item_id
-    WHERE g.learner_id = :learner_id AND g.status = 'passed'
+    WHERE g.learner_id = :learner_id AND g.status = {sql_value(CertStatus.PASSED)}
       AND g.expires_on <= :horizon AND {visible_items()}
     ORDER BY on_date, slug
 """
@@ -89,8 +91,8 @@ DATES_SQL = f"""
 def cert_overview(reader: Reader, learner_id: int, today: date | None = None) -> CertOverview:
     """Every certification the learner sees with their goal, and what the goals cost."""
     today = today or date.today()
-    rows = reader.rows(CERTS_SQL, learner_id=learner_id, today=today.isoformat())
-    certs = [CertRow(**{**row, "own": bool(row["own"]), **_dates(row)}) for row in rows]
+    rows = reader.rows(CERTS_SQL, learner_id=learner_id)
+    certs = [_cert_row(row, today) for row in rows]
     costs = [
         CostTotal(row["currency"], row["cents"])
         for row in reader.rows(COSTS_SQL, learner_id=learner_id)
@@ -121,6 +123,13 @@ def _warnings(reader: Reader, learner_id: int, horizon: str, today: date) -> lis
         )
         for row in rows
     ]  # fmt: skip
+
+
+def _cert_row(row: Row, today: date) -> CertRow:
+    dates = _dates(row)
+    expires_on = date.fromisoformat(dates["expires_on"]) if dates["expires_on"] else None
+    status = goal_status(row["status"], expires_on, today)
+    return CertRow(**{**row, "own": bool(row["own"]), "status": status, **dates})
 
 
 def _dates(row: Row) -> dict[str, str | None]:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from mltrack.core.vocabulary import ItemStatus, sql_value
 from mltrack.queries.reader import Reader
 
 
@@ -13,10 +14,11 @@ class LearnerSummary:
     items_in_progress: int
 
 
-LEARNERS_SQL = """
+DONE, IN_PROGRESS = sql_value(ItemStatus.DONE), sql_value(ItemStatus.IN_PROGRESS)
+LEARNERS_SQL = f"""
     SELECT l.name, l.created_at,
-           SUM(CASE WHEN p.status = 'done' THEN 1 ELSE 0 END) AS items_done,
-           SUM(CASE WHEN p.status = 'in_progress' THEN 1 ELSE 0 END) AS items_in_progress
+           SUM(CASE WHEN p.status = {DONE} THEN 1 ELSE 0 END) AS items_done,
+           SUM(CASE WHEN p.status = {IN_PROGRESS} THEN 1 ELSE 0 END) AS items_in_progress
     FROM learner l LEFT JOIN progress p ON p.learner_id = l.id
     GROUP BY l.id, l.name, l.created_at
     ORDER BY l.name

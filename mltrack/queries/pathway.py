@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from mltrack.queries.planning import PREREQUISITE_EDGES
-from mltrack.queries.reader import Reader, first, visible_items
+from mltrack.queries.reader import Reader, first, status_of, visible_items
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class ItemDetail:
 _PATHWAY_SQL = f"""
     SELECT s.slug AS step_slug, s.title AS step_title, a.slug AS area_slug,
            a.title AS area_title, i.slug, i.title, i.kind, i.required,
-           COALESCE(p.status, 'planned') AS status
+           {status_of()} AS status
     FROM item i
     JOIN step s ON s.id = i.step_id
     LEFT JOIN area a ON a.id = i.area_id
@@ -78,13 +78,13 @@ _PATHWAY_SQL = f"""
 _PATHWAY_FILTERS = {
     "kind": "AND i.kind = :kind",
     "area": "AND a.slug = :area",
-    "status": "AND COALESCE(p.status, 'planned') = :status",
+    "status": f"AND {status_of()} = :status",
 }
 
-ITEM_SQL = """
+ITEM_SQL = f"""
     SELECT i.id, i.slug, i.title, i.kind, i.required, i.retired, i.hours_estimate, i.provider,
            i.url, i.source, i.quote, s.title AS step_title, a.title AS area_title,
-           COALESCE(p.status, 'planned') AS status, p.started_on, p.finished_on, p.note,
+           {status_of()} AS status, p.started_on, p.finished_on, p.note,
            p.evidence_url
     FROM item i
     JOIN step s ON s.id = i.step_id
@@ -95,7 +95,7 @@ ITEM_SQL = """
 
 # The seed's prerequisites and the learner's own (mltrack require, mltrack add ... --after).
 PREREQUISITES_SQL = f"""
-    SELECT r.slug, r.title, COALESCE(p.status, 'planned') AS status
+    SELECT r.slug, r.title, {status_of()} AS status
     FROM ({PREREQUISITE_EDGES}) ip
     JOIN item r ON r.id = ip.requires_id
     LEFT JOIN progress p ON p.item_id = r.id AND p.learner_id = :learner_id

@@ -8,7 +8,8 @@ in progress before new ones, then required before optional, then pathway order.
 
 from dataclasses import dataclass, field
 
-from mltrack.queries.reader import Reader, visible_items
+from mltrack.core.vocabulary import ItemStatus, sql_in, sql_value
+from mltrack.queries.reader import Reader, status_of, visible_items
 
 # Prerequisites as (item_id, requires_id): the seed's and the learner's own.
 PREREQUISITE_EDGES = """
@@ -25,9 +26,11 @@ def _unmet(table: str, extra: str = "") -> str:
         JOIN item r ON r.id = e.requires_id
         LEFT JOIN progress rp ON rp.item_id = r.id AND rp.learner_id = :learner_id
         WHERE e.item_id = i.id {extra} AND {visible_items("r")}
-          AND COALESCE(rp.status, 'planned') NOT IN ('done', 'skipped')
+          AND {status_of("rp")} NOT IN {sql_in(ItemStatus.DONE, ItemStatus.SKIPPED)}
     """
 
+
+_OPEN = sql_in(ItemStatus.PLANNED, ItemStatus.IN_PROGRESS)
 
 # Open items (planned or in progress) that the learner sees, in a current step.
 _OPEN_ITEMS = f"""
@@ -35,7 +38,7 @@ _OPEN_ITEMS = f"""
     JOIN step s ON s.id = i.step_id AND NOT s.retired
     LEFT JOIN area a ON a.id = i.area_id
     LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
-    WHERE {visible_items()} AND COALESCE(p.status, 'planned') IN ('planned', 'in_progress')
+    WHERE {visible_items()} AND {status_of()} IN {_OPEN}
 """
 
 # One NOT EXISTS per table, so that each is a primary-key lookup on its own table.
@@ -46,10 +49,10 @@ _READY = f"""
 
 READY_SQL = f"""
     SELECT i.id, i.slug, i.title, i.kind, i.required, s.title AS step_title,
-           COALESCE(p.status, 'planned') AS status, p.started_on
+           {status_of()} AS status, p.started_on
     {_OPEN_ITEMS} AND {_READY}
     ORDER BY s.position,
-             CASE WHEN p.status = 'in_progress' THEN 0 ELSE 1 END,
+             CASE WHEN p.status = {sql_value(ItemStatus.IN_PROGRESS)} THEN 0 ELSE 1 END,
              CASE WHEN i.required THEN 0 ELSE 1 END,
              CASE WHEN a.position IS NULL THEN 1 ELSE 0 END, a.position, i.position
     LIMIT :limit
@@ -62,7 +65,7 @@ COUNTS_SQL = f"""
 """
 
 _PREREQUISITES_OF_SQL = f"""
-    SELECT e.item_id, r.slug, COALESCE(rp.status, 'planned') AS status
+    SELECT e.item_id, r.slug, {status_of("rp")} AS status
     FROM ({PREREQUISITE_EDGES}) e
     JOIN item r ON r.id = e.requires_id
     LEFT JOIN progress rp ON rp.item_id = r.id AND rp.learner_id = :learner_id

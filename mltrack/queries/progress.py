@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from mltrack.formats.seed_format import ITEM_KINDS
-from mltrack.queries.reader import Reader, Row, as_date, first, visible_items
+from mltrack.core.vocabulary import ItemKind, ItemStatus, sql_value
+from mltrack.queries.reader import Reader, Row, as_date, first, status_of, visible_items
 
 if TYPE_CHECKING:  # the pace machinery is imported only for a learner with a target date
     from mltrack.core.pace import Forecast, TargetOutlook
@@ -134,20 +134,23 @@ class ProgressReport:
         return self.groupings.get("area", [])
 
 
-_COMPLETION_COLUMNS = """
+DONE, SKIPPED, IN_PROGRESS = (
+    sql_value(status) for status in (ItemStatus.DONE, ItemStatus.SKIPPED, ItemStatus.IN_PROGRESS)
+)
+_COMPLETION_COLUMNS = f"""
     SUM(CASE WHEN i.required THEN 1 ELSE 0 END) AS required_total,
-    SUM(CASE WHEN i.required AND p.status = 'done' THEN 1 ELSE 0 END) AS required_done,
-    SUM(CASE WHEN i.required AND p.status = 'skipped' THEN 1 ELSE 0 END) AS required_skipped,
+    SUM(CASE WHEN i.required AND p.status = {DONE} THEN 1 ELSE 0 END) AS required_done,
+    SUM(CASE WHEN i.required AND p.status = {SKIPPED} THEN 1 ELSE 0 END) AS required_skipped,
     SUM(CASE WHEN NOT i.required THEN 1 ELSE 0 END) AS optional_total,
-    SUM(CASE WHEN NOT i.required AND p.status = 'done' THEN 1 ELSE 0 END) AS optional_done,
-    SUM(CASE WHEN NOT i.required AND p.status = 'skipped' THEN 1 ELSE 0 END) AS optional_skipped,
-    SUM(CASE WHEN i.required AND COALESCE(p.status, 'planned') <> 'skipped'
+    SUM(CASE WHEN NOT i.required AND p.status = {DONE} THEN 1 ELSE 0 END) AS optional_done,
+    SUM(CASE WHEN NOT i.required AND p.status = {SKIPPED} THEN 1 ELSE 0 END) AS optional_skipped,
+    SUM(CASE WHEN i.required AND {status_of()} <> {SKIPPED}
              THEN COALESCE(i.hours_estimate, 0) ELSE 0 END) AS hours_total,
-    SUM(CASE WHEN i.required AND p.status = 'done'
+    SUM(CASE WHEN i.required AND p.status = {DONE}
              THEN COALESCE(i.hours_estimate, 0) ELSE 0 END) AS hours_done,
-    SUM(CASE WHEN NOT i.required AND COALESCE(p.status, 'planned') <> 'skipped'
+    SUM(CASE WHEN NOT i.required AND {status_of()} <> {SKIPPED}
              THEN COALESCE(i.hours_estimate, 0) ELSE 0 END) AS optional_hours_total,
-    SUM(CASE WHEN NOT i.required AND p.status = 'done'
+    SUM(CASE WHEN NOT i.required AND p.status = {DONE}
              THEN COALESCE(i.hours_estimate, 0) ELSE 0 END) AS optional_hours_done
 """
 
@@ -160,7 +163,7 @@ _ITEMS = """
 
 OVERALL_SQL = f"SELECT {_COMPLETION_COLUMNS} {_ITEMS} WHERE {visible_items()}"
 
-_KIND_ORDER = " ".join(f"WHEN '{kind}' THEN {n}" for n, kind in enumerate(ITEM_KINDS))
+_KIND_ORDER = " ".join(f"WHEN {sql_value(kind)} THEN {n}" for n, kind in enumerate(ItemKind))
 
 # grouping -> (extra join, slug, title, what to order by); the order expression is grouped on.
 _GROUP_BY: dict[str, tuple[str, str, str, str]] = {
@@ -175,7 +178,7 @@ _GROUP_BY: dict[str, tuple[str, str, str, str]] = {
 IN_PROGRESS_SQL = f"""
     SELECT i.slug, i.title, p.started_on
     FROM progress p JOIN item i ON i.id = p.item_id
-    WHERE p.learner_id = :learner_id AND p.status = 'in_progress' AND {visible_items()}
+    WHERE p.learner_id = :learner_id AND p.status = {IN_PROGRESS} AND {visible_items()}
     ORDER BY p.started_on, i.slug
 """
 

@@ -9,6 +9,8 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from typing import Any, Protocol
 
+from mltrack.core.vocabulary import ItemStatus, sql_value
+
 Row = Mapping[str, Any]
 
 
@@ -80,6 +82,12 @@ def visible_items(alias: str = "i") -> str:
     return (
         f"NOT {alias}.retired AND ({alias}.learner_id IS NULL OR {alias}.learner_id = :learner_id)"
     )
+
+
+def status_of(alias: str = "p") -> str:
+    """SQL for an item's status for the learner from its progress row ``alias``: planned
+    where the learner has none."""
+    return f"COALESCE({alias}.status, {sql_value(ItemStatus.PLANNED)})"
 
 
 def first(reader: Reader, sql: str, **params: Any) -> Row | None:

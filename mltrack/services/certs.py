@@ -10,24 +10,22 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from mltrack.core.changes import CertChange
 from mltrack.core.dates import utc_now_iso
 from mltrack.core.errors import InputError, MltrackError
-from mltrack.models import (
+from mltrack.core.rules import goal_status
+from mltrack.core.vocabulary import (
+    EXPIRED,
+    NO_GOAL,
     CertAction,
-    CertEvent,
-    CertGoal,
     CertStatus,
-    CertUndo,
     EventAction,
-    Item,
     ItemKind,
     ItemStatus,
-    Learner,
-    Progress,
-    ProgressEvent,
 )
+from mltrack.models import CertEvent, CertGoal, CertUndo, Item, Learner, Progress, ProgressEvent
 from mltrack.services.lookup import get_item, get_learner, past_or_today
-from mltrack.services.progress import Change, apply_change
+from mltrack.services.progress import apply_change
 
 # The goal as an event keeps it in ``prior`` (also what import checks it against).
 GOAL_FIELDS = (
@@ -41,20 +39,6 @@ _DATE_FIELDS = ("target_date", "enrolled_on", "passed_on", "expires_on")
 class Cost:
     cents: int
     currency: str
-
-
-@dataclass(frozen=True)
-class CertChange:
-    """What a cert command changed, for the CLI to report."""
-
-    slug: str
-    action: CertAction
-    from_status: str  # "none" when the learner had no goal for it
-    to_status: CertStatus
-    on_date: date
-    attempts: int
-    event_id: int
-    item_change: Change | None = None  # the certification's item, marked done by a pass
 
 
 @dataclass
@@ -73,16 +57,9 @@ class _Target:
     def __post_init__(self) -> None:
         self.prior = _snapshot(self.goal)
         if self.goal is None:
-            self.status = "none"
+            self.status = NO_GOAL
         else:
-            self.status = "expired" if is_expired(self.goal, self.today) else self.goal.status
-
-
-def is_expired(goal: CertGoal, today: date) -> bool:
-    """A pass whose expiry date is behind us; derived, never stored."""
-    return (
-        goal.status == CertStatus.PASSED and goal.expires_on is not None and goal.expires_on < today
-    )
+            self.status = goal_status(self.goal.status, self.goal.expires_on, self.today)
 
 
 def make_cost(cents: int | None, currency: str | None) -> Cost | None:
@@ -102,7 +79,7 @@ def set_goal(session: Session, learner_name: str, cert_text: str, by: date) -> C
         raise InputError(f"the target date {by.isoformat()} is in the past")
     _refuse_if_valid_pass(target, "set a new target")
     goal = _goal_for(session, target)
-    if target.status in ("none", "dropped", "expired"):
+    if target.status in (NO_GOAL, CertStatus.DROPPED, EXPIRED):
         goal.status = CertStatus.PLANNED
     goal.target_date = by
     return _record(session, target, goal, CertAction.GOAL, target.today)
@@ -175,7 +152,7 @@ def drop(session: Session, learner_name: str, cert_text: str) -> CertChange:
     target = _find(session, learner_name, cert_text)
     if target.goal is None:
         raise MltrackError(f"you have no goal for {target.item.slug}")
-    if target.status in ("dropped", "passed"):
+    if target.status in (CertStatus.DROPPED, CertStatus.PASSED):
         raise MltrackError(f"{target.item.slug} is already {target.status}; nothing to drop")
     target.goal.status = CertStatus.DROPPED
     return _record(session, target, target.goal, CertAction.DROP, target.today)
@@ -198,7 +175,7 @@ def undo_event(session: Session, event: CertEvent) -> tuple[str, str]:
 
     Returns the goal's status before and after, "none" where there is no goal."""
     goal = session.get(CertGoal, (event.learner_id, event.item_id))
-    before = goal.status if goal is not None else "none"
+    before = goal.status if goal is not None else NO_GOAL
     after = _restore_goal(session, event, goal)
     session.add(CertUndo(learner_id=event.learner_id, cert_event_id=event.id,
                          occurred_at=utc_now_iso()))  # fmt: skip
@@ -211,7 +188,7 @@ def revert_pass(session: Session, cert_event_id: int) -> str:
     event = session.get_one(CertEvent, cert_event_id)
     _, after = undo_event(session, event)
     return (
-        "certification goal removed" if after == "none" else f"certification goal back to {after}"
+        "certification goal removed" if after == NO_GOAL else f"certification goal back to {after}"
     )
 
 
@@ -224,7 +201,7 @@ def _restore_goal(session: Session, event: CertEvent, goal: CertGoal | None) -> 
     if event.prior is None:
         if goal is not None:
             session.delete(goal)
-        return "none"
+        return NO_GOAL
     if goal is None:
         goal = CertGoal(learner_id=event.learner_id, item_id=event.item_id)
         session.add(goal)

@@ -28,6 +28,7 @@ from sqlalchemy import delete, exists, insert, inspect, or_, select, text, updat
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mltrack.core.changes import ImportSummary
 from mltrack.core.errors import InputError, MltrackError, NotFoundError
 from mltrack.core.matching import closest_slugs
 from mltrack.formats.export_format import (
@@ -69,12 +70,6 @@ class InvalidExportFile(InputError):
 
 class ImportConflict(MltrackError):
     """The file's data clashes with the database's (a learner with data, an item's slug)."""
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    counts: tuple[tuple[str, int], ...]  # rows per section, in file order
-    replaced: tuple[str, ...]  # learners whose data the file replaced
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,19 @@ by ``mltrack.formats.seed_format``), so a later seed can never bring a slug that
 """
 
 import math
-from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from mltrack.core.changes import Removal
 from mltrack.core.errors import InputError, MltrackError
 from mltrack.core.matching import match_slug, slugify
+from mltrack.core.vocabulary import ItemKind
 from mltrack.models import (
     Area,
     CertEvent,
     CertGoal,
     Item,
-    ItemKind,
     LearnerPrerequisite,
     Progress,
     ProgressEvent,
@@ -40,16 +40,6 @@ _HISTORY = (
     ("reading log record", ReadingEntry),
     ("certification event", CertEvent),
 )
-
-
-@dataclass(frozen=True)
-class Removal:
-    """What ``remove`` did: deleted the item, or retired it to keep the history naming it."""
-
-    slug: str
-    deleted: bool
-    kept: dict[str, int] = field(default_factory=dict)  # history rows kept, by (singular) kind
-    orderings: int = 0  # the learner's "after" orderings naming the item, removed
 
 
 def add_own_item(

@@ -8,7 +8,8 @@ from sqlalchemy.orm.util import AliasedClass
 
 from mltrack.core.errors import InputError
 from mltrack.core.matching import match_slug, searchable, unknown_learner
-from mltrack.models import Item, ItemKind, Learner
+from mltrack.core.vocabulary import ItemKind
+from mltrack.models import Item, Learner
 
 
 def get_learner(session: Session, name: str) -> Learner:

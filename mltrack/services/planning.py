@@ -1,23 +1,15 @@
 """A learner's own planning: the date they aim to finish by, and their own prerequisites."""
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, select, union
 from sqlalchemy.orm import Session, aliased
 
+from mltrack.core.changes import Ordering
 from mltrack.core.errors import InputError, MltrackError
 from mltrack.core.graphs import find_cycle
 from mltrack.models import Item, ItemPrerequisite, LearnerPrerequisite
 from mltrack.services.lookup import get_item, get_learner, visible_to
-
-
-@dataclass(frozen=True)
-class Ordering:
-    """``item`` comes after ``after`` (both slugs)."""
-
-    item: str
-    after: str
 
 
 def set_target(

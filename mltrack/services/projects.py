@@ -1,26 +1,18 @@
 """Portfolio projects: hands-on work on real data, linked to the study areas it exercises."""
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mltrack.core.changes import ProjectChange
 from mltrack.core.errors import InputError, MltrackError
 from mltrack.core.matching import match_slug, slugify
-from mltrack.models import Area, Item, ItemKind, Project, ProjectArea, Step
+from mltrack.core.vocabulary import ItemKind
+from mltrack.models import Area, Item, Project, ProjectArea, Step
 from mltrack.services.lookup import get_learner, past_or_today
 
 MAX_NAME_LENGTH = 200
-
-
-@dataclass(frozen=True)
-class ProjectChange:
-    slug: str
-    name: str
-    step_title: str
-    areas: list[str]
-    on_date: date
 
 
 def add_project(

@@ -1,34 +1,18 @@
 """Study time and continuing education: sessions logged against items, and what was read."""
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from mltrack.core.changes import LoggedReading, LoggedSession
 from mltrack.core.dates import MAX_SESSION_MINUTES, format_minutes, utc_now_iso, week_start
 from mltrack.core.errors import InputError
-from mltrack.models import Item, ReadingEntry, ReadingKind, StudySession
+from mltrack.core.vocabulary import ReadingKind
+from mltrack.models import Item, ReadingEntry, StudySession
 from mltrack.services.lookup import get_item, get_learner, past_or_today
 
 MAX_TITLE_LENGTH = 300
-
-
-@dataclass(frozen=True)
-class LoggedSession:
-    minutes: int
-    on_date: date
-    slug: str | None
-    item_minutes: int | None  # everything logged on the item so far, this session included
-    hours_estimate: float | None
-
-
-@dataclass(frozen=True)
-class LoggedReading:
-    title: str
-    kind: ReadingKind
-    on_date: date
-    slug: str | None
 
 
 def log_session(

@@ -1,0 +1,87 @@
+"""What the write side did, for the renderers to put into words.
+
+The result types of the services live here, below every layer, so that ``render`` can take
+them without importing a service (which would pull in the ORM).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from mltrack.core.vocabulary import CertAction, CertStatus, EventAction, ReadingKind
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a command changed, for the CLI to report."""
+
+    slug: str
+    title: str
+    action: EventAction
+    from_status: str  # an ItemStatus; a certification goal's status when undoing one
+    to_status: str
+    on_date: date
+    also: str | None = None  # what else the change did, e.g. to a certification goal
+
+
+@dataclass(frozen=True)
+class CertChange:
+    """What a cert command changed, for the CLI to report."""
+
+    slug: str
+    action: CertAction
+    from_status: str  # "none" when the learner had no goal for it
+    to_status: CertStatus
+    on_date: date
+    attempts: int
+    event_id: int
+    item_change: Change | None = None  # the certification's item, marked done by a pass
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What ``remove`` did: deleted the item, or retired it to keep the history naming it."""
+
+    slug: str
+    deleted: bool
+    kept: dict[str, int] = field(default_factory=dict)  # history rows kept, by (singular) kind
+    orderings: int = 0  # the learner's "after" orderings naming the item, removed
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """``item`` comes after ``after`` (both slugs)."""
+
+    item: str
+    after: str
+
+
+@dataclass(frozen=True)
+class ProjectChange:
+    slug: str
+    name: str
+    step_title: str
+    areas: list[str]
+    on_date: date
+
+
+@dataclass(frozen=True)
+class LoggedSession:
+    minutes: int
+    on_date: date
+    slug: str | None
+    item_minutes: int | None  # everything logged on the item so far, this session included
+    hours_estimate: float | None
+
+
+@dataclass(frozen=True)
+class LoggedReading:
+    title: str
+    kind: ReadingKind
+    on_date: date
+    slug: str | None
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    counts: tuple[tuple[str, int], ...]  # rows per section, in file order
+    replaced: tuple[str, ...]  # learners whose data the file replaced

@@ -1,0 +1,123 @@
+"""What a write command did, in one line (or a few): the write side's renderer.
+
+Pure functions from the result types of ``mltrack.core.changes`` to text, like the read
+side's renderers; the CLI only prints what they return.
+"""
+
+from datetime import date
+from shlex import quote
+
+from mltrack.core.changes import (
+    CertChange,
+    Change,
+    ImportSummary,
+    LoggedReading,
+    LoggedSession,
+    Ordering,
+    ProjectChange,
+    Removal,
+)
+from mltrack.core.dates import format_minutes
+from mltrack.core.vocabulary import NO_GOAL, CertAction
+
+
+def goal_status_text(status: str) -> str:
+    """A certification goal's status as the cert commands say it ("no goal" before any)."""
+    return "no goal" if status == NO_GOAL else status
+
+
+def change_text(change: Change) -> str:
+    """One line saying what changed, e.g. ``done: deep-learning (in_progress -> done)``."""
+    before, after = goal_status_text(change.from_status), goal_status_text(change.to_status)
+    line = f"{change.action}: {change.slug} ({before} -> {after})"
+    return f"{line}; {change.also}" if change.also else line
+
+
+def cert_change_text(change: CertChange) -> str:
+    """One line, e.g. ``pass: stanford-ml (enrolled -> passed), attempt 1; item done``."""
+    line = f"{change.action}: {change.slug} ({goal_status_text(change.from_status)} -> "
+    line += f"{change.to_status})"
+    if change.action in (CertAction.PASS, CertAction.FAIL):
+        line += f", attempt {change.attempts}"
+    if change.item_change is not None:
+        item = change.item_change
+        line += f"; item {item.slug}: {item.from_status} -> {item.to_status}"
+    elif change.action == CertAction.PASS:
+        line += "; its item was already done"
+    return line
+
+
+def item_added_text(slug: str) -> str:
+    return f"added {slug}"
+
+
+def removal_text(removal: Removal) -> str:
+    """What ``remove`` did: deleted the item, or retired it and kept its history."""
+    if removal.deleted:
+        line = f"removed {removal.slug}"
+    else:
+        kept = ", ".join(
+            f"{count} {label}{'s' if count != 1 else ''}" for label, count in removal.kept.items()
+        )
+        line = f"retired {removal.slug} (hidden from the pathway); kept its history: {kept}"
+    if removal.orderings:
+        line += f"; dropped {removal.orderings} --after ordering(s) naming it"
+    return line
+
+
+def logged_session_text(logged: LoggedSession) -> str:
+    """e.g. ``logged 1h30 on 2026-11-02 for python (3h so far of the 40 h estimate)``."""
+    line = f"logged {format_minutes(logged.minutes)} on {logged.on_date.isoformat()}"
+    if logged.slug is not None and logged.item_minutes is not None:
+        line += f" for {logged.slug} ({format_minutes(logged.item_minutes)} so far"
+        line += f" of the {logged.hours_estimate:g} h estimate)" if logged.hours_estimate else ")"
+    return line
+
+
+def logged_reading_text(logged: LoggedReading) -> str:
+    about = f" about {logged.slug}" if logged.slug else ""
+    return f"logged {logged.kind} {logged.title!r}{about} on {logged.on_date.isoformat()}"
+
+
+def orderings_text(orderings: list[Ordering], removed: bool) -> str:
+    verb = "no longer comes after" if removed else "now comes after"
+    return "\n".join(f"{ordering.item} {verb} {ordering.after}" for ordering in orderings)
+
+
+def target_set_text(when: date, previous: date | None) -> str:
+    replaced = f" (was {previous.isoformat()})" if previous else ""
+    return f"target date: {when.isoformat()}{replaced}"
+
+
+def target_cleared_text(previous: date | None) -> str:
+    return f"target date {previous.isoformat()} removed" if previous else "no target date set"
+
+
+def project_added_text(added: ProjectChange) -> str:
+    areas = f" ({', '.join(added.areas)})" if added.areas else ""
+    return f"added project {added.slug}{areas}; it counts toward {added.step_title}"
+
+
+def project_done_text(finished: ProjectChange) -> str:
+    return f"done: project {finished.slug} on {finished.on_date.isoformat()}"
+
+
+def learner_added_text(name: str) -> str:
+    return f"added learner {name}; use it with: mltrack --learner {quote(name)} progress"
+
+
+def import_text(summary: ImportSummary) -> str:
+    counts = ", ".join(
+        f"{name.replace('_', ' ')}: {count}" for name, count in summary.counts if count
+    )
+    lines = [f"imported {counts or 'nothing'}"]
+    if summary.replaced:
+        lines.append(f"replaced the data of: {', '.join(map(repr, summary.replaced))}")
+    return "\n".join(lines)
+
+
+def restore_text(source: object, target: object, kept: object | None) -> str:
+    lines = [f"restored {source} into {target}"]
+    if kept is not None:
+        lines.append(f"the replaced database is kept as {kept}")
+    return "\n".join(lines)
