@@ -2,14 +2,18 @@
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from alembic.config import Config
 from click.testing import CliRunner, Result
+from sqlalchemy import Engine
 
 from mltrack.cli import cli
 from mltrack.db import prepare_database
+from mltrack.migrate import alembic_config as mltrack_alembic_config
+from mltrack.session import make_engine
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +50,21 @@ def seeded_db(db_path: Path, _seeded_template: Path) -> Path:
     source.close()
     target.close()
     return db_path
+
+
+@pytest.fixture
+def alembic_config() -> Config:
+    """pytest-alembic's config: mltrack's own, built in code, on the migrations/ scripts."""
+    return mltrack_alembic_config()
+
+
+@pytest.fixture
+def alembic_engine(tmp_path: Path) -> Iterator[Engine]:
+    """pytest-alembic's database: an Engine on a fresh SQLite file, foreign keys off as mltrack
+    migrates (env.py takes the Engine from ``config.attributes["connection"]``)."""
+    engine = make_engine(tmp_path / "alembic.db", foreign_keys=False)
+    yield engine
+    engine.dispose()
 
 
 Run = Callable[..., Result]
