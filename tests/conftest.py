@@ -21,7 +21,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     """No test may touch the real user data directory or inherit a learner/debug setting."""
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
-    for name in ("MLTRACK_DB", "MLTRACK_LEARNER", "MLTRACK_DEBUG", "NO_COLOR"):
+    for name in ("MLTRACK_DB", "MLTRACK_LEARNER", "MLTRACK_DEBUG", "MLTRACK_COLOR", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
 
 
