@@ -1,8 +1,10 @@
-"""Alembic environment: runs on the caller's connection when given one, else on MLTRACK_DB."""
+"""Alembic environment: runs on the caller's Connection or Engine when given one (in
+``config.attributes["connection"]``, as mltrack and pytest-alembic pass it), else on MLTRACK_DB."""
 
 from logging.config import fileConfig
 
 from alembic import context
+from sqlalchemy import Engine
 
 from mltrack.models import Base
 
@@ -21,9 +23,14 @@ def run_on(connection) -> None:  # type: ignore[no-untyped-def]
 
 
 def run_migrations_online() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        run_on(connection)
+    connectable = config.attributes.get("connection")
+    if isinstance(connectable, Engine):
+        # An Engine (pytest-alembic's fixture passes one): a connection of its own, committed.
+        with connectable.begin() as connection:
+            run_on(connection)
+        return
+    if connectable is not None:
+        run_on(connectable)
         return
     # From a checkout (`alembic upgrade head`): the database mltrack itself would use.
     from mltrack.store.orm import make_engine

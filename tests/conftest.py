@@ -2,14 +2,18 @@
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from alembic.config import Config
 from click.testing import CliRunner, Result
+from sqlalchemy import Engine
 
 from mltrack.cli import cli
+from mltrack.services.migrate import alembic_config as mltrack_alembic_config
 from mltrack.services.startup import prepare_database
+from mltrack.store.orm import make_engine
 
 
 @pytest.fixture(autouse=True)
@@ -17,7 +21,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     """No test may touch the real user data directory or inherit a learner/debug setting."""
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
-    for name in ("MLTRACK_DB", "MLTRACK_LEARNER", "MLTRACK_DEBUG", "NO_COLOR"):
+    for name in ("MLTRACK_DB", "MLTRACK_LEARNER", "MLTRACK_DEBUG", "MLTRACK_COLOR", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -46,6 +50,21 @@ def seeded_db(db_path: Path, _seeded_template: Path) -> Path:
     source.close()
     target.close()
     return db_path
+
+
+@pytest.fixture
+def alembic_config() -> Config:
+    """pytest-alembic's config: mltrack's own, built in code, on the migrations/ scripts."""
+    return mltrack_alembic_config()
+
+
+@pytest.fixture
+def alembic_engine(tmp_path: Path) -> Iterator[Engine]:
+    """pytest-alembic's database: an Engine on a fresh SQLite file, foreign keys off as mltrack
+    migrates (env.py takes the Engine from ``config.attributes["connection"]``)."""
+    engine = make_engine(tmp_path / "alembic.db", foreign_keys=False)
+    yield engine
+    engine.dispose()
 
 
 Run = Callable[..., Result]

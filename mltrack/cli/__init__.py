@@ -7,6 +7,7 @@ that ``mltrack --help`` lists them without importing a single command module.
 import gc
 import os
 import sys
+from collections.abc import Mapping
 from importlib import import_module
 
 import click
@@ -68,6 +69,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("mltrack.cli.data:restore", "Restore the database from a backup file."),
     "doctor": ("mltrack.cli.data:doctor", "Check the database for damage and inconsistencies."),
 }
+
+COLOR_ENV = "MLTRACK_COLOR"
+COLOR_CHOICES = ("auto", "always", "never")
 
 EPILOG = """\b
 Examples:
@@ -140,6 +144,18 @@ def _stop_writing() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def wants_colour(choice: str, stdout_is_tty: bool, environ: Mapping[str, str]) -> bool:
+    """Whether output gets colour (and block-character bars): the one place this is decided.
+
+    ``always`` and ``never`` are taken as said (``always`` beats NO_COLOR, as ls and git do);
+    ``auto`` colours only a terminal, and not when NO_COLOR is set to anything non-empty
+    (https://no-color.org) or TERM is ``dumb``.
+    """
+    if choice != "auto":
+        return choice == "always"
+    return stdout_is_tty and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
+
+
 def _is_database_error(error: Exception) -> bool:
     # Checked by module name so that start-up never imports sqlite3's or SQLAlchemy's classes.
     module = type(error).__module__
@@ -167,15 +183,27 @@ def _first_line(error: Exception) -> str:
     show_default=True,
     help=f"Learner profile to use [env: {LEARNER_ENV}].",
 )
+@click.option(
+    "--color",
+    type=click.Choice(COLOR_CHOICES),
+    envvar=COLOR_ENV,
+    default="auto",
+    show_default=True,
+    help=f"Colour: auto (a terminal, unless NO_COLOR is set or TERM=dumb), always or never "
+    f"[env: {COLOR_ENV}].",
+)
 @click.version_option(__version__, prog_name="mltrack")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, learner: str) -> None:
+def cli(ctx: click.Context, db: str | None, learner: str, color: str) -> None:
     """Track your way to becoming a machine learning engineer.
 
     mltrack ships the pathway from the career guide "How to Become a Machine Learning
     Engineer": education steps, study areas and topics, certifications, portfolio work and
     continuing education. Mark work started, done or skipped and see how far along you are.
     """
+    # Click's echo strips escape codes when ctx.color is False and keeps them when True;
+    # subcommands inherit it, and text views are styled by it (see cli.params.styled).
+    ctx.color = wants_colour(color, sys.stdout.isatty(), os.environ)
     ctx.obj = App(db_option=db, learner=learner)
     ctx.call_on_close(ctx.obj.close)
 

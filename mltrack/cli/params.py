@@ -130,7 +130,7 @@ def emit(
     """Print ``result`` through ``render.json.<json_view>`` or ``render.terminal.<text_view>``.
 
     Only the renderer used is imported, so each command loads one; the text view gets
-    ``styled`` (stdout is a terminal) and ``text_options``.
+    ``styled`` (the ``--color`` decision) and ``text_options``.
     """
     if chosen_format(output_format, as_json) == "json":
         from mltrack.render import json as json_views
@@ -147,8 +147,9 @@ def chosen_format(output_format: str, as_json: bool) -> str:
 
 
 def styled() -> bool:
-    """Colour and block characters only on a terminal, and never with NO_COLOR set."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    """Whether text views use colour and block characters: the root's decision (``--color``,
+    see ``mltrack.cli.wants_colour``), never the environment read again here."""
+    return bool(click.get_current_context().color)
 
 
 class OutputPath(click.ParamType):

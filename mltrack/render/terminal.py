@@ -1,7 +1,7 @@
 """Plain-text views for the terminal. Pure functions: result object in, text out.
 
-``styled`` (stdout is a terminal) adds colour and block characters; without it the text is
-plain ASCII and stable, for pipes and scripts.
+``styled`` (the CLI's ``--color`` decision: by default, stdout is a terminal) adds colour and
+block characters; without it the text is plain ASCII and stable, for pipes and scripts.
 """
 
 from __future__ import annotations  # the query types below are for annotations only
