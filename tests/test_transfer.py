@@ -221,6 +221,10 @@ BAD_VALUES = [
     ("progress_events[4].prior", {"status": "x", "started_on": None, "finished_on": None,
                                   "note": None, "evidence_url": None},
      "progress_events[4].prior: status: 'x' is not one of planned"),
+    # Let in, the null status would make the next ``undo`` crash restoring it.
+    ("progress_events[4].prior", {"status": None, "started_on": None, "finished_on": None,
+                                  "note": None, "evidence_url": None},
+     "progress_events[4].prior: status must not be null"),
     ("learner_prerequisites[0].item", "python",
      "learner_prerequisites[0]: CHECK constraint failed: ck_learner_prerequisite_not_self"),
     ("learners[0].created_at", "last tuesday",

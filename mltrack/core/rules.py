@@ -11,3 +11,15 @@ def goal_status(stored: str | None, expires_on: date | None, today: date) -> str
     if stored == CertStatus.PASSED and expires_on is not None and expires_on < today:
         return EXPIRED
     return stored
+
+
+def visible_items(alias: str = "i") -> str:
+    """SQL condition for the items a learner sees: current seeded ones and their own, in a
+    step that is still part of the pathway. Every read and write that finds items uses it.
+
+    Statements using it take a ``:learner_id`` parameter.
+    """
+    return (
+        f"NOT {alias}.retired AND ({alias}.learner_id IS NULL OR {alias}.learner_id = :learner_id)"
+        f" AND NOT EXISTS (SELECT 1 FROM step rs WHERE rs.id = {alias}.step_id AND rs.retired)"
+    )

@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from mltrack.core.rules import goal_status
+from mltrack.core.rules import goal_status, visible_items
 from mltrack.core.vocabulary import CertStatus, ItemKind, sql_in, sql_value
-from mltrack.queries.reader import Reader, Row, visible_items
+from mltrack.queries.reader import Reader, Row
 
 NO_LIMIT = "9999-12-31"
 _DATE_COLUMNS = ("target_date", "enrolled_on", "passed_on", "expires_on")

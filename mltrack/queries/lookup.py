@@ -1,7 +1,8 @@
 """Turning what a learner typed into ids: learner names and item slugs."""
 
 from mltrack.core.matching import match_slug, searchable, unknown_learner
-from mltrack.queries.reader import Reader, first, visible_items
+from mltrack.core.rules import visible_items
+from mltrack.queries.reader import Reader, first
 
 
 def learner_id(reader: Reader, name: str) -> int:

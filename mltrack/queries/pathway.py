@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
+from mltrack.core.rules import visible_items
 from mltrack.queries.planning import PREREQUISITE_EDGES
-from mltrack.queries.reader import Reader, first, status_of, visible_items
+from mltrack.queries.reader import Reader, first, status_of
 
 
 @dataclass(frozen=True)

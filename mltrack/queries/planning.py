@@ -8,8 +8,9 @@ in progress before new ones, then required before optional, then pathway order.
 
 from dataclasses import dataclass, field
 
+from mltrack.core.rules import visible_items
 from mltrack.core.vocabulary import ItemStatus, sql_in, sql_value
-from mltrack.queries.reader import Reader, status_of, visible_items
+from mltrack.queries.reader import Reader, status_of
 
 # Prerequisites as (item_id, requires_id): the seed's and the learner's own.
 PREREQUISITE_EDGES = """

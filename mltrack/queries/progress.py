@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from mltrack.core.rules import visible_items
 from mltrack.core.vocabulary import ItemKind, ItemStatus, sql_value
-from mltrack.queries.reader import Reader, Row, as_date, first, status_of, visible_items
+from mltrack.queries.reader import Reader, Row, as_date, first, status_of
 
 if TYPE_CHECKING:  # the pace machinery is imported only for a learner with a target date
     from mltrack.core.pace import Forecast, TargetOutlook

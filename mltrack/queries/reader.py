@@ -74,16 +74,6 @@ class SqlAlchemyReader:
             yield
 
 
-def visible_items(alias: str = "i") -> str:
-    """SQL condition for the items a learner sees: current seeded ones and their own.
-
-    Statements using it take a ``:learner_id`` parameter.
-    """
-    return (
-        f"NOT {alias}.retired AND ({alias}.learner_id IS NULL OR {alias}.learner_id = :learner_id)"
-    )
-
-
 def status_of(alias: str = "p") -> str:
     """SQL for an item's status for the learner from its progress row ``alias``: planned
     where the learner has none."""

@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import AliasedClass
 
 from mltrack.core.errors import InputError
 from mltrack.core.matching import match_slug, searchable, unknown_learner
+from mltrack.core.rules import visible_items
 from mltrack.core.vocabulary import ItemKind
 from mltrack.models import Item, Learner
 
@@ -44,13 +44,10 @@ def _refuse_other_kind(session: Session, learner: Learner, text: str, kind: Item
         raise InputError(f"{text.strip()} is a {other}, not a {kind}")
 
 
-def visible_to(
-    learner_id: int, item: type[Item] | AliasedClass[Item] = Item
-) -> ColumnElement[bool]:
-    """The items a learner sees: current seeded ones and their own (``visible_items`` in SQL)."""
-    return and_(
-        item.retired.is_(False), or_(item.learner_id.is_(None), item.learner_id == learner_id)
-    )
+def visible_to(learner_id: int, alias: str = "item") -> TextClause:
+    """The items a learner sees, for an ORM query whose item table is named ``alias``: the
+    read side's ``visible_items`` rule, bound to the learner."""
+    return text(visible_items(alias)).bindparams(learner_id=learner_id)
 
 
 def past_or_today(on: date | None, today: date | None = None) -> date:

@@ -88,13 +88,13 @@ def _orderings(session: Session, learner_id: int) -> dict[str, list[str]]:
         LearnerPrerequisite.learner_id == learner_id
     )
     edges = union(select(ItemPrerequisite.item_id, ItemPrerequisite.requires_id), own).subquery()
-    item, required = aliased(Item), aliased(Item)
+    item, required = aliased(Item, name="item"), aliased(Item, name="required")
     query = (
         select(item.slug, required.slug)
         .select_from(edges)
         .join(item, item.id == edges.c.item_id)
         .join(required, required.id == edges.c.requires_id)
-        .where(visible_to(learner_id, item), visible_to(learner_id, required))
+        .where(visible_to(learner_id, "item"), visible_to(learner_id, "required"))
     )
     graph: dict[str, list[str]] = {}
     for slug, after in session.execute(query):
