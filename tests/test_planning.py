@@ -210,3 +210,18 @@ def unfold(text: str) -> str:
 def target_block(progress: str) -> str:
     """The target sentence of ``mltrack progress`` (after the two overall lines), unfolded."""
     return unfold(progress.split("\n\n")[0].split("\n", 2)[2])
+
+
+def test_a_loop_of_the_learners_own_orderings_is_refused(seeded_db: Path, ok, run) -> None:
+    """Regression: the second ordering of a two-item loop was accepted, and then every
+    unrelated ``require`` was refused because of the loop."""
+    ok("require", "variance", "--after", "bias")
+    refused = run("require", "bias", "--after", "variance")
+    assert refused.exit_code == 1
+    assert "loop: bias -> variance -> bias" in refused.stderr
+    ok("require", "data-structures", "--after", "python")
+
+
+def test_a_loop_through_the_shipped_pathway_is_refused(seeded_db: Path, run) -> None:
+    refused = run("require", "statistical-learning", "--after", "deep-learning")
+    assert refused.exit_code == 1 and "would loop" in refused.stderr

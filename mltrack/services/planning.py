@@ -47,8 +47,9 @@ def add_prerequisite(
     graph = _orderings(session, learner.id)
     if other.slug in graph.get(item.slug, []):
         raise MltrackError(f"{item.slug} already comes after {other.slug}")
-    # The new item first: the loop found then starts with the ordering being added.
-    graph = {item.slug: [*graph.get(item.slug, []), other.slug], **graph}
+    # The new item first, so that a loop found starts with the ordering being added (its
+    # entry replaces the old one: spreading the old graph after it would drop the new edge).
+    graph = {item.slug: [*graph.pop(item.slug, []), other.slug], **graph}
     if cycle := find_cycle(graph):
         raise MltrackError(
             f"{item.slug} cannot come after {other.slug}: the prerequisites would loop: "
