@@ -60,6 +60,38 @@ class ReadingKind(StrEnum):
     COURSE = "course"
 
 
+class JournalKind(StrEnum):
+    """What part of the record an entry changes (``history --kind`` filters on it)."""
+
+    STATUS = "status"  # an item's status: start, done, skip, reset
+    CERT = "cert"  # a certification goal: goal, enroll, pass, fail, drop
+    STUDY = "study"  # a study session logged
+    READING = "reading"  # a reading entry logged
+    PROJECT = "project"  # a portfolio project: add, done
+    PLAN = "plan"  # the target date, the learner's own orderings and items
+
+
+class MetaAction(StrEnum):
+    """Actions on entries rather than on the record; they carry their target's kind."""
+
+    UNDO = "undo"
+    AMEND = "amend"
+
+
+class ProjectAction(StrEnum):
+    ADD = "add"
+    DONE = "done"
+
+
+class PlanAction(StrEnum):
+    """Subjects that exist or not: set/clear a target, require/unrequire an ordering, add or
+    remove an own item, log a study session or reading entry (removed only by undo)."""
+
+    SET = "set"
+    CLEAR = "clear"
+    LOG = "log"
+
+
 EXPIRED = "expired"  # a certification goal's derived status: see ``core.rules.goal_status``
 # A certification's status before the learner's first step for it (the journal stores it).
 NO_GOAL = "none"

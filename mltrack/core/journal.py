@@ -1,0 +1,340 @@
+"""The journal's rules: what each change does to the record, in one pure function.
+
+A learner's record is a journal of changes; every figure is derived from it. Each entry is
+about one *subject* (an item's status, a certification goal, a project, the target date, one
+study session...) and the entries of a subject, replayed in the order they happened, must
+each be valid: ``apply(state, entry)`` returns the subject's next state or raises ``Refusal``.
+The write path, ``doctor``'s replay, import and the property tests all call it, so there is
+one rule in one place; SQL only stores what it returns.
+
+Order: by the date a change happened (``on``), then by when it was recorded, so a change
+typed today with ``--on`` last week slots into the past, and the whole timeline after it is
+checked again. ``undo`` and ``amend`` are entries too: an undone entry leaves the timeline,
+an amended one moves to its corrected date or note (the newest amendment wins).
+
+Standard library only: the daily write commands run it without SQLAlchemy.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from mltrack.core.errors import MltrackError
+from mltrack.core.rules import goal_status
+from mltrack.core.vocabulary import (
+    EXPIRED,
+    CertAction,
+    CertStatus,
+    EventAction,
+    ItemStatus,
+    JournalKind,
+    MetaAction,
+    PlanAction,
+    ProjectAction,
+)
+
+_META = frozenset(MetaAction)
+
+
+class Refusal(MltrackError):
+    """A change that would make the timeline invalid; the message says which step fails."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One change as the learner asserted it. ``data`` holds the change's own values (a note,
+    a cost, an expiry date...); for undo ``{"undoes": id}``, for amend ``{"amends": id,
+    "on": ISO date or absent, "note": text or absent}``."""
+
+    id: int  # the order of recording in this database
+    kind: JournalKind
+    action: str
+    subject: str
+    on: date
+    recorded_at: str
+    data: Mapping[str, Any]
+
+    @property
+    def order(self) -> tuple[date, str, int]:
+        """Where the entry stands in its subject's timeline."""
+        return (self.on, self.recorded_at, self.id)
+
+    def describe(self) -> str:
+        """Short words for a refusal, e.g. ``done of python on 2026-10-13 (#42)``."""
+        return f"{self.action} of {self.subject} on {self.on.isoformat()} (#{self.id})"
+
+
+# States, one per kind of subject. None is "nothing yet" for every kind.
+
+
+@dataclass(frozen=True, slots=True)
+class ItemState:
+    status: ItemStatus = ItemStatus.PLANNED
+    started_on: date | None = None
+    finished_on: date | None = None
+    note: str | None = None
+    evidence_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoalState:
+    status: CertStatus = CertStatus.PLANNED
+    target_date: date | None = None
+    enrolled_on: date | None = None
+    passed_on: date | None = None
+    expires_on: date | None = None
+    credential_id: str | None = None
+    credential_url: str | None = None
+    attempts: int = 0
+
+    def seen_on(self, day: date) -> str:
+        """The status as the learner sees it on ``day`` (a lapsed pass reads "expired")."""
+        return goal_status(self.status, self.expires_on, day) or CertStatus.PLANNED
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectState:
+    added_on: date
+    done_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PresentState:
+    """A subject that is simply there (a target date, an ordering, an own item, a study
+    session or reading entry): its values, from the entry that made it."""
+
+    values: Mapping[str, Any]
+
+
+State = ItemState | GoalState | ProjectState | PresentState | None
+
+
+def apply(state: State, entry: Entry) -> State:
+    """The subject's state after ``entry``; Refusal when the entry cannot follow ``state``."""
+    if entry.kind is JournalKind.STATUS:
+        return _apply_status(state if isinstance(state, ItemState) else ItemState(), entry)
+    if entry.kind is JournalKind.CERT:
+        return _apply_cert(state if isinstance(state, GoalState) else None, entry)
+    if entry.kind is JournalKind.PROJECT:
+        return _apply_project(state if isinstance(state, ProjectState) else None, entry)
+    return _apply_presence(state, entry)
+
+
+# Item status -----------------------------------------------------------------------------
+
+_STATUS_AFTER = {
+    EventAction.START: ItemStatus.IN_PROGRESS,
+    EventAction.DONE: ItemStatus.DONE,
+    EventAction.SKIP: ItemStatus.SKIPPED,
+    EventAction.RESET: ItemStatus.PLANNED,
+}
+
+
+def _apply_status(state: ItemState, entry: Entry) -> ItemState:
+    target = _STATUS_AFTER[EventAction(entry.action)]
+    if state.status == target:
+        raise Refusal(f"{entry.subject} is already {target.replace('_', ' ')}")
+    on, data = entry.on, entry.data
+    if target == ItemStatus.DONE and state.started_on is not None and on < state.started_on:
+        raise Refusal(
+            f"{entry.subject} was started on {state.started_on.isoformat()}; "
+            "it cannot be done before that"
+        )
+    if target == ItemStatus.PLANNED:
+        started, finished = None, None
+    elif target == ItemStatus.IN_PROGRESS:
+        started, finished = on, None
+    elif target == ItemStatus.DONE:
+        started, finished = state.started_on or on, on
+    else:
+        started, finished = state.started_on, None
+    return ItemState(
+        target, started, finished,
+        data.get("note", state.note), data.get("evidence_url", state.evidence_url),
+    )  # fmt: skip
+
+
+# Certification goals ---------------------------------------------------------------------
+
+
+def _apply_cert(goal: GoalState | None, entry: Entry) -> GoalState:
+    action, on, data, slug = CertAction(entry.action), entry.on, entry.data, entry.subject
+    seen = goal.seen_on(on) if goal is not None else None
+    if action in (CertAction.GOAL, CertAction.ENROLL, CertAction.PASS) and seen == "passed":
+        assert goal is not None
+        until = f"valid until {_iso(goal.expires_on)}" if goal.expires_on else "no expiry date"
+        doing = {CertAction.GOAL: "set a new target", CertAction.ENROLL: "enroll again"}
+        raise Refusal(
+            f"{slug} is already passed (on {_iso(goal.passed_on)}, {until}); "
+            f"you can {doing.get(action, 'pass it again')} once it has expired"
+        )
+    current = goal or GoalState()
+    if action is CertAction.GOAL:
+        revived = goal is None or seen in (CertStatus.DROPPED, EXPIRED)
+        status = CertStatus.PLANNED if revived else current.status
+        return replace(current, status=status, target_date=_date(data["target_date"]))
+    if action is CertAction.ENROLL:
+        if seen == CertStatus.ENROLLED:
+            raise Refusal(f"you are already enrolled in {slug} (since {_iso(current.enrolled_on)})")
+        return replace(current, status=CertStatus.ENROLLED, enrolled_on=on)
+    if action is CertAction.PASS:
+        _refuse_before_enrolment(current, entry)
+        expires = _date(data.get("expires_on"))
+        if expires is not None and expires <= on:
+            raise Refusal(f"the expiry date {expires.isoformat()} must come after the pass")
+        enrolled = current.enrolled_on if current.status == CertStatus.ENROLLED else on
+        return replace(
+            current, status=CertStatus.PASSED, enrolled_on=enrolled, passed_on=on,
+            expires_on=expires, credential_id=data.get("credential_id"),
+            credential_url=data.get("credential_url"), attempts=current.attempts + 1,
+        )  # fmt: skip
+    if action is CertAction.FAIL:
+        if goal is None or goal.status != CertStatus.ENROLLED:
+            why = "its last attempt failed" if seen == CertStatus.FAILED else seen or "none"
+            raise Refusal(
+                f"you are not enrolled in {slug} ({why}); an attempt needs an enrolment "
+                f"first: mltrack cert enroll {slug}"
+            )
+        _refuse_before_enrolment(current, entry)
+        return replace(current, status=CertStatus.FAILED, attempts=current.attempts + 1)
+    if goal is None:
+        raise Refusal(f"you have no goal for {slug}")
+    if seen in (CertStatus.DROPPED, CertStatus.PASSED):
+        raise Refusal(f"{slug} is already {seen}; nothing to drop")
+    return replace(current, status=CertStatus.DROPPED)
+
+
+def _refuse_before_enrolment(goal: GoalState, entry: Entry) -> None:
+    if goal.enrolled_on is not None and entry.on < goal.enrolled_on:
+        what = "pass" if entry.action == CertAction.PASS else "failed attempt"
+        raise Refusal(
+            f"the {what} on {entry.on.isoformat()} is dated before the enrolment on "
+            f"{goal.enrolled_on.isoformat()}"
+        )
+
+
+# Projects and things that are simply there ----------------------------------------------
+
+
+def _apply_project(project: ProjectState | None, entry: Entry) -> ProjectState:
+    if entry.action == ProjectAction.ADD:
+        if project is not None:
+            raise Refusal(f"you already have a project {entry.subject!r}")
+        return ProjectState(entry.on)
+    if project is None:
+        raise Refusal(f"there is no project {entry.subject!r} yet on {entry.on.isoformat()}")
+    if project.done_on is not None:
+        raise Refusal(f"project {entry.subject} is already done (on {_iso(project.done_on)})")
+    if entry.on < project.added_on:
+        raise Refusal(
+            f"project {entry.subject} was started on {project.added_on.isoformat()}; "
+            "it cannot be done before that"
+        )
+    return replace(project, done_on=entry.on)
+
+
+def _apply_presence(state: State, entry: Entry) -> State:
+    if entry.action == PlanAction.CLEAR:
+        if state is None:
+            raise Refusal(f"there is no {entry.subject} to remove")
+        return None
+    if entry.action == PlanAction.LOG and state is not None:
+        raise Refusal(f"{entry.subject} is logged already")
+    return PresentState(entry.data)
+
+
+# Timelines -------------------------------------------------------------------------------
+
+
+def effective(entries: Iterable[Entry]) -> list[Entry]:
+    """The subject's changes that stand, in timeline order: undo and amend entries applied
+    (an undone entry leaves; an amended one takes its corrected date and note)."""
+    entries = sorted(entries, key=lambda e: e.id)  # recording order
+    undone = {e.data["undoes"] for e in entries if e.action == MetaAction.UNDO}
+    standing: dict[int, Entry] = {}
+    for entry in entries:
+        if entry.id in undone or entry.action == MetaAction.UNDO:
+            continue
+        if entry.action == MetaAction.AMEND:
+            target = standing.get(entry.data["amends"])
+            if target is not None:
+                standing[target.id] = amended(target, entry)
+            continue
+        standing[entry.id] = entry
+    return sorted(standing.values(), key=lambda e: e.order)
+
+
+def amended(target: Entry, amendment: Entry) -> Entry:
+    """``target`` as ``amendment`` corrects it (date and/or note)."""
+    data = amendment.data
+    on = date.fromisoformat(data["on"]) if data.get("on") else target.on
+    values = {**target.data, "note": data["note"]} if "note" in data else target.data
+    return replace(target, on=on, data=values)
+
+
+def replay(entries: Iterable[Entry]) -> State:
+    """The state that the subject's entries lead to; Refusal naming the first step that
+    fails, and the change that makes it fail when that is another entry."""
+    state: State = None
+    for entry in effective(entries):
+        state = apply(state, entry)
+    return state
+
+
+def check(entries: Iterable[Entry], change: Entry) -> State:
+    """The subject's state once ``change`` (a new entry, an undo or an amend) joins the
+    ``entries`` recorded before it; Refusal in one line naming what conflicts."""
+    before = list(entries)
+    timeline = effective([*before, change])
+    if change.action == MetaAction.AMEND:
+        _refuse_reordering(effective(before), timeline, change)
+    state: State = None
+    for entry in timeline:
+        try:
+            state = apply(state, entry)
+        except Refusal as refusal:
+            raise Refusal(_conflict(change, entry, before, str(refusal))) from None
+    return state
+
+
+def _refuse_reordering(old: list[Entry], new: list[Entry], amendment: Entry) -> None:
+    """An amendment corrects a date or a note; it never reorders the subject's changes (that
+    would change what they mean: a done moved before its start becomes a restart)."""
+    if [e.id for e in old] == [e.id for e in new]:
+        return
+    moved = next(e for e in new if e.id == amendment.data["amends"])
+    neighbour = next(a for a, b in zip(old, new, strict=True) if a.id != b.id)
+    neighbour = (
+        neighbour
+        if neighbour.id != moved.id
+        else next(b for a, b in zip(old, new, strict=True) if a.id != b.id)
+    )
+    raise Refusal(
+        f"the corrected date {moved.on.isoformat()} would move {moved.action} of "
+        f"{moved.subject} past {neighbour.describe()}; amend keeps the order of a subject's "
+        "changes"
+    )
+
+
+def _conflict(change: Entry, failing: Entry, before: list[Entry], reason: str) -> str:
+    """Say why: the change itself fails where it lands, or a later change stops being valid."""
+    if failing.id == change.id:
+        later = [e for e in effective(before) if e.order > change.order]
+        if later and change.action not in _META:
+            return f"{reason} on {change.on.isoformat()} (before the later {later[0].describe()})"
+        return reason
+    what = {MetaAction.UNDO: "undoing it", MetaAction.AMEND: "amending it"}.get(
+        change.action, "this change"
+    )
+    return f"{what} would make the later {failing.describe()} invalid: {reason}"
+
+
+def _date(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else "an unknown date"
