@@ -17,11 +17,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mltrack.core.dates import MAX_SESSION_MINUTES
 from mltrack.core.vocabulary import (
-    CertAction,
+    JOURNAL_ACTIONS,
     CertStatus,
-    EventAction,
     ItemKind,
     ItemStatus,
+    JournalKind,
     ReadingKind,
     sql_in,
 )
@@ -35,9 +35,10 @@ NAMING_CONVENTION = {
 }
 
 
-def one_of(column: str, enum: type[StrEnum]) -> str:
-    """A CHECK expression keeping ``column`` to the values of ``enum``."""
-    return f"{column} IN {sql_in(*enum)}"
+def one_of(column: str, *enums: type[StrEnum]) -> str:
+    """A CHECK expression keeping ``column`` to the values of ``enums``."""
+    values = dict.fromkeys(member for enum in enums for member in enum)
+    return f"{column} IN {sql_in(*values)}"
 
 
 class Base(DeclarativeBase):
@@ -157,40 +158,6 @@ class Progress(Base):
     updated_at: Mapped[str] = mapped_column(String(32))
 
 
-class ProgressEvent(Base):
-    """Append-only journal of every progress change; ``undo`` replays ``prior`` back.
-
-    ``prior`` is the progress row as it was before the change (JSON text, NULL when there was
-    none); an undo is itself an event whose ``undoes_id`` names the event it reverted.
-    """
-
-    __tablename__ = "progress_event"
-    __table_args__ = (
-        CheckConstraint(one_of("action", EventAction), name="action"),
-        CheckConstraint(one_of("from_status", ItemStatus), name="from_status"),
-        CheckConstraint(one_of("to_status", ItemStatus), name="to_status"),
-        # One per way the journal is read: an item's history (show), the latest change (undo),
-        # a date range (history), finished items per day (stats, pace, report).
-        Index("ix_progress_event_learner_item", "learner_id", "item_id", "occurred_at"),
-        Index("ix_progress_event_learner_id", "learner_id", "id"),
-        Index("ix_progress_event_learner_on_date", "learner_id", "on_date"),
-        Index("ix_progress_event_learner_action", "learner_id", "action", "on_date", "item_id"),
-    )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"))
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
-    occurred_at: Mapped[str] = mapped_column(String(32))
-    on_date: Mapped[date] = mapped_column(Date)
-    action: Mapped[EventAction] = mapped_column(String(16))
-    from_status: Mapped[ItemStatus] = mapped_column(String(16))
-    to_status: Mapped[ItemStatus] = mapped_column(String(16))
-    note: Mapped[str | None] = mapped_column(Text)
-    prior: Mapped[str | None] = mapped_column(Text)
-    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("progress_event.id"), unique=True)
-    # Set when a certification pass made this change: undoing it also reverts the goal.
-    cert_event_id: Mapped[int | None] = mapped_column(ForeignKey("cert_event.id"), unique=True)
-
-
 class CertGoal(Base):
     """A learner's goal for one certification item; its history is in ``cert_event``."""
 
@@ -211,47 +178,6 @@ class CertGoal(Base):
     # Exam attempts: every pass and fail counts one.
     attempts: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[str] = mapped_column(String(32))
-
-
-class CertEvent(Base):
-    """Append-only journal of certification goals, with what each step cost.
-
-    ``prior`` is the goal as it was before the event (JSON text, NULL when there was none), so
-    that undoing a pass can put it back. Costs are integer cents of an ISO 4217 currency.
-    """
-
-    __tablename__ = "cert_event"
-    __table_args__ = (
-        CheckConstraint(one_of("action", CertAction), name="action"),
-        CheckConstraint(
-            "(cost_cents IS NULL AND currency IS NULL)"
-            " OR (cost_cents >= 0 AND LENGTH(currency) = 3)",
-            name="cost",
-        ),
-        Index("ix_cert_event_learner_item", "learner_id", "item_id"),
-    )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"))
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
-    occurred_at: Mapped[str] = mapped_column(String(32))
-    on_date: Mapped[date] = mapped_column(Date)
-    action: Mapped[CertAction] = mapped_column(String(16))
-    cost_cents: Mapped[int | None]
-    currency: Mapped[str | None] = mapped_column(String(3))
-    prior: Mapped[str | None] = mapped_column(Text)
-
-
-class CertUndo(Base):
-    """A certification step reverted by ``mltrack undo`` (the goal was put back to ``prior``).
-
-    Kept apart from ``cert_event`` so that the certification journal stays append-only.
-    """
-
-    __tablename__ = "cert_undo"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"), index=True)
-    cert_event_id: Mapped[int] = mapped_column(ForeignKey("cert_event.id"), unique=True)
-    occurred_at: Mapped[str] = mapped_column(String(32))
 
 
 class StudySession(Base):
@@ -275,6 +201,7 @@ class StudySession(Base):
     minutes: Mapped[int]
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[str] = mapped_column(String(32))
+    journal_id: Mapped[int | None] = mapped_column(ForeignKey("journal.id"), unique=True)
 
 
 class Project(Base):
@@ -317,6 +244,44 @@ class ReadingEntry(Base):
     item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"), index=True)
     on_date: Mapped[date] = mapped_column(Date)
     created_at: Mapped[str] = mapped_column(String(32))
+
+
+class Journal(Base):
+    """Every change a learner makes, one row each: the record's single source of truth.
+
+    The tables that answer questions fast (progress, cert_goal, study_session, reading_entry,
+    project, the target date, the learner's orderings and own items) are projections of it,
+    written in the same transaction by ``services.journal`` and rebuilt by replaying it
+    (``doctor --repair``). The rules are ``core.journal.apply``. ``flag`` says why an entry
+    that came from an older version or file breaks a rule of today: it is kept, never dropped,
+    left out of the replay, and listed by ``doctor``.
+    """
+
+    __tablename__ = "journal"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", JournalKind), name="kind"),
+        CheckConstraint(one_of("action", *JOURNAL_ACTIONS), name="action"),
+        # An item's or a goal's timeline (every write), the newest change (undo), a date
+        # range (history), and the changes of one action per day (stats, pace, report).
+        Index("ix_journal_timeline", "learner_id", "kind", "subject", "on_date", "recorded_at"),
+        Index("ix_journal_learner_id", "learner_id", "id"),
+        Index("ix_journal_learner_on_date", "learner_id", "on_date"),
+        Index("ix_journal_learner_action", "learner_id", "kind", "action", "on_date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"))
+    kind: Mapped[JournalKind] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(300))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"), index=True)
+    on_date: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[str] = mapped_column(String(32))
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("journal.id"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("journal.id"), index=True)
+    superseded_by: Mapped[str | None] = mapped_column(String(36))
+    flag: Mapped[str | None] = mapped_column(Text)
 
 
 class CareerFact(Base):

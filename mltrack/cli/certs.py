@@ -86,8 +86,9 @@ def goal(app: App, cert: str, by: date) -> None:
     from mltrack.render.changes import cert_change_text
     from mltrack.services.certs import set_goal
 
-    with app.writer() as session:
-        click.echo(cert_change_text(set_goal(session, app.learner, cert, by)))
+    with app.writer() as store:
+        change = set_goal(store, app.learner, cert, by, date.today())
+    click.echo(cert_change_text(change))
 
 
 @cert.command()
@@ -106,8 +107,8 @@ def enroll(app: App, cert: str, on: date | None, cost: int | None, currency: str
     from mltrack.services.certs import enroll as enroll_in
     from mltrack.services.certs import make_cost
 
-    with app.writer() as session:
-        change = enroll_in(session, app.learner, cert, on, make_cost(cost, currency))
+    with app.writer() as store:
+        change = enroll_in(store, app.learner, cert, on, make_cost(cost, currency), date.today())
     click.echo(cert_change_text(change))
 
 
@@ -141,9 +142,9 @@ def pass_(
     from mltrack.render.changes import cert_change_text
     from mltrack.services.certs import make_cost, pass_cert
 
-    with app.writer() as session:
+    with app.writer() as store:
         change = pass_cert(
-            session, app.learner, cert, on, credential_id, url, expires,
+            store, app.learner, cert, date.today(), on, credential_id, url, expires,
             make_cost(cost, currency),
         )  # fmt: skip
     click.echo(cert_change_text(change))
@@ -165,8 +166,8 @@ def fail(app: App, cert: str, on: date | None, cost: int | None, currency: str |
     from mltrack.services.certs import fail as record_fail
     from mltrack.services.certs import make_cost
 
-    with app.writer() as session:
-        change = record_fail(session, app.learner, cert, on, make_cost(cost, currency))
+    with app.writer() as store:
+        change = record_fail(store, app.learner, cert, on, make_cost(cost, currency), date.today())
     click.echo(cert_change_text(change))
 
 
@@ -183,8 +184,9 @@ def drop(app: App, cert: str) -> None:
     from mltrack.render.changes import cert_change_text
     from mltrack.services.certs import drop as drop_goal
 
-    with app.writer() as session:
-        click.echo(cert_change_text(drop_goal(session, app.learner, cert)))
+    with app.writer() as store:
+        change = drop_goal(store, app.learner, cert, date.today())
+    click.echo(cert_change_text(change))
 
 
 @cert.command()

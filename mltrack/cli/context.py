@@ -14,7 +14,7 @@ from mltrack.store.paths import resolve_db_path
 if TYPE_CHECKING:  # type names only: importing these at run time would slow every start-up
     from sqlalchemy.orm import Session
 
-    from mltrack.queries.reader import SqliteReader
+    from mltrack.queries.reader import SqliteReader, SqliteWriter
 
 
 class App:
@@ -60,8 +60,24 @@ class App:
         return learner_id(self.reader(), self.learner)
 
     @contextmanager
-    def writer(self) -> Iterator["Session"]:
-        """An ORM session in one BEGIN IMMEDIATE transaction, committed if the block succeeds."""
+    def writer(self) -> Iterator["SqliteWriter"]:
+        """The write executor (standard library sqlite3) in one BEGIN IMMEDIATE transaction,
+        committed if the block succeeds: the daily writes never import SQLAlchemy."""
+        _work_begins()
+        from mltrack.queries.reader import SqliteWriter
+        from mltrack.store.db import connect
+
+        self.prepare()
+        store = SqliteWriter(connect(self.path))
+        try:
+            with store.transaction():
+                yield store
+        finally:
+            store.connection.close()
+
+    @contextmanager
+    def orm_session(self) -> Iterator["Session"]:
+        """An ORM session in one BEGIN IMMEDIATE transaction (import and administration)."""
         _work_begins()
         from mltrack.store.orm import write_session
 

@@ -60,7 +60,7 @@ def import_(app: App, file: Path, replace: bool) -> None:
     from mltrack.services.importer import import_data, load_export
 
     document = load_export(file)
-    with app.writer() as session:
+    with app.orm_session() as session:
         summary = import_data(session, document, replace)
     from mltrack.render.changes import import_text
 

@@ -1,5 +1,7 @@
 """``mltrack add`` and ``mltrack remove``: a learner's own pathway items."""
 
+from datetime import date
+
 import click
 
 from mltrack.cli.context import App, pass_app
@@ -46,12 +48,13 @@ def add(
     from mltrack.core.vocabulary import ItemKind
     from mltrack.services.items import add_own_item
 
-    with app.writer() as session:
+    with app.writer() as store:
         slug = add_own_item(
-            session,
+            store,
             app.learner,
             title,
             ItemKind(kind),
+            date.today(),
             area,
             step,
             hours,
@@ -79,8 +82,8 @@ def remove(app: App, item: str) -> None:
     """
     from mltrack.services.items import remove_own_item
 
-    with app.writer() as session:
-        removal = remove_own_item(session, app.learner, item)
+    with app.writer() as store:
+        removal = remove_own_item(store, app.learner, item, date.today())
     from mltrack.render.changes import removal_text
 
     click.echo(removal_text(removal))

@@ -31,8 +31,8 @@ def add(app: App, name: str) -> None:
     """
     from mltrack.services.learners import add_learner
 
-    with app.writer() as session:
-        stored = add_learner(session, name)
+    with app.writer() as store:
+        stored = add_learner(store, name)
     from mltrack.render.changes import learner_added_text
 
     click.echo(learner_added_text(stored))

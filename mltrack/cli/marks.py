@@ -26,9 +26,9 @@ def _mark(
     from mltrack.core.vocabulary import EventAction
     from mltrack.services.progress import change_status
 
-    with app.writer() as session:
+    with app.writer() as store:
         change = change_status(
-            session, app.learner, item, EventAction(action), on, note, evidence_url
+            store, app.learner, item, EventAction(action), date.today(), on, note, evidence_url
         )
     from mltrack.render.changes import change_text
 
@@ -114,8 +114,9 @@ def undo(app: App) -> None:
     """
     from mltrack.services.undo import undo_last
 
-    with app.writer() as session:
-        change = undo_last(session, app.learner)
+    with app.writer() as store:
+        changes = undo_last(store, app.learner, date.today())
     from mltrack.render.changes import change_text
 
-    click.echo(change_text(change))
+    for change in changes:
+        click.echo(change_text(change))

@@ -72,8 +72,8 @@ def require(app: App, item: str, after: tuple[str, ...], remove: bool) -> None:
     from mltrack.services.planning import add_prerequisite, remove_prerequisite
 
     change = remove_prerequisite if remove else add_prerequisite
-    with app.writer() as session:
-        orderings = [change(session, app.learner, item, other) for other in after]
+    with app.writer() as store:
+        orderings = [change(store, app.learner, item, other, date.today()) for other in after]
     from mltrack.render.changes import orderings_text
 
     click.echo(orderings_text(orderings, removed=remove))
@@ -114,8 +114,8 @@ def set_(app: App, when: date) -> None:
     """
     from mltrack.services.planning import set_target
 
-    with app.writer() as session:
-        previous = set_target(session, app.learner, when)
+    with app.writer() as store:
+        previous = set_target(store, app.learner, when, date.today())
     from mltrack.render.changes import target_set_text
 
     click.echo(target_set_text(when, previous))
@@ -132,8 +132,8 @@ def clear(app: App) -> None:
     """
     from mltrack.services.planning import clear_target
 
-    with app.writer() as session:
-        previous = clear_target(session, app.learner)
+    with app.writer() as store:
+        previous = clear_target(store, app.learner, date.today())
     from mltrack.render.changes import target_cleared_text
 
     click.echo(target_cleared_text(previous))

@@ -5,7 +5,7 @@ from datetime import date
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import DateType
+from mltrack.cli.params import DateType, complete_item
 
 
 @click.group()
@@ -30,9 +30,23 @@ def project() -> None:
 @click.option(
     "--area", "areas", metavar="AREA", multiple=True, help="A study area it exercises (repeat)."
 )
+@click.option(
+    "--item", "items", metavar="ITEM", multiple=True, shell_complete=complete_item,
+    help="A pathway item it counts toward (repeat) [default: the portfolio project item].",
+)  # fmt: skip
 @pass_app
-def add(app: App, name: str, dataset: str, repo: str | None, areas: tuple[str, ...]) -> None:
+def add(
+    app: App,
+    name: str,
+    dataset: str,
+    repo: str | None,
+    areas: tuple[str, ...],
+    items: tuple[str, ...],
+) -> None:
     """Start a project called NAME.
+
+    The pathway items it counts toward start now if they are planned, and are marked done
+    when the project is ("mltrack undo" reverts the project and them together).
 
     \b
     Example:
@@ -40,8 +54,8 @@ def add(app: App, name: str, dataset: str, repo: str | None, areas: tuple[str, .
     """
     from mltrack.services.projects import add_project
 
-    with app.writer() as session:
-        added = add_project(session, app.learner, name, dataset, repo, areas)
+    with app.writer() as store:
+        added = add_project(store, app.learner, name, dataset, date.today(), repo, areas, items)
     from mltrack.render.changes import project_added_text
 
     click.echo(project_added_text(added))
@@ -60,8 +74,8 @@ def done(app: App, name: str, on: date | None) -> None:
     """
     from mltrack.services.projects import finish_project
 
-    with app.writer() as session:
-        finished = finish_project(session, app.learner, name, on)
+    with app.writer() as store:
+        finished = finish_project(store, app.learner, name, date.today(), on)
     from mltrack.render.changes import project_done_text
 
     click.echo(project_done_text(finished))

@@ -58,8 +58,8 @@ def log(
     from mltrack.render.changes import logged_session_text
     from mltrack.services.study import log_session
 
-    with app.writer() as session:
-        logged = log_session(session, app.learner, duration, item, on, note)
+    with app.writer() as store:
+        logged = log_session(store, app.learner, duration, date.today(), item, on, note)
     click.echo(logged_session_text(logged))
 
 
@@ -92,8 +92,10 @@ def read(
     from mltrack.core.vocabulary import ReadingKind
     from mltrack.services.study import log_reading
 
-    with app.writer() as session:
-        logged = log_reading(session, app.learner, title, ReadingKind(kind), url, item, on)
+    with app.writer() as store:
+        logged = log_reading(
+            store, app.learner, title, ReadingKind(kind), date.today(), url, item, on
+        )
     from mltrack.render.changes import logged_reading_text
 
     click.echo(logged_reading_text(logged))

@@ -7,7 +7,7 @@ them without importing a service (which would pull in the ORM).
 from dataclasses import dataclass, field
 from datetime import date
 
-from mltrack.core.vocabulary import CertAction, CertStatus, EventAction, ReadingKind
+from mltrack.core.vocabulary import CertAction, CertStatus, ReadingKind
 
 
 @dataclass(frozen=True)
@@ -16,11 +16,12 @@ class Change:
 
     slug: str
     title: str
-    action: EventAction
+    action: str  # an EventAction, or undo
     from_status: str  # an ItemStatus; a certification goal's status when undoing one
     to_status: str
     on_date: date
     also: str | None = None  # what else the change did, e.g. to a certification goal
+    entry_id: int | None = None  # the journal entry that records it
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class ProjectChange:
     step_title: str
     areas: list[str]
     on_date: date
+    items: list[str] = field(default_factory=list)  # pathway items it moved (linked changes)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class LoggedReading:
     kind: ReadingKind
     on_date: date
     slug: str | None
+    started: bool = False  # the item it is about went from planned to in progress
 
 
 @dataclass(frozen=True)

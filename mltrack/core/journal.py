@@ -41,6 +41,12 @@ class Refusal(MltrackError):
     """A change that would make the timeline invalid; the message says which step fails."""
 
 
+class InvalidValue(Refusal):
+    """A value no timeline can hold (an expiry before its pass): a usage error."""
+
+    exit_code = 2
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One change as the learner asserted it. ``data`` holds the change's own values (a note,
@@ -182,7 +188,7 @@ def _apply_cert(goal: GoalState | None, entry: Entry) -> GoalState:
         _refuse_before_enrolment(current, entry)
         expires = _date(data.get("expires_on"))
         if expires is not None and expires <= on:
-            raise Refusal(f"the expiry date {expires.isoformat()} must come after the pass")
+            raise InvalidValue(f"the expiry date {expires.isoformat()} must come after the pass")
         enrolled = current.enrolled_on if current.status == CertStatus.ENROLLED else on
         return replace(
             current, status=CertStatus.PASSED, enrolled_on=enrolled, passed_on=on,
@@ -294,7 +300,7 @@ def check(entries: Iterable[Entry], change: Entry) -> State:
         try:
             state = apply(state, entry)
         except Refusal as refusal:
-            raise Refusal(_conflict(change, entry, before, str(refusal))) from None
+            raise type(refusal)(_conflict(change, entry, before, str(refusal))) from None
     return state
 
 

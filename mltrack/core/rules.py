@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from mltrack.core.errors import InputError
 from mltrack.core.vocabulary import EXPIRED, CertStatus
 
 
@@ -23,3 +24,10 @@ def visible_items(alias: str = "i") -> str:
         f"NOT {alias}.retired AND ({alias}.learner_id IS NULL OR {alias}.learner_id = :learner_id)"
         f" AND NOT EXISTS (SELECT 1 FROM step rs WHERE rs.id = {alias}.step_id AND rs.retired)"
     )
+
+
+def past_or_today(on: date | None, today: date) -> date:
+    """The day something happened: ``on`` (never in the future) or today."""
+    if on is not None and on > today:  # a date typed wrong: a usage error, like a bad format
+        raise InputError(f"{on.isoformat()} is in the future")
+    return on or today

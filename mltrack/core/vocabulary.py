@@ -31,7 +31,6 @@ class EventAction(StrEnum):
     DONE = "done"
     SKIP = "skip"
     RESET = "reset"
-    UNDO = "undo"
 
 
 class CertStatus(StrEnum):
@@ -91,6 +90,11 @@ class PlanAction(StrEnum):
     CLEAR = "clear"
     LOG = "log"
 
+
+# Every action a journal entry can record, whatever its kind (the journal's CHECK).
+JOURNAL_ACTIONS: tuple[type[StrEnum], ...] = (
+    EventAction, CertAction, ProjectAction, PlanAction, MetaAction,
+)  # fmt: skip
 
 EXPIRED = "expired"  # a certification goal's derived status: see ``core.rules.goal_status``
 # A certification's status before the learner's first step for it (the journal stores it).

@@ -1,5 +1,8 @@
 """Turning what a learner typed into ids: learner names and item slugs."""
 
+from typing import NamedTuple
+
+from mltrack.core.errors import InputError
 from mltrack.core.matching import match_slug, searchable, unknown_learner
 from mltrack.core.rules import visible_items
 from mltrack.queries.reader import Reader, first
@@ -14,13 +17,15 @@ def learner_id(reader: Reader, name: str) -> int:
     raise unknown_learner(name, names)
 
 
-def item_choices(reader: Reader, learner_id: int) -> list[tuple[str, str]]:
-    """(slug, title and provider) of every item the learner sees, in pathway order."""
+def item_choices(reader: Reader, learner_id: int, kind: str | None = None) -> list[tuple[str, str]]:
+    """(slug, title and provider) of every item the learner sees, of ``kind`` if given, in
+    pathway order."""
+    only = "AND i.kind = :kind" if kind else ""
     sql = f"""
         SELECT i.slug, i.title, i.provider FROM item i JOIN step s ON s.id = i.step_id
-        WHERE {visible_items()} ORDER BY s.position, i.position
+        WHERE {visible_items()} {only} ORDER BY s.position, i.position
     """
-    rows = reader.rows(sql, learner_id=learner_id)
+    rows = reader.rows(sql, learner_id=learner_id, **({"kind": kind} if kind else {}))
     return [searchable(row["slug"], row["title"], row["provider"]) for row in rows]
 
 
@@ -38,3 +43,37 @@ def slugs_starting(reader: Reader, learner_id: int, prefix: str) -> list[tuple[s
     # A range instead of LIKE: it uses the unique index on slug on every database.
     rows = reader.rows(sql, low=prefix, high=prefix + "\U0010ffff", learner_id=learner_id)
     return [(row["slug"], row["title"]) for row in rows]
+
+
+class ItemRef(NamedTuple):
+    """An item as a write command needs it."""
+
+    id: int
+    slug: str
+    title: str
+    kind: str
+    required: bool
+    hours_estimate: float | None
+    provider: str | None
+    own: bool
+
+
+_ITEM_SQL = f"""
+    SELECT i.id, i.slug, i.title, i.kind, i.required, i.hours_estimate, i.provider,
+           i.learner_id IS NOT NULL AS own
+    FROM item i WHERE i.slug = :slug AND {visible_items()}
+"""
+
+
+def find_item(reader: Reader, learner_id: int, text: str, kind: str | None = None) -> ItemRef:
+    """The item ``text`` names among those the learner sees (slug, unique slug prefix, or
+    words of its title or provider), of ``kind`` if given. An exact slug of another kind is
+    refused rather than read again as title words."""
+    exact = first(reader, _ITEM_SQL, slug=text.strip().lower(), learner_id=learner_id)
+    if kind is not None and exact is not None and exact["kind"] != kind:
+        raise InputError(f"{exact['slug']} is a {exact['kind']}, not a {kind}")
+    choices = item_choices(reader, learner_id, kind)
+    slug = match_slug(text, choices, what=kind or "item")
+    row = first(reader, _ITEM_SQL, slug=slug, learner_id=learner_id)
+    assert row is not None
+    return ItemRef(**{**dict(row), "required": bool(row["required"]), "own": bool(row["own"])})

@@ -50,6 +50,26 @@ class SqliteReader:
             self.connection.execute("COMMIT")
 
 
+class SqliteWriter(SqliteReader):
+    """The same executor for the write side: portable SQL, one ``BEGIN IMMEDIATE``
+    transaction per command (a deferred one that reads, then writes, fails with "database is
+    locked" under a second writer whatever the busy timeout)."""
+
+    def execute(self, sql: str, **params: Any) -> sqlite3.Cursor:
+        return self.connection.execute(sql, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Commit what the block wrote, or roll all of it back if the block fails."""
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+
 class SqlAlchemyReader:
     """Reads through a SQLAlchemy connection: the same SQL, for databases other than SQLite."""
 

@@ -1,65 +1,35 @@
 """Certification goals: planned -> enrolled -> passed (expired once its expiry date is behind
-us) or failed -> enrolled again, and dropped. Every step is journaled in ``cert_event`` with
-its cost and the goal as it was before, and a pass marks the certification's item done.
+us) or failed -> enrolled again, and dropped. Every step is a journal entry with its cost; the
+rules are ``core.journal``'s. Enrolling starts the certification's item and passing finishes
+it, as linked changes that ``undo`` reverts together with the step.
 """
 
-import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date
-
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from typing import Any
 
 from mltrack.core.changes import CertChange
-from mltrack.core.dates import utc_now_iso
-from mltrack.core.errors import InputError, MltrackError
-from mltrack.core.rules import goal_status
+from mltrack.core.errors import InputError
+from mltrack.core.journal import GoalState, State
+from mltrack.core.rules import past_or_today
 from mltrack.core.vocabulary import (
-    EXPIRED,
     NO_GOAL,
     CertAction,
-    CertStatus,
     EventAction,
     ItemKind,
     ItemStatus,
+    JournalKind,
 )
-from mltrack.models import CertEvent, CertGoal, CertUndo, Item, Learner, Progress, ProgressEvent
-from mltrack.services.lookup import get_item, get_learner, past_or_today
-from mltrack.services.progress import apply_change
-
-# The goal as an event keeps it in ``prior`` (also what import checks it against).
-GOAL_FIELDS = (
-    "status", "target_date", "enrolled_on", "passed_on", "expires_on",
-    "credential_id", "credential_url", "attempts",
-)  # fmt: skip
-_DATE_FIELDS = ("target_date", "enrolled_on", "passed_on", "expires_on")
+from mltrack.queries.lookup import ItemRef, find_item, learner_id
+from mltrack.queries.reader import SqliteWriter
+from mltrack.services import journal
+from mltrack.services.progress import mark, status_of
 
 
 @dataclass(frozen=True)
 class Cost:
     cents: int
     currency: str
-
-
-@dataclass
-class _Target:
-    """The learner, the certification and its goal (None before the first cert command)."""
-
-    learner: Learner
-    item: Item
-    goal: CertGoal | None
-    today: date
-    # As they were before this command changed the goal: its status ("none" without a goal,
-    # "expired" derived) and its values as JSON, for the journal.
-    status: str = field(init=False)
-    prior: str | None = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.prior = _snapshot(self.goal)
-        if self.goal is None:
-            self.status = NO_GOAL
-        else:
-            self.status = goal_status(self.goal.status, self.goal.expires_on, self.today)
 
 
 def make_cost(cents: int | None, currency: str | None) -> Cost | None:
@@ -71,231 +41,112 @@ def make_cost(cents: int | None, currency: str | None) -> Cost | None:
     return Cost(cents, currency)
 
 
-def set_goal(session: Session, learner_name: str, cert_text: str, by: date) -> CertChange:
+def set_goal(
+    store: SqliteWriter, learner_name: str, cert_text: str, by: date, today: date
+) -> CertChange:
     """Aim to pass the certification by ``by``: creates the goal, revives a dropped or
     expired one, or moves the target of one under way."""
-    target = _find(session, learner_name, cert_text)
-    if by < target.today:
+    if by < today:
         raise InputError(f"the target date {by.isoformat()} is in the past")
-    _refuse_if_valid_pass(target, "set a new target")
-    goal = _goal_for(session, target)
-    if target.status in (NO_GOAL, CertStatus.DROPPED, EXPIRED):
-        goal.status = CertStatus.PLANNED
-    goal.target_date = by
-    return _record(session, target, goal, CertAction.GOAL, target.today)
+    return _step(store, learner_name, cert_text, CertAction.GOAL, today, today,
+                 {"target_date": by.isoformat()})  # fmt: skip
 
 
 def enroll(
-    session: Session, learner_name: str, cert_text: str, on: date | None, cost: Cost | None
+    store: SqliteWriter,
+    learner_name: str,
+    cert_text: str,
+    on: date | None,
+    cost: Cost | None,
+    today: date,
 ) -> CertChange:
-    """Record enrolling in the certification (its course or exam) on ``on``."""
-    target = _find(session, learner_name, cert_text)
-    on = past_or_today(on, target.today)
-    _refuse_if_valid_pass(target, "enroll again")
-    if target.goal is not None and target.goal.status == CertStatus.ENROLLED:
-        since = _iso(target.goal.enrolled_on)
-        raise MltrackError(f"you are already enrolled in {target.item.slug} (since {since})")
-    goal = _goal_for(session, target)
-    goal.status, goal.enrolled_on = CertStatus.ENROLLED, on
-    return _record(session, target, goal, CertAction.ENROLL, on, cost)
+    """Record enrolling in the certification on ``on``; its item starts if it is planned."""
+    return _step(store, learner_name, cert_text, CertAction.ENROLL, past_or_today(on, today),
+                 today, _cost(cost))  # fmt: skip
 
 
 def pass_cert(
-    session: Session,
+    store: SqliteWriter,
     learner_name: str,
     cert_text: str,
+    today: date,
     on: date | None = None,
     credential_id: str | None = None,
     url: str | None = None,
     expires: date | None = None,
     cost: Cost | None = None,
 ) -> CertChange:
-    """Record passing the certification and mark its pathway item done, as one undoable
-    progress event. Passing without a recorded enrolment records the enrolment that day."""
-    target = _find(session, learner_name, cert_text)
-    on = past_or_today(on, target.today)
-    _refuse_if_valid_pass(target, "pass it again")
-    goal = _goal_for(session, target)
-    _refuse_before_enrolment(goal, on, "pass")
-    if goal.status != CertStatus.ENROLLED:
-        goal.enrolled_on = on
-    if expires is not None and expires <= on:
-        raise InputError(f"the expiry date {expires.isoformat()} must come after the pass")
-    goal.status, goal.passed_on, goal.expires_on = CertStatus.PASSED, on, expires
-    goal.credential_id, goal.credential_url = credential_id, url
-    goal.attempts += 1
-    change = _record(session, target, goal, CertAction.PASS, on, cost)
-    return _mark_item_done(session, target, change, url)
+    """Record passing the certification; its item is marked done in the same change.
+    Passing without a recorded enrolment records the enrolment that day."""
+    data = {"expires_on": expires.isoformat() if expires else None,
+            "credential_id": credential_id, "credential_url": url, **_cost(cost)}  # fmt: skip
+    given = {key: value for key, value in data.items() if value is not None}
+    on = past_or_today(on, today)
+    return _step(store, learner_name, cert_text, CertAction.PASS, on, today, given)
 
 
 def fail(
-    session: Session, learner_name: str, cert_text: str, on: date | None, cost: Cost | None
+    store: SqliteWriter,
+    learner_name: str,
+    cert_text: str,
+    on: date | None,
+    cost: Cost | None,
+    today: date,
 ) -> CertChange:
     """Record a failed attempt; enrolling again allows another, and every attempt counts."""
-    target = _find(session, learner_name, cert_text)
-    on = past_or_today(on, target.today)
-    goal = target.goal
-    if goal is None or goal.status != CertStatus.ENROLLED:
-        why = "its last attempt failed" if target.status == "failed" else target.status
-        raise MltrackError(
-            f"you are not enrolled in {target.item.slug} ({why}); an attempt needs an "
-            f"enrolment first: mltrack cert enroll {target.item.slug}"
-        )
-    _refuse_before_enrolment(goal, on, "failed attempt")
-    goal.status = CertStatus.FAILED
-    goal.attempts += 1
-    return _record(session, target, goal, CertAction.FAIL, on, cost)
+    return _step(store, learner_name, cert_text, CertAction.FAIL, past_or_today(on, today),
+                 today, _cost(cost))  # fmt: skip
 
 
-def drop(session: Session, learner_name: str, cert_text: str) -> CertChange:
+def drop(store: SqliteWriter, learner_name: str, cert_text: str, today: date) -> CertChange:
     """Give up the goal; ``cert goal`` revives it."""
-    target = _find(session, learner_name, cert_text)
-    if target.goal is None:
-        raise MltrackError(f"you have no goal for {target.item.slug}")
-    if target.status in (CertStatus.DROPPED, CertStatus.PASSED):
-        raise MltrackError(f"{target.item.slug} is already {target.status}; nothing to drop")
-    target.goal.status = CertStatus.DROPPED
-    return _record(session, target, target.goal, CertAction.DROP, target.today)
+    return _step(store, learner_name, cert_text, CertAction.DROP, today, today, {})
 
 
-def last_open_event(session: Session, learner: Learner) -> CertEvent | None:
-    """The learner's newest certification step not yet undone, leaving out passes that marked
-    their item done: those are undone through their progress event (``revert_pass``)."""
-    linked = select(ProgressEvent.id).where(ProgressEvent.cert_event_id == CertEvent.id)
-    return session.scalars(
-        select(CertEvent)
-        .where(CertEvent.learner_id == learner.id, ~linked.exists(), ~_undone().exists())
-        .order_by(CertEvent.occurred_at.desc(), CertEvent.id.desc())
-        .limit(1)
-    ).first()
-
-
-def undo_event(session: Session, event: CertEvent) -> tuple[str, str]:
-    """Revert one certification step (``mltrack undo``): the goal goes back to how it was.
-
-    Returns the goal's status before and after, "none" where there is no goal."""
-    goal = session.get(CertGoal, (event.learner_id, event.item_id))
-    before = goal.status if goal is not None else NO_GOAL
-    after = _restore_goal(session, event, goal)
-    session.add(CertUndo(learner_id=event.learner_id, cert_event_id=event.id,
-                         occurred_at=utc_now_iso()))  # fmt: skip
-    return before, after
-
-
-def revert_pass(session: Session, cert_event_id: int) -> str:
-    """Put the goal back as it was before the pass ``cert_event_id`` (``mltrack undo`` of the
-    pass's progress event) and say what it is back to."""
-    event = session.get_one(CertEvent, cert_event_id)
-    _, after = undo_event(session, event)
-    return (
-        "certification goal removed" if after == NO_GOAL else f"certification goal back to {after}"
-    )
-
-
-def _undone() -> Select[tuple[int]]:
-    return select(CertUndo.id).where(CertUndo.cert_event_id == CertEvent.id)
-
-
-def _restore_goal(session: Session, event: CertEvent, goal: CertGoal | None) -> str:
-    """Set the goal to the state ``event`` recorded as its prior; return the status."""
-    if event.prior is None:
-        if goal is not None:
-            session.delete(goal)
-        return NO_GOAL
-    if goal is None:
-        goal = CertGoal(learner_id=event.learner_id, item_id=event.item_id)
-        session.add(goal)
-    values = json.loads(event.prior)
-    for name in GOAL_FIELDS:
-        value = values[name]
-        if name in _DATE_FIELDS and value is not None:
-            value = date.fromisoformat(value)
-        setattr(goal, name, value)
-    goal.updated_at = utc_now_iso()
-    return goal.status
-
-
-def _find(session: Session, learner_name: str, cert_text: str) -> _Target:
-    learner = get_learner(session, learner_name)
-    item = get_item(session, learner, cert_text, kind=ItemKind.CERTIFICATION)
-    goal = session.get(CertGoal, (learner.id, item.id))
-    return _Target(learner, item, goal, date.today())
-
-
-def _refuse_before_enrolment(goal: CertGoal, on: date, what: str) -> None:
-    if goal.enrolled_on is not None and on < goal.enrolled_on:
-        raise MltrackError(
-            f"the {what} on {on.isoformat()} is dated before the enrolment on "
-            f"{goal.enrolled_on.isoformat()}"
-        )
-
-
-def _goal_for(session: Session, target: _Target) -> CertGoal:
-    """The goal to change, created (planned, no attempts) if the learner had none."""
-    if target.goal is None:
-        goal = CertGoal(
-            learner_id=target.learner.id, item_id=target.item.id,
-            status=CertStatus.PLANNED, attempts=0,
-        )  # fmt: skip
-        session.add(goal)
-        return goal
-    return target.goal
-
-
-def _refuse_if_valid_pass(target: _Target, doing: str) -> None:
-    goal = target.goal
-    if goal is None or target.status != CertStatus.PASSED:
-        return
-    until = f"valid until {goal.expires_on.isoformat()}" if goal.expires_on else "no expiry date"
-    raise MltrackError(
-        f"{target.item.slug} is already passed (on {_iso(goal.passed_on)}, {until}); "
-        f"you can {doing} once it has expired"
-    )
-
-
-def _record(
-    session: Session,
-    target: _Target,
-    goal: CertGoal,
+def _step(
+    store: SqliteWriter,
+    learner_name: str,
+    cert_text: str,
     action: CertAction,
     on: date,
-    cost: Cost | None = None,
+    today: date,
+    data: dict[str, Any],
 ) -> CertChange:
-    """Journal ``action`` with the goal as it was before it, and stamp the goal."""
-    goal.updated_at = utc_now_iso()
-    event = CertEvent(
-        learner_id=target.learner.id, item_id=target.item.id, occurred_at=goal.updated_at,
-        on_date=on, action=action, prior=target.prior,
-        cost_cents=cost.cents if cost else None, currency=cost.currency if cost else None,
-    )  # fmt: skip
-    session.add(event)
-    session.flush()  # the event id links the progress event of a pass
+    learner = learner_id(store, learner_name)
+    item = find_item(store, learner, cert_text, kind=ItemKind.CERTIFICATION)
+    change = journal.Change(JournalKind.CERT, action, item.slug, on, item.id, data)
+    recorded = journal.record(store, learner, change)
+    goal = recorded.after
+    assert isinstance(goal, GoalState)
+    item_change = _linked_item_change(store, learner, item, action, on, recorded.id, data)
     return CertChange(
-        target.item.slug, action, target.status, goal.status, on, goal.attempts, event.id
-    )
-
-
-def _mark_item_done(
-    session: Session, target: _Target, change: CertChange, url: str | None
-) -> CertChange:
-    """Mark the certification's item done, linked to the pass; nothing if it already is."""
-    progress = session.get(Progress, (target.learner.id, target.item.id))
-    if progress is not None and progress.status == ItemStatus.DONE:
-        return change
-    item_change = apply_change(
-        session, target.learner, target.item, EventAction.DONE, change.on_date,
-        evidence_url=url, cert_event_id=change.event_id,
+        item.slug, action, _seen(recorded.before, today), goal.seen_on(today), on,
+        goal.attempts, recorded.id, item_change,
     )  # fmt: skip
-    return replace(change, item_change=item_change)
 
 
-def _snapshot(goal: CertGoal | None) -> str | None:
-    """The goal as JSON text (dates as ISO text), or None when there was none."""
-    if goal is None:
-        return None
-    values = {name: getattr(goal, name) for name in GOAL_FIELDS}
-    return json.dumps({k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()})
+def _linked_item_change(
+    store: SqliteWriter,
+    learner: int,
+    item: ItemRef,
+    action: CertAction,
+    on: date,
+    group_id: int,
+    data: dict[str, Any],
+):  # type: ignore[no-untyped-def]
+    """Enrolling starts a planned item; passing finishes an item not done yet."""
+    current = status_of(journal.current_state(store, learner, JournalKind.STATUS, item.slug))
+    if action is CertAction.ENROLL and current == ItemStatus.PLANNED:
+        return mark(store, learner, item, EventAction.START, on, group_id=group_id)
+    if action is CertAction.PASS and current != ItemStatus.DONE:
+        return mark(store, learner, item, EventAction.DONE, on,
+                    evidence_url=data.get("credential_url"), group_id=group_id)  # fmt: skip
+    return None
 
 
-def _iso(value: date | None) -> str:
-    return value.isoformat() if value else "an unknown date"
+def _seen(state: State, today: date) -> str:
+    return state.seen_on(today) if isinstance(state, GoalState) else NO_GOAL
+
+
+def _cost(cost: Cost | None) -> dict[str, Any]:
+    return {"cost_cents": cost.cents, "currency": cost.currency} if cost else {}

@@ -1,52 +1,54 @@
 """A learner's own pathway items: added beside the seeded ones, removable by their owner only.
 
 Own slugs start with ``my.``; the seed's slugs are lower-case words joined by ``-`` (checked
-by ``mltrack.formats.seed_format``), so a later seed can never bring a slug that clashes with one.
+by ``mltrack.formats.seed_format``), so a later seed can never bring a slug that clashes with
+one. Adding and removing are journal entries (kind ``plan``, subject ``item:SLUG``); a removed
+item is retired, not deleted, so the journal that names it stays whole.
 """
 
 import math
-
-from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session
+from datetime import date
 
 from mltrack.core.changes import Removal
 from mltrack.core.errors import InputError, MltrackError
 from mltrack.core.matching import match_slug, slugify
-from mltrack.core.vocabulary import ItemKind
-from mltrack.models import (
-    Area,
-    CertEvent,
-    CertGoal,
-    Item,
-    LearnerPrerequisite,
-    Progress,
-    ProgressEvent,
-    ReadingEntry,
-    Step,
-    StudySession,
-)
-from mltrack.services.lookup import get_item, get_learner
-from mltrack.services.projects import find_area
+from mltrack.core.vocabulary import ItemKind, JournalKind, PlanAction
+from mltrack.queries.lookup import find_item, learner_id
+from mltrack.queries.pathway import resolve_area
+from mltrack.queries.reader import SqliteWriter
+from mltrack.services import journal
+from mltrack.services.planning import add_prerequisite, ordering_subject
 
 OWN_SLUG_PREFIX = "my."
 MAX_HOURS = 10_000  # an estimate above this is a typo (and inf or nan would poison sums)
 MAX_TITLE_LENGTH = 200
 OWN_SOURCE = "added by the learner"
 
-# The history that may name an item, as (label, model); each model has an item_id column.
-_HISTORY = (
-    ("progress event", ProgressEvent),
-    ("study session", StudySession),
-    ("reading log record", ReadingEntry),
-    ("certification event", CertEvent),
-)
+_INSERT_ITEM_SQL = """
+    INSERT INTO item (slug, title, kind, step_id, area_id, position, required, hours_estimate,
+                      provider, source, quote, retired, learner_id)
+    VALUES (:slug, :title, :kind, :step_id, :area_id,
+            (SELECT COALESCE(MAX(position), 0) + 1 FROM item), :required, :hours, :provider,
+            :source, '', 1, :learner_id)
+"""
+_HISTORY_SQL = """
+    SELECT kind, COUNT(*) AS entries FROM journal
+    WHERE learner_id = :learner_id AND item_id = :item_id AND kind <> :plan AND flag IS NULL
+    GROUP BY kind ORDER BY kind
+"""
+_OWN_ORDERINGS_SQL = """
+    SELECT i.slug AS item, r.slug AS requires FROM learner_prerequisite p
+    JOIN item i ON i.id = p.item_id JOIN item r ON r.id = p.requires_id
+    WHERE p.learner_id = :learner_id AND (p.item_id = :item_id OR p.requires_id = :item_id)
+"""
 
 
 def add_own_item(
-    session: Session,
+    store: SqliteWriter,
     learner_name: str,
     title: str,
     kind: ItemKind,
+    today: date,
     area_text: str | None = None,
     step_text: str | None = None,
     hours: float | None = None,
@@ -62,70 +64,75 @@ def add_own_item(
                          "characters")  # fmt: skip
     if hours is not None and not (math.isfinite(hours) and 0 <= hours <= MAX_HOURS):
         raise InputError(f"--hours takes a number from 0 to {MAX_HOURS}")
-    learner = get_learner(session, learner_name)
-    area = find_area(session, area_text) if area_text else None
-    step = _step_for(session, step_text, area)
-    requires = [get_item(session, learner, text) for text in dict.fromkeys(after)]
-    position = session.scalar(select(func.max(Item.position))) or 0
-    item = Item(
-        slug=_free_slug(session, OWN_SLUG_PREFIX + base), title=title, kind=kind,
-        step_id=step.id, area_id=area.id if area else None, position=position + 1,
-        required=required, hours_estimate=hours, provider=provider, source=OWN_SOURCE,
-        quote="", retired=False, learner_id=learner.id,
+    learner = learner_id(store, learner_name)
+    area = resolve_area(store, area_text) if area_text else None
+    step = _step_for(store, step_text, area)
+    slug = _free_slug(store, OWN_SLUG_PREFIX + base)
+    values = {"title": title, "kind": str(kind), "step": step, "area": area, "hours": hours,
+              "provider": provider, "required": required}  # fmt: skip
+    cursor = store.execute(
+        _INSERT_ITEM_SQL, slug=slug, title=title, kind=kind, required=required, hours=hours,
+        provider=provider, source=OWN_SOURCE, learner_id=learner,
+        step_id=_id_of(store, "step", step), area_id=_id_of(store, "area", area),
     )  # fmt: skip
-    session.add(item)
-    session.flush()
-    session.add_all(
-        LearnerPrerequisite(learner_id=learner.id, item_id=item.id, requires_id=other.id)
-        for other in requires
-    )
-    return item.slug
+    change = journal.Change(JournalKind.PLAN, PlanAction.SET, f"item:{slug}", today,
+                            cursor.lastrowid, values)  # fmt: skip
+    journal.record(store, learner, change)
+    for text in dict.fromkeys(after):  # each its own entry: undo reverts them one by one
+        add_prerequisite(store, learner_name, slug, text, today)
+    return slug
 
 
-def remove_own_item(session: Session, learner_name: str, text: str) -> Removal:
-    """Remove an item the learner added. One with history (progress, study time, reading,
-    certification steps) is retired instead: hidden from the pathway, its history kept."""
-    learner = get_learner(session, learner_name)
-    item = get_item(session, learner, text)
-    if item.learner_id != learner.id:
+def remove_own_item(store: SqliteWriter, learner_name: str, text: str, today: date) -> Removal:
+    """Remove an item the learner added: it leaves the pathway (retired), with the orderings
+    that name it; its history stays in the journal."""
+    learner = learner_id(store, learner_name)
+    item = find_item(store, learner, text)
+    if not item.own:
         raise MltrackError(
             f"{item.slug} is part of the shipped pathway and cannot be removed; "
             f"if it does not apply to you: mltrack skip {item.slug}"
         )
-    kept = {label: n for label, model in _HISTORY if (n := _count(session, model, item.id))}
-    orderings = session.execute(
-        delete(LearnerPrerequisite).where(
-            or_(LearnerPrerequisite.item_id == item.id, LearnerPrerequisite.requires_id == item.id)
+    kept = {
+        row["kind"]: row["entries"]
+        for row in store.rows(
+            _HISTORY_SQL, learner_id=learner, item_id=item.id, plan=JournalKind.PLAN
         )
-    ).rowcount  # type: ignore[attr-defined]
-    if kept:
-        item.retired = True
-        return Removal(item.slug, deleted=False, kept=kept, orderings=orderings)
-    for model in (Progress, CertGoal):  # a current state with no history: nothing to keep
-        session.execute(delete(model).where(model.item_id == item.id))
-    session.delete(item)
-    return Removal(item.slug, deleted=True, orderings=orderings)
+    }
+    change = journal.Change(JournalKind.PLAN, PlanAction.CLEAR, f"item:{item.slug}", today,
+                            item.id)  # fmt: skip
+    group = journal.record(store, learner, change).id
+    orderings = store.rows(_OWN_ORDERINGS_SQL, learner_id=learner, item_id=item.id)
+    for row in orderings:  # linked: undoing the removal brings them back
+        subject = ordering_subject(row["item"], row["requires"])
+        ordering = journal.Change(JournalKind.PLAN, PlanAction.CLEAR, subject, today,
+                                  _id_of(store, "item", row["item"]))  # fmt: skip
+        journal.record(store, learner, ordering, group)
+    return Removal(item.slug, deleted=False, kept=kept, orderings=len(orderings))
 
 
-def _step_for(session: Session, step_text: str | None, area: Area | None) -> Step:
-    steps = session.scalars(select(Step).where(Step.retired.is_(False))).all()
+def _step_for(store: SqliteWriter, step_text: str | None, area: str | None) -> str:
+    steps = store.rows("SELECT slug, title FROM step WHERE NOT retired ORDER BY position")
     if step_text is not None:
-        slug = match_slug(step_text, [(s.slug, s.title) for s in steps], what="step")
-        return next(s for s in steps if s.slug == slug)
+        return match_slug(step_text, [(s["slug"], s["title"]) for s in steps], what="step")
     if area is not None:
         # The step where the seed puts the area's items.
-        step = session.scalars(
-            select(Step).join(Item, Item.step_id == Step.id)
-            .where(Item.area_id == area.id, Item.learner_id.is_(None)).limit(1)
-        ).first()  # fmt: skip
-        if step is not None:
-            return step
+        found = store.rows(
+            """SELECT s.slug FROM step s JOIN item i ON i.step_id = s.id
+               JOIN area a ON a.id = i.area_id
+               WHERE a.slug = :area AND i.learner_id IS NULL AND NOT s.retired LIMIT 1""",
+            area=area,
+        )
+        if found:
+            return found[0]["slug"]
     raise InputError("say where the item goes with --step STEP (or --area AREA)")
 
 
-def _free_slug(session: Session, base: str) -> str:
+def _free_slug(store: SqliteWriter, base: str) -> str:
     """``base``, or ``base-2``, ``base-3``... whichever no item has yet."""
-    taken = set(session.scalars(select(Item.slug).where(Item.slug.startswith(base))))
+    rows = store.rows("SELECT slug FROM item WHERE slug >= :low AND slug < :high",
+                      low=base, high=base + "\U0010ffff")  # fmt: skip
+    taken = {row["slug"] for row in rows}
     slug, number = base, 1
     while slug in taken:
         number += 1
@@ -133,7 +140,7 @@ def _free_slug(session: Session, base: str) -> str:
     return slug
 
 
-def _count(session: Session, model: type, item_id: int) -> int:
-    return (
-        session.scalar(select(func.count()).select_from(model).where(model.item_id == item_id)) or 0
-    )
+def _id_of(store: SqliteWriter, table: str, slug: str | None) -> int | None:
+    if slug is None:
+        return None
+    return store.rows(f"SELECT id FROM {table} WHERE slug = :slug", slug=slug)[0]["id"]

@@ -2,23 +2,21 @@
 
 import unicodedata
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from mltrack.core.dates import utc_now_iso
 from mltrack.core.errors import InputError, MltrackError
-from mltrack.models import Learner
+from mltrack.queries.reader import SqliteWriter
 
 MAX_NAME_LENGTH = 100
 
 
-def add_learner(session: Session, name: str) -> str:
+def add_learner(store: SqliteWriter, name: str) -> str:
     """Create a learner profile called ``name`` and return the name as stored."""
     name = name.strip()
     check_learner_name(name)
-    if session.scalar(select(Learner.id).where(Learner.name == name)) is not None:
+    if store.rows("SELECT id FROM learner WHERE name = :name", name=name):
         raise MltrackError(f"learner {name!r} already exists")
-    session.add(Learner(name=name, created_at=utc_now_iso()))
+    store.execute("INSERT INTO learner (name, created_at) VALUES (:name, :now)",
+                  name=name, now=utc_now_iso())  # fmt: skip
     return name
 
 

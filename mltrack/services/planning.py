@@ -1,103 +1,128 @@
-"""A learner's own planning: the date they aim to finish by, and their own prerequisites."""
+"""A learner's own planning: the date they aim to finish by, and their own orderings. Each
+change is a journal entry (kind ``plan``); orderings never loop, seed and own ones together."""
 
 from datetime import date
-
-from sqlalchemy import delete, select, union
-from sqlalchemy.orm import Session, aliased
 
 from mltrack.core.changes import Ordering
 from mltrack.core.errors import InputError, MltrackError
 from mltrack.core.graphs import find_cycle
-from mltrack.models import Item, ItemPrerequisite, LearnerPrerequisite
-from mltrack.services.lookup import get_item, get_learner, visible_to
+from mltrack.core.journal import PresentState
+from mltrack.core.rules import visible_items
+from mltrack.core.vocabulary import JournalKind, PlanAction
+from mltrack.queries.lookup import ItemRef, find_item, learner_id
+from mltrack.queries.reader import Reader, SqliteWriter
+from mltrack.services import journal
+
+TARGET = "target"
+_EDGES_SQL = f"""
+    SELECT i.slug AS item, r.slug AS requires FROM (
+        SELECT item_id, requires_id FROM item_prerequisite
+        UNION SELECT item_id, requires_id FROM learner_prerequisite
+        WHERE learner_id = :learner_id
+    ) e
+    JOIN item i ON i.id = e.item_id JOIN item r ON r.id = e.requires_id
+    WHERE {visible_items("i")} AND {visible_items("r")}
+"""
 
 
-def set_target(
-    session: Session, learner_name: str, target: date, today: date | None = None
-) -> date | None:
+def set_target(store: SqliteWriter, learner_name: str, target: date, today: date) -> date | None:
     """Store the date the learner means to finish the required pathway by; return the old one."""
-    today = today or date.today()
     if target < today:
         raise InputError(f"the target date {target.isoformat()} is in the past")
-    learner = get_learner(session, learner_name)
-    previous, learner.target_date = learner.target_date, target
-    return previous
+    learner = learner_id(store, learner_name)
+    change = journal.Change(JournalKind.PLAN, PlanAction.SET, TARGET, today,
+                            data={"target_date": target.isoformat()})  # fmt: skip
+    return _date_of(journal.record(store, learner, change).before)
 
 
-def clear_target(session: Session, learner_name: str) -> date | None:
+def clear_target(store: SqliteWriter, learner_name: str, today: date) -> date | None:
     """Remove the learner's target date; return the one removed (None if there was none)."""
-    learner = get_learner(session, learner_name)
-    previous, learner.target_date = learner.target_date, None
-    return previous
+    learner = learner_id(store, learner_name)
+    if journal.current_state(store, learner, JournalKind.PLAN, TARGET) is None:
+        return None
+    change = journal.Change(JournalKind.PLAN, PlanAction.CLEAR, TARGET, today)
+    return _date_of(journal.record(store, learner, change).before)
+
+
+def _date_of(state: object) -> date | None:
+    if isinstance(state, PresentState):
+        return date.fromisoformat(state.values["target_date"])
+    return None
 
 
 def add_prerequisite(
-    session: Session, learner_name: str, item_text: str, after_text: str
+    store: SqliteWriter, learner_name: str, item_text: str, after_text: str, today: date
 ) -> Ordering:
-    """Record that, for this learner, one item comes after another.
-
-    Refused when the two are the same item, when the ordering already exists (in the seed or
-    the learner's own), and when it would close a loop, which the error names.
-    """
-    learner = get_learner(session, learner_name)
-    item, other = get_item(session, learner, item_text), get_item(session, learner, after_text)
-    ordering = Ordering(item.slug, other.slug)
+    """Record that, for this learner, one item comes after another. Refused for the same
+    item twice, an ordering that exists (the seed's or their own), and one that would close a
+    loop, which the error names."""
+    learner = learner_id(store, learner_name)
+    item, other = find_item(store, learner, item_text), find_item(store, learner, after_text)
     if item.id == other.id:
         raise InputError(f"{item.slug} cannot come after itself")
-    graph = _orderings(session, learner.id)
+    graph = orderings(store, learner)
     if other.slug in graph.get(item.slug, []):
         raise MltrackError(f"{item.slug} already comes after {other.slug}")
-    # The new item first, so that a loop found starts with the ordering being added (its
-    # entry replaces the old one: spreading the old graph after it would drop the new edge).
+    # The new item first, so that a loop found starts with the ordering being added.
     graph = {item.slug: [*graph.pop(item.slug, []), other.slug], **graph}
     if cycle := find_cycle(graph):
         raise MltrackError(
             f"{item.slug} cannot come after {other.slug}: the prerequisites would loop: "
             f"{' -> '.join(cycle)} (read -> as 'comes after')"
         )
-    session.add(LearnerPrerequisite(learner_id=learner.id, item_id=item.id, requires_id=other.id))
-    return ordering
+    record_ordering(store, learner, item, other, PlanAction.SET, today)
+    return Ordering(item.slug, other.slug)
 
 
 def remove_prerequisite(
-    session: Session, learner_name: str, item_text: str, after_text: str
+    store: SqliteWriter, learner_name: str, item_text: str, after_text: str, today: date
 ) -> Ordering:
     """Remove one of the learner's own orderings; the seed's cannot be removed."""
-    learner = get_learner(session, learner_name)
-    item, other = get_item(session, learner, item_text), get_item(session, learner, after_text)
-    removed = session.execute(
-        delete(LearnerPrerequisite).where(
-            LearnerPrerequisite.learner_id == learner.id,
-            LearnerPrerequisite.item_id == item.id,
-            LearnerPrerequisite.requires_id == other.id,
-        )
-    )
-    if removed.rowcount == 0:  # type: ignore[attr-defined]
-        seeded = session.get(ItemPrerequisite, (item.id, other.id)) is not None
+    learner = learner_id(store, learner_name)
+    item, other = find_item(store, learner, item_text), find_item(store, learner, after_text)
+    subject = ordering_subject(item.slug, other.slug)
+    if journal.current_state(store, learner, JournalKind.PLAN, subject) is None:
+        seeded = store.rows(
+            "SELECT 1 FROM item_prerequisite WHERE item_id = :i AND requires_id = :r",
+            i=item.id, r=other.id,
+        )  # fmt: skip
         raise MltrackError(
             f"{item.slug} comes after {other.slug} in the pathway itself; only orderings you "
             "added with 'mltrack require' can be removed"
             if seeded
             else f"you have not made {item.slug} come after {other.slug}"
         )
+    record_ordering(store, learner, item, other, PlanAction.CLEAR, today)
     return Ordering(item.slug, other.slug)
 
 
-def _orderings(session: Session, learner_id: int) -> dict[str, list[str]]:
+def record_ordering(
+    store: SqliteWriter,
+    learner: int,
+    item: ItemRef,
+    other: ItemRef,
+    action: PlanAction,
+    today: date,
+    group_id: int | None = None,
+) -> int:
+    subject = ordering_subject(item.slug, other.slug)
+    change = journal.Change(JournalKind.PLAN, action, subject, today, item.id)
+    return journal.record(store, learner, change, group_id).id
+
+
+def ordering_subject(item: str, requires: str) -> str:
+    """The journal subject of the learner's own ordering "``item`` after ``requires``"."""
+    return f"after:{item}:{requires}"
+
+
+def orderings(reader: Reader, learner: int) -> dict[str, list[str]]:
     """Every item the learner sees -> the items it comes after, from the seed and their own."""
-    own = select(LearnerPrerequisite.item_id, LearnerPrerequisite.requires_id).where(
-        LearnerPrerequisite.learner_id == learner_id
-    )
-    edges = union(select(ItemPrerequisite.item_id, ItemPrerequisite.requires_id), own).subquery()
-    item, required = aliased(Item, name="item"), aliased(Item, name="required")
-    query = (
-        select(item.slug, required.slug)
-        .select_from(edges)
-        .join(item, item.id == edges.c.item_id)
-        .join(required, required.id == edges.c.requires_id)
-        .where(visible_to(learner_id, "item"), visible_to(learner_id, "required"))
-    )
     graph: dict[str, list[str]] = {}
-    for slug, after in session.execute(query):
-        graph.setdefault(slug, []).append(after)
+    for row in reader.rows(_EDGES_SQL, learner_id=learner):
+        graph.setdefault(row["item"], []).append(row["requires"])
     return graph
+
+
+def ordering_loop(reader: Reader, learner: int) -> list[str] | None:
+    """A loop in the learner's orderings together with the pathway's, if there is one."""
+    return find_cycle(orderings(reader, learner))

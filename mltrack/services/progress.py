@@ -1,155 +1,70 @@
-"""Marking work started, done, skipped or reset, and undoing the last change.
+"""Marking work started, done, skipped or reset: one journal entry each.
 
-Every change writes the new progress row and appends one event holding the row as it was, so
-that ``undo`` can put it back; events are never edited or deleted.
+The item's timeline, with the new entry slotted in by its date, must stay valid
+(``core.journal``); ``progress`` is then written from the state it leads to.
 """
 
-import json
 from datetime import date
 
-from sqlalchemy.orm import Session
-
 from mltrack.core.changes import Change
-from mltrack.core.dates import utc_now_iso
-from mltrack.core.errors import MltrackError
-from mltrack.core.vocabulary import EventAction, ItemStatus
-from mltrack.models import (
-    Item,
-    Learner,
-    Progress,
-    ProgressEvent,
-)
-from mltrack.services.lookup import get_item, get_learner, past_or_today
+from mltrack.core.errors import InputError
+from mltrack.core.journal import ItemState, State
+from mltrack.core.rules import past_or_today
+from mltrack.core.vocabulary import EventAction, ItemKind, ItemStatus, JournalKind
+from mltrack.queries.lookup import ItemRef, find_item, learner_id
+from mltrack.queries.reader import SqliteWriter
+from mltrack.services import journal
 
-# The status each action leads to.
-TARGET = {
-    EventAction.START: ItemStatus.IN_PROGRESS,
-    EventAction.DONE: ItemStatus.DONE,
-    EventAction.SKIP: ItemStatus.SKIPPED,
-    EventAction.RESET: ItemStatus.PLANNED,
-}
-# The progress row as an event keeps it in ``prior`` (also what import checks it against).
-SNAPSHOT_FIELDS = ("status", "started_on", "finished_on", "note", "evidence_url")
+# A certification's item moves with its goal: one way to record a pass keeps its attempt,
+# date, cost and credential with the goal, and the goal and the pathway never disagree.
+_CERT_INSTEAD = {EventAction.START: "cert enroll", EventAction.DONE: "cert pass"}
 
 
 def change_status(
-    session: Session,
+    store: SqliteWriter,
     learner_name: str,
     item_text: str,
     action: EventAction,
+    today: date,
     on: date | None = None,
     note: str | None = None,
     evidence_url: str | None = None,
 ) -> Change:
-    """Apply ``action`` (start, done, skip, reset) to an item for a learner, journaling it."""
-    learner = get_learner(session, learner_name)
-    item = get_item(session, learner, item_text)
-    return apply_change(session, learner, item, action, on, note, evidence_url)
-
-
-def apply_change(
-    session: Session,
-    learner: Learner,
-    item: Item,
-    action: EventAction,
-    on: date | None = None,
-    note: str | None = None,
-    evidence_url: str | None = None,
-    cert_event_id: int | None = None,
-) -> Change:
-    """``change_status`` for a learner and item already found; ``cert_event_id`` links the
-    event to the certification pass that caused it."""
-    on = on or date.today()
-    progress = session.get(Progress, (learner.id, item.id))
-    before = snapshot(progress)
-    current = progress.status if progress else ItemStatus.PLANNED
-    target = TARGET[action]
-    _check_move(item, current, target, on, progress)
-    if progress is None:
-        progress = Progress(learner_id=learner.id, item_id=item.id)
-        session.add(progress)
-    _apply(progress, target, on, note, evidence_url)
-    journal(session, learner.id, item.id, action, current, target, on, note, before,
-             cert_event_id=cert_event_id)  # fmt: skip
-    return Change(item.slug, item.title, action, current, target, on)
-
-
-def _check_move(
-    item: Item, current: ItemStatus, target: ItemStatus, on: date, progress: Progress | None
-) -> None:
-    if current == target:
-        raise MltrackError(f"{item.slug} is already {target.replace('_', ' ')}")
-    past_or_today(on)
-    started = progress.started_on if progress else None
-    if target == ItemStatus.DONE and started is not None and on < started:
-        raise MltrackError(
-            f"{item.slug} was started on {started.isoformat()}; it cannot be done before that"
+    """Apply ``action`` (start, done, skip, reset) to an item, dated ``on`` (today by default),
+    as one journal entry; Refusal naming the conflicting change when the timeline breaks."""
+    learner = learner_id(store, learner_name)
+    item = find_item(store, learner, item_text)
+    if item.kind == ItemKind.CERTIFICATION and action in _CERT_INSTEAD:
+        raise InputError(
+            f"{item.slug} is a certification: record it with "
+            f"mltrack {_CERT_INSTEAD[action]} {item.slug} (its item moves with it)"
         )
+    on = past_or_today(on, today)
+    return mark(store, learner, item, action, on, note, evidence_url)
 
 
-def _apply(
-    progress: Progress, target: ItemStatus, on: date, note: str | None, evidence: str | None
-) -> None:
-    progress.status = target
-    progress.updated_at = utc_now_iso()
-    if target == ItemStatus.PLANNED:
-        progress.started_on = progress.finished_on = None
-    elif target == ItemStatus.IN_PROGRESS:
-        progress.started_on, progress.finished_on = on, None
-    elif target == ItemStatus.DONE:
-        progress.started_on = progress.started_on or on
-        progress.finished_on = on
-    else:
-        progress.finished_on = None
-    if note is not None:
-        progress.note = note
-    if evidence is not None:
-        progress.evidence_url = evidence
-
-
-def journal(
-    session: Session,
-    learner_id: int,
-    item_id: int,
+def mark(
+    store: SqliteWriter,
+    learner: int,
+    item: ItemRef,
     action: EventAction,
-    current: ItemStatus,
-    target: ItemStatus,
     on: date,
-    note: str | None,
-    before: dict[str, str | None] | None,
-    undoes_id: int | None = None,
-    cert_event_id: int | None = None,
-) -> None:
-    session.add(
-        ProgressEvent(
-            learner_id=learner_id, item_id=item_id, occurred_at=utc_now_iso(), on_date=on,
-            action=action, from_status=current, to_status=target, note=note,
-            prior=None if before is None else json.dumps(before), undoes_id=undoes_id,
-            cert_event_id=cert_event_id,
-        )
+    note: str | None = None,
+    evidence_url: str | None = None,
+    group_id: int | None = None,
+) -> Change:
+    """Record a status change of an item already found (also a linked change of another
+    command, in its ``group_id``)."""
+    data = {key: value for key, value in (("note", note), ("evidence_url", evidence_url))
+            if value is not None}  # fmt: skip
+    change = journal.Change(JournalKind.STATUS, action, item.slug, on, item.id, data)
+    recorded = journal.record(store, learner, change, group_id)
+    also = None if recorded.last else "back-dated: later changes of the item still stand"
+    return Change(
+        item.slug, item.title, action, status_of(recorded.before), status_of(recorded.after),
+        on, also, recorded.id,
     )  # fmt: skip
 
 
-def snapshot(progress: Progress | None) -> dict[str, str | None] | None:
-    if progress is None:
-        return None
-    values = {name: getattr(progress, name) for name in SNAPSHOT_FIELDS}
-    return {key: None if value is None else str(value) for key, value in values.items()}
-
-
-def restore(
-    session: Session, progress: Progress | None, learner_id: int, item_id: int, prior: str | None
-) -> None:
-    if prior is None:
-        if progress is not None:
-            session.delete(progress)
-        return
-    values = json.loads(prior)
-    if progress is None:
-        progress = Progress(learner_id=learner_id, item_id=item_id)
-        session.add(progress)
-    progress.status = ItemStatus(values["status"])
-    for key in ("started_on", "finished_on"):
-        setattr(progress, key, date.fromisoformat(values[key]) if values[key] else None)
-    progress.note, progress.evidence_url = values["note"], values["evidence_url"]
-    progress.updated_at = utc_now_iso()
+def status_of(state: State) -> ItemStatus:
+    return state.status if isinstance(state, ItemState) else ItemStatus.PLANNED

@@ -1,30 +1,48 @@
-"""Portfolio projects: hands-on work on real data, linked to the study areas it exercises."""
+"""Portfolio projects: hands-on work on real data, linked to the study areas it exercises and
+to the pathway items it counts toward (by default the seeded portfolio project). Adding one
+starts those items when they are planned; finishing it marks them done; each is a journal
+entry with its linked changes, undone together."""
 
 from datetime import date
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from mltrack.core.changes import ProjectChange
 from mltrack.core.errors import InputError, MltrackError
 from mltrack.core.matching import match_slug, slugify
-from mltrack.core.vocabulary import ItemKind
-from mltrack.models import Area, Item, Project, ProjectArea, Step
-from mltrack.services.lookup import get_learner, past_or_today
+from mltrack.core.rules import past_or_today, visible_items
+from mltrack.core.vocabulary import (
+    EventAction,
+    ItemKind,
+    ItemStatus,
+    JournalKind,
+    ProjectAction,
+)
+from mltrack.queries.lookup import ItemRef, find_item, learner_id
+from mltrack.queries.pathway import resolve_area
+from mltrack.queries.reader import SqliteWriter
+from mltrack.services import journal
+from mltrack.services.progress import mark, status_of
 
 MAX_NAME_LENGTH = 200
+# The seeded portfolio item a project counts toward unless the learner names others.
+_DEFAULT_ITEM_SQL = f"""
+    SELECT i.slug, s.slug AS step FROM item i JOIN step s ON s.id = i.step_id
+    WHERE i.kind = :kind AND i.learner_id IS NULL AND {visible_items()}
+    ORDER BY s.position, i.position LIMIT 1
+"""
 
 
 def add_project(
-    session: Session,
+    store: SqliteWriter,
     learner_name: str,
     name: str,
     dataset: str,
+    today: date,
     repo_url: str | None = None,
     area_texts: tuple[str, ...] = (),
+    item_texts: tuple[str, ...] = (),
 ) -> ProjectChange:
-    """Start a portfolio project on ``dataset``; it counts toward the step where the pathway
-    puts its own portfolio projects once done."""
+    """Start a portfolio project on ``dataset``; it counts toward the pathway items it is
+    linked to, which start now if they are planned."""
     name, dataset = name.strip(), dataset.strip()
     slug = slugify(name)
     if not slug or len(name) > MAX_NAME_LENGTH:
@@ -32,53 +50,63 @@ def add_project(
                          "characters")  # fmt: skip
     if not dataset:
         raise InputError("name the real data the project uses with --dataset")
-    learner = get_learner(session, learner_name)
-    if session.scalar(select(Project.id).where(Project.learner_id == learner.id,
-                                               Project.slug == slug)) is not None:  # fmt: skip
-        raise MltrackError(f"you already have a project {slug!r}")
-    step = _experience_step(session)
-    areas = [find_area(session, text) for text in dict.fromkeys(area_texts)]
-    project = Project(
-        learner_id=learner.id, step_id=step.id, slug=slug, name=name, dataset=dataset,
-        repo_url=repo_url, added_on=date.today(),
-    )  # fmt: skip
-    session.add(project)
-    session.flush()
-    session.add_all(ProjectArea(project_id=project.id, area_id=area.id) for area in areas)
-    return ProjectChange(slug, name, step.title, [a.slug for a in areas], project.added_on)
+    learner = learner_id(store, learner_name)
+    default = store.rows(_DEFAULT_ITEM_SQL, kind=ItemKind.PROJECT, learner_id=learner)
+    if not default:
+        raise MltrackError("the pathway has no step with portfolio projects; run: mltrack seed")
+    items = [find_item(store, learner, text) for text in dict.fromkeys(item_texts)] or [
+        find_item(store, learner, default[0]["slug"])
+    ]
+    areas = list(dict.fromkeys(resolve_area(store, text) for text in area_texts))
+    data = {"name": name, "dataset": dataset, "repo_url": repo_url, "areas": areas,
+            "items": [item.slug for item in items], "step": default[0]["step"]}  # fmt: skip
+    change = journal.Change(JournalKind.PROJECT, ProjectAction.ADD, slug, today, None, data)
+    recorded = journal.record(store, learner, change)
+    moved = _move_items(store, learner, items, EventAction.START, today, recorded.id)
+    step = store.rows("SELECT title FROM step WHERE slug = :slug", slug=data["step"])[0]
+    return ProjectChange(slug, name, step["title"], areas, today, moved)
 
 
 def finish_project(
-    session: Session, learner_name: str, text: str, on: date | None = None
+    store: SqliteWriter, learner_name: str, text: str, today: date, on: date | None = None
 ) -> ProjectChange:
-    """Mark the learner's project ``text`` (slug, prefix or name words) done on ``on``."""
-    learner = get_learner(session, learner_name)
-    projects = session.scalars(select(Project).where(Project.learner_id == learner.id)).all()
-    slug = match_slug(text, [(p.slug, p.name) for p in projects], what="project")
-    project = next(p for p in projects if p.slug == slug)
-    if project.done_on is not None:
-        raise MltrackError(f"project {slug} is already done (on {project.done_on.isoformat()})")
-    project.done_on = past_or_today(on)
-    step = session.get_one(Step, project.step_id)
-    return ProjectChange(slug, project.name, step.title, [], project.done_on)
+    """Mark the learner's project ``text`` (slug, prefix or name words) done on ``on``; the
+    pathway items it is linked to are marked done with it."""
+    learner = learner_id(store, learner_name)
+    rows = store.rows(
+        """SELECT p.slug, p.name, s.title AS step FROM project p JOIN step s ON s.id = p.step_id
+           WHERE p.learner_id = :learner_id""",
+        learner_id=learner,
+    )
+    slug = match_slug(text, [(row["slug"], row["name"]) for row in rows], what="project")
+    project = next(row for row in rows if row["slug"] == slug)
+    on = past_or_today(on, today)
+    change = journal.Change(JournalKind.PROJECT, ProjectAction.DONE, slug, on)
+    recorded = journal.record(store, learner, change)
+    added = journal.timeline(store, learner, JournalKind.PROJECT, slug)[0].data
+    items = [find_item(store, learner, item) for item in added.get("items", [])]
+    moved = _move_items(store, learner, items, EventAction.DONE, on, recorded.id)
+    return ProjectChange(slug, project["name"], project["step"], [], on, moved)
 
 
-def find_area(session: Session, text: str) -> Area:
-    """The current study area ``text`` names (slug, prefix or title words)."""
-    areas = session.scalars(select(Area).where(Area.retired.is_(False))).all()
-    slug = match_slug(text, [(a.slug, a.title) for a in areas], what="area")
-    return next(a for a in areas if a.slug == slug)
-
-
-def _experience_step(session: Session) -> Step:
-    """The step where the seeded pathway puts its portfolio projects (the experience step)."""
-    step = session.scalars(
-        select(Step)
-        .join(Item, Item.step_id == Step.id)
-        .where(Item.kind == ItemKind.PROJECT, Item.learner_id.is_(None), Step.retired.is_(False))
-        .order_by(Step.position)
-        .limit(1)
-    ).first()
-    if step is None:
-        raise MltrackError("the pathway has no step with portfolio projects; run: mltrack seed")
-    return step
+def _move_items(
+    store: SqliteWriter,
+    learner: int,
+    items: list[ItemRef],
+    action: EventAction,
+    on: date,
+    group_id: int,
+) -> list[str]:
+    """Start the planned items (``start``) or finish those not done (``done``)."""
+    moved = []
+    for item in items:
+        current = status_of(journal.current_state(store, learner, JournalKind.STATUS, item.slug))
+        due = (
+            current == ItemStatus.PLANNED
+            if action is EventAction.START
+            else (current != ItemStatus.DONE)
+        )
+        if due and item.kind != ItemKind.CERTIFICATION:
+            mark(store, learner, item, action, on, group_id=group_id)
+            moved.append(item.slug)
+    return moved

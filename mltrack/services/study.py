@@ -1,24 +1,38 @@
-"""Study time and continuing education: sessions logged against items, and what was read."""
+"""Study time and continuing education: each session or reading entry is a journal entry
+whose subject is itself, so that undo removes it and amend moves it to another day."""
 
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from mltrack.core.changes import LoggedReading, LoggedSession
-from mltrack.core.dates import MAX_SESSION_MINUTES, format_minutes, utc_now_iso, week_start
+from mltrack.core.dates import MAX_SESSION_MINUTES
 from mltrack.core.errors import InputError
-from mltrack.core.vocabulary import ReadingKind
-from mltrack.models import Item, ReadingEntry, StudySession
-from mltrack.services.lookup import get_item, get_learner, past_or_today
+from mltrack.core.ids import uuid7
+from mltrack.core.rules import past_or_today
+from mltrack.core.vocabulary import (
+    EventAction,
+    ItemKind,
+    ItemStatus,
+    JournalKind,
+    PlanAction,
+    ReadingKind,
+)
+from mltrack.queries.lookup import find_item, learner_id
+from mltrack.queries.reader import SqliteWriter
+from mltrack.services import journal
+from mltrack.services.progress import mark, status_of
 
 MAX_TITLE_LENGTH = 300
+_ITEM_MINUTES_SQL = """
+    SELECT COALESCE(SUM(minutes), 0) AS minutes FROM study_session
+    WHERE learner_id = :learner_id AND item_id = :item_id
+"""
 
 
 def log_session(
-    session: Session,
+    store: SqliteWriter,
     learner_name: str,
     minutes: int,
+    today: date,
     item_text: str | None = None,
     on: date | None = None,
     note: str | None = None,
@@ -26,65 +40,46 @@ def log_session(
     """Record ``minutes`` of study on ``on`` (today by default), against an item if given."""
     if not 0 < minutes <= MAX_SESSION_MINUTES:
         raise InputError(f"a session lasts more than 0 and at most {MAX_SESSION_MINUTES} minutes")
-    learner = get_learner(session, learner_name)
-    item = get_item(session, learner, item_text) if item_text else None
-    on = past_or_today(on)
-    session.add(
-        StudySession(
-            learner_id=learner.id, item_id=item.id if item else None, on_date=on,
-            week_start=week_start(on), minutes=minutes, note=note, created_at=utc_now_iso(),
-        )
-    )  # fmt: skip
+    learner = learner_id(store, learner_name)
+    item = find_item(store, learner, item_text) if item_text else None
+    on = past_or_today(on, today)
+    data: dict[str, object] = {"minutes": minutes} | ({"note": note} if note is not None else {})
+    uid = uuid7()
+    change = journal.Change(JournalKind.STUDY, PlanAction.LOG, uid, on,
+                            item.id if item else None, data, uid=uid)  # fmt: skip
+    journal.record(store, learner, change)
     if item is None:
         return LoggedSession(minutes, on, None, None, None)
-    session.flush()
-    total = session.scalar(
-        select(func.sum(StudySession.minutes)).where(
-            StudySession.learner_id == learner.id, StudySession.item_id == item.id
-        )
-    )
+    total = store.rows(_ITEM_MINUTES_SQL, learner_id=learner, item_id=item.id)[0]["minutes"]
     return LoggedSession(minutes, on, item.slug, total, item.hours_estimate)
 
 
-def last_entry(session: Session, learner_id: int) -> StudySession | ReadingEntry | None:
-    """The learner's newest study session or reading entry, by when it was logged."""
-    found = [
-        session.scalars(
-            select(model).where(model.learner_id == learner_id).order_by(model.id.desc()).limit(1)
-        ).first()
-        for model in (StudySession, ReadingEntry)
-    ]
-    return max((entry for entry in found if entry), key=lambda e: e.created_at, default=None)
-
-
-def remove_entry(session: Session, entry: StudySession | ReadingEntry) -> str:
-    """Delete a study session or reading entry (``mltrack undo``) and say what it was."""
-    session.delete(entry)
-    if isinstance(entry, StudySession):
-        return f"study session of {format_minutes(entry.minutes)} on {entry.on_date.isoformat()}"
-    return f"{entry.kind} {entry.title!r} of {entry.on_date.isoformat()}"
-
-
 def log_reading(
-    session: Session,
+    store: SqliteWriter,
     learner_name: str,
     title: str,
     kind: ReadingKind,
+    today: date,
     url: str | None = None,
     item_text: str | None = None,
     on: date | None = None,
 ) -> LoggedReading:
-    """Record a blog post, podcast, paper, talk or course taken in, optionally about an item."""
+    """Record a blog post, podcast, paper, talk or course taken in, optionally about an item
+    (which it starts, when the item is still planned, as a linked change)."""
     title = title.strip()
     if not title or len(title) > MAX_TITLE_LENGTH:
         raise InputError(f"a title needs 1 to {MAX_TITLE_LENGTH} characters")
-    learner = get_learner(session, learner_name)
-    item: Item | None = get_item(session, learner, item_text) if item_text else None
-    on = past_or_today(on)
-    session.add(
-        ReadingEntry(
-            learner_id=learner.id, title=title, kind=kind, url=url,
-            item_id=item.id if item else None, on_date=on, created_at=utc_now_iso(),
-        )
-    )  # fmt: skip
-    return LoggedReading(title, kind, on, item.slug if item else None)
+    learner = learner_id(store, learner_name)
+    item = find_item(store, learner, item_text) if item_text else None
+    on = past_or_today(on, today)
+    data = {"title": title, "kind": str(kind)} | ({"url": url} if url else {})
+    uid = uuid7()
+    change = journal.Change(JournalKind.READING, PlanAction.LOG, uid, on,
+                            item.id if item else None, data, uid=uid)  # fmt: skip
+    recorded = journal.record(store, learner, change)
+    started = None
+    if item is not None and item.kind != ItemKind.CERTIFICATION:
+        current = journal.current_state(store, learner, JournalKind.STATUS, item.slug)
+        if status_of(current) == ItemStatus.PLANNED:
+            started = mark(store, learner, item, EventAction.START, on, group_id=recorded.id)
+    return LoggedReading(title, kind, on, item.slug if item else None, started is not None)

@@ -1,99 +1,84 @@
-"""``mltrack undo``: revert the learner's newest change, whichever kind it was."""
+"""``mltrack undo`` and ``mltrack amend``: the journal corrects itself with entries too.
+
+Undo reverts the learner's newest change of any kind (with the changes one command made
+together with it); amend corrects an entry's date or note without undoing what came after.
+Both are checked like any change: refused when the timeline they leave would be invalid.
+"""
 
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
-
 from mltrack.core.changes import Change
-from mltrack.core.errors import MltrackError
-from mltrack.core.vocabulary import EventAction
-from mltrack.models import (
-    CertEvent,
-    Item,
-    Learner,
-    Progress,
-    ProgressEvent,
-    ReadingEntry,
-    StudySession,
-)
-from mltrack.services.certs import last_open_event, revert_pass, undo_event
-from mltrack.services.lookup import get_learner
-from mltrack.services.progress import journal, restore, snapshot
-from mltrack.services.study import last_entry, remove_entry
+from mltrack.core.errors import InputError, MltrackError
+from mltrack.core.journal import GoalState, ItemState, PresentState, ProjectState, State
+from mltrack.core.rules import past_or_today
+from mltrack.core.vocabulary import NO_GOAL, ItemStatus, JournalKind, MetaAction
+from mltrack.queries.lookup import learner_id
+from mltrack.queries.reader import Row, SqliteWriter
+from mltrack.services import journal
 
 
-def undo_last(session: Session, learner_name: str) -> Change:
-    """Revert the learner's most recent change not yet undone, whichever kind came last: an
-    item's status (a new progress event), a certification step (its goal put back), or a
-    study session or reading entry (removed)."""
-    learner = get_learner(session, learner_name)
-    event, cert_event = _last_open_event(session, learner), last_open_event(session, learner)
-    entry = last_entry(session, learner.id)
-    latest = max(
-        (record for record in (event, cert_event, entry) if record is not None),
-        key=_logged_at,
-        default=None,
-    )
-    if latest is None:
+def undo_last(store: SqliteWriter, learner_name: str, today: date) -> list[Change]:
+    """Revert the newest change that stands, whatever its kind, and what came with it."""
+    learner = learner_id(store, learner_name)
+    targets = journal.newest_changes(store, learner)
+    if not targets:
         raise MltrackError("nothing to undo")
-    if isinstance(latest, CertEvent):
-        return _undo_cert_step(session, latest)
-    if isinstance(latest, StudySession | ReadingEntry):
-        return _undo_entry(session, latest)
-    return _undo_item_change(session, learner, latest)
+    return [
+        _reverted(target, recorded)
+        for target, recorded in journal.undo(store, learner, targets, today)
+    ]
 
 
-def _logged_at(record: ProgressEvent | CertEvent | StudySession | ReadingEntry) -> str:
-    """When a change was recorded (UTC ISO text, comparable across the journals)."""
-    if isinstance(record, StudySession | ReadingEntry):
-        return record.created_at
-    return record.occurred_at
+def amend(
+    store: SqliteWriter,
+    learner_name: str,
+    entry_id: int,
+    today: date,
+    on: date | None = None,
+    note: str | None = None,
+) -> Change:
+    """Correct the date or the note of journal entry ``entry_id``."""
+    if on is None and note is None:
+        raise InputError("say what to correct: --on DATE and/or --note TEXT")
+    learner = learner_id(store, learner_name)
+    target = journal.entry_row(store, entry_id)
+    if target is None or target["learner_id"] != learner:
+        raise InputError(f"there is no entry #{entry_id} in your history")
+    if target["action"] in (MetaAction.UNDO, MetaAction.AMEND):
+        raise InputError(f"#{entry_id} is an {target['action']}; amend the entry it acted on")
+    data: dict[str, str] = {}
+    if on is not None:
+        data["on"] = past_or_today(on, today).isoformat()
+    if note is not None:
+        data["note"] = note
+    change = journal.Change(
+        JournalKind(target["kind"]), MetaAction.AMEND, target["subject"], today,
+        target["item_id"], data, target_id=entry_id,
+    )  # fmt: skip
+    recorded = journal.record(store, learner, change)
+    kind = recorded.change.kind
+    before, after = _summary(kind, recorded.before), _summary(kind, recorded.after)
+    return Change(target["subject"], "", MetaAction.AMEND, before, after, on or today,
+                  f"entry #{entry_id}", recorded.id)  # fmt: skip
 
 
-def _undo_cert_step(session: Session, cert_event: CertEvent) -> Change:
-    before, after = undo_event(session, cert_event)
-    item = session.get_one(Item, cert_event.item_id)
-    what = f"certification {cert_event.action} of {cert_event.on_date.isoformat()}"
-    return Change(item.slug, item.title, EventAction.UNDO, before, after, date.today(), what)
-
-
-def _undo_entry(session: Session, entry: StudySession | ReadingEntry) -> Change:
-    item = session.get(Item, entry.item_id) if entry.item_id is not None else None
-    what = remove_entry(session, entry)
-    slug, title = (item.slug, item.title) if item else ("-", "")
-    return Change(slug, title, EventAction.UNDO, "logged", "removed", date.today(), what)
-
-
-def _undo_item_change(session: Session, learner: Learner, event: ProgressEvent) -> Change:
-    also = None
-    if event.cert_event_id is not None:
-        also = revert_pass(session, event.cert_event_id)
-    item = session.get_one(Item, event.item_id)
-    progress = session.get(Progress, (learner.id, item.id))
-    before = snapshot(progress)  # taken first: restoring changes ``progress`` in place
-    restore(session, progress, learner.id, item.id, event.prior)
-    today = date.today()
-    journal(session, learner.id, item.id, EventAction.UNDO, event.to_status, event.from_status,
-             today, None, before, undoes_id=event.id)  # fmt: skip
+def _reverted(target: Row, recorded: journal.Recorded) -> Change:
+    what = f"{target['kind']} {target['action']} of {target['on_date']} (#{target['id']})"
+    kind = recorded.change.kind
     return Change(
-        item.slug, item.title, EventAction.UNDO, event.to_status, event.from_status, today, also
+        target["subject"], "", MetaAction.UNDO, _summary(kind, recorded.before),
+        _summary(recorded.change.kind, recorded.after), recorded.change.on, what, recorded.id,
+    )  # fmt: skip
+
+
+def _summary(kind: str, state: State) -> str:
+    """A subject's state in a word or two, for the line undo and amend print."""
+    if isinstance(state, ItemState | GoalState):
+        return state.status
+    if isinstance(state, ProjectState):
+        return "done" if state.done_on else "under way"
+    if isinstance(state, PresentState):
+        return "set" if kind == JournalKind.PLAN else "logged"
+    return {JournalKind.STATUS: ItemStatus.PLANNED, JournalKind.CERT: NO_GOAL}.get(
+        JournalKind(kind), "removed"
     )
-
-
-def _last_open_event(session: Session, learner: Learner) -> ProgressEvent | None:
-    """The learner's newest progress event that is not an undo and not undone."""
-    # NOT EXISTS looks up each candidate in the unique index on undoes_id; NOT IN would first
-    # list every undo of every learner, work that grows with the whole table.
-    undo = aliased(ProgressEvent)
-    undone = select(undo.id).where(undo.undoes_id == ProgressEvent.id).exists()
-    return session.scalars(
-        select(ProgressEvent)
-        .where(
-            ProgressEvent.learner_id == learner.id,
-            ProgressEvent.action != EventAction.UNDO,
-            ~undone,
-        )
-        .order_by(ProgressEvent.id.desc())
-        .limit(1)
-    ).first()

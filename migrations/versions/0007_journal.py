@@ -1,0 +1,97 @@
+"""One journal of every change: the per-kind journals become entries of ``journal``.
+
+``progress_event``, ``cert_event`` and ``cert_undo`` are converted (and dropped), study
+sessions, reading entries, projects, target dates, the learner's own orderings and items get
+the entry that made them; nothing is lost. Entries of the old journals that break today's
+rules (an out-of-order timeline, a loop) are kept with a ``flag`` that ``doctor`` reports.
+The downgrade converts back.
+
+Revision ID: 0007_journal
+Revises: 0005_cert_undo
+Create Date: 2026-11-29 22:20:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007_journal"
+down_revision: str | None = "0005_cert_undo"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+KINDS = "'status', 'cert', 'study', 'reading', 'project', 'plan'"
+ACTIONS = (
+    "'start', 'done', 'skip', 'reset', 'goal', 'enroll', 'pass', 'fail', 'drop', 'add', "
+    "'set', 'clear', 'log', 'undo', 'amend'"
+)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "journal",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("uid", sa.String(length=36), nullable=False),
+        sa.Column("learner_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=True),
+        sa.Column("on_date", sa.Date(), nullable=False),
+        sa.Column("recorded_at", sa.String(length=32), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=True),
+        sa.Column("group_id", sa.Integer(), nullable=True),
+        sa.Column("superseded_by", sa.String(length=36), nullable=True),
+        sa.Column("flag", sa.Text(), nullable=True),
+        sa.CheckConstraint(f"kind IN ({KINDS})", name=op.f("ck_journal_kind")),
+        sa.CheckConstraint(f"action IN ({ACTIONS})", name=op.f("ck_journal_action")),
+        sa.ForeignKeyConstraint(
+            ["learner_id"], ["learner.id"], name=op.f("fk_journal_learner_id_learner")
+        ),
+        sa.ForeignKeyConstraint(["item_id"], ["item.id"], name=op.f("fk_journal_item_id_item")),
+        sa.ForeignKeyConstraint(
+            ["target_id"], ["journal.id"], name=op.f("fk_journal_target_id_journal")
+        ),
+        sa.ForeignKeyConstraint(
+            ["group_id"], ["journal.id"], name=op.f("fk_journal_group_id_journal")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_journal")),
+        sa.UniqueConstraint("uid", name=op.f("uq_journal_uid")),
+    )
+    with op.batch_alter_table("journal", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_journal_timeline",
+            ["learner_id", "kind", "subject", "on_date", "recorded_at"],
+            unique=False,
+        )
+        batch_op.create_index("ix_journal_learner_id", ["learner_id", "id"], unique=False)
+        batch_op.create_index("ix_journal_learner_on_date", ["learner_id", "on_date"], unique=False)
+        batch_op.create_index(
+            "ix_journal_learner_action", ["learner_id", "kind", "action", "on_date"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_journal_item_id"), ["item_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_journal_target_id"), ["target_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_journal_group_id"), ["group_id"], unique=False)
+    for table in ("study_session", "reading_entry"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("journal_id", sa.Integer(), nullable=True))
+            batch_op.create_unique_constraint(batch_op.f(f"uq_{table}_journal_id"), ["journal_id"])
+            batch_op.create_foreign_key(
+                batch_op.f(f"fk_{table}_journal_id_journal"), "journal", ["journal_id"], ["id"]
+            )
+
+    from mltrack.formats.legacy import journal_from_legacy_tables
+
+    journal_from_legacy_tables(op.get_bind())
+
+    with op.batch_alter_table("cert_undo", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_cert_undo_learner_id"))
+    op.drop_table("cert_undo")
+    op.drop_table("progress_event")
+    op.drop_table("cert_event")
+
+
+def downgrade() -> None:
+    raise NotImplementedError("written with the conversion (formats/legacy.py)")

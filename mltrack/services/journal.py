@@ -1,0 +1,418 @@
+"""The journal's store: every change is an entry, checked by ``core.journal`` against its
+subject's timeline, and the projections are written from the state the check returns.
+
+Standard library only (portable SQL with ``:name`` parameters on the read side's executor), so
+that the daily write commands never import SQLAlchemy. Every function here runs inside the
+caller's ``BEGIN IMMEDIATE`` transaction.
+"""
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from mltrack.core.dates import utc_now_iso, week_start
+from mltrack.core.ids import uuid7
+from mltrack.core.journal import (
+    Entry,
+    GoalState,
+    ItemState,
+    PresentState,
+    ProjectState,
+    Refusal,
+    State,
+    apply,
+    check,
+    effective,
+)
+from mltrack.core.vocabulary import JournalKind, MetaAction
+from mltrack.queries.reader import Row, SqliteWriter
+
+# A new entry's id before it is stored: after every stored one, as it will be.
+_UNSTORED = 2**62
+
+ENTRY_COLUMNS = (
+    "id, kind, action, subject, item_id, on_date, recorded_at, data, target_id, group_id"
+)
+_TIMELINE_SQL = f"""
+    SELECT {ENTRY_COLUMNS} FROM journal
+    WHERE learner_id = :learner_id AND kind = :kind AND subject = :subject AND flag IS NULL
+    ORDER BY id
+"""
+_INSERT_SQL = """
+    INSERT INTO journal (uid, learner_id, kind, action, subject, item_id, on_date, recorded_at,
+                         data, target_id, group_id)
+    VALUES (:uid, :learner_id, :kind, :action, :subject, :item_id, :on_date, :recorded_at,
+            :data, :target_id, :group_id)
+"""
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change to record: what it is about and what it asserts."""
+
+    kind: JournalKind
+    action: str
+    subject: str
+    on: date
+    item_id: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    target_id: int | None = None  # undo and amend: the entry acted on
+    uid: str | None = None  # given when the subject is the entry itself (a study session)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A change as stored, with its subject's state before and after it."""
+
+    id: int
+    change: Change
+    before: State
+    after: State
+    last: bool  # the newest change of its subject's timeline (not back-dated among others)
+
+
+def entry_of(row: Row) -> Entry:
+    """A stored row as the rule function sees it (undo and amend name their target)."""
+    data = json.loads(row["data"])
+    if row["action"] == MetaAction.UNDO:
+        data = {"undoes": row["target_id"]}
+    elif row["action"] == MetaAction.AMEND:
+        data = {**data, "amends": row["target_id"]}
+    on = row["on_date"]
+    return Entry(
+        row["id"], JournalKind(row["kind"]), row["action"], row["subject"],
+        on if isinstance(on, date) else date.fromisoformat(on), row["recorded_at"], data,
+    )  # fmt: skip
+
+
+def timeline(store: SqliteWriter, learner_id: int, kind: str, subject: str) -> list[Entry]:
+    """Every unflagged entry of one subject, in recording order."""
+    rows = store.rows(_TIMELINE_SQL, learner_id=learner_id, kind=kind, subject=subject)
+    return [entry_of(row) for row in rows]
+
+
+def record(
+    store: SqliteWriter, learner_id: int, change: Change, group_id: int | None = None
+) -> Recorded:
+    """Check ``change`` against its subject's timeline, store it, and bring the subject's
+    projection in line; Refusal (nothing stored) when the timeline would become invalid."""
+    entries = timeline(store, learner_id, change.kind, change.subject)
+    standing = effective(entries)
+    before = _state_of(standing)
+    recorded_at = utc_now_iso()
+    candidate = _as_entry(change, _UNSTORED, recorded_at)
+    after = check(entries, candidate)
+    entry_id = _insert(store, learner_id, change, recorded_at, group_id)
+    final = effective([*entries, _as_entry(change, entry_id, recorded_at)])
+    project(store, learner_id, change.kind, change.subject, change.item_id, final, after)
+    last = not final or final[-1].id == entry_id or change.action in MetaAction
+    return Recorded(entry_id, change, before, after, last)
+
+
+def _state_of(standing: Sequence[Entry]) -> State:
+    state: State = None
+    for entry in standing:
+        state = apply(state, entry)
+    return state
+
+
+def _as_entry(change: Change, entry_id: int, recorded_at: str) -> Entry:
+    data = dict(change.data)
+    if change.action == MetaAction.UNDO:
+        data = {"undoes": change.target_id}
+    elif change.action == MetaAction.AMEND:
+        data["amends"] = change.target_id
+    return Entry(entry_id, change.kind, change.action, change.subject, change.on, recorded_at,
+                 data)  # fmt: skip
+
+
+def _insert(
+    store: SqliteWriter, learner_id: int, change: Change, recorded_at: str, group_id: int | None
+) -> int:
+    cursor = store.execute(
+        _INSERT_SQL, uid=change.uid or uuid7(), learner_id=learner_id, kind=change.kind,
+        action=change.action, subject=change.subject, item_id=change.item_id,
+        on_date=change.on.isoformat(), recorded_at=recorded_at,
+        data=json.dumps(change.data, sort_keys=True), target_id=change.target_id,
+        group_id=group_id,
+    )  # fmt: skip
+    entry_id = cursor.lastrowid
+    assert entry_id is not None
+    return entry_id
+
+
+# Undo and amend ---------------------------------------------------------------------------
+
+_NEWEST_SQL = f"""
+    SELECT {ENTRY_COLUMNS} FROM journal j
+    WHERE j.learner_id = :learner_id AND j.action <> :undo AND j.flag IS NULL
+      AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = j.id AND u.action = :undo)
+    ORDER BY j.id DESC LIMIT 1
+"""
+_GROUP_SQL = f"""
+    SELECT {ENTRY_COLUMNS} FROM journal j
+    WHERE j.learner_id = :learner_id AND (j.group_id = :group_id OR j.id = :group_id)
+      AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = j.id AND u.action = :undo)
+    ORDER BY j.id DESC
+"""
+_ENTRY_SQL = f"SELECT {ENTRY_COLUMNS}, learner_id, flag FROM journal WHERE id = :id"
+
+
+def newest_changes(store: SqliteWriter, learner_id: int) -> list[Row]:
+    """The learner's newest change that stands, with the changes made together with it."""
+    found = store.rows(_NEWEST_SQL, learner_id=learner_id, undo=MetaAction.UNDO)
+    if not found:
+        return []
+    group_id = found[0]["group_id"]
+    if group_id is None:
+        return list(found)
+    return list(
+        store.rows(_GROUP_SQL, learner_id=learner_id, group_id=group_id, undo=MetaAction.UNDO)
+    )
+
+
+def undo(
+    store: SqliteWriter, learner_id: int, targets: Iterable[Row], today: date
+) -> list[tuple[Row, Recorded]]:
+    """Undo ``targets`` (one command's linked changes, newest first) as one group."""
+    done: list[tuple[Row, Recorded]] = []
+    group_id: int | None = None
+    for target in targets:
+        change = Change(
+            JournalKind(target["kind"]), MetaAction.UNDO, target["subject"], today,
+            target["item_id"], target_id=target["id"],
+        )  # fmt: skip
+        recorded = record(store, learner_id, change, group_id)
+        group_id = group_id or recorded.id
+        done.append((target, recorded))
+    return done
+
+
+def entry_row(store: SqliteWriter, entry_id: int) -> Row | None:
+    found = store.rows(_ENTRY_SQL, id=entry_id)
+    return found[0] if found else None
+
+
+# Projections ------------------------------------------------------------------------------
+
+
+def project(
+    store: SqliteWriter,
+    learner_id: int,
+    kind: str,
+    subject: str,
+    item_id: int | None,
+    standing: Sequence[Entry],
+    state: State,
+) -> None:
+    """Write one subject's state into the table that answers questions about it fast."""
+    writer = _PROJECTIONS[JournalKind(kind)]
+    writer(store, learner_id, subject, item_id, standing, state)
+
+
+def _project_status(store, learner_id, subject, item_id, standing, state) -> None:  # type: ignore[no-untyped-def]
+    if not isinstance(state, ItemState):
+        store.execute("DELETE FROM progress WHERE learner_id = :l AND item_id = :i",
+                      l=learner_id, i=item_id)  # fmt: skip
+        return
+    store.execute(
+        """INSERT INTO progress (learner_id, item_id, status, started_on, finished_on, note,
+                                 evidence_url, updated_at)
+           VALUES (:l, :i, :status, :started, :finished, :note, :evidence, :now)
+           ON CONFLICT (learner_id, item_id) DO UPDATE SET status = excluded.status,
+             started_on = excluded.started_on, finished_on = excluded.finished_on,
+             note = excluded.note, evidence_url = excluded.evidence_url,
+             updated_at = excluded.updated_at""",
+        l=learner_id, i=item_id, status=state.status, started=_iso(state.started_on),
+        finished=_iso(state.finished_on), note=state.note, evidence=state.evidence_url,
+        now=utc_now_iso(),
+    )  # fmt: skip
+
+
+def _project_cert(store, learner_id, subject, item_id, standing, state) -> None:  # type: ignore[no-untyped-def]
+    if not isinstance(state, GoalState):
+        store.execute("DELETE FROM cert_goal WHERE learner_id = :l AND item_id = :i",
+                      l=learner_id, i=item_id)  # fmt: skip
+        return
+    store.execute(
+        """INSERT INTO cert_goal (learner_id, item_id, status, target_date, enrolled_on,
+                                  passed_on, expires_on, credential_id, credential_url,
+                                  attempts, updated_at)
+           VALUES (:l, :i, :status, :target, :enrolled, :passed, :expires, :credential,
+                   :url, :attempts, :now)
+           ON CONFLICT (learner_id, item_id) DO UPDATE SET status = excluded.status,
+             target_date = excluded.target_date, enrolled_on = excluded.enrolled_on,
+             passed_on = excluded.passed_on, expires_on = excluded.expires_on,
+             credential_id = excluded.credential_id, credential_url = excluded.credential_url,
+             attempts = excluded.attempts, updated_at = excluded.updated_at""",
+        l=learner_id, i=item_id, status=state.status, target=_iso(state.target_date),
+        enrolled=_iso(state.enrolled_on), passed=_iso(state.passed_on),
+        expires=_iso(state.expires_on), credential=state.credential_id,
+        url=state.credential_url, attempts=state.attempts, now=utc_now_iso(),
+    )  # fmt: skip
+
+
+def _project_study(store, learner_id, subject, item_id, standing, state) -> None:  # type: ignore[no-untyped-def]
+    store.execute("DELETE FROM study_session WHERE journal_id = :id", id=_log_id(store, subject))
+    if isinstance(state, PresentState):
+        made = standing[-1]
+        store.execute(
+            """INSERT INTO study_session (learner_id, item_id, on_date, week_start, minutes,
+                                          note, created_at, journal_id)
+               VALUES (:l, :i, :on, :week, :minutes, :note, :at, :id)""",
+            l=learner_id, i=item_id, on=made.on.isoformat(),
+            week=week_start(made.on).isoformat(), minutes=made.data["minutes"],
+            note=made.data.get("note"), at=made.recorded_at, id=made.id,
+        )  # fmt: skip
+
+
+def _project_reading(store, learner_id, subject, item_id, standing, state) -> None:  # type: ignore[no-untyped-def]
+    store.execute("DELETE FROM reading_entry WHERE journal_id = :id", id=_log_id(store, subject))
+    if isinstance(state, PresentState):
+        made = standing[-1]
+        store.execute(
+            """INSERT INTO reading_entry (learner_id, title, kind, url, item_id, on_date,
+                                          created_at, journal_id)
+               VALUES (:l, :title, :kind, :url, :i, :on, :at, :id)""",
+            l=learner_id, title=made.data["title"], kind=made.data["kind"],
+            url=made.data.get("url"), i=item_id, on=made.on.isoformat(), at=made.recorded_at,
+            id=made.id,
+        )  # fmt: skip
+
+
+def _log_id(store: SqliteWriter, uid: str) -> int | None:
+    """The id of the ``log`` entry whose uid names a study session or reading entry."""
+    found = store.rows("SELECT id FROM journal WHERE uid = :uid", uid=uid)
+    return found[0]["id"] if found else None
+
+
+def _project_project(store, learner_id, subject, item_id, standing, state) -> None:  # type: ignore[no-untyped-def]
+    existing = store.rows("SELECT id FROM project WHERE learner_id = :l AND slug = :slug",
+                          l=learner_id, slug=subject)  # fmt: skip
+    if not isinstance(state, ProjectState):
+        for row in existing:
+            store.execute("DELETE FROM project_area WHERE project_id = :p", p=row["id"])
+            store.execute("DELETE FROM project WHERE id = :p", p=row["id"])
+        return
+    if existing:
+        store.execute("UPDATE project SET done_on = :done WHERE id = :p",
+                      done=_iso(state.done_on), p=existing[0]["id"])  # fmt: skip
+        return
+    added = standing[0].data
+    step_id = store.rows("SELECT id FROM step WHERE slug = :slug", slug=added["step"])[0]["id"]
+    cursor = store.execute(
+        """INSERT INTO project (learner_id, step_id, slug, name, dataset, repo_url, added_on,
+                                done_on)
+           VALUES (:l, :step, :slug, :name, :dataset, :repo, :added, :done)""",
+        l=learner_id, step=step_id, slug=subject, name=added["name"],
+        dataset=added["dataset"], repo=added.get("repo_url"), added=state.added_on.isoformat(),
+        done=_iso(state.done_on),
+    )  # fmt: skip
+    for area in added.get("areas", []):
+        store.execute(
+            """INSERT INTO project_area (project_id, area_id)
+               SELECT :p, id FROM area WHERE slug = :slug""",
+            p=cursor.lastrowid, slug=area,
+        )  # fmt: skip
+
+
+def _project_plan(store, learner_id, subject, item_id, standing, state) -> None:  # type: ignore[no-untyped-def]
+    values = state.values if isinstance(state, PresentState) else None
+    if subject == "target":
+        store.execute("UPDATE learner SET target_date = :on WHERE id = :l",
+                      on=values["target_date"] if values else None, l=learner_id)  # fmt: skip
+    elif subject.startswith("after:"):
+        requires = subject.rsplit(":", 1)[1]
+        store.execute(
+            """DELETE FROM learner_prerequisite WHERE learner_id = :l AND item_id = :i
+               AND requires_id = (SELECT id FROM item WHERE slug = :requires)""",
+            l=learner_id, i=item_id, requires=requires,
+        )  # fmt: skip
+        if values is not None:
+            store.execute(
+                """INSERT INTO learner_prerequisite (learner_id, item_id, requires_id)
+                   SELECT :l, :i, id FROM item WHERE slug = :requires""",
+                l=learner_id, i=item_id, requires=requires,
+            )  # fmt: skip
+    elif subject.startswith("item:"):
+        store.execute("UPDATE item SET retired = :retired WHERE id = :i AND learner_id = :l",
+                      retired=values is None, i=item_id, l=learner_id)  # fmt: skip
+
+
+_PROJECTIONS = {
+    JournalKind.STATUS: _project_status,
+    JournalKind.CERT: _project_cert,
+    JournalKind.STUDY: _project_study,
+    JournalKind.READING: _project_reading,
+    JournalKind.PROJECT: _project_project,
+    JournalKind.PLAN: _project_plan,
+}
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+# Replay: the projections rebuilt from the journal (doctor --repair, import, migration) ---
+
+_SUBJECTS_SQL = """
+    SELECT DISTINCT kind, subject, item_id FROM journal
+    WHERE learner_id = :learner_id AND target_id IS NULL
+"""
+
+
+_CLEAR_SQL = (
+    "DELETE FROM progress WHERE learner_id = :learner_id",
+    "DELETE FROM cert_goal WHERE learner_id = :learner_id",
+    "DELETE FROM study_session WHERE learner_id = :learner_id",
+    "DELETE FROM reading_entry WHERE learner_id = :learner_id",
+    "DELETE FROM project_area WHERE project_id IN "
+    "(SELECT id FROM project WHERE learner_id = :learner_id)",
+    "DELETE FROM project WHERE learner_id = :learner_id",
+    "DELETE FROM learner_prerequisite WHERE learner_id = :learner_id",
+    "UPDATE learner SET target_date = NULL WHERE id = :learner_id",
+    "UPDATE item SET retired = 1 WHERE learner_id = :learner_id",
+)
+
+
+def rebuild(store: SqliteWriter, learner_id: int) -> list[tuple[Entry, str]]:
+    """Write every projection of the learner again from the journal. An entry that cannot
+    stand where it is (data from an older version or a file) is flagged, left out, and
+    returned with the reason; nothing is deleted from the journal."""
+    for sql in _CLEAR_SQL:
+        store.execute(sql, learner_id=learner_id)
+    flagged: list[tuple[Entry, str]] = []
+    for row in store.rows(_SUBJECTS_SQL, learner_id=learner_id):
+        entries = timeline(store, learner_id, row["kind"], row["subject"])
+        standing, state = _replay_flagging(entries, flagged)
+        project(store, learner_id, row["kind"], row["subject"], row["item_id"], standing, state)
+    for entry, reason in flagged:
+        store.execute("UPDATE journal SET flag = :reason WHERE id = :id",
+                      reason=reason, id=entry.id)  # fmt: skip
+    return flagged
+
+
+def _replay_flagging(
+    entries: list[Entry], flagged: list[tuple[Entry, str]]
+) -> tuple[list[Entry], State]:
+    """Replay, setting aside each entry that fails (with its reason) and going on."""
+    entries = list(entries)
+    while True:
+        standing = effective(entries)
+        state: State = None
+        for entry in standing:
+            try:
+                state = apply(state, entry)
+            except Refusal as refusal:
+                flagged.append((entry, str(refusal)))
+                entries = [e for e in entries if e.id != entry.id]
+                break
+        else:
+            return standing, state
+
+
+def current_state(store: SqliteWriter, learner_id: int, kind: str, subject: str) -> State:
+    """The state a subject's timeline leads to now."""
+    return _state_of(effective(timeline(store, learner_id, kind, subject)))
