@@ -1,6 +1,7 @@
 """Shared fixtures: a real SQLite file per test, and the CLI run through CliRunner."""
 
 import json
+from contextlib import contextmanager
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,7 +13,9 @@ from sqlalchemy import Engine
 
 from mltrack.cli import cli
 from mltrack.services.migrate import alembic_config as mltrack_alembic_config
+from mltrack.queries.reader import SqliteWriter
 from mltrack.services.startup import prepare_database
+from mltrack.store.db import connect
 from mltrack.store.orm import make_engine
 
 
@@ -160,7 +163,7 @@ def corrupt_index() -> Callable[[Path], None]:
         connection = sqlite3.connect(path)
         page_size = connection.execute("PRAGMA page_size").fetchone()[0]
         [root] = connection.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_progress_event_learner_on_date'"
+            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_journal_learner_on_date'"
         ).fetchone()
         connection.close()  # the last connection: a WAL file is checkpointed and removed
         with path.open("r+b") as file:
@@ -168,3 +171,14 @@ def corrupt_index() -> Callable[[Path], None]:
             file.write(b"\x0d" + b"\xff" * (page_size - 1))
 
     return corrupt
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[SqliteWriter]:
+    """The write executor on ``path`` in one BEGIN IMMEDIATE transaction, as a command has it."""
+    store = SqliteWriter(connect(path))
+    try:
+        with store.transaction():
+            yield store
+    finally:
+        store.connection.close()

@@ -69,16 +69,18 @@ def test_life_cycle_with_a_failed_attempt_and_costs(seeded_db: Path, ok, rows) -
     cost = ["--cost", "15.50", "--currency", "EUR"]
     result = ok("cert", "pass", "stanford", "--on", days(-10), *credential, *cost)
     assert result.stdout == (
-        "pass: stanford-ml (enrolled -> passed), attempt 2; item stanford-ml: planned -> done\n"
+        "pass: stanford-ml (enrolled -> passed), attempt 2; item stanford-ml: in_progress -> done\n"
     )
     assert goal_row(seeded_db, rows) == ("passed", days(90), days(-20), days(-10), None, 2)
     assert item_status(seeded_db, rows) == "done"
     listed = certs_json(ok)["stanford-ml"]
     assert (listed["status"], listed["credential_id"]) == ("passed", "ABC-1")
     assert "Spent: 15.50 EUR, 69.00 USD" in ok("cert", "list").stdout
-    actions = rows(seeded_db, "SELECT action, cost_cents, currency FROM cert_event ORDER BY id")
-    assert actions == [("goal", None, None), ("enroll", 4900, "USD"), ("fail", 2000, "USD"),
-                       ("enroll", None, None), ("pass", 1550, "EUR")]  # fmt: skip
+    journal = rows(seeded_db, "SELECT action, data FROM journal WHERE kind = 'cert' ORDER BY id")
+    costs = [(action, json.loads(data).get("cost_cents"), json.loads(data).get("currency"))
+             for action, data in journal]  # fmt: skip
+    assert costs == [("goal", None, None), ("enroll", 4900, "USD"), ("fail", 2000, "USD"),
+                     ("enroll", None, None), ("pass", 1550, "EUR")]  # fmt: skip
 
 
 def test_passing_without_enrolment_records_it_on_the_same_day(seeded_db: Path, ok, rows) -> None:
@@ -96,15 +98,16 @@ def test_passing_marks_the_item_done_as_one_event_that_undo_reverts(
     ok("cert", "pass", "stanford", "--cost", "30", "--currency", "USD")
     linked = rows(
         seeded_db,
-        "SELECT pe.action, ce.action FROM progress_event pe "
-        "JOIN cert_event ce ON ce.id = pe.cert_event_id",
+        "SELECT e.kind, e.action, g.kind, g.action FROM journal e "
+        "JOIN journal g ON g.id = e.group_id",
     )
-    assert linked == [("done", "pass")]
-    assert ok("undo").stdout == (
-        "undo: stanford-ml (done -> planned); certification goal back to enrolled\n"
-    )
+    assert linked == [("status", "start", "cert", "enroll"), ("status", "done", "cert", "pass")]
+    undone = ok("undo").stdout.splitlines()
+    assert [line.split(";")[0] for line in undone] == [
+        "undo: stanford-ml (done -> in_progress)", "undo: stanford-ml (passed -> enrolled)",
+    ]  # fmt: skip
     assert goal_row(seeded_db, rows) == before
-    assert item_status(seeded_db, rows) is None
+    assert item_status(seeded_db, rows) == "in_progress"  # as the enrolment left it
     assert "Spent: nothing recorded" in ok("cert", "list").stdout  # the undone pass cost nothing
     ok("cert", "pass", "stanford")  # and the pass can be made again
     assert goal_row(seeded_db, rows)[0] == "passed"
@@ -112,14 +115,25 @@ def test_passing_marks_the_item_done_as_one_event_that_undo_reverts(
 
 def test_undoing_a_pass_made_without_a_goal_removes_the_goal(seeded_db: Path, ok, rows) -> None:
     ok("cert", "pass", "jhu")
-    assert ok("undo").stdout.endswith("; certification goal removed\n")
+    assert (
+        ok("undo")
+        .stdout.splitlines()[-1]
+        .startswith("undo: jhu-data-science (passed -> no goal); cert pass of")
+    )
     assert goal_row(seeded_db, rows, "jhu-data-science") is None
 
 
-def test_passing_an_item_already_done_leaves_progress_alone(seeded_db: Path, ok, rows) -> None:
-    ok("done", "stanford-ml", "--on", days(-2))
-    assert ok("cert", "pass", "stanford").stdout.endswith("; its item was already done\n")
-    assert rows(seeded_db, "SELECT COUNT(*) FROM progress_event") == [(1,)]
+def test_done_on_a_certification_points_to_cert_pass(seeded_db: Path, run, ok, rows) -> None:
+    """Regression: ``done jhu-data-science`` left ``cert list`` at "no goal". A pass is recorded
+    once, with its goal; the item moves with it."""
+    for action, pointer in (("done", "cert pass"), ("start", "cert enroll")):
+        refused = run(action, "jhu-data-science")
+        assert refused.exit_code == 2
+        assert f"record it with mltrack {pointer} jhu-data-science" in refused.stderr
+    assert rows(seeded_db, "SELECT COUNT(*) FROM journal") == [(0,)]
+    ok("cert", "pass", "jhu")
+    assert certs_json(ok)["jhu-data-science"]["status"] == "passed"
+    assert item_status(seeded_db, rows, "jhu-data-science") == "done"
 
 
 def test_expiry_is_derived_at_read_time(seeded_db: Path, ok, rows) -> None:
@@ -166,9 +180,10 @@ def test_an_expired_certification_can_be_renewed(seeded_db: Path, ok, rows) -> N
         ([["pass", "stanford", "--expires", days(10)]], ["pass", "stanford"], 1,
          "already passed (on " + days(0) + ", valid until " + days(10) + ")"),
         ([["enroll", "stanford", "--on", days(-5)]], ["pass", "stanford", "--on", days(-6)], 1,
-         f"the pass on {days(-6)} is dated before the enrolment on {days(-5)}"),
+         f"would make the later enroll of stanford-ml on {days(-5)} (#1) invalid"),
         ([["enroll", "stanford", "--on", days(-5)]], ["fail", "stanford", "--on", days(-6)], 1,
-         "the failed attempt on"),
+         f"not enrolled in stanford-ml (none); an attempt needs an enrolment first: mltrack "
+         f"cert enroll stanford-ml on {days(-6)} (before the later enroll"),
         ([["enroll", "stanford"]], ["enroll", "stanford"], 1, "already enrolled in stanford-ml"),
         ([], ["enroll", "stanford", "--on", days(3)], 2, "is in the future"),
         ([], ["goal", "stanford", "--by", days(-1)], 2, "is in the past"),
@@ -194,12 +209,12 @@ def test_illegal_moves_are_clear_errors_and_change_nothing(
 ) -> None:  # fmt: skip
     for step in setup:
         ok("cert", *step)
-    before = rows(seeded_db, "SELECT * FROM cert_goal"), rows(seeded_db, "SELECT * FROM cert_event")
+    before = rows(seeded_db, "SELECT * FROM cert_goal"), rows(seeded_db, "SELECT * FROM journal")
     result = run("cert", *args)
     assert result.exit_code == code, result.output
     assert message in result.stderr
     assert "Traceback" not in result.output
-    after = rows(seeded_db, "SELECT * FROM cert_goal"), rows(seeded_db, "SELECT * FROM cert_event")
+    after = rows(seeded_db, "SELECT * FROM cert_goal"), rows(seeded_db, "SELECT * FROM journal")
     assert after == before
 
 
@@ -263,35 +278,31 @@ def test_ics_export_parses_back_with_icalendar(seeded_db: Path, ok, tmp_path: Pa
     assert Calendar.from_ical(stdout).walk("VEVENT")[0]["uid"] in events
 
 
-def test_undo_walks_back_through_both_journals_newest_first(seeded_db: Path, ok, rows):
+def test_undo_walks_back_newest_first_with_linked_changes(seeded_db: Path, ok, rows):
     ok("cert", "pass", "stanford", "--on", days(-400), "--expires", days(-30))
     ok("cert", "goal", "stanford", "--by", days(60))  # renewal: the goal changed after the pass
     assert goal_row(seeded_db, rows)[0] == "planned"
-    # The newest change, the renewal goal, goes first; then the pass and its item.
+    # The newest change, the renewal goal, goes first; then the pass with its item.
     assert ok("undo").stdout.startswith("undo: stanford-ml (planned -> passed)")
     assert goal_row(seeded_db, rows)[0] == "passed"
     assert item_status(seeded_db, rows) == "done"
-    assert ok("undo").stdout == (
-        "undo: stanford-ml (done -> planned); certification goal removed\n"
-    )
+    assert [line.split(";")[0] for line in ok("undo").stdout.splitlines()] == [
+        "undo: stanford-ml (done -> planned)", "undo: stanford-ml (passed -> no goal)",
+    ]  # fmt: skip
     assert goal_row(seeded_db, rows) is None and item_status(seeded_db, rows) is None
 
 
-def test_undo_reverts_a_certification_step_not_an_older_item_change(seeded_db: Path, ok, rows):
+def test_enrolling_starts_the_item_and_undo_reverts_both(seeded_db: Path, ok, rows):
+    """Regression: ``cert enroll ibm`` left its item planned."""
     ok("done", "python")
     ok("cert", "enroll", "stanford", "--cost", "49", "--currency", "USD")
+    assert item_status(seeded_db, rows) == "in_progress"
     assert ok("undo").stdout == (
-        f"undo: stanford-ml (enrolled -> no goal); certification enroll of {TODAY.isoformat()}\n"
+        f"undo: stanford-ml (in_progress -> planned); status start of {TODAY.isoformat()} (#3)\n"
+        f"undo: stanford-ml (enrolled -> no goal); cert enroll of {TODAY.isoformat()} (#2)\n"
     )
     assert goal_row(seeded_db, rows) is None
     assert "Spent: nothing recorded" in ok("cert", "list").stdout  # an undone step costs nothing
     assert rows(seeded_db, "SELECT status FROM progress") == [("done",)]  # python untouched
     ok("undo")
     assert rows(seeded_db, "SELECT status FROM progress") == []
-
-
-def test_undo_of_a_pass_on_an_item_already_done_reverts_the_goal_only(seeded_db: Path, ok, rows):
-    ok("done", "stanford-ml", "--on", days(-2))
-    ok("cert", "pass", "stanford")
-    assert ok("undo").stdout.startswith("undo: stanford-ml (passed -> no goal); certification pass")
-    assert item_status(seeded_db, rows) == "done"

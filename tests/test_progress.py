@@ -16,14 +16,20 @@ from mltrack.services.learners import add_learner
 from mltrack.services.progress import change_status
 from mltrack.services.undo import undo_last
 from mltrack.store.db import connect
-from mltrack.store.orm import make_engine, write_session
+from mltrack.store.orm import make_engine
+from tests.conftest import writing
 
 TODAY = date.today()
 
 
 def mark(path: Path, item: str, action: EventAction, learner: str = "me", **kwargs):
-    with write_session(path) as session:
-        return change_status(session, learner, item, action, **kwargs)
+    with writing(path) as store:
+        return change_status(store, learner, item, action, TODAY, **kwargs)
+
+
+def undo(path: Path, learner: str = "me"):
+    with writing(path) as store:
+        return undo_last(store, learner, TODAY)
 
 
 def report(path: Path, learner: str = "me"):
@@ -34,8 +40,8 @@ def report(path: Path, learner: str = "me"):
 @pytest.fixture
 def with_decoy(seeded_db: Path) -> Path:
     """A second learner whose progress must never leak into "me"'s figures."""
-    with write_session(seeded_db) as session:
-        add_learner(session, "decoy")
+    with writing(seeded_db) as store:
+        add_learner(store, "decoy")
     for item in ("python", "programming", "probability", "hadoop"):
         mark(seeded_db, item, EventAction.DONE, learner="decoy")
     return seeded_db
@@ -91,7 +97,7 @@ def test_illegal_moves_are_refused(seeded_db: Path) -> None:
     mark(seeded_db, "python", EventAction.START, on=TODAY - timedelta(days=2))
     with pytest.raises(MltrackError, match="already in progress"):
         mark(seeded_db, "python", EventAction.START)
-    with pytest.raises(MltrackError, match="cannot be done before that"):
+    with pytest.raises(MltrackError, match="would make the later start of python .* invalid"):
         mark(seeded_db, "python", EventAction.DONE, on=TODAY - timedelta(days=5))
     with pytest.raises(MltrackError, match="in the future"):
         mark(seeded_db, "python", EventAction.DONE, on=TODAY + timedelta(days=1))
@@ -111,8 +117,10 @@ def test_unknown_and_ambiguous_items_name_the_closest_matches(seeded_db: Path) -
 def test_items_resolve_by_prefix_and_title_words(seeded_db: Path) -> None:
     assert mark(seeded_db, "udacity-ml", EventAction.DONE).slug == "udacity-ml-engineer-nanodegree"
     assert mark(seeded_db, "fourier", EventAction.DONE).slug == "fourier-transforms"
-    assert mark(seeded_db, "Johns Hopkins", EventAction.DONE).slug == "jhu-data-science"
-    assert mark(seeded_db, "stanford", EventAction.DONE).slug == "stanford-ml"
+    with pytest.raises(MltrackError, match="jhu-data-science is a certification"):
+        mark(seeded_db, "Johns Hopkins", EventAction.DONE)
+    with pytest.raises(MltrackError, match="stanford-ml is a certification: record it with"):
+        mark(seeded_db, "stanford", EventAction.DONE)  # the goal records it: cert pass
 
 
 def test_every_change_is_journaled_and_undo_walks_back(seeded_db: Path, rows) -> None:
@@ -125,10 +133,9 @@ def test_every_change_is_journaled_and_undo_walks_back(seeded_db: Path, rows) ->
         evidence_url="https://x.test/1",
     )
     mark(seeded_db, "bias", EventAction.SKIP)
-    with write_session(seeded_db) as session:
-        assert undo_last(session, "me").slug == "bias"
-    with write_session(seeded_db) as session:
-        undone = undo_last(session, "me")
+    [undone] = undo(seeded_db)
+    assert undone.slug == "bias"
+    [undone] = undo(seeded_db)
     assert (undone.from_status, undone.to_status) == (ItemStatus.DONE, ItemStatus.IN_PROGRESS)
     state = rows(
         seeded_db,
@@ -138,35 +145,32 @@ def test_every_change_is_journaled_and_undo_walks_back(seeded_db: Path, rows) ->
     assert state == [("in_progress", str(TODAY - timedelta(days=4)), None, "first go", None)]
     assert rows(seeded_db, "SELECT COUNT(*) FROM progress WHERE item_id = "
                            "(SELECT id FROM item WHERE slug = 'bias')") == [(0,)]  # fmt: skip
-    actions = [a for (a,) in rows(seeded_db, "SELECT action FROM progress_event ORDER BY id")]
-    assert actions == ["start", "done", "skip", "undo", "undo"]
-    with write_session(seeded_db) as session:
-        undo_last(session, "me")
-    with write_session(seeded_db) as session, pytest.raises(MltrackError, match="nothing to undo"):
-        undo_last(session, "me")
+    journal = rows(seeded_db, "SELECT action, target_id FROM journal ORDER BY id")
+    assert journal == [("start", None), ("done", None), ("skip", None), ("undo", 3), ("undo", 2)]
+    undo(seeded_db)
+    with pytest.raises(MltrackError, match="nothing to undo"):
+        undo(seeded_db)
 
 
-def test_an_undo_journals_the_row_as_it_was_before_the_undo(seeded_db: Path, rows) -> None:
-    """Like every event, an undo keeps the row it changed in ``prior`` (None: there was none)."""
+def test_undo_puts_back_the_state_the_timeline_had(seeded_db: Path, rows) -> None:
+    """The projection after an undo is the replay of what stands: no row once nothing does."""
     mark(seeded_db, "python", EventAction.START, on=TODAY - timedelta(days=2))
     mark(seeded_db, "python", EventAction.DONE, on=TODAY, note="finished")
-    with write_session(seeded_db) as session:
-        undo_last(session, "me")  # done -> in progress
-    with write_session(seeded_db) as session:
-        undo_last(session, "me")  # in progress -> no row
-    priors = rows(seeded_db, "SELECT prior FROM progress_event WHERE action = 'undo' ORDER BY id")
-    assert [None if text is None else json.loads(text)["status"] for (text,) in priors] == [
-        "done", "in_progress",
-    ]  # fmt: skip
-    assert rows(seeded_db, "SELECT prior FROM progress_event ORDER BY id LIMIT 1") == [(None,)]
+    [first] = undo(seeded_db)
+    assert (first.from_status, first.to_status) == ("done", "in_progress")
+    [second] = undo(seeded_db)
+    assert (second.from_status, second.to_status) == ("in_progress", "planned")
+    assert rows(seeded_db, "SELECT COUNT(*) FROM progress") == [(0,)]
+    stored = rows(seeded_db, "SELECT data FROM journal WHERE action = 'done'")
+    assert json.loads(stored[0][0]) == {"note": "finished"}  # the journal keeps what was said
 
 
 def test_failed_command_changes_nothing(seeded_db: Path, rows) -> None:
-    with pytest.raises(RuntimeError), write_session(seeded_db) as session:
-        change_status(session, "me", "python", EventAction.DONE)
+    with pytest.raises(RuntimeError), writing(seeded_db) as store:
+        change_status(store, "me", "python", EventAction.DONE, TODAY)
         raise RuntimeError("interrupted mid-command")
     assert rows(seeded_db, "SELECT COUNT(*) FROM progress") == [(0,)]
-    assert rows(seeded_db, "SELECT COUNT(*) FROM progress_event") == [(0,)]
+    assert rows(seeded_db, "SELECT COUNT(*) FROM journal") == [(0,)]
 
 
 def test_pathway_filters_and_item_detail(with_decoy: Path) -> None:

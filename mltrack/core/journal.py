@@ -142,10 +142,10 @@ def _apply_status(state: ItemState, entry: Entry) -> ItemState:
     if state.status == target:
         raise Refusal(f"{entry.subject} is already {target.replace('_', ' ')}")
     on, data = entry.on, entry.data
-    if target == ItemStatus.DONE and state.started_on is not None and on < state.started_on:
+    if target == ItemStatus.IN_PROGRESS and state.status == ItemStatus.DONE:
         raise Refusal(
-            f"{entry.subject} was started on {state.started_on.isoformat()}; "
-            "it cannot be done before that"
+            f"{entry.subject} is done (on {_iso(state.finished_on)}); reset it first to take "
+            "it up again"
         )
     if target == ItemStatus.PLANNED:
         started, finished = None, None
@@ -167,16 +167,14 @@ def _apply_status(state: ItemState, entry: Entry) -> ItemState:
 def _apply_cert(goal: GoalState | None, entry: Entry) -> GoalState:
     action, on, data, slug = CertAction(entry.action), entry.on, entry.data, entry.subject
     seen = goal.seen_on(on) if goal is not None else None
-    if action in (CertAction.GOAL, CertAction.ENROLL, CertAction.PASS) and seen == "passed":
+    if action in (CertAction.ENROLL, CertAction.PASS) and seen == CertStatus.PASSED:
         assert goal is not None
-        until = f"valid until {_iso(goal.expires_on)}" if goal.expires_on else "no expiry date"
-        doing = {CertAction.GOAL: "set a new target", CertAction.ENROLL: "enroll again"}
-        raise Refusal(
-            f"{slug} is already passed (on {_iso(goal.passed_on)}, {until}); "
-            f"you can {doing.get(action, 'pass it again')} once it has expired"
-        )
+        refuse_valid_pass(slug, goal, "enroll again" if action is CertAction.ENROLL else
+                          "pass it again")  # fmt: skip
     current = goal or GoalState()
     if action is CertAction.GOAL:
+        # A target set after a valid pass only moves the target (``cert goal`` refuses it
+        # when typed, as pointless; a back-dated pass may land before it).
         revived = goal is None or seen in (CertStatus.DROPPED, EXPIRED)
         status = CertStatus.PLANNED if revived else current.status
         return replace(current, status=status, target_date=_date(data["target_date"]))
@@ -209,6 +207,15 @@ def _apply_cert(goal: GoalState | None, entry: Entry) -> GoalState:
     if seen in (CertStatus.DROPPED, CertStatus.PASSED):
         raise Refusal(f"{slug} is already {seen}; nothing to drop")
     return replace(current, status=CertStatus.DROPPED)
+
+
+def refuse_valid_pass(slug: str, goal: GoalState, doing: str) -> None:
+    """Refuse what makes no sense while a pass is valid."""
+    until = f"valid until {_iso(goal.expires_on)}" if goal.expires_on else "no expiry date"
+    raise Refusal(
+        f"{slug} is already passed (on {_iso(goal.passed_on)}, {until}); "
+        f"you can {doing} once it has expired"
+    )
 
 
 def _refuse_before_enrolment(goal: GoalState, entry: Entry) -> None:

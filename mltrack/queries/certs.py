@@ -1,10 +1,19 @@
 """Certification goals as a learner sees them: status (expired derived), dates, costs, warnings."""
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mltrack.core.rules import goal_status, visible_items
-from mltrack.core.vocabulary import CertStatus, ItemKind, sql_in, sql_value
+from mltrack.core.vocabulary import (
+    CertAction,
+    CertStatus,
+    ItemKind,
+    JournalKind,
+    MetaAction,
+    sql_in,
+    sql_value,
+)
 from mltrack.queries.reader import Reader, Row
 
 NO_LIMIT = "9999-12-31"
@@ -63,14 +72,13 @@ CERTS_SQL = f"""
     ORDER BY s.position, i.position
 """
 
-# A step undone through ``mltrack undo`` costs nothing.
+# The certification steps that stand: an undone step costs nothing. The cost sits in the
+# entry's JSON, which portable SQL cannot read, so the sum per currency is made in Python.
 COSTS_SQL = """
-    SELECT e.currency, SUM(e.cost_cents) AS cents
-    FROM cert_event e
-    WHERE e.learner_id = :learner_id AND e.cost_cents IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM cert_undo u WHERE u.cert_event_id = e.id)
-    GROUP BY e.currency
-    ORDER BY e.currency
+    SELECT e.data FROM journal e
+    WHERE e.learner_id = :learner_id AND e.kind = :kind AND e.flag IS NULL
+      AND e.action IN (:enroll, :pass_, :fail)
+      AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = e.id AND u.action = :undo)
 """
 
 _OPEN = sql_in(CertStatus.PLANNED, CertStatus.ENROLLED, CertStatus.FAILED)
@@ -93,11 +101,20 @@ def cert_overview(reader: Reader, learner_id: int, today: date | None = None) ->
     today = today or date.today()
     rows = reader.rows(CERTS_SQL, learner_id=learner_id)
     certs = [_cert_row(row, today) for row in rows]
-    costs = [
-        CostTotal(row["currency"], row["cents"])
-        for row in reader.rows(COSTS_SQL, learner_id=learner_id)
-    ]
-    return CertOverview(certs, costs)
+    return CertOverview(certs, _costs(reader, learner_id))
+
+
+def _costs(reader: Reader, learner_id: int) -> list[CostTotal]:
+    totals: dict[str, int] = {}
+    steps = reader.rows(
+        COSTS_SQL, learner_id=learner_id, kind=JournalKind.CERT, enroll=CertAction.ENROLL,
+        pass_=CertAction.PASS, fail=CertAction.FAIL, undo=MetaAction.UNDO,
+    )  # fmt: skip
+    for row in steps:
+        data = json.loads(row["data"])
+        if data.get("cost_cents") is not None:
+            totals[data["currency"]] = totals.get(data["currency"], 0) + data["cost_cents"]
+    return [CostTotal(currency, cents) for currency, cents in sorted(totals.items())]
 
 
 def cert_warnings(

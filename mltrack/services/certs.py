@@ -10,11 +10,12 @@ from typing import Any
 
 from mltrack.core.changes import CertChange
 from mltrack.core.errors import InputError
-from mltrack.core.journal import GoalState, State
+from mltrack.core.journal import GoalState, State, refuse_valid_pass
 from mltrack.core.rules import past_or_today
 from mltrack.core.vocabulary import (
     NO_GOAL,
     CertAction,
+    CertStatus,
     EventAction,
     ItemKind,
     ItemStatus,
@@ -48,6 +49,11 @@ def set_goal(
     expired one, or moves the target of one under way."""
     if by < today:
         raise InputError(f"the target date {by.isoformat()} is in the past")
+    learner = learner_id(store, learner_name)
+    item = find_item(store, learner, cert_text, kind=ItemKind.CERTIFICATION)
+    goal = journal.current_state(store, learner, JournalKind.CERT, item.slug)
+    if isinstance(goal, GoalState) and goal.seen_on(today) == CertStatus.PASSED:
+        refuse_valid_pass(item.slug, goal, "set a new target")
     return _step(store, learner_name, cert_text, CertAction.GOAL, today, today,
                  {"target_date": by.isoformat()})  # fmt: skip
 
