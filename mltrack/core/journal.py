@@ -236,7 +236,7 @@ def _apply_project(project: ProjectState | None, entry: Entry) -> ProjectState:
             raise Refusal(f"you already have a project {entry.subject!r}")
         return ProjectState(entry.on)
     if project is None:
-        raise Refusal(f"there is no project {entry.subject!r} yet on {entry.on.isoformat()}")
+        raise Refusal(f"there is no project {entry.subject!r} yet")
     if project.done_on is not None:
         raise Refusal(f"project {entry.subject} is already done (on {_iso(project.done_on)})")
     if entry.on < project.added_on:

@@ -56,10 +56,13 @@ def removal_text(removal: Removal) -> str:
     if removal.deleted:
         line = f"removed {removal.slug}"
     else:
-        kept = ", ".join(
-            f"{count} {label}{'s' if count != 1 else ''}" for label, count in removal.kept.items()
-        )
-        line = f"retired {removal.slug} (hidden from the pathway); kept its history: {kept}"
+        line = f"retired {removal.slug} (hidden from the pathway)"
+        if removal.kept:
+            kept = ", ".join(
+                f"{count} {kind} entr{'ies' if count != 1 else 'y'}"
+                for kind, count in removal.kept.items()
+            )
+            line += f"; kept its history: {kept}"
     if removal.orderings:
         line += f"; dropped {removal.orderings} --after ordering(s) naming it"
     return line

@@ -145,14 +145,15 @@ def _insert(
 
 # Undo and amend ---------------------------------------------------------------------------
 
+_ITEM_SLUG = "(SELECT slug FROM item WHERE id = j.item_id) AS item_slug"
 _NEWEST_SQL = f"""
-    SELECT {ENTRY_COLUMNS} FROM journal j
+    SELECT {ENTRY_COLUMNS}, {_ITEM_SLUG} FROM journal j
     WHERE j.learner_id = :learner_id AND j.action <> :undo AND j.flag IS NULL
       AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = j.id AND u.action = :undo)
     ORDER BY j.id DESC LIMIT 1
 """
 _GROUP_SQL = f"""
-    SELECT {ENTRY_COLUMNS} FROM journal j
+    SELECT {ENTRY_COLUMNS}, {_ITEM_SLUG} FROM journal j
     WHERE j.learner_id = :learner_id AND (j.group_id = :group_id OR j.id = :group_id)
       AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = j.id AND u.action = :undo)
     ORDER BY j.id DESC

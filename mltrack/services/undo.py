@@ -5,9 +5,11 @@ together with it); amend corrects an entry's date or note without undoing what c
 Both are checked like any change: refused when the timeline they leave would be invalid.
 """
 
+import json
 from datetime import date
 
 from mltrack.core.changes import Change
+from mltrack.core.dates import format_minutes
 from mltrack.core.errors import InputError, MltrackError
 from mltrack.core.journal import GoalState, ItemState, PresentState, ProjectState, State
 from mltrack.core.rules import past_or_today
@@ -63,12 +65,25 @@ def amend(
 
 
 def _reverted(target: Row, recorded: journal.Recorded) -> Change:
-    what = f"{target['kind']} {target['action']} of {target['on_date']} (#{target['id']})"
     kind = recorded.change.kind
+    subject, what = _described(target)
     return Change(
-        target["subject"], "", MetaAction.UNDO, _summary(kind, recorded.before),
-        _summary(recorded.change.kind, recorded.after), recorded.change.on, what, recorded.id,
+        subject, "", MetaAction.UNDO, _summary(kind, recorded.before),
+        _summary(kind, recorded.after), recorded.change.on, f"{what} (#{target['id']})",
+        recorded.id,
     )  # fmt: skip
+
+
+def _described(entry: Row) -> tuple[str, str]:
+    """What an entry is about, and the entry in a few words, e.g. ``("-", "blog 'The
+    Gradient' of 2026-11-29")``."""
+    data, on = json.loads(entry["data"]), entry["on_date"]
+    if entry["kind"] == JournalKind.STUDY:
+        minutes = format_minutes(data["minutes"])
+        return entry["item_slug"] or "-", f"study session of {minutes} on {on}"
+    if entry["kind"] == JournalKind.READING:
+        return entry["item_slug"] or "-", f"{data['kind']} {data['title']!r} of {on}"
+    return entry["subject"], f"{entry['kind']} {entry['action']} of {on}"
 
 
 def _summary(kind: str, state: State) -> str:
