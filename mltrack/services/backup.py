@@ -283,7 +283,11 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _why(error: sqlite3.Error, path: Path, what: str) -> str:
-    reason = explain(error, path) or str(error)
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL or disk_full(path.parent):
+        reason = f"disk full in {path.parent}"
+    else:
+        reason = explain(error, path) or str(error)
     return f"{what}: {reason}; nothing was changed (the partial copy was removed)"
 
 

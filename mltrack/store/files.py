@@ -35,11 +35,12 @@ class FileInfo:
     revision: str | None = None  # the stored schema revision ("" at base), if any
 
 
-def inspect_file(path: Path) -> FileInfo:
+def inspect_file(path: Path, verify_schema: bool = True) -> FileInfo:
     """Classify the file at ``path`` without writing to it; refuse anything not mltrack's:
     a file that is not a regular one (before SQLite opens it), another application's
     database, an unknown revision, or a schema that is not exactly its revision's (an extra
-    trigger or view, a missing constraint: see ``mltrack.store.schema``)."""
+    trigger or view, a missing constraint: see ``mltrack.store.schema``). ``doctor`` leaves
+    the schema to its own, fuller check (``verify_schema=False``)."""
     if not regular_file(path):
         return FileInfo(FileState.NEW)
     header = _read_header(path)
@@ -61,7 +62,7 @@ def inspect_file(path: Path) -> FileInfo:
             "it was made by a newer mltrack (upgrade mltrack) or by another application"
         )
     expected = expected_text(revision)
-    if schema != expected:
+    if verify_schema and schema != expected:
         from mltrack.store.schema import differences
 
         found = differences(schema, expected or "") or ["its schema differs"]

@@ -104,8 +104,8 @@ def differences(actual: str, expected: str) -> list[str]:
     missing, objects extra (a trigger, a view), then objects whose definition differs, with
     the clauses (columns, constraints) that differ."""
     have, want = parse(actual), parse(expected)
-    found = [f"missing {want[key].label}" for key in sorted(want.keys() - have.keys())]
-    found += [f"extra {have[key].label}" for key in sorted(have.keys() - want.keys())]
+    found = [f"missing {want[key].label}" for key in _ordered(want.keys() - have.keys())]
+    found += [f"extra {have[key].label}" for key in _ordered(have.keys() - want.keys())]
     for key in sorted(have.keys() & want.keys()):
         got, wanted = have[key], want[key]
         if got.table != wanted.table:
@@ -113,6 +113,15 @@ def differences(actual: str, expected: str) -> list[str]:
         elif got.sql != wanted.sql:
             found.append(f"{got.label} differs: {_clause_difference(got.sql, wanted.sql)}")
     return found
+
+
+_RANK = {"table": 0, "view": 1, "trigger": 2, "index": 3}
+
+
+def _ordered(keys: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Tables first, then views and triggers, indexes last (a missing table's indexes are
+    missing because it is)."""
+    return sorted(keys, key=lambda key: (_RANK.get(key[0], 4), key[1]))
 
 
 def _clause_difference(got: str, wanted: str) -> str:
