@@ -15,9 +15,7 @@ comparison); restore, doctor and a refused open compare object by object and nam
 difference. Standard library only: every command opens the database through here.
 """
 
-import re
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 SNAPSHOT_DIR = Path(__file__).resolve().parent / "schemas"
@@ -29,18 +27,19 @@ SCHEMA_SQL = (
     "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_stat%' "
     "ESCAPE '\\'"
 )
-_SPACE = re.compile(r"\s+")
-_AROUND_PUNCTUATION = re.compile(r" ?([(),]) ?")
-_TABLE_CONSTRAINT = re.compile(r",(?=(?:CONSTRAINT|PRIMARY KEY|UNIQUE|CHECK|FOREIGN KEY)\b)")
+_FIELD, _ROW = "\x00", "\x01"  # not white space to str.split
 _ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r", "\\": "\\\\"})
 
 
-@dataclass(frozen=True)
 class SchemaObject:
-    type: str  # table, index, trigger or view
-    name: str
-    table: str
-    sql: str  # normalised; "" for SQLite's automatic indexes
+    """One row of ``sqlite_master``, normalised (a plain class: no dataclass to import on
+    every open)."""
+
+    def __init__(self, kind: str, name: str, table: str, sql: str) -> None:
+        self.type = kind  # table, index, trigger or view
+        self.name = name
+        self.table = table
+        self.sql = sql  # normalised; "" for SQLite's automatic indexes
 
     @property
     def label(self) -> str:
@@ -50,16 +49,17 @@ class SchemaObject:
 
 def normalise_sql(sql: str | None) -> str:
     """SQL as stored, with the differences that mean nothing taken out: runs of white space
-    become one space, none next to brackets and commas, and identifier quotes go."""
+    become one space, none next to brackets and commas, identifier quotes go, and a table's
+    named constraints are sorted (a table rebuilt by a migration lists them in no fixed order;
+    its columns, which come first, keep theirs). String methods only: every open runs this."""
     if not sql:
         return ""
-    text = _AROUND_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", sql.replace('"', "").replace("`", "")))
-    text = text.strip()
+    text = " ".join(sql.replace('"', "").replace("`", "").split())
+    for mark in "(),":
+        text = text.replace(" " + mark, mark).replace(mark + " ", mark)
     if text.startswith("CREATE TABLE") and text.endswith(")"):
-        # A table rebuilt by a migration lists its constraints in no fixed order: sort them
-        # (the columns, which come first, keep theirs).
-        columns, *constraints = _TABLE_CONSTRAINT.split(text[:-1])
-        text = ",".join([columns, *sorted(constraints)]) + ")"
+        columns, *constraints = text[:-1].split(",CONSTRAINT ")
+        text = ",CONSTRAINT ".join([columns, *sorted(constraints)]) + ")"
     return text
 
 
@@ -69,13 +69,28 @@ def schema_text(connection: sqlite3.Connection) -> str:
 
 
 def _text(rows: list[tuple[str, str, str, str | None]]) -> str:
-    # Names are escaped so that no name can pass for a line or a field of its own.
-    return "\n".join(
-        sorted(
-            f"{kind}\t{name.translate(_ESCAPES)}\t{table.translate(_ESCAPES)}\t{normalise_sql(sql)}"
+    # Every open runs this, so the rows are normalised as one string (each pass of
+    # ``normalise_sql`` once, not once per row), then cut into lines again.
+    blob = _ROW.join(_FIELD.join((kind, name, table, sql or "")) for kind, name, table, sql in rows)
+    if blob.count(_ROW) != len(rows) - 1 or blob.count(_FIELD) != 3 * len(rows):
+        # A name holding a separator: the slow way, one row at a time, names escaped.
+        lines = [
+            "\t".join((kind, name.translate(_ESCAPES), table.translate(_ESCAPES),
+                       normalise_sql(sql)))
             for kind, name, table, sql in rows
-        )
-    )
+        ]  # fmt: skip
+        return "\n".join(sorted(lines))
+    blob = " ".join(blob.replace('"', "").replace("`", "").split())
+    for mark in f"(),{_FIELD}{_ROW}":
+        blob = blob.replace(" " + mark, mark).replace(mark + " ", mark)
+    lines = []
+    for row in blob.split(_ROW):
+        kind, name, table, sql = row.split(_FIELD)
+        if kind == "table" and sql.endswith(")") and sql.startswith("CREATE TABLE"):
+            columns, *constraints = sql[:-1].split(",CONSTRAINT ")
+            sql = ",CONSTRAINT ".join([columns, *sorted(constraints)]) + ")"
+        lines.append(f"{kind}\t{name}\t{table}\t{sql}")
+    return "\n".join(sorted(lines))
 
 
 def snapshot_path(revision: str) -> Path:
