@@ -1,11 +1,12 @@
 """``mltrack log`` (study time) and ``mltrack read`` (continuing education)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import click
 
 from mltrack.cli.context import App, pass_app
 from mltrack.cli.params import DateType, DurationType, choice_of, complete_item
+from mltrack.core.dates import last_weeks_start
 from mltrack.core.vocabulary import ReadingKind
 
 LIST_WEEKS = 8
@@ -22,7 +23,8 @@ LIST_WEEKS = 8
 @click.option(
     "--since",
     type=DateType(),
-    help=f"With --list: from this date [default: {LIST_WEEKS} weeks ago].",
+    help=f"With --list: from this date [default: the Monday that opens the last {LIST_WEEKS} "
+    "ISO weeks, as in mltrack stats].",
 )
 @pass_app
 def log(
@@ -49,7 +51,7 @@ def log(
     if list_:
         if duration is not None or on is not None or note is not None:
             raise click.UsageError("--list takes only --since")
-        _list_sessions(app, since or date.today() - timedelta(weeks=LIST_WEEKS))
+        _list_sessions(app, since or last_weeks_start(date.today(), LIST_WEEKS))
         return
     if duration is None:
         raise click.UsageError("give a DURATION such as 90m or 1h30 (or --list)")

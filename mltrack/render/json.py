@@ -84,11 +84,10 @@ def completion_dict(completion: Completion) -> dict[str, Any]:
 
 
 def target_dict(outlook: TargetOutlook) -> dict[str, Any]:
-    needed = outlook.needed_per_week
     return {
         "date": outlook.target.isoformat(),
         "days_left": outlook.days_left,
-        "needed_per_week": None if needed is None else round(needed, 2),
+        "needed_per_week": outlook.needed_per_week,
         "on_track": outlook.on_track,
         "forecast": forecast_dict(outlook.forecast),
     }
@@ -222,7 +221,7 @@ def _pace(pace: Pace) -> dict[str, Any]:
         "until": pace.until.isoformat(),
         "required_finished": pace.required_finished,
         "active_weeks": pace.active_weeks,
-        "per_week": round(pace.per_week, 2),
+        "per_week": pace.per_week,
         "enough_history": pace.enough_history,
     }
 
