@@ -128,3 +128,98 @@ def test_log_list_and_stats_add_up_the_same_weeks(seeded_db: Path, ok) -> None:
     stats = json.loads(ok("stats", "--json").stdout)["study"]
     assert [(total["minutes"], total["sessions"]) for total in stats["by_area"]] == [(315, 2)]
     assert "5h15  (2 sessions)" in ok("stats").stdout.split("Study time per study area")[1]
+
+
+# Every read command, with the schema its --json document names.
+READ_COMMANDS = [
+    (["progress"], "mltrack.progress/1"),
+    (["next"], "mltrack.next/1"),
+    (["history"], "mltrack.history/1"),
+    (["stats"], "mltrack.stats/1"),
+    (["report", "--format", "json"], "mltrack.report/1"),
+    (["pathway"], "mltrack.pathway/1"),
+    (["show", "python"], "mltrack.item/1"),
+    (["career"], "mltrack.career/1"),
+    (["learner", "list"], "mltrack.learners/1"),
+    (["project", "list"], "mltrack.projects/1"),
+    (["log", "--list"], "mltrack.study/1"),
+    (["target"], "mltrack.target/1"),
+    (["doctor"], "mltrack.doctor/1"),
+    (["cert", "list"], "mltrack.certs/1"),
+    (["cert", "due"], "mltrack.cert-due/1"),
+]
+
+
+@pytest.fixture
+def some_of_everything(seeded_db: Path, ok) -> Path:
+    """A learner with a little of each kind of data, so no JSON list is trivially empty."""
+    ok("done", "python", "--on", "-8d")
+    ok("done", "probability")
+    ok("log", "1h30", "deep-learning")
+    ok("project", "add", "Churn model", "--dataset", "Telco churn", "--area", "statistics")
+    ok("cert", "goal", "stanford-ml", "--by", (TODAY + timedelta(days=10)).isoformat())
+    ok("target", "set", (TODAY + timedelta(days=300)).isoformat())
+    return seeded_db
+
+
+@pytest.mark.parametrize("args, schema", READ_COMMANDS, ids=[" ".join(a) for a, _ in READ_COMMANDS])
+def test_every_read_command_speaks_json(some_of_everything: Path, ok, args, schema) -> None:
+    flags = [] if "--format" in args else ["--json"]
+    document = json.loads(ok(*args, *flags).stdout)
+    assert isinstance(document, dict) and document["schema"] == schema
+    if "--format" not in args:  # --format json is the same document
+        assert json.loads(ok(*args, "--format", "json").stdout) == document
+
+
+def test_new_json_views_keep_raw_values(some_of_everything: Path, ok) -> None:
+    career = json.loads(ok("career", "--json").stdout)["facts"]
+    assert career and set(career[0]) == {"label", "value", "source"}
+    ok("learner", "add", "alex")
+    learners = json.loads(ok("learner", "list", "--json").stdout)
+    assert learners["current"] == "me"
+    assert [(x["name"], x["current"], x["items_done"]) for x in learners["learners"]] == [
+        ("alex", False, 0), ("me", True, 2),
+    ]  # fmt: skip
+    assert learners["learners"][1]["created_at"].endswith("+00:00")  # the stored UTC timestamp
+    projects = json.loads(ok("project", "list", "--json").stdout)
+    assert [(p["name"], p["dataset"], p["areas"]) for p in projects["projects"]] == [
+        ("Churn model", "Telco churn", ["statistics"])
+    ]
+    study = json.loads(ok("log", "--list", "--json").stdout)
+    assert study["since"] == last_weeks_start(TODAY, 8).isoformat()
+    assert [(s["minutes"], s["slug"]) for s in study["sessions"]] == [(90, "deep-learning")]
+    assert [t["minutes"] for t in study["by_area"]] == [90]
+    target = json.loads(ok("target", "--json").stdout)["target"]
+    assert target["date"] == (TODAY + timedelta(days=300)).isoformat()
+    assert target == json.loads(ok("progress", "--json").stdout)["target"]
+    ok("target", "clear")
+    assert json.loads(ok("target", "--json").stdout)["target"] is None
+    due = json.loads(ok("cert", "due", "--json").stdout)
+    assert due["within_days"] == 30
+    assert [(w["slug"], w["what"], w["days_left"]) for w in due["warnings"]] == [
+        ("stanford-ml", "target", 10)
+    ]
+    assert json.loads(ok("cert", "due", "--within", "5d", "--json").stdout)["warnings"] == []
+    doctor = json.loads(ok("doctor", "--json").stdout)
+    assert doctor["problems"] == 0 and {c["status"] for c in doctor["checks"]} <= {"ok", "warn"}
+
+
+def test_doctor_json_reports_a_failure_and_exits_1(seeded_db: Path, run, corrupt_index) -> None:
+    corrupt_index(seeded_db)
+    result = run("doctor", "--json")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["problems"] >= 1
+    assert any(check["status"] == "fail" for check in document["checks"])
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["log", "30m", "--json"], "--json goes with --list"),
+        (["target", "--json", "set", "2030-01-01"], "--json goes with target alone"),
+    ],
+)
+def test_json_where_it_means_nothing_is_a_usage_error(seeded_db: Path, run, args, message) -> None:
+    result = run(*args)
+    assert result.exit_code == 2 and message in result.stderr

@@ -406,7 +406,10 @@ def next_text(result: NextItems, styled: bool = False) -> str:
     ready = result.open_items - result.waiting
     if not result.items:
         if result.open_items == 0:
-            return "Nothing left to take up: every item is done or skipped."
+            what = ("required item" if result.required_only else "item") + (
+                f" of step {result.step}" if result.step else ""
+            )
+            return f"Nothing left to take up: every {what} is done or skipped."
         return (
             f"Nothing is ready: {items_text(result.waiting, 'open item')} wait for prerequisites."
         )
