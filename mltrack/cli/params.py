@@ -120,31 +120,20 @@ weeks_option = click.option(
 )
 
 
-def emit(
-    output_format: str,
-    as_json: bool,
-    result: object,
-    json_view: str,
-    text_view: str,
-    **text_options: Any,
-) -> None:
-    """Print ``result`` through ``render.json.<json_view>`` or ``render.terminal.<text_view>``.
+def wants_json(output_format: str, as_json: bool) -> bool:
+    """Whether ``format_option``'s two spellings asked for JSON (``--json``, ``--format json``).
 
-    Only the renderer used is imported, so each command loads one; the text view gets
-    ``styled`` (the ``--color`` decision) and ``text_options``.
+    Commands then import and call their renderer by name, one branch each, so that a command
+    loads only the renderer it prints with::
+
+        if wants_json(output_format, as_json):
+            from mltrack.render.json import next_json
+            click.echo(next_json(result))
+        else:
+            from mltrack.render.terminal import next_text
+            click.echo(next_text(result, styled()))
     """
-    if chosen_format(output_format, as_json) == "json":
-        from mltrack.render import json as json_views
-
-        click.echo(getattr(json_views, json_view)(result))
-    else:
-        from mltrack.render import terminal as text_views
-
-        click.echo(getattr(text_views, text_view)(result, styled(), **text_options))
-
-
-def chosen_format(output_format: str, as_json: bool) -> str:
-    return "json" if as_json else output_format
+    return as_json or output_format == "json"
 
 
 def styled() -> bool:
