@@ -407,6 +407,7 @@ class Bench:
                 row.state = "not built"
         live = [row for row in rows if row.state == "measured"]
         floors = {row.case.floor for row in live}
+        timing = ""
         try:
             for name in floors:
                 self.launcher.run(FLOORS[name], self.floor_env, self.work)
@@ -415,6 +416,7 @@ class Bench:
                 check(argv, env, self.work)
             for number in range(self.runs):
                 for index, row in enumerate(live):
+                    timing = f"timing {row.case.name}, round {number + 1}"
                     argv, env = self.argv(row.case)
                     floor = FLOORS[row.case.floor]
                     if (number + index) % 2:
@@ -426,8 +428,10 @@ class Bench:
                     row.runs.append((command, floor_sample))
                     self._forget_new(row.case)
         except ChildFailed as error:
+            # A failure while timed has no message (the launcher discards output): say when.
+            detail = str(error) if error.message or not timing else f"{error} ({timing})"
             for row in live:
-                row.state, row.detail, row.runs = "failed", str(error), []
+                row.state, row.detail, row.runs = "failed", detail, []
         return rows
 
     def _forget_new(self, case: Case) -> None:
