@@ -474,7 +474,7 @@ def _history_start() -> datetime:
 
 
 def _timestamp(moment: datetime) -> str:
-    """A moment as the services store it (``mltrack.dates.utc_now_iso``)."""
+    """A moment as the services store it (``mltrack.core.dates.utc_now_iso``)."""
     return moment.isoformat(timespec="microseconds")
 
 
@@ -572,7 +572,7 @@ class DeepHistory:
             yield (self.learner, item, on, mondays[on], minutes, stamp)
 
     def readings(self, count: int) -> Iterator[tuple[object, ...]]:
-        from mltrack.models import ReadingKind
+        from mltrack.core.vocabulary import ReadingKind
 
         kinds = [str(kind) for kind in ReadingKind]
         for number, (stamp, on) in enumerate(_moments(count, 3)):
@@ -581,10 +581,10 @@ class DeepHistory:
 
 
 class _Mondays(dict[str, str]):
-    """ISO date text -> the Monday of its week (``mltrack.dates.week_start``), memoised."""
+    """ISO date text -> the Monday of its week (``mltrack.core.dates.week_start``), memoised."""
 
     def __missing__(self, on: str) -> str:
-        from mltrack.dates import week_start
+        from mltrack.core.dates import week_start
 
         monday = week_start(date.fromisoformat(on)).isoformat()
         self[on] = monday
