@@ -14,19 +14,32 @@ a changed builder or a newly merged service rebuilds them):
 - ``stress``: the heavy database plus 95 copies of its heavy learner, made with one
   ``INSERT ... SELECT`` per table and copy (building a million events through the ORM would
   take hours); about a million events over 100 profiles.
+- ``deep``: ONE learner with a very long history, by default a million progress events (see
+  DEEP_EVENTS; ``--events N``, the environment variable MLTRACK_BENCH_DEEP_EVENTS or
+  ``database("deep", events=N)`` choose another count), plus study sessions and reading
+  entries in the heavy learner's proportions. What a read shows is the heavy learner's (the
+  same own items, projects and certification goals, written by the services); only the
+  history is longer. The history is generated row by row with ``executemany`` in one
+  transaction, following the rules the services keep: each event leaves its item where the
+  next event of that item starts, an undo reverts the newest change not yet undone, ``prior``
+  holds the progress row as ``services/progress.py`` snapshots it, dates never go back, and
+  the ``progress`` rows are what the last events left.
 
 Standard library plus mltrack itself: the benchmark must run wherever mltrack is installed.
 """
 
+import argparse
 import hashlib
 import importlib
+import json
+import os
 import random
 import shutil
 import sqlite3
-import sys
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +71,9 @@ STRESS_LEARNER = "copy-050"  # a copy in the middle of the table, not the first 
 BATCH = 250  # changes per write transaction while building
 UNDO_SHARE = 0.03
 SKIP_SHARE = 0.05
+DEEP_EVENTS = 1_000_000  # progress events of the deep database's one learner, by default
+DEEP_EVENTS_ENV = "MLTRACK_BENCH_DEEP_EVENTS"
+DEEP_UNDO_REACH = 1_000  # newest open changes kept for undo (a deeper run of undos changes)
 
 
 @dataclass
@@ -104,9 +120,21 @@ def cache_key() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
-def database(kind: str, log: Callable[[str], None] = print) -> Built:
-    """The cached database of ``kind`` (fresh, heavy or stress), built first if needed."""
-    path = CACHE / f"{kind}-{cache_key()}.db"
+def deep_events(events: int | None = None) -> int:
+    """The deep database's number of progress events: ``events`` if given, else the
+    environment variable DEEP_EVENTS_ENV, else DEEP_EVENTS."""
+    if events is None:
+        events = int(os.environ.get(DEEP_EVENTS_ENV) or DEEP_EVENTS)
+    if events < 1:
+        raise ValueError(f"the deep database needs at least one event, not {events}")
+    return events
+
+
+def database(kind: str, log: Callable[[str], None] = print, events: int | None = None) -> Built:
+    """The cached database of ``kind`` (fresh, heavy, stress or deep), built first if needed;
+    ``events`` is the deep database's number of progress events (see ``deep_events``)."""
+    stem = f"deep-{deep_events(events)}" if kind == "deep" else kind
+    path = CACHE / f"{stem}-{cache_key()}.db"
     learner = STRESS_LEARNER if kind == "stress" else HEAVY_LEARNER
     missing = [name for name in OPTIONAL_SERVICES if name not in available()]
     built = Built(
@@ -115,11 +143,12 @@ def database(kind: str, log: Callable[[str], None] = print) -> Built:
     if path.exists():
         return built
     CACHE.mkdir(exist_ok=True)
-    for stale in CACHE.glob(f"{kind}-*.db*"):
+    for stale in CACHE.glob(f"{stem}-*.db*"):
         stale.unlink()
     work = path.with_suffix(".building")
     work.unlink(missing_ok=True)
     log(f"building the {kind} database (cached afterwards as {path.name})...")
+    started = datetime.now()
     if kind == "fresh":
         _build_fresh(work)
     elif kind == "heavy":
@@ -128,9 +157,13 @@ def database(kind: str, log: Callable[[str], None] = print) -> Built:
     elif kind == "stress":
         shutil.copyfile(database("heavy", log).path, work)
         _build_stress(work, log)
+    elif kind == "deep":
+        shutil.copyfile(database("fresh", log).path, work)
+        build_deep(work, deep_events(events), log)
     else:
         raise ValueError(f"unknown database kind {kind!r}")
     work.rename(path)
+    log(f"  built in {(datetime.now() - started).total_seconds():.1f} s")
     return built
 
 
@@ -345,6 +378,219 @@ def _backdate_events(path: Path) -> None:
         connection.close()
 
 
+def build_deep(path: Path, events: int, log: Callable[[str], None] = print) -> None:
+    """Give the heavy learner of the database at ``path`` (created and seeded first if it does
+    not exist) a history of ``events`` progress events, with study sessions and reading
+    entries in the heavy learner's proportions, over the last ten years.
+
+    What reads show besides the history (own items, projects, certification goals) is written
+    by the services, as in the heavy database; the history itself by ``executemany``.
+    """
+    if not path.exists():
+        _build_fresh(path)
+    heavy = PROFILES[0]
+    profile = Profile(
+        HEAVY_LEARNER, events, events * heavy.study_entries // heavy.events, heavy.own_items,
+        events * heavy.readings // heavy.events, heavy.projects,
+    )  # fmt: skip
+    made = [_add_own_items(path, profile), _add_projects(path, profile),
+            _add_cert_goals(path, profile)]  # fmt: skip
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA cache_size = -262144")  # 256 MiB while building
+        connection.execute("BEGIN IMMEDIATE")
+        learner = _learner_id(connection, HEAVY_LEARNER)
+        items = [row[0] for row in connection.execute(_VISIBLE_IDS_SQL, (learner,))]
+        history = DeepHistory(learner, items, random.Random("mltrack-bench-deep"))
+        first = _max_id(connection, "progress_event") + 1
+        indexes = _drop_indexes(connection, _HISTORY_TABLES)  # made again once, sorted: faster
+        connection.executemany(_INSERT_EVENT_SQL, history.events(first, events))
+        connection.execute("DELETE FROM progress WHERE learner_id = :learner", {"learner": learner})
+        connection.executemany(_INSERT_PROGRESS_SQL, history.progress_rows())
+        if service("study log") is not None:
+            connection.executemany(_INSERT_SESSION_SQL, history.sessions(profile.study_entries))
+            made.append(f"{profile.study_entries} study sessions")
+        if service("reading log") is not None:
+            connection.executemany(_INSERT_READING_SQL, history.readings(profile.readings))
+            made.append(f"{profile.readings} reading entries")
+        for sql in indexes:
+            connection.execute(sql)
+        connection.execute(
+            "UPDATE learner SET created_at = :at WHERE id = :learner",
+            {"at": _timestamp(_history_start() - timedelta(hours=1)), "learner": learner},
+        )
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+    log(f"  {HEAVY_LEARNER}: {events} progress events, " + ", ".join(m for m in made if m))
+
+
+_HISTORY_TABLES = ("progress_event", "study_session", "reading_entry")
+
+
+def _drop_indexes(connection: sqlite3.Connection, tables: tuple[str, ...]) -> list[str]:
+    """Drop the named indexes of ``tables`` and return the statements that create them again
+    (the same text, so the schema ends as it began)."""
+    marks = ", ".join("?" for _ in tables)
+    found = connection.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks}) ORDER BY name",
+        tables,
+    ).fetchall()
+    for name, _ in found:
+        connection.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in found]
+
+
+_VISIBLE_IDS_SQL = """
+    SELECT id FROM item WHERE NOT retired AND (learner_id IS NULL OR learner_id = ?) ORDER BY id
+"""
+_INSERT_EVENT_SQL = """
+    INSERT INTO progress_event (id, learner_id, item_id, occurred_at, on_date, action,
+                                from_status, to_status, note, prior, undoes_id, cert_event_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL)
+"""
+_INSERT_PROGRESS_SQL = """
+    INSERT INTO progress (learner_id, item_id, status, started_on, finished_on, note,
+                          evidence_url, updated_at)
+    VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)
+"""
+_INSERT_SESSION_SQL = """
+    INSERT INTO study_session (learner_id, item_id, on_date, week_start, minutes, note,
+                               created_at)
+    VALUES (?, ?, ?, ?, ?, NULL, ?)
+"""
+_INSERT_READING_SQL = """
+    INSERT INTO reading_entry (learner_id, title, kind, url, item_id, on_date, created_at)
+    VALUES (?, ?, ?, NULL, NULL, ?, ?)
+"""
+# The status each action leads to (services/progress.py's TARGET, as text).
+_TARGET = {"start": "in_progress", "done": "done", "skip": "skipped", "reset": "planned"}
+
+
+def _history_start() -> datetime:
+    """The first moment of the generated history: ten years ago, 08:00 UTC."""
+    return datetime.combine(date.today() - timedelta(days=DAYS), time(8), UTC)
+
+
+def _timestamp(moment: datetime) -> str:
+    """A moment as the services store it (``mltrack.core.dates.utc_now_iso``)."""
+    return moment.isoformat(timespec="microseconds")
+
+
+def _moments(count: int, phase: int) -> Iterator[tuple[str, str]]:
+    """``count`` (timestamp, date) pairs spread evenly over the ten years up to yesterday,
+    oldest first; ``phase`` (0-3) shifts them so that the three journals do not collide."""
+    start = _history_start()
+    span = int((timedelta(days=DAYS - 1) - timedelta(hours=9)).total_seconds() * 1_000_000)
+    for index in range(count):
+        stamp = _timestamp(
+            start + timedelta(microseconds=(4 * index + phase) * span // (4 * count))
+        )
+        yield stamp, stamp[:10]
+
+
+class DeepHistory:
+    """One learner's generated journals, kept consistent the way the services keep them."""
+
+    def __init__(self, learner: int, items: list[int], rng: random.Random):
+        self.learner, self.items, self.rng = learner, items, rng
+        self.status = dict.fromkeys(items, "planned")
+        # The progress row of each item as (status, started_on, finished_on, updated_at);
+        # None when there is none (an item never changed, or its first change undone).
+        self.rows: dict[int, tuple[str, str | None, str | None, str] | None] = dict.fromkeys(items)
+        # Changes not yet undone, newest last: (event id, item, from, to, prior).
+        self.open: deque[tuple[int, int, str, str, str | None]] = deque(maxlen=DEEP_UNDO_REACH)
+
+    def events(self, first_id: int, count: int) -> Iterator[tuple[object, ...]]:
+        """``count`` progress events, ids from ``first_id``: changes and ~3% undos."""
+        rng = self.rng
+        for number, (stamp, on) in enumerate(_moments(count, 1)):
+            event_id = first_id + number
+            if number and self.open and rng.random() < UNDO_SHARE:
+                yield self._undo(event_id, stamp, on)
+                continue
+            item = rng.choice(self.items)
+            current = self.status[item]
+            action = str(_next_action(current, rng))
+            target = _TARGET[action]
+            prior = self._snapshot(item)
+            self.rows[item] = self._applied(self.rows[item], target, on, stamp)
+            self.status[item] = target
+            self.open.append((event_id, item, current, target, prior))
+            yield (event_id, self.learner, item, stamp, on, action, current, target, prior, None)
+
+    def _undo(self, event_id: int, stamp: str, on: str) -> tuple[object, ...]:
+        """Revert the newest open change: its item's row goes back to ``prior``."""
+        undone, item, before, after, prior = self.open.pop()
+        snapshot = self._snapshot(item)
+        if prior is None:
+            self.rows[item] = None
+        else:
+            values = json.loads(prior)
+            self.rows[item] = (values["status"], values["started_on"], values["finished_on"],
+                               stamp)  # fmt: skip
+        self.status[item] = before
+        return (event_id, self.learner, item, stamp, on, "undo", after, before, snapshot, undone)
+
+    def _snapshot(self, item: int) -> str | None:
+        """The item's progress row as ``services.progress._snapshot`` stores it in ``prior``."""
+        row = self.rows[item]
+        if row is None:
+            return None
+        status, started, finished, _ = row
+        fields = {"status": status, "started_on": started, "finished_on": finished,
+                  "note": None, "evidence_url": None}  # fmt: skip
+        return json.dumps(fields)
+
+    @staticmethod
+    def _applied(
+        row: tuple[str, str | None, str | None, str] | None, target: str, on: str, stamp: str
+    ) -> tuple[str, str | None, str | None, str]:
+        """The row after a change to ``target`` on ``on`` (``services.progress._apply``)."""
+        started = row[1] if row else None
+        if target == "planned":
+            return (target, None, None, stamp)
+        if target == "in_progress":
+            return (target, on, None, stamp)
+        if target == "done":
+            return (target, started or on, on, stamp)
+        return (target, started, None, stamp)
+
+    def progress_rows(self) -> Iterator[tuple[object, ...]]:
+        """The progress rows the events leave, one per item that has one."""
+        for item, row in self.rows.items():
+            if row is not None:
+                yield (self.learner, item, *row)
+
+    def sessions(self, count: int) -> Iterator[tuple[object, ...]]:
+        """Study sessions, four in five of them on an item."""
+        rng, mondays = self.rng, _Mondays()
+        for stamp, on in _moments(count, 2):
+            item = rng.choice(self.items) if rng.random() < 0.8 else None
+            minutes = rng.choice((15, 30, 45, 60, 90, 120))
+            yield (self.learner, item, on, mondays[on], minutes, stamp)
+
+    def readings(self, count: int) -> Iterator[tuple[object, ...]]:
+        from mltrack.core.vocabulary import ReadingKind
+
+        kinds = [str(kind) for kind in ReadingKind]
+        for number, (stamp, on) in enumerate(_moments(count, 3)):
+            kind = self.rng.choice(kinds)
+            yield (self.learner, f"{kind} number {number}", kind, on, stamp)
+
+
+class _Mondays(dict[str, str]):
+    """ISO date text -> the Monday of its week (``mltrack.core.dates.week_start``), memoised."""
+
+    def __missing__(self, on: str) -> str:
+        from mltrack.core.dates import week_start
+
+        monday = week_start(date.fromisoformat(on)).isoformat()
+        self[on] = monday
+        return monday
+
+
 def _build_stress(path: Path, log: Callable[[str], None]) -> None:
     from mltrack.services.learners import add_learner
     from mltrack.store.orm import write_session
@@ -493,7 +739,26 @@ def counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
-if __name__ == "__main__":
-    for kind in sys.argv[1:] or ["fresh", "heavy", "stress"]:
-        built = database(kind)
+KINDS = ("fresh", "heavy", "stress", "deep")
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    """``python bench/build.py [KIND ...] [--events N]``: build (or find) the databases."""
+    parser = argparse.ArgumentParser(description="Build the benchmark's cached databases.")
+    kinds = ", ".join(KINDS)
+    parser.add_argument("kinds", nargs="*", metavar="KIND",
+                        help=f"one of {kinds} (default: fresh, heavy and stress)")  # fmt: skip
+    parser.add_argument("--events", type=int, default=None, metavar="N",
+                        help=f"progress events of the deep database (default {DEEP_EVENTS:,}, "
+                        f"or ${DEEP_EVENTS_ENV})")  # fmt: skip
+    arguments = parser.parse_args(None if argv is None else list(argv))
+    unknown = [kind for kind in arguments.kinds if kind not in KINDS]
+    if unknown:
+        parser.error(f"unknown database kind {unknown[0]!r} (choose from {', '.join(KINDS)})")
+    for kind in arguments.kinds or ["fresh", "heavy", "stress"]:
+        built = database(kind, events=arguments.events)
         print(kind, built.path, counts(built.path))
+
+
+if __name__ == "__main__":
+    main()

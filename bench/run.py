@@ -1,17 +1,25 @@
 """mltrack's benchmark: whole processes timed against the floors of any Python CLI.
 
-    python bench/run.py                 # everything, about five minutes on two cores
+    python bench/run.py                 # everything, several minutes on two cores
     python bench/run.py --quick         # fewer runs, no stress database
     python bench/run.py --only progress --only "done*" --only=--help
+    python bench/run.py --events 100000 # a smaller deep database
     python bench/run.py --write-readme  # put the table in README.md's Performance section
+    python bench/run.py --ci            # the gross-regression pass CI runs, about a minute
 
 Each command runs through the ``mltrack`` script installed beside this interpreter, after a
 warm-up, in pairs with its floor (``python -c "import sqlite3, click"`` for reads,
-``python -c "import sqlalchemy.orm, click"`` for writes), the order alternating from pair to
-pair so that the machine's drift cancels: a command's ratio is the median of its per-pair
-ratios. Wall time and each child's peak RSS come from ``os.wait4``. A command that is not built
-yet (its ``--help`` says "No such command") is listed as such instead of failing the run.
+``python -c "import sqlalchemy.orm, click"`` for writes, see WRITE_FLOOR), the order
+alternating from pair to pair so that the machine's drift cancels: a command's ratio is the
+median of its per-pair ratios. Every read runs on the fresh, heavy and deep databases (and
+stress unless --quick); on deep and stress it is also compared with the same read on heavy.
+Wall time and each child's peak RSS come from ``os.wait4``. A command that is not built yet
+(its ``--help`` says "No such command") is listed as such instead of failing the run.
 The exit status is 1 when a measured command misses its target, 0 otherwise.
+
+``--ci`` is a short pass with gross limits (CI_READ_LIMIT, CI_WRITE_LIMIT) on a small deep
+database built in a temporary folder: a command over its limit is measured again with twice the
+pairs and fails the pass only if it is over again, so that a noisy machine does not.
 Standard library plus mltrack itself; the databases are built by ``bench/build.py``.
 """
 
@@ -30,7 +38,9 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import build
 
@@ -42,8 +52,20 @@ FLOORS = {
     "read": [PYTHON, "-c", "import sqlite3, click"],
     "write": [PYTHON, "-c", "import sqlalchemy.orm, click"],
 }
-READ_LIMIT, RSS_LIMIT, WRITE_LIMIT, STRESS_LIMIT, FIRST_RUN_LIMIT = 1.5, 1.3, 1.3, 2.0, 3.0
+# The floor write commands are held to: "read" once writes stop importing the ORM.
+WRITE_FLOOR = "write"
+READ_LIMIT, RSS_LIMIT, WRITE_LIMIT, FIRST_RUN_LIMIT = 1.3, 1.3, 1.3, 3.0
+STATS_LIMIT = 1.4  # streaks and the forecast: more work than a list
+REPORT_LIMIT = 1.6  # every figure of progress, stats and next, and the layout modules
+STRESS_LIMIT = 2.0  # a read on the stress database, to the same read on the heavy one
 STRESS_RSS_LIMIT = 1.1  # "peak memory flat": within 10% of the heavy database's
+DEEP_LIMIT = 1.2  # a read on the deep database, to the same read on the heavy one
+CI_READ_LIMIT, CI_WRITE_LIMIT = 2.0, 2.5  # --ci: gross regressions only
+# --ci: report already takes 1.6-1.9x the read floor (its target is REPORT_LIMIT, not
+# READ_LIMIT); held to CI_READ_LIMIT it would fail CI on noise alone.
+CI_REPORT_LIMIT = 2.5
+CI_EVENTS = 5_000  # --ci: progress events of its small deep database
+CI_RUNS = 5  # --ci: pairs per command (twice as many to confirm a miss)
 COMPLETION_ENV = {
     "_MLTRACK_COMPLETE": "bash_complete",
     "COMP_WORDS": "mltrack done sta",
@@ -64,7 +86,9 @@ class Case:
 
     name: str
     argv: tuple[str, ...]
-    db: str  # fresh | heavy | stress | scratch (a copy of heavy for writes) | new (first run)
+    # fresh | heavy | stress | deep | scratch (a copy of heavy for writes) | new (first run)
+    # | ci (--ci's small deep database) | ci-scratch (a copy of it for writes)
+    db: str
     floor: str  # read | write
     limit: float | None
     env: tuple[tuple[str, str], ...] = ()
@@ -80,23 +104,37 @@ class Case:
         return tuple(word for word in self.argv if not word.startswith(("-", "{")))[:1]
 
 
-def _reads(db: str) -> list[Case]:
-    # On the stress database a read is held to its own time on the heavy one (compare_stress).
-    limits = (None, None) if db == "stress" else (READ_LIMIT, RSS_LIMIT)
-    read = {"db": db, "floor": "read", "limit": limits[0], "rss_limit": limits[1]}
+# Versus heavy: a read on these databases is also held to the same read on the heavy one,
+# (time ratio, peak RSS ratio); None shows the ratio without a target.
+VERSUS_HEAVY = {"stress": (STRESS_LIMIT, STRESS_RSS_LIMIT), "deep": (DEEP_LIMIT, None)}
+
+
+def _reads(db: str, ci: bool = False) -> list[Case]:
+    """Every read command on ``db``, with its targets (``ci``: the gross ones of --ci).
+    On the stress database a read is held to its own time on the heavy one only."""
+
+    def read(name: str, argv: tuple[str, ...], target: float, **more: Any) -> Case:
+        if ci:
+            gross = CI_REPORT_LIMIT if target == REPORT_LIMIT else CI_READ_LIMIT
+            return Case(name, argv, db, "read", gross, **more)
+        if db == "stress":
+            return Case(name, argv, db, "read", None, **more)
+        return Case(name, argv, db, "read", target, rss_limit=RSS_LIMIT, **more)
+
     return [
-        Case("completion", (), env=tuple(COMPLETION_ENV.items()), command=("done",), **read),
-        Case("progress", ("progress",), **read),
-        Case("progress --json", ("progress", "--json"), **read),
-        Case("next", ("next",), **read),
-        Case("pathway", ("pathway",), **read),
-        Case("show ITEM", ("show", "{item}"), **read),
-        Case("history", ("history",), **read),
-        Case("stats", ("stats",), **read),
-        Case("log --list", ("log", "--list"), **read),
-        Case("report", ("report",), **read),
-        Case("cert list", ("cert", "list"), command=("cert", "list"), **read),
-        Case("cert due", ("cert", "due"), command=("cert", "due"), **read),
+        read("completion", (), READ_LIMIT, env=tuple(COMPLETION_ENV.items()), command=("done",)),
+        read("progress", ("progress",), READ_LIMIT),
+        read("progress --json", ("progress", "--json"), READ_LIMIT),
+        read("next", ("next",), READ_LIMIT),
+        read("pathway", ("pathway",), READ_LIMIT),
+        read("show ITEM", ("show", "{item}"), READ_LIMIT),
+        read("history", ("history",), READ_LIMIT),
+        read("stats", ("stats",), STATS_LIMIT),
+        read("log --list", ("log", "--list"), READ_LIMIT),
+        read("report", ("report",), REPORT_LIMIT),
+        read("report --format html", ("report", "--format", "html"), REPORT_LIMIT),
+        read("cert list", ("cert", "list"), READ_LIMIT, command=("cert", "list")),
+        read("cert due", ("cert", "due"), READ_LIMIT, command=("cert", "due")),
     ]
 
 
@@ -105,16 +143,45 @@ def cases(with_stress: bool) -> list[Case]:
     found = [
         Case("--help", ("--help",), "fresh", "read", READ_LIMIT, command=(), rss_limit=RSS_LIMIT)
     ]
-    found += _reads("fresh") + _reads("heavy") + (_reads("stress") if with_stress else [])
-    write = {"db": "scratch", "floor": "write", "limit": WRITE_LIMIT}
+    found += _reads("fresh") + _reads("heavy") + _reads("deep")
+    found += _reads("stress") if with_stress else []
+    write = {"db": "scratch", "floor": WRITE_FLOOR, "limit": WRITE_LIMIT}
     found += [
         Case("done ITEM", ("done", "{open_item}"), group="done+undo", **write),
         Case("undo", ("undo",), group="done+undo", **write),
         Case("log 30m", ("log", "30m"), **write),
         Case("export", ("export",), "heavy", "read", None),
-        Case("first run", ("progress",), "new", "write", FIRST_RUN_LIMIT, command=()),
+        Case("first run", ("progress",), "new", WRITE_FLOOR, FIRST_RUN_LIMIT, command=()),
     ]
     return found + _peers()
+
+
+def ci_cases() -> list[Case]:
+    """--ci: every read, and each daily write, on a small deep database, with gross limits.
+
+    The writes run in groups that leave the database as they found it, so that every round
+    can run them again: an item is started, done, reset, skipped and the skip undone; a
+    certification goal is enrolled in, failed, dropped and set again.
+    """
+    found = [Case("--help", ("--help",), "ci", "read", CI_READ_LIMIT, command=())]
+    found += _reads("ci", ci=True)
+    write = {"db": "ci-scratch", "floor": WRITE_FLOOR, "limit": CI_WRITE_LIMIT}
+    item = {"group": "item", **write}
+    cert = {"group": "cert", **write}
+    found += [
+        Case("start ITEM", ("start", "{planned_item}"), **item),
+        Case("done ITEM", ("done", "{planned_item}"), **item),
+        Case("reset ITEM", ("reset", "{planned_item}"), **item),
+        Case("skip ITEM", ("skip", "{planned_item}"), **item),
+        Case("undo", ("undo",), **item),
+        Case("log 30m ITEM", ("log", "30m", "{item}"), **write),
+        Case("read TITLE", ("read", "A paper", "--kind", "paper"), **write),
+        Case("cert enroll", ("cert", "enroll", "{cert}"), command=("cert", "enroll"), **cert),
+        Case("cert fail", ("cert", "fail", "{cert}"), command=("cert", "fail"), **cert),
+        Case("cert drop", ("cert", "drop", "{cert}"), command=("cert", "drop"), **cert),
+        Case("cert goal", ("cert", "goal", "{cert}", "--by", "{goal_date}"), **cert),
+    ]
+    return found
 
 
 def _peers() -> list[Case]:
@@ -145,7 +212,8 @@ class Row:
     state: str = "measured"  # measured | not built | failed
     detail: str = ""
     runs: list[tuple[Sample, Sample]] = field(default_factory=list)  # (command, floor)
-    versus_heavy: tuple[float, float] | None = None  # (time ratio, RSS ratio) on stress
+    # (time ratio, RSS ratio) to the same read on heavy, on the databases of VERSUS_HEAVY
+    versus_heavy: tuple[float, float] | None = None
 
     @property
     def median(self) -> float:
@@ -166,22 +234,26 @@ class Row:
     def misses(self) -> list[str]:
         """The targets this row misses (empty when it meets them all)."""
         case, missed = self.case, []
-        if case.db == "stress" and self.versus_heavy is not None:
-            time_ratio, rss_ratio = self.versus_heavy
-            if time_ratio > STRESS_LIMIT:
-                missed.append(f"time {time_ratio:.2f}x heavy")
-            if rss_ratio > STRESS_RSS_LIMIT:
-                missed.append(f"RSS {rss_ratio:.2f}x heavy")
-            return missed
         if case.limit is not None and self.ratio > case.limit:
-            missed.append(f"time {self.ratio:.2f}x")
+            missed.append(f"time {self.ratio:.2f}x {case.floor} (>{case.limit}x)")
         if case.rss_limit is not None and self.rss_ratio > case.rss_limit:
-            missed.append(f"RSS {self.rss_ratio:.2f}x")
+            missed.append(f"RSS {self.rss_ratio:.2f}x {case.floor} (>{case.rss_limit}x)")
+        if self.versus_heavy is not None:
+            time_ratio, rss_ratio = self.versus_heavy
+            time_limit, rss_limit = VERSUS_HEAVY[case.db]
+            if time_ratio > time_limit:
+                missed.append(f"time {time_ratio:.2f}x heavy (>{time_limit}x)")
+            if rss_limit is not None and rss_ratio > rss_limit:
+                missed.append(f"RSS {rss_ratio:.2f}x heavy (>{rss_limit}x)")
         return missed
 
     @property
     def has_target(self) -> bool:
-        return self.case.limit is not None or self.versus_heavy is not None
+        return (
+            self.case.limit is not None
+            or self.case.rss_limit is not None
+            or self.versus_heavy is not None
+        )
 
 
 # Linux records the parent's peak RSS in a child that it forks (or vforks) and execs, so a child
@@ -253,8 +325,9 @@ class ChildFailed(Exception):
 class Bench:
     """Runs the cases: prepares databases, checks what is built, times the pairs."""
 
-    def __init__(self, runs: int, log: Callable[[str], None]):
-        self.runs, self.log = runs, log
+    def __init__(self, runs: int, log: Callable[[str], None], events: int | None = None):
+        """``events``: the deep database's progress events (see ``build.deep_events``)."""
+        self.runs, self.log, self.events = runs, log, events
         self.script = mltrack_script()
         self.work = Path(tempfile.mkdtemp(prefix="mltrack-bench-"))
         self.databases: dict[str, build.Built] = {}
@@ -276,12 +349,19 @@ class Bench:
         if db == "taskwarrior":
             return None, {}
         if db not in self.databases:
-            source = "heavy" if db == "scratch" else db
-            built = build.database(source, self.log)
-            if db == "scratch":  # writes change the file: work on a copy, keep the cache clean
-                copy = self.work / "scratch.db"
+            source = SCRATCH_OF.get(db, db)
+            if source == "ci":  # built afresh in the work folder: CI keeps no cache
+                path = self.work / "ci.db"
+                if not path.exists():
+                    self.log(f"building a deep database of {CI_EVENTS} events for --ci...")
+                    build.build_deep(path, CI_EVENTS, self.log)
+                built = build.Built("ci", path, build.HEAVY_LEARNER)
+            else:
+                built = build.database(source, self.log, events=self.events)
+            if db in SCRATCH_OF:  # writes change the file: work on a copy, keep the cache clean
+                copy = self.work / f"{db}.db"
                 shutil.copyfile(built.path, copy)
-                built = build.Built("scratch", copy, built.learner, built.notes)
+                built = build.Built(db, copy, built.learner, built.notes)
             self.databases[db] = built
             self.values[db] = argv_values(built, self.work)
         built = self.databases[db]
@@ -327,6 +407,7 @@ class Bench:
                 row.state = "not built"
         live = [row for row in rows if row.state == "measured"]
         floors = {row.case.floor for row in live}
+        timing = ""
         try:
             for name in floors:
                 self.launcher.run(FLOORS[name], self.floor_env, self.work)
@@ -335,6 +416,7 @@ class Bench:
                 check(argv, env, self.work)
             for number in range(self.runs):
                 for index, row in enumerate(live):
+                    timing = f"timing {row.case.name}, round {number + 1}"
                     argv, env = self.argv(row.case)
                     floor = FLOORS[row.case.floor]
                     if (number + index) % 2:
@@ -346,8 +428,10 @@ class Bench:
                     row.runs.append((command, floor_sample))
                     self._forget_new(row.case)
         except ChildFailed as error:
+            # A failure while timed has no message (the launcher discards output): say when.
+            detail = str(error) if error.message or not timing else f"{error} ({timing})"
             for row in live:
-                row.state, row.detail, row.runs = "failed", str(error), []
+                row.state, row.detail, row.runs = "failed", detail, []
         return rows
 
     def _forget_new(self, case: Case) -> None:
@@ -370,6 +454,9 @@ class Bench:
             for name in names:
                 rows[name].runs.append((samples[name], samples["pass"]))
         return rows
+
+
+SCRATCH_OF = {"scratch": "heavy", "ci-scratch": "ci"}  # writes' copies, and of what
 
 
 def base_environment() -> dict[str, str]:
@@ -402,7 +489,9 @@ def mltrack_script() -> Path:
 
 def argv_values(built: build.Built, work: Path) -> dict[str, str]:
     """What a case's argv may name: an item with the longest history, an item not done yet
-    (for ``done``), and a script of the statements ``progress`` runs (for the sqlite3 shell)."""
+    (for ``done``), one that can be started (planned if any), a certification with a planned
+    goal (or any, for the cert steps), a target date, and a script of the statements
+    ``progress`` runs (for the sqlite3 shell)."""
     connection = sqlite3.connect(built.path)
     try:
         learner = connection.execute(
@@ -423,11 +512,33 @@ def argv_values(built: build.Built, work: Path) -> dict[str, str]:
                ORDER BY i.slug LIMIT 1""",
             (learner,),
         ).fetchone()[0]
+        planned_item = connection.execute(
+            """SELECT i.slug FROM item i
+               LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = ?
+               WHERE i.learner_id IS NULL AND NOT i.retired
+                 AND COALESCE(p.status, 'planned') <> 'in_progress'
+               ORDER BY COALESCE(p.status, 'planned') <> 'planned', i.slug LIMIT 1""",
+            (learner,),
+        ).fetchone()[0]
+        cert = connection.execute(
+            """SELECT i.slug FROM item i
+               LEFT JOIN cert_goal g ON g.item_id = i.id AND g.learner_id = ?
+               WHERE i.kind = 'certification' AND NOT i.retired
+               ORDER BY COALESCE(g.status, '') <> 'planned', i.slug LIMIT 1""",
+            (learner,),
+        ).fetchone()[0]
     finally:
         connection.close()
     script = work / f"progress-{built.kind}.sql"
     script.write_text(progress_script(built, learner))
-    return {"item": busiest, "open_item": open_item, "progress_script": str(script)}
+    return {
+        "item": busiest,
+        "open_item": open_item,
+        "planned_item": planned_item,
+        "cert": cert,
+        "goal_date": (date.today() + timedelta(days=365)).isoformat(),
+        "progress_script": str(script),
+    }
 
 
 def progress_script(built: build.Built, learner_id: int) -> str:
@@ -490,13 +601,14 @@ def _uuid(number: int) -> str:
     return f"00000000-0000-4000-8000-{number:012d}"
 
 
-def compare_stress(rows: list[Row]) -> None:
-    """Set each stress row's time and RSS relative to the same command on the heavy database;
-    both are taken through their floor ratios, measured in the same run, so drift cancels."""
+def compare_with_heavy(rows: list[Row]) -> None:
+    """Set each stress and deep row's time and RSS relative to the same command on the heavy
+    database; times are taken through their floor ratios, measured in the same run, so drift
+    cancels."""
     heavy = {row.case.name: row for row in rows if row.case.db == "heavy" and row.runs}
     for row in rows:
         other = heavy.get(row.case.name)
-        if row.case.db == "stress" and row.runs and other is not None:
+        if row.case.db in VERSUS_HEAVY and row.runs and other is not None:
             row.versus_heavy = (row.ratio / other.ratio, row.rss / other.rss)
 
 
@@ -513,15 +625,16 @@ def table_rows(floors: dict[str, Row], rows: list[Row], lowest: float) -> list[t
                       "" if name == "pass" else f"{row.ratio:.2f}x pass", "", ""))  # fmt: skip
     for row in rows:
         case = row.case
-        db = {"scratch": "heavy", "new": "(new)", "taskwarrior": "-"}.get(case.db, case.db)
+        db = {**SCRATCH_OF, "new": "(new)", "taskwarrior": "-"}.get(case.db, case.db)
         if row.state != "measured":
             found.append((case.name, db, row.state, row.detail, "", "", "", ""))
             continue
         ratio = f"{row.ratio:.2f}x {case.floor}"
-        target = f"<={case.limit}x" if case.limit is not None else ""
+        targets = [f"<={case.limit}x"] if case.limit is not None else []
         if row.versus_heavy is not None:
             ratio += f"; {row.versus_heavy[0]:.2f}x heavy"
-            target = f"<={STRESS_LIMIT}x heavy"
+            targets.append(f"<={VERSUS_HEAVY[case.db][0]}x heavy")
+        target = "; ".join(targets)
         misses = row.misses()
         result = ("MISS: " + ", ".join(misses)) if misses else ("PASS" if row.has_target else "")
         found.append((case.name, db, _ms(row.median), _range(row), _mb(row.rss, lowest), ratio,
@@ -591,13 +704,29 @@ def write_readme(report: str) -> None:
 
 def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=None, help="pairs per command (default 9)")
+    runs = f"pairs per command (default 9; --quick 3; --ci {CI_RUNS})"
+    parser.add_argument("--runs", type=int, default=None, help=runs)
     parser.add_argument("--quick", action="store_true", help="3 runs, no stress database")
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="only commands whose name matches (glob; repeatable)")  # fmt: skip
+    parser.add_argument("--events", type=int, default=None, metavar="N",
+                        help="progress events of the deep database (default "
+                        f"{build.DEEP_EVENTS:,}, or ${build.DEEP_EVENTS_ENV})")  # fmt: skip
     parser.add_argument("--write-readme", action="store_true",
                         help="write the table into README.md's Performance section")  # fmt: skip
-    return parser.parse_args(argv)
+    parser.add_argument("--ci", action="store_true",
+                        help=f"the gross-regression pass: reads <= {CI_READ_LIMIT}x the read "
+                        f"floor (report {CI_REPORT_LIMIT}x), writes <= {CI_WRITE_LIMIT}x the "
+                        "write floor, on a small database; exit status 1 on a miss measured "
+                        "twice")  # fmt: skip
+    arguments = parser.parse_args(argv)
+    if arguments.ci and (arguments.quick or arguments.write_readme or arguments.events):
+        parser.error("--ci takes no --quick, --events or --write-readme")
+    if arguments.runs is not None and arguments.runs < 1:
+        parser.error("--runs needs at least 1")
+    if arguments.events is not None and arguments.events < 1:
+        parser.error("--events needs at least 1")
+    return arguments
 
 
 def selected(all_cases: list[Case], patterns: list[str] | None) -> list[Case]:
@@ -613,28 +742,39 @@ def grouped(chosen: list[Case]) -> list[list[Case]]:
     return list(groups.values())
 
 
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def measure_groups(bench: Bench, groups: list[list[Case]]) -> list[Row]:
+    """Each group measured in turn, with a line of progress on stderr per command."""
+    rows: list[Row] = []
+    for group in groups:
+        measured = bench.measure(group)
+        rows += measured
+        for row in measured:
+            shown = f"{row.median * 1000:.0f} ms" if row.runs else f"{row.state} {row.detail}"
+            log(f"  {row.case.name} ({row.case.db}): {shown}")
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
+    if arguments.ci:
+        return run_ci(arguments)
     runs = arguments.runs or (3 if arguments.quick else 9)
     chosen = selected(cases(with_stress=not arguments.quick), arguments.only)
-    log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     started, described = time.perf_counter(), machine()
     compile_mltrack()
-    bench = Bench(runs, log)
+    bench = Bench(runs, log, arguments.events)
     try:
         for db in dict.fromkeys(case.db for case in chosen):  # build before timing anything
-            if db in ("fresh", "heavy", "stress"):
+            if db in ("fresh", "heavy", "stress", "deep"):
                 bench.database(db)
         log(f"timing {len(chosen)} commands, {runs} pairs each, with {bench.script}")
         floors = bench.floors()
-        rows: list[Row] = []
-        for group in grouped(chosen):
-            measured = bench.measure(group)
-            rows += measured
-            for row in measured:
-                log(f"  {row.case.name} ({row.case.db}): "
-                    + (f"{row.median * 1000:.0f} ms" if row.runs else row.state))  # fmt: skip
-        compare_stress(rows)
+        rows = measure_groups(bench, grouped(chosen))
+        compare_with_heavy(rows)
         notes = database_notes(bench)
         lowest = bench.launcher.own_rss()
         notes += f"\n- launcher peak RSS (a lower bound of every RSS figure): {lowest:.1f} MiB"
@@ -645,7 +785,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nMachine: {described}")
     print(notes)
     print(text_table(lines))
+    deep = deep_table(rows)
+    if deep:
+        print(f"\nThe deep database against the heavy one (target <= {DEEP_LIMIT}x):\n{deep}")
     print(f"\n{runs} pairs per command; the run took {elapsed:.0f} s.")
+    print_misses(rows)
     if arguments.write_readme:
         write_readme(readme_report(described, notes, runs, lines))
         print(f"wrote the table into {README}")
@@ -653,9 +797,81 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 1 if missed else 0
 
 
+def run_ci(arguments: argparse.Namespace) -> int:
+    """The gross-regression pass: every case of ``ci_cases``; a group with a miss is measured
+    again with twice the pairs, and only a miss found both times fails the pass."""
+    runs = arguments.runs or CI_RUNS
+    chosen = selected(ci_cases(), arguments.only)
+    started, described = time.perf_counter(), machine()
+    compile_mltrack()
+    bench = Bench(runs, log)
+    try:
+        bench.database("ci")
+        log(f"--ci: timing {len(chosen)} commands, {runs} pairs each, with {bench.script}")
+        floors = bench.floors()
+        rows = measure_groups(bench, grouped(chosen))
+        again = [
+            [row.case for row in rows if row.case.group == group[0].group and group[0].group]
+            or group
+            for group in grouped([row.case for row in rows if row.runs and row.misses()])
+        ]
+        if again:
+            bench.runs = 2 * runs
+            log(f"measuring {sum(map(len, again))} commands again, {bench.runs} pairs each")
+            confirmed = {(row.case.name, row.case.db): row for row in measure_groups(bench, again)}
+            rows = [confirmed.get((row.case.name, row.case.db), row) for row in rows]
+        lowest = bench.launcher.own_rss()
+    finally:
+        bench.close()
+    print(f"\nMachine: {described}")
+    print(f"- a deep database of {CI_EVENTS} progress events, built for this pass")
+    print(text_table(table_rows(floors, rows, lowest)))
+    print(f"\nthe --ci pass took {time.perf_counter() - started:.0f} s")
+    failed = [row for row in rows if row.state == "failed"]
+    for row in failed:
+        print(f"FAILED: {row.case.name} ({row.case.db}): {row.detail}")
+    missed = print_misses(rows)
+    return 1 if missed or failed else 0
+
+
+def print_misses(rows: list[Row]) -> list[Row]:
+    """List the rows that miss a target, after the table; return them."""
+    missed = [row for row in rows if row.runs and row.misses()]
+    if missed:
+        print(f"\n{len(missed)} missed targets:")
+        for row in missed:
+            db = SCRATCH_OF.get(row.case.db, row.case.db)
+            print(f"  MISS {row.case.name} ({db}): {', '.join(row.misses())}")
+    else:
+        print("\nevery measured command meets its targets")
+    return missed
+
+
+def deep_table(rows: list[Row]) -> str:
+    """Each read on the deep database beside the same read on the heavy one."""
+    heavy = {row.case.name: row for row in rows if row.case.db == "heavy" and row.runs}
+    lines = []
+    for row in rows:
+        other = heavy.get(row.case.name)
+        if row.case.db != "deep" or row.versus_heavy is None or other is None:
+            continue
+        time_ratio, rss_ratio = row.versus_heavy
+        result = "PASS" if time_ratio <= DEEP_LIMIT else "MISS"
+        lines.append((row.case.name, _ms(other.median), _ms(row.median), f"{time_ratio:.2f}x",
+                      f"{rss_ratio:.2f}x", result))  # fmt: skip
+    if not lines:
+        return ""
+    header = ("command", "heavy", "deep", "deep/heavy time", "deep/heavy RSS", "result")
+    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(len(header))]
+    out = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+           for line in [header, *lines]]  # fmt: skip
+    out.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(out)
+
+
 def database_notes(bench: Bench) -> str:
     lines = []
-    for kind in ("fresh", "heavy", "stress"):
+    for kind in ("fresh", "heavy", "stress", "deep"):
         built = bench.databases.get(kind)
         if built is not None:
             counted = ", ".join(f"{n} {t}" for t, n in build.counts(built.path).items() if n)
@@ -666,6 +882,11 @@ def database_notes(bench: Bench) -> str:
     if "stress" in bench.databases:
         lines.append(f"- stress: the heavy database plus {build.STRESS_COPIES} copies of its heavy "
                      "learner made with INSERT ... SELECT, not through the services")  # fmt: skip
+    if "deep" in bench.databases:
+        lines.append(
+            "- deep: one learner with the heavy learner's own items, projects and goals, "
+            "and a history generated with executemany, not by the services"
+        )
     return "\n".join(lines)
 
 

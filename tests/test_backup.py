@@ -100,16 +100,32 @@ def test_restore_brings_back_the_backup_and_keeps_the_replaced_database(
     assert done_items(kept) == ["probability", "python"]
 
 
-def test_restore_reaches_a_connection_that_is_already_open(seeded_db: Path, ok) -> None:
+def test_restore_refuses_while_another_program_has_the_database_open(
+    seeded_db: Path, run, ok, monkeypatch
+) -> None:
+    """Renaming a file over a WAL database another connection has open would leave that
+    connection writing to the old file: refused, and nothing changes."""
     copy = Path(ok("backup").stdout.strip())
     ok("done", "python")
+    monkeypatch.setenv("MLTRACK_BUSY_TIMEOUT", "200")
+    folder_before = sorted(p.name for p in seeded_db.parent.iterdir())
     reader = sqlite3.connect(seeded_db)
     try:
         assert reader.execute("SELECT COUNT(*) FROM progress").fetchone() == (1,)
-        ok("restore", str(copy))
-        assert reader.execute("SELECT COUNT(*) FROM progress").fetchone() == (0,)
+        before = seeded_db.read_bytes()
+        result = run("restore", str(copy))
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"Error: {seeded_db} is in use by another program (waited 0.2 s): close it and "
+            "restore again; the database is unchanged\n"
+        )
+        assert seeded_db.read_bytes() == before
+        assert reader.execute("SELECT COUNT(*) FROM progress").fetchone() == (1,)
     finally:
         reader.close()
+    assert sorted(p.name for p in seeded_db.parent.iterdir()) == folder_before
+    ok("restore", str(copy))
+    assert done_items(seeded_db) == []
 
 
 def test_restore_upgrades_a_backup_from_an_older_mltrack(

@@ -82,7 +82,7 @@ def test_pathway_tree_and_filters(seeded_db: Path, ok) -> None:
     assert "    [x] probability  Probability" in tree
     planned = ok("pathway", "--area", "statistics", "--status", "planned").stdout
     assert "probability" not in planned and "random-variables" in planned
-    certs = json.loads(ok("pathway", "--kind", "certification", "--json").stdout)
+    certs = json.loads(ok("pathway", "--kind", "certification", "--json").stdout)["items"]
     assert len(certs) == 6 and {c["kind"] for c in certs} == {"certification"}
 
 

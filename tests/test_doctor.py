@@ -48,6 +48,7 @@ def test_a_sound_database_passes_every_check(seeded_db: Path, run, ok) -> None:
         "[ok]   integrity: ok",
         "[ok]   foreign keys: every reference resolves",
         f"[ok]   schema revision: {HEAD_REVISION} (what this mltrack expects)",
+        f"[ok]   schema: exactly what revision {HEAD_REVISION} has",
         "[ok]   seed: all 52 pathway items present",
         "[ok]   prerequisites: no current item requires a retired one",
         "[ok]   retired items: no learner data names a retired item",
@@ -89,7 +90,7 @@ def test_another_seed_is_a_warning_and_is_not_reloaded(seeded_db: Path, run, row
     )
     code, lines = doctor(run, seeded_db)
     assert code == 0
-    assert lines[4] == (
+    assert lines[5] == (
         "[warn] seed: the database holds another version of the pathway (1 to add: hadoop); "
         "the next command reloads it, or run: mltrack seed"
     )
@@ -100,7 +101,7 @@ def test_items_missing_from_the_seed_it_claims_fail(seeded_db: Path, run) -> Non
     execute(seeded_db, "DELETE FROM item_prerequisite", "DELETE FROM item WHERE slug = 'bias'")
     code, lines = doctor(run, seeded_db)
     assert code == 1
-    assert lines[4] == "[fail] seed: items differ from the seed it claims: 1 to add: bias"
+    assert lines[5] == "[fail] seed: items differ from the seed it claims: 1 to add: bias"
 
 
 def test_retired_items_with_history_are_a_warning(seeded_db: Path, run, ok) -> None:
@@ -108,11 +109,11 @@ def test_retired_items_with_history_are_a_warning(seeded_db: Path, run, ok) -> N
     ok("done", "python")
     execute(seeded_db, "UPDATE item SET retired = 1 WHERE slug IN ('hadoop', 'python')")
     code, lines = doctor(run, seeded_db)
-    assert lines[6] == (
+    assert lines[7] == (
         "[warn] retired items: 2 left the pathway but learner data still names them, "
         "kept as history: hadoop (2), python (2)"
     )
-    assert "[fail] prerequisites: current items require retired ones: " in lines[5]
+    assert "[fail] prerequisites: current items require retired ones: " in lines[6]
     assert code == 1
 
 

@@ -139,8 +139,8 @@ def test_an_unwritable_place_is_refused_in_one_line(
     folder.chmod(0o755)
     assert result.returncode == 1
     assert result.stderr == (
-        f"Error: cannot write to {folder} (read-only file system or no permission); "
-        "mltrack needs to write its database and the files SQLite keeps beside it\n"
+        f"Error: read-only file system on {folder}: mltrack needs to write its database and "
+        "the files SQLite keeps beside it\n"
     )
     assert files_in(folder) == before
 
@@ -249,7 +249,10 @@ def test_a_full_disk_fails_the_command_and_keeps_the_database(
     if done.returncode == 99:
         pytest.skip("cannot mount a tmpfs here")
     assert (out / "import.code").read_text() == "1\n"
-    assert (out / "import.err").read_text() == "Error: database error: database or disk is full\n"
+    assert (out / "import.err").read_text() == (
+        f"Error: disk full: no space left to write {db} or the files beside it "
+        "(database or disk is full)\n"
+    )
     assert (out / "after.json").read_bytes() == (out / "before.json").read_bytes()
     assert (out / "doctor.txt").read_text().endswith("no problems found\n")
 

@@ -19,18 +19,29 @@ def next_items(ok, *args: str, learner: str = "me") -> list[dict]:
 def test_next_orders_by_step_then_in_progress_then_required(seeded_db: Path, ok, rows) -> None:
     ok("done", "bsc-software-engineering", "--on", "-9d")
     ok("start", "computer-architecture", "--on", "-3d")
-    items = next_items(ok)
-    # Step 1's optional leftovers come first; in step 2, the item in progress comes before
-    # earlier new items, and data-structures/programming (no prerequisites) follow in pathway
-    # order, while graphical-models and statistical-learning wait for probability.
-    assert [(i["slug"], i["reason"]) for i in items] == [
-        ("ml-courses-in-degree", "no prerequisites"),
-        ("high-school-math-route", "no prerequisites"),
-        ("computer-architecture", f"in progress since {TODAY - timedelta(days=3)}"),
+    # Required work first: step 1's optional leftovers wait behind step 2's required items;
+    # there, the item in progress comes before earlier new items, and data-structures and
+    # programming (no prerequisites) follow in pathway order, while graphical-models and
+    # statistical-learning wait for probability.
+    in_progress = ("computer-architecture", f"in progress since {TODAY - timedelta(days=3)}")
+    assert [(i["slug"], i["reason"]) for i in next_items(ok, "-n", "3")] == [
+        in_progress,
         ("data-structures", "no prerequisites"),
         ("programming", "no prerequisites"),
     ]
-    ready = next_items(ok, "-n", "100")
+    required_first = next_items(ok, "-n", "100")
+    flags = [i["required"] for i in required_first]
+    assert flags == sorted(flags, reverse=True) and False in flags  # required before optional
+    assert required_first[flags.index(False)]["slug"] == "ml-courses-in-degree"
+    # --all: by step, so step 1's optional leftovers come first.
+    assert [(i["slug"], i["reason"]) for i in next_items(ok, "--all")] == [
+        ("ml-courses-in-degree", "no prerequisites"),
+        ("high-school-math-route", "no prerequisites"),
+        in_progress,
+        ("data-structures", "no prerequisites"),
+        ("programming", "no prerequisites"),
+    ]
+    ready = next_items(ok, "-n", "100", "--all")
     everything = [i["slug"] for i in ready]
     steps = [i["step_title"] for i in ready]
     in_order = [title for (title,) in rows(seeded_db, "SELECT title FROM step ORDER BY position")]
@@ -41,6 +52,32 @@ def test_next_orders_by_step_then_in_progress_then_required(seeded_db: Path, ok,
     for blocked in ("graphical-models", "statistical-learning", "deep-learning", "bias"):
         assert blocked not in everything
     assert "bsc-software-engineering" not in everything  # done
+
+
+def test_next_filters_required_items_and_one_step(seeded_db: Path, ok, run) -> None:
+    ok("done", "bsc-software-engineering")
+    required = json.loads(ok("next", "--json", "--required", "-n", "1000").stdout)
+    assert required["items"] and all(i["required"] for i in required["items"])
+    assert required["required_only"] is True
+    everything = json.loads(ok("next", "--json", "-n", "1000").stdout)
+    optional_open = sum(not i["required"] for i in everything["items"])
+    assert len(required["items"]) == len(everything["items"]) - optional_open
+    assert required["open_items"] < everything["open_items"]  # the counts are narrowed too
+    bachelors = json.loads(ok("next", "--json", "--step", "bachelors").stdout)
+    assert [i["slug"] for i in bachelors["items"]] == [
+        "ml-courses-in-degree",
+        "high-school-math-route",
+    ]
+    assert (bachelors["open_items"], bachelors["waiting"], bachelors["step"]) == (2, 0, "bachelors")
+    assert ok("next", "--step", "bachelors", "--required").stdout == (
+        "Nothing left to take up: every required item of step bachelors is done or skipped.\n"
+    )
+    wrong = run("next", "--step", "nope")
+    assert wrong.exit_code == 2
+    assert wrong.stderr == (
+        "Error: step 'nope' not found; steps are: bachelors, ml-training, ml-experience, "
+        "continuing-education\n"
+    )
 
 
 def test_next_reasons_name_the_prerequisites_met(seeded_db: Path, ok) -> None:
@@ -62,7 +99,8 @@ def test_next_reasons_name_the_prerequisites_met(seeded_db: Path, ok) -> None:
 def test_next_counts_what_waits_and_says_when_nothing_is_ready(seeded_db: Path, ok, rows) -> None:
     document = json.loads(ok("next", "--json", "-n", "1").stdout)
     waiting = rows(seeded_db, "SELECT COUNT(DISTINCT item_id) FROM item_prerequisite")[0][0]
-    assert set(document) == {"schema", "learner", "open_items", "waiting", "items"}
+    assert set(document) == {"schema", "learner", "open_items", "waiting", "required_only", "step",
+                             "items"}  # fmt: skip
     assert document["schema"] == "mltrack.next/1"
     assert (document["open_items"], document["waiting"]) == (52, waiting)
     assert set(document["items"][0]) == {
@@ -160,7 +198,7 @@ def test_progress_says_whether_the_pace_reaches_the_target(seeded_db: Path, ok) 
     far = json.loads(ok("progress", "--json").stdout)["target"]
     assert set(far) == {"date", "days_left", "needed_per_week", "on_track", "forecast"}
     assert (far["days_left"], far["on_track"]) == (700, True)
-    assert far["needed_per_week"] == round(23 * 7 / 700, 2)
+    assert far["needed_per_week"] == 0.23
     assert far["forecast"]["remaining"] == 23
     assert far["forecast"]["pace"]["required_finished"] == 8
     line = target_block(ok("progress").stdout)
@@ -194,7 +232,7 @@ def test_progress_groupings_and_all_items(seeded_db: Path, ok, rows) -> None:
     assert overall["optional"]["skipped"] == 1
     required = ok("progress").stdout.splitlines()
     assert "of required items (1 of 31)" in required[0]
-    assert required[1] == "Optional items done: 1 of 21"
+    assert required[1] == "Optional items done: 1 of 20"  # hadoop, skipped, does not count
     everything = ok("progress", "--all").stdout.splitlines()
     assert everything[0].startswith("Progress for me: 3.9% of all items (2 of 51)")
     assert everything[1] == "Required items done: 1 of 31"

@@ -65,7 +65,7 @@ def expected_group_cells(group: dict) -> list[float | None]:
     required, optional, hours = group["required"], group["optional"], group["hours"]
     return [
         required["done"], required["total"] - required["skipped"], required["percent"],
-        optional["done"], optional["total"], hours["done"], hours["total"],
+        optional["done"], optional["total"] - optional["skipped"], hours["done"], hours["total"],
     ]  # fmt: skip
 
 

@@ -73,6 +73,16 @@ HTML = ["mltrack.render.html", "mltrack.render.layout", "mltrack.render.wording"
         (["export"], ["mltrack.render.json"]),
         (["doctor"], TERMINAL),
         (["backup"], []),
+        (["career", "--json"], ["mltrack.render.json"]),
+        (["learner", "list", "--json"], ["mltrack.render.json"]),
+        (["project", "list", "--json"], ["mltrack.render.json"]),
+        (["log", "--list", "--json"], ["mltrack.render.json"]),
+        (["target", "--json"], ["mltrack.render.json"]),
+        (["doctor", "--json"], ["mltrack.render.json"]),
+        (["cert", "due", "--json"], ["mltrack.render.json"]),
+        (["pathway", "--json"], ["mltrack.render.json"]),
+        (["show", "python", "--json"], ["mltrack.render.json"]),
+        (["next", "--required", "--step", "ml-training"], TERMINAL),
     ],
 )
 def test_read_commands_never_import_sqlalchemy_or_alembic(

@@ -50,7 +50,7 @@ def test_log_records_sessions_and_show_compares_with_the_estimate(
     ok("log", "45m")
     stored = rows(seeded_db, "SELECT minutes, note, item_id IS NULL FROM study_session ORDER BY id")
     assert stored == [(90, "chapter 6", 0), (150, None, 0), (45, None, 1)]
-    assert "logged:   4h in 2 sessions, 5% of the 80 h estimate" in ok("show", "deep").stdout
+    assert "logged:   4h in 2 sessions, 5.0% of the 80 h estimate" in ok("show", "deep").stdout
     assert ok("show", "deep-learning", "--json").stdout.count('"minutes_logged": 240') == 1
     assert "logged:" not in ok("show", "python").stdout
 

@@ -126,7 +126,7 @@ class LazyGroup(click.Group):
         except Exception as error:
             if not _is_database_error(error):
                 raise
-            fail(ctx, f"database error: {_first_line(error)}", 1, error)
+            fail(ctx, _database_message(ctx, error), 1, error)
 
 
 def fail(ctx: click.Context, message: str, code: int, error: BaseException) -> None:
@@ -160,6 +160,22 @@ def _is_database_error(error: Exception) -> bool:
     # Checked by module name so that start-up never imports sqlite3's or SQLAlchemy's classes.
     module = type(error).__module__
     return module == "sqlite3" or module.startswith("sqlalchemy.")
+
+
+def _database_message(ctx: click.Context, error: Exception) -> str:
+    """SQLite's error in the learner's terms (locked, disk full, permission denied, damaged)
+    when it has an error code, else its first line."""
+    import sqlite3
+
+    cause = getattr(error, "orig", None) or error
+    app = ctx.find_object(App)
+    if isinstance(cause, sqlite3.Error) and getattr(cause, "sqlite_errorcode", None) and app:
+        from mltrack.store.db import explain
+
+        explained = explain(cause, app.path)
+        if explained:
+            return explained
+    return f"database error: {_first_line(error)}"
 
 
 def _first_line(error: Exception) -> str:

@@ -5,7 +5,7 @@ from datetime import date
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import DateType, emit, format_option, weeks_option
+from mltrack.cli.params import DateType, format_option, styled, wants_json, weeks_option
 
 
 @click.command()
@@ -47,7 +47,14 @@ def history(
 
         raise InputError(f"--since {since.isoformat()} is after --until {until.isoformat()}")
     result = load_history(app.reader(), app.learner, app.learner_id(), since, until, limit or None)
-    emit(output_format, as_json, result, "history_json", "history_text")
+    if wants_json(output_format, as_json):
+        from mltrack.render.json import history_json
+
+        click.echo(history_json(result))
+    else:
+        from mltrack.render.terminal import history_text
+
+        click.echo(history_text(result, styled()))
 
 
 @click.command()
@@ -71,4 +78,11 @@ def stats(app: App, weeks: int, output_format: str, as_json: bool) -> None:
     from mltrack.queries.stats import stats_report
 
     report = stats_report(app.reader(), app.learner, app.learner_id(), date.today(), weeks)
-    emit(output_format, as_json, report, "stats_json", "stats_text")
+    if wants_json(output_format, as_json):
+        from mltrack.render.json import stats_json
+
+        click.echo(stats_json(report))
+    else:
+        from mltrack.render.terminal import stats_text
+
+        click.echo(stats_text(report, styled()))

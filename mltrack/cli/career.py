@@ -3,11 +3,13 @@
 import click
 
 from mltrack.cli.context import App, pass_app
+from mltrack.cli.params import format_option, wants_json
 
 
 @click.command()
+@format_option("json")
 @pass_app
-def career(app: App) -> None:
+def career(app: App, output_format: str, as_json: bool) -> None:
     """Show the salary and outlook figures, with sources.
 
     The figures are the article's, each with the source it names (BLS, PayScale).
@@ -15,8 +17,16 @@ def career(app: App) -> None:
     \b
     Example:
       mltrack career
+      mltrack career --json
     """
     from mltrack.queries.career import career_facts
-    from mltrack.render.terminal import career_text
 
-    click.echo(career_text(career_facts(app.reader())))
+    facts = career_facts(app.reader())
+    if wants_json(output_format, as_json):
+        from mltrack.render.json import career_json
+
+        click.echo(career_json(facts))
+    else:
+        from mltrack.render.terminal import career_text
+
+        click.echo(career_text(facts))

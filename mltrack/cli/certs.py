@@ -12,9 +12,10 @@ from mltrack.cli.params import (
     DateType,
     DaysType,
     complete_item,
-    emit,
     format_option,
     output_option,
+    styled,
+    wants_json,
     write_output,
 )
 
@@ -69,7 +70,14 @@ def list_(app: App, output_format: str, as_json: bool) -> None:
     from mltrack.queries.certs import cert_overview
 
     overview = cert_overview(app.reader(), app.learner_id())
-    emit(output_format, as_json, overview, "cert_overview_json", "certs_text")
+    if wants_json(output_format, as_json):
+        from mltrack.render.json import cert_overview_json
+
+        click.echo(cert_overview_json(overview))
+    else:
+        from mltrack.render.terminal import certs_text
+
+        click.echo(certs_text(overview, styled()))
 
 
 @cert.command()
@@ -197,20 +205,27 @@ def drop(app: App, cert: str) -> None:
     show_default="30d",
     help="How far ahead to look: 30d, 30 or 4w.",
 )
+@format_option("json")
 @pass_app
-def due(app: App, within: int) -> None:
+def due(app: App, within: int, output_format: str, as_json: bool) -> None:
     """List goal targets and expiry dates that are near or past.
 
     \b
     Examples:
       mltrack cert due
-      mltrack cert due --within 8w
+      mltrack cert due --within 8w --json
     """
     from mltrack.queries.certs import cert_warnings
-    from mltrack.render.terminal import cert_warnings_text
 
     warnings = cert_warnings(app.reader(), app.learner_id(), within)
-    click.echo(cert_warnings_text(warnings) or f"Nothing due within {within} days.")
+    if wants_json(output_format, as_json):
+        from mltrack.render.json import cert_due_json
+
+        click.echo(cert_due_json(warnings, app.learner, within))
+    else:
+        from mltrack.render.terminal import cert_warnings_text
+
+        click.echo(cert_warnings_text(warnings) or f"Nothing due within {within} days.")
 
 
 @cert.command()

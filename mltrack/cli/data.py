@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import output_option, styled, write_output
+from mltrack.cli.params import format_option, output_option, styled, wants_json, write_output
 
 
 @click.command()
@@ -113,9 +113,10 @@ def restore(app: App, file: Path) -> None:
 
 
 @click.command()
+@format_option("json")
 @click.pass_context
 @pass_app
-def doctor(app: App, ctx: click.Context) -> None:
+def doctor(app: App, ctx: click.Context, output_format: str, as_json: bool) -> None:
     """Check the database for damage and inconsistencies.
 
     Runs SQLite's integrity and foreign key checks and compares the schema revision and the
@@ -125,11 +126,18 @@ def doctor(app: App, ctx: click.Context) -> None:
     \b
     Example:
       mltrack doctor
+      mltrack doctor --json
     """
     from mltrack.queries.health import FAIL, check_database
-    from mltrack.render.terminal import checks_text
 
     checks = check_database(app.path)
-    click.echo(checks_text(checks, styled()))
+    if wants_json(output_format, as_json):
+        from mltrack.render.json import checks_json
+
+        click.echo(checks_json(checks, app.path))
+    else:
+        from mltrack.render.terminal import checks_text
+
+        click.echo(checks_text(checks, styled()))
     if any(check.status == FAIL for check in checks):
         ctx.exit(1)

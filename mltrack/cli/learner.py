@@ -3,6 +3,7 @@
 import click
 
 from mltrack.cli.context import App, pass_app
+from mltrack.cli.params import format_option, wants_json
 
 
 @click.group()
@@ -39,15 +40,24 @@ def add(app: App, name: str) -> None:
 
 
 @learner.command("list")
+@format_option("json")
 @pass_app
-def list_(app: App) -> None:
+def list_(app: App, output_format: str, as_json: bool) -> None:
     """List the learner profiles (* marks the one in use).
 
     \b
-    Example:
+    Examples:
       mltrack learner list
+      mltrack learner list --json
     """
     from mltrack.queries.learners import learner_summaries
-    from mltrack.render.terminal import learners_text
 
-    click.echo(learners_text(learner_summaries(app.reader()), app.learner))
+    learners = learner_summaries(app.reader())
+    if wants_json(output_format, as_json):
+        from mltrack.render.json import learners_json
+
+        click.echo(learners_json(learners, app.learner))
+    else:
+        from mltrack.render.terminal import learners_text
+
+        click.echo(learners_text(learners, app.learner))

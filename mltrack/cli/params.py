@@ -1,6 +1,7 @@
 """Argument types and options shared by several commands. Light: imported at command load."""
 
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -119,31 +120,20 @@ weeks_option = click.option(
 )
 
 
-def emit(
-    output_format: str,
-    as_json: bool,
-    result: object,
-    json_view: str,
-    text_view: str,
-    **text_options: Any,
-) -> None:
-    """Print ``result`` through ``render.json.<json_view>`` or ``render.terminal.<text_view>``.
+def wants_json(output_format: str, as_json: bool) -> bool:
+    """Whether ``format_option``'s two spellings asked for JSON (``--json``, ``--format json``).
 
-    Only the renderer used is imported, so each command loads one; the text view gets
-    ``styled`` (the ``--color`` decision) and ``text_options``.
+    Commands then import and call their renderer by name, one branch each, so that a command
+    loads only the renderer it prints with::
+
+        if wants_json(output_format, as_json):
+            from mltrack.render.json import next_json
+            click.echo(next_json(result))
+        else:
+            from mltrack.render.terminal import next_text
+            click.echo(next_text(result, styled()))
     """
-    if chosen_format(output_format, as_json) == "json":
-        from mltrack.render import json as json_views
-
-        click.echo(getattr(json_views, json_view)(result))
-    else:
-        from mltrack.render import terminal as text_views
-
-        click.echo(getattr(text_views, text_view)(result, styled(), **text_options))
-
-
-def chosen_format(output_format: str, as_json: bool) -> str:
-    return "json" if as_json else output_format
+    return as_json or output_format == "json"
 
 
 def styled() -> bool:
@@ -194,22 +184,73 @@ def closing_iterator(chunks: Iterable[str]) -> Iterator[None]:
 
 
 def write_output(target: Path | None, chunks: Iterable[str]) -> None:
-    """Write text as it is produced: to standard output, or to ``target`` through a temporary
-    file beside it, so that a failure half-way never leaves a truncated file in its place."""
+    """Write text as it is produced: to standard output, or to ``target``.
+
+    A regular file (or none yet) is written through a temporary file of our own beside it
+    (``mkstemp``: an unguessable name, created exclusively), flushed to disk and renamed over
+    it, so that a failure half-way never leaves a truncated file in its place. A symbolic link
+    is followed: the file it names is replaced, the link stays. A FIFO or a device (``-o
+    /dev/null``) is written to directly, never replaced; anything else is refused.
+    """
     if target is None:
         with closing_iterator(chunks):
             for chunk in chunks:  # not click.echo: it flushes on every call
                 sys.stdout.write(chunk)
             sys.stdout.flush()
         return
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("w", encoding="utf-8", newline="\n") as file:
+    destination, mode = _output_destination(target)
+    if mode is not None and not stat.S_ISREG(mode):
+        with (
+            closing_iterator(chunks),
+            destination.open("w", encoding="utf-8", newline="\n") as file,
+        ):
             for chunk in chunks:
                 file.write(chunk)
-        temporary.replace(target)
+        return
+    import tempfile
+
+    handle, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp",
+                                    dir=destination.parent)  # fmt: skip
+    temporary = Path(name)
+    try:
+        with (
+            closing_iterator(chunks),
+            os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file,
+        ):
+            for chunk in chunks:
+                file.write(chunk)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, stat.S_IMODE(mode) if mode is not None else _new_file_mode())
+        temporary.replace(destination)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _output_destination(target: Path) -> tuple[Path, int | None]:
+    """The file ``target`` names, symbolic links resolved, and its mode (None if there is no
+    file yet); MltrackError for what mltrack will not write to (a socket, a directory)."""
+    from mltrack.core.errors import MltrackError
+
+    destination = Path(os.path.realpath(target))
+    try:
+        mode = destination.stat().st_mode
+    except FileNotFoundError:
+        return destination, None
+    if stat.S_ISREG(mode) or stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return destination, mode
+    kind = "a directory" if stat.S_ISDIR(mode) else "a socket" if stat.S_ISSOCK(mode) else ""
+    raise MltrackError(
+        f"{target} is {kind or 'not a regular file'}: mltrack writes to a regular file, a FIFO, "
+        "a device or - (standard output)"
+    )
+
+
+def _new_file_mode() -> int:
+    """The mode ``open()`` would give a new file: 0666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def choice_of(enum: type[StrEnum]) -> click.Choice:

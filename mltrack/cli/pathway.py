@@ -3,7 +3,7 @@
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import choice_of, emit, format_option, item_argument
+from mltrack.cli.params import choice_of, format_option, item_argument, styled, wants_json
 from mltrack.core.vocabulary import ItemKind, ItemStatus
 
 
@@ -37,7 +37,14 @@ def pathway(
     reader = app.reader()
     area = resolve_area(reader, area) if area is not None else None
     items = pathway_items(reader, app.learner_id(), kind=kind, area=area, status=status)
-    emit(output_format, as_json, items, "pathway_json", "pathway_text")
+    if wants_json(output_format, as_json):
+        from mltrack.render.json import pathway_json
+
+        click.echo(pathway_json(items))
+    else:
+        from mltrack.render.terminal import pathway_text
+
+        click.echo(pathway_text(items, styled()))
 
 
 @click.command()
@@ -60,4 +67,11 @@ def show(app: App, item: str, output_format: str, as_json: bool) -> None:
     reader, learner_id = app.reader(), app.learner_id()
     detail = item_detail(reader, learner_id, resolve_item(reader, learner_id, item))
     assert detail is not None  # resolve_item only returns slugs that exist
-    emit(output_format, as_json, detail, "item_json", "item_text")
+    if wants_json(output_format, as_json):
+        from mltrack.render.json import item_json
+
+        click.echo(item_json(detail))
+    else:
+        from mltrack.render.terminal import item_text
+
+        click.echo(item_text(detail, styled()))

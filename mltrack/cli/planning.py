@@ -8,9 +8,10 @@ from mltrack.cli.context import App, pass_app
 from mltrack.cli.params import (
     DateType,
     complete_item,
-    emit,
     format_option,
     item_argument,
+    styled,
+    wants_json,
 )
 
 
@@ -23,25 +24,53 @@ from mltrack.cli.params import (
     show_default=True,
     help="How many items to list.",
 )
+@click.option(
+    "--all",
+    "all_in_step_order",
+    is_flag=True,
+    help="Take optional items in step order among required ones [default: required first].",
+)
+@click.option("--required", "required_only", is_flag=True, help="Only required items.")
+@click.option("--step", metavar="STEP", help="Only items of this education step (its slug).")
 @format_option("json")
 @pass_app
-def next_(app: App, limit: int, output_format: str, as_json: bool) -> None:
+def next_(
+    app: App,
+    limit: int,
+    all_in_step_order: bool,
+    required_only: bool,
+    step: str | None,
+    output_format: str,
+    as_json: bool,
+) -> None:
     """Show the items to take up next, and why each was picked.
 
     An item is ready when it is planned or in progress and each of its prerequisites (the
     pathway's and your own, see mltrack require) is done or skipped. Ready items come in
-    this order: earlier education steps first, then items in progress before new ones, then
-    required before optional, then pathway order.
+    this order: required items of every step before optional ones (--all mixes optional
+    items in by step), then earlier education steps first, then items in progress before
+    new ones, then pathway order.
 
     \b
     Examples:
       mltrack next
-      mltrack next -n 10 --json
+      mltrack next --step ml-training --required
+      mltrack next -n 10 --all --json
     """
     from mltrack.queries.planning import next_items
 
-    result = next_items(app.reader(), app.learner, app.learner_id(), limit)
-    emit(output_format, as_json, result, "next_json", "next_text")
+    result = next_items(
+        app.reader(), app.learner, app.learner_id(), limit,
+        all_in_step_order=all_in_step_order, required_only=required_only, step=step,
+    )  # fmt: skip
+    if wants_json(output_format, as_json):
+        from mltrack.render.json import next_json
+
+        click.echo(next_json(result))
+    else:
+        from mltrack.render.terminal import next_text
+
+        click.echo(next_text(result, styled()))
 
 
 @click.command()
@@ -80,9 +109,10 @@ def require(app: App, item: str, after: tuple[str, ...], remove: bool) -> None:
 
 
 @click.group(invoke_without_command=True)
+@format_option("json")
 @pass_app
 @click.pass_context
-def target(ctx: click.Context, app: App) -> None:
+def target(ctx: click.Context, app: App, output_format: str, as_json: bool) -> None:
     """Show or set the date you mean to finish the required pathway by.
 
     Without a subcommand: the target date and whether your pace of the last 8 weeks (required
@@ -92,14 +122,24 @@ def target(ctx: click.Context, app: App) -> None:
     Examples:
       mltrack target set 2027-06-30
       mltrack target
+      mltrack target --json
       mltrack target clear
     """
     if ctx.invoked_subcommand is not None:
+        if wants_json(output_format, as_json):
+            raise click.UsageError("--json goes with target alone, not with a subcommand")
         return
     from mltrack.queries.progress import target_outlook
-    from mltrack.render.terminal import target_text
 
-    click.echo(target_text(target_outlook(app.reader(), app.learner_id(), date.today())))
+    outlook = target_outlook(app.reader(), app.learner_id(), date.today())
+    if wants_json(output_format, as_json):
+        from mltrack.render.json import target_json
+
+        click.echo(target_json(outlook, app.learner))
+    else:
+        from mltrack.render.terminal import target_text
+
+        click.echo(target_text(outlook))
 
 
 @target.command("set")

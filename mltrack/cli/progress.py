@@ -3,7 +3,7 @@
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import emit, format_option
+from mltrack.cli.params import format_option, styled, wants_json
 
 # The same names as mltrack.queries.progress.GROUPINGS (a test checks), spelled out here so
 # that loading this command imports no query module.
@@ -46,11 +46,11 @@ def progress(
 
     groupings = tuple(dict.fromkeys(by)) or DEFAULT_GROUPINGS
     report = progress_report(app.reader(), app.learner, app.learner_id(), groupings)
-    emit(
-        output_format,
-        as_json,
-        report,
-        "progress_json",
-        "progress_text",
-        include_optional=include_optional,
-    )
+    if wants_json(output_format, as_json):
+        from mltrack.render.json import progress_json
+
+        click.echo(progress_json(report))
+    else:
+        from mltrack.render.terminal import progress_text
+
+        click.echo(progress_text(report, styled(), include_optional))

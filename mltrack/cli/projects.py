@@ -5,7 +5,7 @@ from datetime import date
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import DateType, complete_item
+from mltrack.cli.params import DateType, complete_item, format_option, wants_json
 
 
 @click.group()
@@ -82,18 +82,25 @@ def done(app: App, name: str, on: date | None) -> None:
 
 
 @project.command("list")
+@format_option("json")
 @pass_app
-def list_(app: App) -> None:
+def list_(app: App, output_format: str, as_json: bool) -> None:
     """List your projects ([x] done) and how many count toward each step.
 
     \b
-    Example:
+    Examples:
       mltrack project list
+      mltrack project list --json
     """
     from mltrack.queries.projects import project_list, projects_per_step
-    from mltrack.render.terminal import projects_text
 
     reader, learner_id = app.reader(), app.learner_id()
-    click.echo(
-        projects_text(project_list(reader, learner_id), projects_per_step(reader, learner_id))
-    )
+    projects, per_step = project_list(reader, learner_id), projects_per_step(reader, learner_id)
+    if wants_json(output_format, as_json):
+        from mltrack.render.json import projects_json
+
+        click.echo(projects_json(projects, per_step, app.learner))
+    else:
+        from mltrack.render.terminal import projects_text
+
+        click.echo(projects_text(projects, per_step))

@@ -1,11 +1,19 @@
 """``mltrack log`` (study time) and ``mltrack read`` (continuing education)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import DateType, DurationType, choice_of, complete_item
+from mltrack.cli.params import (
+    DateType,
+    DurationType,
+    choice_of,
+    complete_item,
+    format_option,
+    wants_json,
+)
+from mltrack.core.dates import last_weeks_start
 from mltrack.core.vocabulary import ReadingKind
 
 LIST_WEEKS = 8
@@ -22,8 +30,10 @@ LIST_WEEKS = 8
 @click.option(
     "--since",
     type=DateType(),
-    help=f"With --list: from this date [default: {LIST_WEEKS} weeks ago].",
+    help=f"With --list: from this date [default: the Monday that opens the last {LIST_WEEKS} "
+    "ISO weeks, as in mltrack stats].",
 )
+@format_option("json")
 @pass_app
 def log(
     app: App,
@@ -33,6 +43,8 @@ def log(
     note: str | None,
     list_: bool,
     since: date | None,
+    output_format: str,
+    as_json: bool,
 ) -> None:
     """Log study time, or list it with --list.
 
@@ -44,17 +56,20 @@ def log(
     Examples:
       mltrack log 1h30 deep-learning --note "chapter 6 exercises"
       mltrack log 45m --on yesterday
-      mltrack log --list --since 2026-09-01
+      mltrack log --list --since 2026-09-01 --json
     """
     if list_:
         if duration is not None or on is not None or note is not None:
-            raise click.UsageError("--list takes only --since")
-        _list_sessions(app, since or date.today() - timedelta(weeks=LIST_WEEKS))
+            raise click.UsageError("--list takes only --since and --json")
+        since = since or last_weeks_start(date.today(), LIST_WEEKS)
+        _list_sessions(app, since, wants_json(output_format, as_json))
         return
     if duration is None:
         raise click.UsageError("give a DURATION such as 90m or 1h30 (or --list)")
     if since is not None:
         raise click.UsageError("--since goes with --list")
+    if wants_json(output_format, as_json):
+        raise click.UsageError("--json goes with --list")
     from mltrack.render.changes import logged_session_text
     from mltrack.services.study import log_session
 
@@ -63,11 +78,18 @@ def log(
     click.echo(logged_session_text(logged))
 
 
-def _list_sessions(app: App, since: date) -> None:
+def _list_sessions(app: App, since: date, as_json: bool) -> None:
     from mltrack.queries.study import study_log
-    from mltrack.render.terminal import study_log_text
 
-    click.echo(study_log_text(study_log(app.reader(), app.learner_id(), since)))
+    log = study_log(app.reader(), app.learner_id(), since)
+    if as_json:
+        from mltrack.render.json import study_log_json
+
+        click.echo(study_log_json(log, app.learner))
+    else:
+        from mltrack.render.terminal import study_log_text
+
+        click.echo(study_log_text(log))
 
 
 @click.command()

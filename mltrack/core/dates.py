@@ -81,6 +81,13 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def last_weeks_start(today: date, weeks: int) -> date:
+    """The Monday that opens "the last ``weeks`` weeks": that many ISO weeks, the current one
+    (still running) included. The one window of every view that says "last N weeks" (stats,
+    report, the pace, ``log --list``), so they always add up the same days."""
+    return week_start(today) - timedelta(weeks=weeks - 1)
+
+
 def format_minutes(minutes: int) -> str:
     """Minutes the way ``parse_duration`` reads them: ``45m``, ``2h``, ``1h30``."""
     hours, rest = divmod(minutes, 60)

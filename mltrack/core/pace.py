@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from mltrack.core.dates import week_start
+from mltrack.core.dates import last_weeks_start, week_start
+from mltrack.core.figures import rate
 
 DEFAULT_PACE_WEEKS = 8
 # Fewer active weeks than this and a pace is one burst, not a habit: no forecast is made.
@@ -83,7 +84,9 @@ class Pace:
 
     @property
     def per_week(self) -> float:
-        return self.required_finished * 7 / self.days
+        """Required items a week, rounded to three significant figures: the figure every
+        view prints is the one the forecast divides by, so a reader can redo the sum."""
+        return rate(self.required_finished * 7 / self.days)
 
     @property
     def active_weeks_needed(self) -> int:
@@ -133,7 +136,7 @@ class TargetOutlook:
         """Required items a week from today on that would finish on the target date."""
         if self.days_left <= 0:
             return None
-        return self.forecast.remaining * 7 / self.days_left
+        return rate(self.forecast.remaining * 7 / self.days_left)
 
     @property
     def on_track(self) -> bool | None:
@@ -150,11 +153,6 @@ def week_label(day: date) -> str:
     """The name of ``day``'s ISO week, e.g. ``2026-W48``."""
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def pace_window_start(today: date, weeks: int) -> date:
-    """The Monday that opens the ``weeks`` ISO weeks ending with the current one."""
-    return week_start(today) - (weeks - 1) * WEEK
 
 
 def fold_weeks(days: Iterable[DayCount], first: date, last: date) -> list[WeekCount]:
@@ -192,7 +190,7 @@ def find_streaks(days: Iterable[DayCount], today: date) -> Streaks:
 
 def measure_pace(days: Iterable[DayCount], today: date, weeks: int = DEFAULT_PACE_WEEKS) -> Pace:
     """Required items finished in the ``weeks`` ISO weeks ending with the current one."""
-    since = pace_window_start(today, weeks)
+    since = last_weeks_start(today, weeks)
     counted = [day for day in days if since <= day.day <= today and day.required_finished]
     return Pace(
         weeks=weeks,

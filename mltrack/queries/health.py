@@ -14,6 +14,7 @@ from mltrack.queries.reader import Reader, SqliteReader
 from mltrack.store.db import connect_read_only, foreign_key_problems, integrity_problems
 from mltrack.store.files import FileState, check_writable, inspect_file
 from mltrack.store.revisions import HEAD_REVISION
+from mltrack.store.schema import REGENERATE, differences, expected_text, schema_text
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 SHOWN = 5  # examples listed per finding
@@ -30,7 +31,7 @@ def check_database(path: Path) -> list[Check]:
     """Every check that applies, in order; stops early when the file cannot be read."""
     try:
         check_writable(path)
-        info = inspect_file(path)
+        info = inspect_file(path, verify_schema=False)
     except MltrackError as error:
         return [Check("database file", FAIL, str(error))]
     if info.state is FileState.NEW:
@@ -40,7 +41,9 @@ def check_database(path: Path) -> list[Check]:
     try:
         checks += _sqlite_checks(connection)
         checks.append(_revision_check(info.revision))
-        if info.state is FileState.CURRENT:
+        schema = _schema_check(connection, info.revision or "")
+        checks.append(schema)
+        if info.state is FileState.CURRENT and schema.status == OK:
             checks += _seed_checks(SqliteReader(connection), info.seed_digest)
     except sqlite3.DatabaseError as error:
         checks.append(Check("reading", FAIL, f"stopped: {error}"))
@@ -69,6 +72,24 @@ def _revision_check(revision: str | None) -> Check:
         f"{revision or 'none'}, this mltrack expects {HEAD_REVISION}: "
         "any other command upgrades it, keeping a backup",
     )
+
+
+def _schema_check(connection: sqlite3.Connection, revision: str) -> Check:
+    """Every way the file's tables, columns, constraints, indexes, triggers and views differ
+    from what revision ``revision`` has (``mltrack.store.schema``), all of them named."""
+    expected = expected_text(revision)
+    if expected is None:
+        return Check(
+            "schema", FAIL, f"no schema is shipped for revision {revision!r}: {REGENERATE}"
+        )
+    found = differences(schema_text(connection), expected)
+    if found:
+        return Check(
+            "schema", FAIL,
+            f"{len(found)} difference(s) from revision {revision or 'base'}, so mltrack will "
+            f"not use it: {'; '.join(found)}",
+        )  # fmt: skip
+    return Check("schema", OK, f"exactly what revision {revision or 'base'} has")
 
 
 SEEDED_ITEMS_SQL = "SELECT slug, retired FROM item WHERE learner_id IS NULL"

@@ -2,12 +2,15 @@
 
 An item is ready when it is planned or in progress and every prerequisite (from the seed, and
 the learner's own) is done or skipped: a skipped item does not apply to the learner, so it
-holds nothing back. Ready items come in this order: earlier education steps first, then items
-in progress before new ones, then required before optional, then pathway order.
+holds nothing back. Ready items come in this order: required items of every step before
+optional ones (unless ``all_in_step_order``), then earlier education steps first, then items in
+progress before new ones, then pathway order. ``required_only`` and ``step`` narrow the list and
+its counts.
 """
 
 from dataclasses import dataclass, field
 
+from mltrack.core.errors import NotFoundError
 from mltrack.core.rules import visible_items
 from mltrack.core.vocabulary import ItemStatus, sql_in, sql_value
 from mltrack.queries.reader import Reader, status_of
@@ -33,13 +36,15 @@ def _unmet(table: str, extra: str = "") -> str:
 
 _OPEN = sql_in(ItemStatus.PLANNED, ItemStatus.IN_PROGRESS)
 
-# Open items (planned or in progress) that the learner sees, in a current step.
+# Open items (planned or in progress) that the learner sees, in a current step; only the
+# required ones with :required_only, only those of the step :step unless it is NULL.
 _OPEN_ITEMS = f"""
     FROM item i
     JOIN step s ON s.id = i.step_id AND NOT s.retired
     LEFT JOIN area a ON a.id = i.area_id
     LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
     WHERE {visible_items()} AND {status_of()} IN {_OPEN}
+      AND (i.required OR NOT :required_only) AND (:step IS NULL OR s.slug = :step)
 """
 
 # One NOT EXISTS per table, so that each is a primary-key lookup on its own table.
@@ -52,7 +57,8 @@ READY_SQL = f"""
     SELECT i.id, i.slug, i.title, i.kind, i.required, s.title AS step_title,
            {status_of()} AS status, p.started_on
     {_OPEN_ITEMS} AND {_READY}
-    ORDER BY s.position,
+    ORDER BY CASE WHEN i.required OR NOT :required_first THEN 0 ELSE 1 END,
+             s.position,
              CASE WHEN p.status = {sql_value(ItemStatus.IN_PROGRESS)} THEN 0 ELSE 1 END,
              CASE WHEN i.required THEN 0 ELSE 1 END,
              CASE WHEN a.position IS NULL THEN 1 ELSE 0 END, a.position, i.position
@@ -94,11 +100,33 @@ class NextItems:
     items: list[NextItem] = field(default_factory=list)
     open_items: int = 0
     waiting: int = 0  # open items held back by a prerequisite not yet done
+    required_only: bool = False  # the items and counts are of required items only
+    step: str | None = None  # ... of this step's items only
 
 
-def next_items(reader: Reader, learner: str, learner_id: int, limit: int = 5) -> NextItems:
-    """Up to ``limit`` ready items in the order to take them up, with the open/waiting counts."""
-    rows = reader.rows(READY_SQL, learner_id=learner_id, limit=limit)
+STEPS_SQL = "SELECT slug FROM step WHERE NOT retired ORDER BY position"
+
+
+def next_items(
+    reader: Reader,
+    learner: str,
+    learner_id: int,
+    limit: int = 5,
+    *,
+    all_in_step_order: bool = False,
+    required_only: bool = False,
+    step: str | None = None,
+) -> NextItems:
+    """Up to ``limit`` ready items in the order to take them up, with the open/waiting counts.
+
+    Required items of any step come first, unless ``all_in_step_order`` puts optional ones
+    among them by step; ``required_only`` leaves optional items out, ``step`` (a step slug)
+    keeps that step's items only; the counts are of the items so narrowed.
+    """
+    if step is not None:
+        _check_step(reader, step)
+    narrowed = {"learner_id": learner_id, "required_only": required_only, "step": step}
+    rows = reader.rows(READY_SQL, **narrowed, required_first=not all_in_step_order, limit=limit)
     prerequisites = _prerequisites_of(reader, learner_id, [row["id"] for row in rows])
     items = []
     for row in rows:
@@ -112,8 +140,16 @@ def next_items(reader: Reader, learner: str, learner_id: int, limit: int = 5) ->
                 reason=_reason(row["status"], started, met),
             )
         )  # fmt: skip
-    counts = reader.rows(COUNTS_SQL, learner_id=learner_id)[0]
-    return NextItems(learner, items, counts["open_items"] or 0, counts["waiting"] or 0)
+    counts = reader.rows(COUNTS_SQL, **narrowed)[0]
+    return NextItems(
+        learner, items, counts["open_items"] or 0, counts["waiting"] or 0, required_only, step
+    )
+
+
+def _check_step(reader: Reader, step: str) -> None:
+    steps = [row["slug"] for row in reader.rows(STEPS_SQL)]
+    if step not in steps:
+        raise NotFoundError("step", step, [], hint="steps are: " + ", ".join(steps))
 
 
 def _prerequisites_of(reader: Reader, learner_id: int, item_ids: list[int]) -> dict[int, list[str]]:

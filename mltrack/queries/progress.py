@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from mltrack.core import figures
 from mltrack.core.rules import visible_items
 from mltrack.core.vocabulary import ItemKind, ItemStatus, sql_value
 from mltrack.queries.reader import Reader, Row, as_date, first, status_of
@@ -40,11 +41,11 @@ class Tally:
 
     @property
     def percent(self) -> float | None:
-        return _percent(self.done, self.counted)
+        return figures.percent(self.done, self.counted)
 
     @property
     def hours_percent(self) -> float | None:
-        return _percent(self.hours_done, self.hours_total)
+        return figures.percent(self.hours_done, self.hours_total)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,11 @@ class Completion:
         return self.required_total - self.required_skipped
 
     @property
+    def optional_counted(self) -> int:
+        """Optional items that count: skipped ones leave the total, as for required ones."""
+        return self.optional_total - self.optional_skipped
+
+    @property
     def required_remaining(self) -> int:
         """Required items neither done nor skipped."""
         return self.required_counted - self.required_done
@@ -79,11 +85,11 @@ class Completion:
     @property
     def percent(self) -> float | None:
         """Required items done, in percent; None when the group has no required item left."""
-        return _percent(self.required_done, self.required_counted)
+        return figures.percent(self.required_done, self.required_counted)
 
     @property
     def hours_percent(self) -> float | None:
-        return _percent(self.hours_done, self.hours_total)
+        return figures.percent(self.hours_done, self.hours_total)
 
     def scope(self, include_optional: bool = False) -> Tally:
         """The figures of the required items, or of all items with ``include_optional``."""
@@ -253,12 +259,13 @@ def required_forecast(
 ) -> Forecast:
     """When the required items left would be done at the pace of the last ``weeks`` weeks
     (default 8)."""
-    from mltrack.core.pace import DEFAULT_PACE_WEEKS, Forecast, measure_pace, pace_window_start
+    from mltrack.core.dates import last_weeks_start
+    from mltrack.core.pace import DEFAULT_PACE_WEEKS, Forecast, measure_pace
     from mltrack.queries.activity import finished_per_day
 
     weeks = weeks or DEFAULT_PACE_WEEKS
     overall = overall or overall_completion(reader, learner_id)
-    days = finished_per_day(reader, learner_id, since=pace_window_start(today, weeks))
+    days = finished_per_day(reader, learner_id, since=last_weeks_start(today, weeks))
     pace = measure_pace(days, today, weeks)
     return Forecast(today, overall.required_remaining, pace)
 
@@ -286,10 +293,6 @@ def _completion(row: Row) -> Completion:
         **{name: row[name] or 0 for name in counts},
         **{name: float(row[name] or 0) for name in hours},
     )
-
-
-def _percent(part: float, whole: float) -> float | None:
-    return round(100.0 * part / whole, 1) if whole else None
 
 
 def _text(value: object) -> str | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar, Protocol
 
+from mltrack.core.dates import last_weeks_start
 from mltrack.core.pace import (
     DEFAULT_PACE_WEEKS,
     Forecast,
@@ -16,7 +17,6 @@ from mltrack.core.pace import (
     find_streaks,
     fold_weeks,
     measure_pace,
-    pace_window_start,
 )
 from mltrack.queries.activity import finished_per_day
 from mltrack.queries.progress import overall_completion
@@ -91,13 +91,13 @@ def stats_report(
     today = today or date.today()
     # One row per active day: streaks need the whole history, the chart and pace its end.
     days = finished_per_day(reader, learner_id)
+    since = last_weeks_start(today, weeks)
     activity = ActivitySection(
-        weeks=fold_weeks(days, pace_window_start(today, weeks), today),
+        weeks=fold_weeks(days, since, today),
         streaks=find_streaks(days, today),
     )
     remaining = overall_completion(reader, learner_id).required_remaining
     forecast = ForecastSection(Forecast(today, remaining, measure_pace(days, today, weeks)))
-    since = pace_window_start(today, weeks)
     study = StudySection(
         hours_per_week(reader, learner_id, since), hours_per_area(reader, learner_id, since)
     )

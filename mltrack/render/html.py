@@ -7,6 +7,7 @@ mail or opened years later.
 
 from html import escape
 
+from mltrack.core.figures import rounded
 from mltrack.queries.report import ReportData
 from mltrack.render.layout import (
     Bar,
@@ -123,7 +124,7 @@ def _across(chart: Chart) -> str:
     parts = []
     for n, bar in enumerate(chart.bars):
         y = n * ROW_HEIGHT
-        width = round(TRACK_WIDTH * min(bar.value, chart.maximum) / chart.maximum, 1)
+        width = rounded(TRACK_WIDTH * min(bar.value, chart.maximum) / chart.maximum, 1)
         parts.append(
             f'<text x="0" y="{y + 13}">{escape(bar.label)}</text>'
             f'<rect class="track" x="0" y="{y + 18}" width="{TRACK_WIDTH}" height="12" rx="3"/>'
@@ -142,7 +143,7 @@ def _up(chart: Chart) -> str:
         'stroke="#9aa5b1" stroke-width="1"/>'
     ]
     for n, bar in enumerate(chart.bars):
-        height = round(plot * bar.value / chart.maximum, 1)
+        height = rounded(plot * bar.value / chart.maximum, 1)
         x, middle = n * slot + slot * 0.2, n * slot + slot / 2
         parts.append(
             f'<rect class="{_bar_class(bar)}" x="{x:.1f}" y="{PLOT_BOTTOM - height}" '

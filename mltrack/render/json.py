@@ -14,13 +14,19 @@ from typing import TYPE_CHECKING, Any
 from mltrack.formats.export_format import FORMAT, VERSION
 
 if TYPE_CHECKING:  # names for annotations only: each command imports just what it shows
+    from pathlib import Path
+
     from mltrack.core.pace import Forecast, Pace, Streak, TargetOutlook
-    from mltrack.queries.certs import CertOverview
+    from mltrack.queries.career import CareerFact
+    from mltrack.queries.certs import CertOverview, CertWarning
     from mltrack.queries.export import ExportSection
+    from mltrack.queries.health import Check
     from mltrack.queries.history import History
+    from mltrack.queries.learners import LearnerSummary
     from mltrack.queries.pathway import ItemDetail, PathwayItem
     from mltrack.queries.planning import NextItems
     from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport, Tally
+    from mltrack.queries.projects import ProjectRow, StepProjects
     from mltrack.queries.report import ReportData
     from mltrack.queries.stats import (
         ActivitySection,
@@ -29,12 +35,23 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
         StatsReport,
         StudySection,
     )
+    from mltrack.queries.study import StudyLog
 
 PROGRESS_SCHEMA = "mltrack.progress/1"
 NEXT_SCHEMA = "mltrack.next/1"
 HISTORY_SCHEMA = "mltrack.history/1"
 STATS_SCHEMA = "mltrack.stats/1"
 REPORT_SCHEMA = "mltrack.report/1"
+PATHWAY_SCHEMA = "mltrack.pathway/1"
+ITEM_SCHEMA = "mltrack.item/1"
+CERTS_SCHEMA = "mltrack.certs/1"
+CERT_DUE_SCHEMA = "mltrack.cert-due/1"
+CAREER_SCHEMA = "mltrack.career/1"
+LEARNERS_SCHEMA = "mltrack.learners/1"
+PROJECTS_SCHEMA = "mltrack.projects/1"
+STUDY_SCHEMA = "mltrack.study/1"
+TARGET_SCHEMA = "mltrack.target/1"
+DOCTOR_SCHEMA = "mltrack.doctor/1"
 # The key each grouping of the progress report is listed under.
 GROUPING_KEYS = {"step": "steps", "area": "areas", "kind": "kinds", "provider": "providers"}
 
@@ -84,11 +101,10 @@ def completion_dict(completion: Completion) -> dict[str, Any]:
 
 
 def target_dict(outlook: TargetOutlook) -> dict[str, Any]:
-    needed = outlook.needed_per_week
     return {
         "date": outlook.target.isoformat(),
         "days_left": outlook.days_left,
-        "needed_per_week": None if needed is None else round(needed, 2),
+        "needed_per_week": outlook.needed_per_week,
         "on_track": outlook.on_track,
         "forecast": forecast_dict(outlook.forecast),
     }
@@ -114,6 +130,8 @@ def next_document(result: NextItems) -> dict[str, Any]:
         "learner": result.learner,
         "open_items": result.open_items,
         "waiting": result.waiting,
+        "required_only": result.required_only,
+        "step": result.step,
         "items": [asdict(item) for item in result.items],
     }
 
@@ -160,11 +178,13 @@ def report_json(data: ReportData) -> str:
 
 
 def pathway_json(items: list[PathwayItem]) -> str:
-    return _dump([asdict(item) for item in items])
+    """The roadmap's items in pathway order, each with its step, area and status."""
+    return _dump({"schema": PATHWAY_SCHEMA, "items": [asdict(item) for item in items]})
 
 
 def item_json(detail: ItemDetail) -> str:
-    return _dump(asdict(detail))
+    """One item in full: its facts, status, prerequisites, history and logged time."""
+    return _dump({"schema": ITEM_SCHEMA, **asdict(detail)})
 
 
 def _activity(section: ActivitySection) -> dict[str, Any]:
@@ -222,7 +242,7 @@ def _pace(pace: Pace) -> dict[str, Any]:
         "until": pace.until.isoformat(),
         "required_finished": pace.required_finished,
         "active_weeks": pace.active_weeks,
-        "per_week": round(pace.per_week, 2),
+        "per_week": pace.per_week,
         "enough_history": pace.enough_history,
     }
 
@@ -260,4 +280,79 @@ def _dump(document: object) -> str:
 
 def cert_overview_json(overview: CertOverview) -> str:
     """Certifications with the learner's goals, and the costs per currency in cents."""
-    return _dump(asdict(overview))
+    return _dump({"schema": CERTS_SCHEMA, **asdict(overview)})
+
+
+def cert_due_json(warnings: Iterable[CertWarning], learner: str, within_days: int) -> str:
+    """Certification target and expiry dates within ``within_days`` days or past."""
+    return _dump(
+        {
+            "schema": CERT_DUE_SCHEMA,
+            "learner": learner,
+            "within_days": within_days,
+            "warnings": [asdict(warning) for warning in warnings],
+        }
+    )
+
+
+def career_json(facts: Iterable[CareerFact]) -> str:
+    """The article's salary and outlook figures, each with its source, as the article says them."""
+    return _dump({"schema": CAREER_SCHEMA, "facts": [asdict(fact) for fact in facts]})
+
+
+def learners_json(learners: Iterable[LearnerSummary], current: str) -> str:
+    """Every learner profile; ``current`` is the one this command ran as."""
+    return _dump(
+        {
+            "schema": LEARNERS_SCHEMA,
+            "current": current,
+            "learners": [
+                {**asdict(learner), "current": learner.name == current} for learner in learners
+            ],
+        }
+    )
+
+
+def projects_json(projects: list[ProjectRow], per_step: list[StepProjects], learner: str) -> str:
+    """The learner's portfolio projects, and how many are done toward each education step."""
+    return _dump(
+        {
+            "schema": PROJECTS_SCHEMA,
+            "learner": learner,
+            "projects": [asdict(project) for project in projects],
+            "per_step": [asdict(step) for step in per_step],
+        }
+    )
+
+
+def study_log_json(log: StudyLog, learner: str) -> str:
+    """Study sessions since a date, with the minutes per week and per study area."""
+    return _dump(
+        {
+            "schema": STUDY_SCHEMA,
+            "learner": learner,
+            "since": log.since,
+            "sessions": [asdict(session) for session in log.sessions],
+            "by_week": [asdict(total) for total in log.by_week],
+            "by_area": [asdict(total) for total in log.by_area],
+        }
+    )
+
+
+def target_json(outlook: TargetOutlook | None, learner: str) -> str:
+    """The target date and whether the recent pace reaches it; ``target`` null without one."""
+    target = None if outlook is None else target_dict(outlook)
+    return _dump({"schema": TARGET_SCHEMA, "learner": learner, "target": target})
+
+
+def checks_json(checks: Iterable[Check], path: Path) -> str:
+    """The doctor's checklist; ``problems`` counts the failed checks (warnings are not)."""
+    checks = list(checks)
+    return _dump(
+        {
+            "schema": DOCTOR_SCHEMA,
+            "database": str(path),
+            "checks": [asdict(check) for check in checks],
+            "problems": sum(check.status == "fail" for check in checks),
+        }
+    )

@@ -24,7 +24,7 @@ from mltrack.render.wording import (
 # Groupings shown as a completion chart as well as a table.
 CHARTED = ("step", "area")
 # Required items done and counted (skipped ones leave the count), optional ones, hours.
-GROUP_COLUMNS = ["Done", "Counted", "Percent", "Optional done", "Optional total", "Hours done",
+GROUP_COLUMNS = ["Done", "Counted", "Percent", "Optional done", "Optional counted", "Hours done",
                  "Hours total"]  # fmt: skip
 # Groupings whose groups have a slug of their own (a kind or provider is its own name).
 SLUGGED = ("step", "area")
@@ -157,7 +157,7 @@ def _grouping_table(name: str, groups: list[GroupCompletion]) -> Table:
 def _group_cells(c: Completion) -> list[str]:
     return [
         str(c.required_done), str(c.required_counted), percent_text(c.percent),
-        str(c.optional_done), str(c.optional_total), hours_text(c.hours_done),
+        str(c.optional_done), str(c.optional_counted), hours_text(c.hours_done),
         hours_text(c.hours_total),
     ]  # fmt: skip
 

@@ -1,5 +1,6 @@
 """The shareable report as Markdown (GitHub-flavoured tables; charts as text bars)."""
 
+from mltrack.core.figures import cells
 from mltrack.queries.report import ReportData
 from mltrack.render.layout import Block, Bullets, Chart, Heading, Paragraph, Table, report_blocks
 
@@ -39,7 +40,7 @@ def _chart(chart: Chart) -> str:
     width = max((len(bar.label) for bar in chart.bars), default=0)
     lines = [f"{chart.title}:", "```"]
     for bar in chart.bars:
-        filled = round(CHART_WIDTH * bar.value / chart.maximum) if chart.maximum else 0
+        filled = cells(bar.value, chart.maximum, CHART_WIDTH)
         lines.append(
             f"{bar.label:<{width}}  {'#' * filled}{'.' * (CHART_WIDTH - filled)}  {bar.text}"
         )

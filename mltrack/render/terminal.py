@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mltrack.core.dates import format_minutes, local_date
+from mltrack.core.figures import cells, percent
 from mltrack.core.money import format_cents
 from mltrack.render.wording import (
     ACTION_WORDS,
@@ -101,7 +102,7 @@ def _overall_line(report: ProgressReport, include_optional: bool) -> str:
         other = f"Required items done: {overall.required_done} of {overall.required_counted}"
     else:
         scope = "required items"
-        other = f"Optional items done: {overall.optional_done} of {overall.optional_total}"
+        other = f"Optional items done: {overall.optional_done} of {overall.optional_counted}"
     return (
         f"Progress for {clean(report.learner)}: {percent_text(tally.percent)} of {scope} "
         f"({tally.done} of {tally.counted}), "
@@ -128,13 +129,13 @@ def _counts(completion: Completion, include_optional: bool) -> str:
     tally = completion.scope(include_optional)
     what = "items" if include_optional else "required items"
     text = f"{tally.done}/{tally.counted}" if tally.counted else f"no {what}"
-    if completion.optional_total and not include_optional:
-        text += f"  (+{completion.optional_done}/{completion.optional_total} optional)"
+    if completion.optional_counted and not include_optional:
+        text += f"  (+{completion.optional_done}/{completion.optional_counted} optional)"
     return text
 
 
 def _bar(percent: float | None, styled: bool) -> str:
-    filled = round(BAR_WIDTH * (percent or 0) / 100)
+    filled = cells(percent or 0, 100, BAR_WIDTH)
     return _blocks(filled, BAR_WIDTH, styled)
 
 
@@ -346,8 +347,8 @@ def _logged(detail: ItemDetail) -> str | None:
         "s" if detail.sessions_logged != 1 else ""
     )
     if detail.hours_estimate:
-        share = 100 * detail.minutes_logged / 60 / detail.hours_estimate
-        text += f", {share:.0f}% of the {hours_text(detail.hours_estimate)} h estimate"
+        share = percent(detail.minutes_logged, detail.hours_estimate * 60)
+        text += f", {percent_text(share)} of the {hours_text(detail.hours_estimate)} h estimate"
     return text
 
 
@@ -405,7 +406,10 @@ def next_text(result: NextItems, styled: bool = False) -> str:
     ready = result.open_items - result.waiting
     if not result.items:
         if result.open_items == 0:
-            return "Nothing left to take up: every item is done or skipped."
+            what = ("required item" if result.required_only else "item") + (
+                f" of step {result.step}" if result.step else ""
+            )
+            return f"Nothing left to take up: every {what} is done or skipped."
         return (
             f"Nothing is ready: {items_text(result.waiting, 'open item')} wait for prerequisites."
         )
@@ -457,7 +461,7 @@ def _activity_text(section: ActivitySection, styled: bool) -> str:
         f"({weeks[0].label} to {weeks[-1].label}, the last one still running)"
     ]
     for week in weeks:
-        filled = round(CHART_WIDTH * week.finished / peak) if peak else 0
+        filled = cells(week.finished, peak, CHART_WIDTH)
         bar = _blocks(filled, CHART_WIDTH, styled)
         lines.append(f"  {week.label}  {week.start.isoformat()}  {bar} {week.finished}")
     lines.append(wrap(streaks_sentence(section.streaks)))

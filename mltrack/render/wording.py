@@ -43,7 +43,8 @@ def hours_text(value: float | None) -> str:
 
 
 def per_week_text(value: float) -> str:
-    return f"{value:.1f} a week"
+    """A rate as computed (already rounded to three significant figures): ``0.357 a week``."""
+    return f"{value:g} a week"
 
 
 def status_text(status: str) -> str:

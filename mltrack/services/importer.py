@@ -48,6 +48,7 @@ from mltrack.models import Base
 from mltrack.services.certs import GOAL_FIELDS
 from mltrack.services.learners import check_learner_name
 from mltrack.services.progress import SNAPSHOT_FIELDS
+from mltrack.store.files import regular_file
 
 # Rules a column's type does not say, by (table, column): each raises InputError.
 VALUE_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
@@ -95,7 +96,11 @@ class _Column:
 
 
 def load_export(path: Path) -> Any:
-    """The export file parsed as JSON; ``import_data`` checks the rest."""
+    """The export file parsed as JSON; ``import_data`` checks the rest.
+
+    Only a regular file: a FIFO would block and a device (``/dev/zero``) never end."""
+    if not regular_file(path, "an export file"):
+        raise InvalidExportFile(f"{path} does not exist")
     try:
         with path.open("rb") as file:
             return json.load(file)

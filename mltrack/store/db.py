@@ -5,12 +5,22 @@ read command never pays for SQLAlchemy or Alembic. SQLite-only pragmas live here
 else.
 """
 
+import os
 import sqlite3
 from pathlib import Path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SEED_DIGEST_KEY = "seed_digest"  # the meta row naming the seed the database holds
 BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_ENV = "MLTRACK_BUSY_TIMEOUT"  # milliseconds to wait for another program's lock
+FULL_BELOW = 64 * 1024  # free bytes under which a failed write is put down to a full disk
+
+
+def busy_timeout_ms() -> int:
+    """How long to wait for a lock another program holds: ``MLTRACK_BUSY_TIMEOUT`` (ms), else
+    ten seconds."""
+    value = os.environ.get(BUSY_TIMEOUT_ENV, "")
+    return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
 
 
 def apply_pragmas(connection: sqlite3.Connection, foreign_keys: bool = True) -> None:
@@ -19,7 +29,9 @@ def apply_pragmas(connection: sqlite3.Connection, foreign_keys: bool = True) -> 
     Migrations run with foreign keys off, as SQLite's table-rebuild procedure requires (a
     rebuilt table is dropped and renamed), and check them with ``check_foreign_keys`` instead.
     """
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
+    # Functions in triggers and views the file defines are not run (there should be none).
+    connection.execute("PRAGMA trusted_schema = OFF")
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
 
@@ -53,7 +65,8 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     """A connection that cannot write, so cannot migrate, reseed or repair anything."""
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     connection.row_factory = sqlite3.Row
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
+    connection.execute("PRAGMA trusted_schema = OFF")
     return connection
 
 
@@ -61,3 +74,48 @@ def read_meta(connection: sqlite3.Connection, key: str) -> str | None:
     """The value stored under ``key`` in the ``meta`` table, if any."""
     row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
+
+
+def explain(error: sqlite3.Error, path: Path) -> str | None:
+    """What an SQLite error means for the learner, in one line naming the file or folder:
+    locked, disk full, permission denied, or damaged (only when SQLite says the file is);
+    None for any other error (a constraint, a bug), which the caller words itself."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    folder = path.parent
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return (
+            f"{path} is locked by another program (waited {busy_timeout_ms() / 1000:g} s, the "
+            f"busy timeout; set {BUSY_TIMEOUT_ENV} in milliseconds to wait longer)"
+        )
+    if code == sqlite3.SQLITE_FULL or (code in _WRITE_FAILURES and disk_full(folder)):
+        return f"disk full: no space left to write {path} or the files beside it ({error})"
+    if code in _WRITE_FAILURES:
+        denied = next((p for p in (folder, path) if p.exists() and not _accessible(p)), None)
+        if denied is not None:
+            return f"permission denied on {denied} ({error})"
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return f"{path} is damaged or not a complete SQLite file ({error})"
+    return None
+
+
+_WRITE_FAILURES = (
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_PERM,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_AUTH,
+)
+
+
+def disk_full(folder: Path) -> bool:
+    """Whether the file system holding ``folder`` has (next to) no space left."""
+    try:
+        stat = os.statvfs(folder)
+    except OSError:
+        return False
+    return stat.f_bavail * stat.f_frsize < FULL_BELOW
+
+
+def _accessible(path: Path) -> bool:
+    wanted = os.R_OK | os.W_OK | (os.X_OK if path.is_dir() else 0)
+    return os.access(path, wanted)

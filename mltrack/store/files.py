@@ -5,13 +5,21 @@ Standard library only: start-up classifies the file on every command.
 
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 from mltrack.core.errors import DatabaseError
-from mltrack.store.db import SEED_DIGEST_KEY, SQLITE_HEADER, connect_read_only, read_meta
+from mltrack.store.db import (
+    SEED_DIGEST_KEY,
+    SQLITE_HEADER,
+    connect_read_only,
+    explain,
+    read_meta,
+)
 from mltrack.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
+from mltrack.store.schema import expected_text, schema_text
 
 
 class FileState(Enum):
@@ -27,11 +35,13 @@ class FileInfo:
     revision: str | None = None  # the stored schema revision ("" at base), if any
 
 
-def inspect_file(path: Path) -> FileInfo:
-    """Classify the file at ``path`` without writing to it; refuse anything not mltrack's."""
-    if path.is_dir():
-        raise DatabaseError(f"{path} is a directory, not an mltrack database file")
-    if not path.exists():
+def inspect_file(path: Path, verify_schema: bool = True) -> FileInfo:
+    """Classify the file at ``path`` without writing to it; refuse anything not mltrack's:
+    a file that is not a regular one (before SQLite opens it), another application's
+    database, an unknown revision, or a schema that is not exactly its revision's (an extra
+    trigger or view, a missing constraint: see ``mltrack.store.schema``). ``doctor`` leaves
+    the schema to its own, fuller check (``verify_schema=False``)."""
+    if not regular_file(path):
         return FileInfo(FileState.NEW)
     header = _read_header(path)
     if not header:
@@ -39,37 +49,94 @@ def inspect_file(path: Path) -> FileInfo:
     if header != SQLITE_HEADER:
         raise DatabaseError(f"{path} is not an SQLite database, so not an mltrack database")
     try:
-        revision, has_tables, digest = _stored_revision(path)
-    except sqlite3.DatabaseError as error:
-        raise DatabaseError(f"{path} is damaged or not a complete SQLite file ({error})") from None
+        revision, has_tables, digest, schema = _stored_revision(path)
+    except sqlite3.Error as error:
+        raise DatabaseError(explain(error, path) or f"cannot read {path}: {error}") from None
     if revision is None:
         if has_tables:
             raise DatabaseError(f"{path} is an SQLite database of another application")
         return FileInfo(FileState.NEW)
+    if revision != HEAD_REVISION and revision not in KNOWN_REVISIONS and revision != "":
+        raise DatabaseError(
+            f"{path} has schema revision {revision!r}, which this mltrack does not know: "
+            "it was made by a newer mltrack (upgrade mltrack) or by another application"
+        )
+    expected = expected_text(revision)
+    if verify_schema and schema != expected:
+        from mltrack.store.schema import differences
+
+        found = differences(schema, expected or "") or ["its schema differs"]
+        raise DatabaseError(
+            f"{path} does not have the schema of revision {revision or 'base'} "
+            f"({found[0]}); mltrack will not use it, and `mltrack doctor` lists every difference"
+        )
     if revision == HEAD_REVISION:
         return FileInfo(FileState.CURRENT, digest, revision)
-    if revision in KNOWN_REVISIONS or revision == "":
-        return FileInfo(FileState.BEHIND, revision=revision)
-    raise DatabaseError(
-        f"{path} has schema revision {revision!r}, which this mltrack does not know: "
-        "it was made by a newer mltrack (upgrade mltrack) or by another application"
-    )
+    return FileInfo(FileState.BEHIND, revision=revision)
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def regular_file(path: Path, what: str = "an mltrack database file") -> bool:
+    """Whether ``path`` (a symbolic link followed) is a regular file; False when nothing is
+    there. DatabaseError for anything else, before anything opens it (opening a FIFO would
+    block, and SQLite would create a journal beside a device)."""
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except PermissionError:
+        raise DatabaseError(f"permission denied on {_nearest_folder(path)}") from None
+    except OSError as error:
+        raise DatabaseError(f"cannot read {path}: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise DatabaseError(f"{path} is {file_kind(mode)}, not {what}")
+    return True
+
+
+def _nearest_folder(path: Path) -> Path:
+    """The folder that denies access on the way to ``path``: the first of its parents, from
+    the top, that cannot be searched or read."""
+    for parent in reversed(path.parents):
+        if not os.access(parent, os.X_OK):
+            return parent
+    return path.parent
 
 
 def check_writable(path: Path) -> None:
     """Raise DatabaseError unless the database at ``path`` can be written or created: SQLite
     also writes beside it (the -wal and -shm files), so its folder must be writable too."""
-    if path.is_dir():
-        raise DatabaseError(f"{path} is a directory, not an mltrack database file")
+    exists = regular_file(path)
     folder = next(parent for parent in path.parents if parent.exists())
     if not folder.is_dir():
         raise DatabaseError(f"cannot create {path}: {folder} is a file, not a folder")
-    for place in (folder, path) if path.exists() else (folder,):
+    for place in (folder, path) if exists else (folder,):
         if not os.access(place, os.W_OK):
+            reason = "read-only file system" if _read_only_fs(place) else "permission denied"
             raise DatabaseError(
-                f"cannot write to {place} (read-only file system or no permission); "
-                "mltrack needs to write its database and the files SQLite keeps beside it"
+                f"{reason} on {place}: mltrack needs to write its database and the files "
+                "SQLite keeps beside it"
             )
+
+
+def _read_only_fs(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _read_header(path: Path) -> bytes:
@@ -80,19 +147,18 @@ def _read_header(path: Path) -> bytes:
         raise DatabaseError(f"cannot read {path}: {error.strerror}") from None
 
 
-def _stored_revision(path: Path) -> tuple[str | None, bool, str | None]:
+def _stored_revision(path: Path) -> tuple[str | None, bool, str | None, str]:
     """The stored Alembic revision ('' at base, None if no such table), whether the file has
-    tables, and the digest of the seed it holds."""
+    tables, the digest of the seed it holds, and its schema (``mltrack.store.schema``)."""
     connection = connect_read_only(path)
     try:
-        tables = {
-            row[0]
-            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
+        schema = schema_text(connection)
+        tables = {line.split("\t", 2)[1] for line in schema.splitlines() if line[:6] == "table\t"}
         if "alembic_version" not in tables:
-            return None, bool(tables), None
+            return None, bool(tables), None, schema
+        # Read only what the schema check will vouch for: a view could stand in for either.
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         digest = read_meta(connection, SEED_DIGEST_KEY) if "meta" in tables else None
-        return (row[0] if row else ""), True, digest
+        return (row[0] if row else ""), True, digest, schema
     finally:
         connection.close()
