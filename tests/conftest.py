@@ -1,9 +1,9 @@
 """Shared fixtures: a real SQLite file per test, and the CLI run through CliRunner."""
 
 import json
-from contextlib import contextmanager
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,8 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 
 from mltrack.cli import cli
-from mltrack.services.migrate import alembic_config as mltrack_alembic_config
 from mltrack.queries.reader import SqliteWriter
+from mltrack.services.migrate import alembic_config as mltrack_alembic_config
 from mltrack.services.startup import prepare_database
 from mltrack.store.db import connect
 from mltrack.store.orm import make_engine

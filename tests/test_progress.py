@@ -97,7 +97,7 @@ def test_illegal_moves_are_refused(seeded_db: Path) -> None:
     mark(seeded_db, "python", EventAction.START, on=TODAY - timedelta(days=2))
     with pytest.raises(MltrackError, match="already in progress"):
         mark(seeded_db, "python", EventAction.START)
-    with pytest.raises(MltrackError, match="would make the later start of python .* invalid"):
+    with pytest.raises(MltrackError, match=r"would make the later start of python .* invalid"):
         mark(seeded_db, "python", EventAction.DONE, on=TODAY - timedelta(days=5))
     with pytest.raises(MltrackError, match="in the future"):
         mark(seeded_db, "python", EventAction.DONE, on=TODAY + timedelta(days=1))
