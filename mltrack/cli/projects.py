@@ -34,6 +34,7 @@ def project() -> None:
     "--item", "items", metavar="ITEM", multiple=True, shell_complete=complete_item,
     help="A pathway item it counts toward (repeat) [default: the portfolio project item].",
 )  # fmt: skip
+@click.option("--on", type=DateType(), help="The day it was started [default: today].")
 @pass_app
 def add(
     app: App,
@@ -42,6 +43,7 @@ def add(
     repo: str | None,
     areas: tuple[str, ...],
     items: tuple[str, ...],
+    on: date | None,
 ) -> None:
     """Start a project called NAME.
 
@@ -55,7 +57,7 @@ def add(
     from mltrack.services.projects import add_project
 
     with app.writer() as store:
-        added = add_project(store, app.learner, name, dataset, date.today(), repo, areas, items)
+        added = add_project(store, app.learner, name, dataset, date.today(), repo, areas, items, on)
     from mltrack.render.changes import project_added_text
 
     click.echo(project_added_text(added))

@@ -81,7 +81,7 @@ class LoggedReading:
     kind: ReadingKind
     on_date: date
     slug: str | None
-    started: bool = False  # the item it is about went from planned to in progress
+    started: str | None = None  # the item it started (planned -> in progress), if any
 
 
 @dataclass(frozen=True)

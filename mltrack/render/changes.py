@@ -79,7 +79,8 @@ def logged_session_text(logged: LoggedSession) -> str:
 
 def logged_reading_text(logged: LoggedReading) -> str:
     about = f" about {logged.slug}" if logged.slug else ""
-    return f"logged {logged.kind} {logged.title!r}{about} on {logged.on_date.isoformat()}"
+    line = f"logged {logged.kind} {logged.title!r}{about} on {logged.on_date.isoformat()}"
+    return f"{line}; started {logged.started}" if logged.started else line
 
 
 def orderings_text(orderings: list[Ordering], removed: bool) -> str:
@@ -98,11 +99,13 @@ def target_cleared_text(previous: date | None) -> str:
 
 def project_added_text(added: ProjectChange) -> str:
     areas = f" ({', '.join(added.areas)})" if added.areas else ""
-    return f"added project {added.slug}{areas}; it counts toward {added.step_title}"
+    line = f"added project {added.slug}{areas}; it counts toward {added.step_title}"
+    return f"{line}; started {', '.join(added.items)}" if added.items else line
 
 
 def project_done_text(finished: ProjectChange) -> str:
-    return f"done: project {finished.slug} on {finished.on_date.isoformat()}"
+    line = f"done: project {finished.slug} on {finished.on_date.isoformat()}"
+    return f"{line}; done {', '.join(finished.items)}" if finished.items else line
 
 
 def learner_added_text(name: str) -> str:

@@ -40,6 +40,7 @@ def add_project(
     repo_url: str | None = None,
     area_texts: tuple[str, ...] = (),
     item_texts: tuple[str, ...] = (),
+    on: date | None = None,
 ) -> ProjectChange:
     """Start a portfolio project on ``dataset``; it counts toward the pathway items it is
     linked to, which start now if they are planned."""
@@ -60,11 +61,12 @@ def add_project(
     areas = list(dict.fromkeys(resolve_area(store, text) for text in area_texts))
     data = {"name": name, "dataset": dataset, "repo_url": repo_url, "areas": areas,
             "items": [item.slug for item in items], "step": default[0]["step"]}  # fmt: skip
-    change = journal.Change(JournalKind.PROJECT, ProjectAction.ADD, slug, today, None, data)
+    on = past_or_today(on, today)
+    change = journal.Change(JournalKind.PROJECT, ProjectAction.ADD, slug, on, None, data)
     recorded = journal.record(store, learner, change)
-    moved = _move_items(store, learner, items, EventAction.START, today, recorded.id)
+    moved = _move_items(store, learner, items, EventAction.START, on, recorded.id)
     step = store.rows("SELECT title FROM step WHERE slug = :slug", slug=data["step"])[0]
-    return ProjectChange(slug, name, step["title"], areas, today, moved)
+    return ProjectChange(slug, name, step["title"], areas, on, moved)
 
 
 def finish_project(

@@ -5,7 +5,7 @@ from datetime import date
 
 from mltrack.core.changes import LoggedReading, LoggedSession
 from mltrack.core.dates import MAX_SESSION_MINUTES
-from mltrack.core.errors import InputError
+from mltrack.core.errors import InputError, NotFoundError
 from mltrack.core.ids import uuid7
 from mltrack.core.rules import past_or_today
 from mltrack.core.vocabulary import (
@@ -16,12 +16,19 @@ from mltrack.core.vocabulary import (
     PlanAction,
     ReadingKind,
 )
-from mltrack.queries.lookup import find_item, learner_id
+from mltrack.queries.lookup import ItemRef, find_item, learner_id
 from mltrack.queries.reader import SqliteWriter
 from mltrack.services import journal
 from mltrack.services.progress import mark, status_of
 
 MAX_TITLE_LENGTH = 300
+# The continuing-education item of the seed that each kind of reading keeps up, when the
+# entry names no item of its own (a test keeps these slugs in the seed).
+READING_ITEMS = {
+    ReadingKind.BLOG: "follow-ml-blogs",
+    ReadingKind.PODCAST: "follow-ml-podcasts",
+    ReadingKind.PAPER: "read-state-of-the-art",
+}
 _ITEM_MINUTES_SQL = """
     SELECT COALESCE(SUM(minutes), 0) AS minutes FROM study_session
     WHERE learner_id = :learner_id AND item_id = :item_id
@@ -64,8 +71,9 @@ def log_reading(
     item_text: str | None = None,
     on: date | None = None,
 ) -> LoggedReading:
-    """Record a blog post, podcast, paper, talk or course taken in, optionally about an item
-    (which it starts, when the item is still planned, as a linked change)."""
+    """Record a blog post, podcast, paper, talk or course taken in, optionally about an item.
+    The item it is about (or, without one, the continuing-education item its kind keeps up)
+    starts when it is still planned, as a linked change that undo reverts with the entry."""
     title = title.strip()
     if not title or len(title) > MAX_TITLE_LENGTH:
         raise InputError(f"a title needs 1 to {MAX_TITLE_LENGTH} characters")
@@ -77,9 +85,22 @@ def log_reading(
     change = journal.Change(JournalKind.READING, PlanAction.LOG, uid, on,
                             item.id if item else None, data, uid=uid)  # fmt: skip
     recorded = journal.record(store, learner, change)
+    kept_up = item or _kept_up(store, learner, kind)
     started = None
-    if item is not None and item.kind != ItemKind.CERTIFICATION:
-        current = journal.current_state(store, learner, JournalKind.STATUS, item.slug)
+    if kept_up is not None and kept_up.kind != ItemKind.CERTIFICATION:
+        current = journal.current_state(store, learner, JournalKind.STATUS, kept_up.slug)
         if status_of(current) == ItemStatus.PLANNED:
-            started = mark(store, learner, item, EventAction.START, on, group_id=recorded.id)
-    return LoggedReading(title, kind, on, item.slug if item else None, started is not None)
+            started = mark(store, learner, kept_up, EventAction.START, on, group_id=recorded.id)
+    return LoggedReading(
+        title, kind, on, item.slug if item else None, started.slug if started else None
+    )
+
+
+def _kept_up(store: SqliteWriter, learner: int, kind: ReadingKind) -> ItemRef | None:
+    slug = READING_ITEMS.get(kind)
+    if slug is None:
+        return None
+    try:
+        return find_item(store, learner, slug)
+    except NotFoundError:  # a seed without it: nothing to keep up
+        return None
