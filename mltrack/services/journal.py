@@ -29,6 +29,7 @@ from mltrack.core.journal import (
 from mltrack.core.vocabulary import JournalKind, MetaAction
 from mltrack.queries.reader import Row, SqliteWriter
 
+_META = frozenset(MetaAction)
 # A new entry's id before it is stored: after every stored one, as it will be.
 _UNSTORED = 2**62
 
@@ -107,7 +108,7 @@ def record(
     entry_id = _insert(store, learner_id, change, recorded_at, group_id)
     final = effective([*entries, _as_entry(change, entry_id, recorded_at)])
     project(store, learner_id, change.kind, change.subject, change.item_id, final, after)
-    last = not final or final[-1].id == entry_id or change.action in MetaAction
+    last = not final or final[-1].id == entry_id or change.action in _META
     return Recorded(entry_id, change, before, after, last)
 
 
@@ -417,3 +418,56 @@ def _replay_flagging(
 def current_state(store: SqliteWriter, learner_id: int, kind: str, subject: str) -> State:
     """The state a subject's timeline leads to now."""
     return _state_of(effective(timeline(store, learner_id, kind, subject)))
+
+
+# What the projections hold, table by table, for comparing them with a replay.
+_PROJECTION_DUMPS = {
+    "progress": """SELECT i.slug, p.status, p.started_on, p.finished_on, p.note, p.evidence_url
+                   FROM progress p JOIN item i ON i.id = p.item_id
+                   WHERE p.learner_id = :learner_id ORDER BY i.slug""",
+    "cert_goal": """SELECT i.slug, g.status, g.target_date, g.enrolled_on, g.passed_on,
+                           g.expires_on, g.credential_id, g.credential_url, g.attempts
+                    FROM cert_goal g JOIN item i ON i.id = g.item_id
+                    WHERE g.learner_id = :learner_id ORDER BY i.slug""",
+    "study_session": """SELECT journal_id, item_id, on_date, week_start, minutes, note
+                        FROM study_session WHERE learner_id = :learner_id ORDER BY journal_id""",
+    "reading_entry": """SELECT journal_id, title, kind, url, item_id, on_date
+                        FROM reading_entry WHERE learner_id = :learner_id ORDER BY journal_id""",
+    "project": """SELECT p.slug, p.name, p.dataset, p.repo_url, p.added_on, p.done_on,
+                         (SELECT COUNT(*) FROM project_area a WHERE a.project_id = p.id) AS areas
+                  FROM project p WHERE p.learner_id = :learner_id ORDER BY p.slug""",
+    "target date": "SELECT target_date FROM learner WHERE id = :learner_id",
+    "learner_prerequisite": """SELECT item_id, requires_id FROM learner_prerequisite
+                               WHERE learner_id = :learner_id ORDER BY item_id, requires_id""",
+    "own items": """SELECT slug, retired FROM item WHERE learner_id = :learner_id
+                    ORDER BY slug""",
+}
+
+
+def disagreements(store: SqliteWriter, learner_id: int) -> list[str]:
+    """Every projection row that differs from what replaying the journal gives, e.g.
+    ``progress: python is ('done', ...) but the journal says ('in_progress', ...)``. The
+    replay runs in a savepoint that is rolled back: nothing is changed."""
+    stored = _dump(store, learner_id)
+    store.execute("SAVEPOINT verify")
+    try:
+        flagged = rebuild(store, learner_id)
+        replayed = _dump(store, learner_id)
+    finally:
+        store.execute("ROLLBACK TO verify")
+        store.execute("RELEASE verify")
+    found = [f"journal: {entry.describe()} cannot stand: {reason}" for entry, reason in flagged]
+    for table, rows in stored.items():
+        wanted = replayed[table]
+        for row in sorted(set(rows) - set(wanted)):
+            found.append(f"{table}: {row} is not what the journal says")
+        for row in sorted(set(wanted) - set(rows)):
+            found.append(f"{table}: the journal says {row}, which is missing")
+    return found
+
+
+def _dump(store: SqliteWriter, learner_id: int) -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        table: [tuple(row) for row in store.rows(sql, learner_id=learner_id)]
+        for table, sql in _PROJECTION_DUMPS.items()
+    }

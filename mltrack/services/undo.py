@@ -74,10 +74,18 @@ def _reverted(target: Row, recorded: journal.Recorded) -> Change:
     )  # fmt: skip
 
 
+_LOGS = (JournalKind.STUDY, JournalKind.READING)
+
+
 def _described(entry: Row) -> tuple[str, str]:
     """What an entry is about, and the entry in a few words, e.g. ``("-", "blog 'The
     Gradient' of 2026-11-29")``."""
     data, on = json.loads(entry["data"]), entry["on_date"]
+    if entry["action"] == MetaAction.AMEND:
+        subject = (
+            entry["item_slug"] or entry["subject"] if entry["kind"] in _LOGS else entry["subject"]
+        )
+        return subject, f"amendment of #{entry['target_id']} made {on}"
     if entry["kind"] == JournalKind.STUDY:
         minutes = format_minutes(data["minutes"])
         return entry["item_slug"] or "-", f"study session of {minutes} on {on}"
