@@ -33,6 +33,14 @@ def change_text(change: Change) -> str:
     return f"{line}; {change.also}" if change.also else line
 
 
+def amend_text(change: Change, on: date | None, note: str | None) -> str:
+    """e.g. ``amended entry #42 of python: date 2026-10-13 (done -> done)``."""
+    corrections = [f"date {on.isoformat()}"] if on is not None else []
+    corrections += [f"note {note!r}"] if note is not None else []
+    before, after = goal_status_text(change.from_status), goal_status_text(change.to_status)
+    return f"amended {change.also} of {change.slug}: {', '.join(corrections)} ({before} -> {after})"
+
+
 def cert_change_text(change: CertChange) -> str:
     """One line, e.g. ``pass: stanford-ml (enrolled -> passed), attempt 1; item done``."""
     line = f"{change.action}: {change.slug} ({goal_status_text(change.from_status)} -> "
