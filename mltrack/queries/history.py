@@ -10,6 +10,7 @@ Amended entries are few: they are read first, with their corrections, and merged
 journal read in date order, so that a date range and ``--limit`` still read an index range.
 """
 
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -299,10 +300,10 @@ def _states_around(timeline: list[Entry], shown: HistoryEntry) -> tuple[str | No
         after = _replayed(effective(e for e in timeline if e.id <= shown.id))
         day = date.fromisoformat(shown.on_date)
         return _summary(shown.kind, before[-1][1], day), _summary(shown.kind, after[-1][1], day)
-    cutoff = shown.undone_by if shown.undone_by is not None else None
+    cutoff = shown.undone_by
     standing = effective(e for e in timeline if cutoff is None or e.id < cutoff)
     states = _replayed(standing)
-    for (_, previous), (entry, state) in zip(states, states[1:], strict=False):
+    for (_, previous), (entry, state) in itertools.pairwise(states):
         if entry is not None and entry.id == shown.id:
             return _summary(shown.kind, previous, entry.on), _summary(shown.kind, state, entry.on)
     return None, None
