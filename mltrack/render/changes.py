@@ -16,6 +16,7 @@ from mltrack.core.changes import (
     Ordering,
     ProjectChange,
     Removal,
+    Repair,
 )
 from mltrack.core.dates import format_minutes
 from mltrack.core.vocabulary import NO_GOAL, CertAction
@@ -134,4 +135,14 @@ def restore_text(source: object, target: object, kept: object | None) -> str:
     lines = [f"restored {source} into {target}"]
     if kept is not None:
         lines.append(f"the replaced database is kept as {kept}")
+    return "\n".join(lines)
+
+
+def repair_text(repair: Repair) -> str:
+    """What ``doctor --repair`` did: the backup, each row rewritten, each entry set aside."""
+    lines = [f"backed up to {repair.backup}"]
+    lines += [f"repaired {line}" for line in repair.changes]
+    lines += [f"set aside (flagged) {line}" for line in repair.flagged]
+    if not repair.changes and not repair.flagged:
+        lines.append("nothing to repair: every table agrees with the journal")
     return "\n".join(lines)
