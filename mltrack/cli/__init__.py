@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "history": (
         "mltrack.cli.activity:history",
-        "Show what you started, finished, skipped or undone, by date.",
+        "Show every change you recorded, by date, with its #id.",
     ),
     "stats": (
         "mltrack.cli.activity:stats",

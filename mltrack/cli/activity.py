@@ -38,13 +38,12 @@ def history(
     output_format: str,
     as_json: bool,
 ) -> None:
-    """Show every change you recorded, by date: statuses, certifications, study time,
-    reading, projects and plans, with undo and amend.
+    """Show every change you recorded, by date, with its #id.
 
-    Newest first, each entry with its id (#42, what `mltrack amend` takes), the date it
-    happened (as corrected by an amend), what it was, and the state of what it changed
-    before -> after. Undone and amended entries say so. Dates: YYYY-MM-DD, today,
-    yesterday or -Nd.
+    Statuses, certification steps, study time, reading, projects and plans. Newest first,
+    each entry with its id (#42, what `mltrack amend` takes), the date it happened (as
+    corrected by an amend), what it was, and the state of what it changed before -> after.
+    Undone and amended entries say so. Dates: YYYY-MM-DD, today, yesterday or -Nd.
 
     \b
     Examples:

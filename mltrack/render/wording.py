@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from mltrack.core.dates import format_minutes
 from mltrack.core.money import format_cents
+from mltrack.core.vocabulary import MetaAction
 
 if TYPE_CHECKING:  # names for annotations only: ``progress`` should not pay for importing them
     from mltrack.core.pace import Forecast, Pace, Streak, Streaks, TargetOutlook
@@ -161,7 +162,7 @@ def entry_detail(entry: HistoryEntry) -> str:
         parts.append(f"target {data['target_date']}")
     if data.get("cost_cents") is not None and data.get("currency"):
         parts.append(format_cents(int(data["cost_cents"]), str(data["currency"])))
-    if data.get("note") and entry.action not in ("amend", "undo"):
+    if data.get("note") and entry.action not in (MetaAction.AMEND, MetaAction.UNDO):
         parts.append(repr(data["note"]) if entry.kind != "status" else str(data["note"]))
     return "  ".join(parts)
 
