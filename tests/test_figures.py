@@ -138,7 +138,7 @@ READ_COMMANDS = [
     (["stats"], "mltrack.stats/1"),
     (["report", "--format", "json"], "mltrack.report/1"),
     (["pathway"], "mltrack.pathway/1"),
-    (["show", "python"], "mltrack.item/1"),
+    (["show", "python"], "mltrack.item/2"),
     (["career"], "mltrack.career/1"),
     (["learner", "list"], "mltrack.learners/1"),
     (["project", "list"], "mltrack.projects/1"),
