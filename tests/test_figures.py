@@ -134,7 +134,7 @@ def test_log_list_and_stats_add_up_the_same_weeks(seeded_db: Path, ok) -> None:
 READ_COMMANDS = [
     (["progress"], "mltrack.progress/1"),
     (["next"], "mltrack.next/1"),
-    (["history"], "mltrack.history/1"),
+    (["history"], "mltrack.history/2"),
     (["stats"], "mltrack.stats/1"),
     (["report", "--format", "json"], "mltrack.report/1"),
     (["pathway"], "mltrack.pathway/1"),
