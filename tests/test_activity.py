@@ -21,9 +21,10 @@ from mltrack.store.db import connect
 TODAY = date.today()
 MONDAY = week_start(TODAY)
 
-HISTORY_KEYS = {"schema", "learner", "since", "until", "more", "events"}
-EVENT_KEYS = {"id", "on_date", "occurred_at", "action", "slug", "title", "from_status",
-              "to_status", "note", "undone", "undoes"}  # fmt: skip
+HISTORY_KEYS = {"schema", "learner", "since", "until", "kinds", "more", "entries"}
+ENTRY_KEYS = {"id", "uid", "kind", "action", "subject", "item", "title", "on_date",
+              "recorded_at", "data", "from", "to", "undone", "undone_by", "target", "group",
+              "amended", "flag"}  # fmt: skip
 
 
 def days_ago(n: int) -> str:
@@ -46,10 +47,10 @@ def journal(seeded_db: Path, ok) -> Path:
 
 def events(ok, *args: str) -> list[tuple[str, str, str]]:
     document = json.loads(ok("history", "--json", *args).stdout)
-    return [(e["on_date"], e["action"], e["slug"]) for e in document["events"]]
+    return [(e["on_date"], e["action"], e["subject"]) for e in document["entries"]]
 
 
-def test_history_lists_events_newest_first(journal: Path, ok) -> None:
+def test_history_lists_entries_newest_first(journal: Path, ok) -> None:
     assert events(ok) == [
         (days_ago(0), "undo", "hadoop"),
         (days_ago(0), "skip", "hadoop"),
@@ -58,9 +59,13 @@ def test_history_lists_events_newest_first(journal: Path, ok) -> None:
         (days_ago(20), "done", "probability"),
     ]
     text = ok("history").stdout.splitlines()
-    assert text[0] == f"{days_ago(0)}  undone    hadoop       skipped -> planned"
-    assert text[1] == f"{days_ago(0)}  skipped   hadoop       planned -> skipped  (undone later)"
-    assert text[2] == f"{days_ago(5)}  finished  python       in progress -> done  all exercises"
+    assert text == [
+        f"{days_ago(0)}  #6  status  undo    hadoop       skipped -> planned  undoes #5",
+        f"{days_ago(0)}  #5  status  skip    hadoop       planned -> skipped  (undone by #6)",
+        f"{days_ago(5)}  #4  status  done    python       in progress -> done  all exercises",
+        f"{days_ago(10)}  #3  status  start   python       planned -> in progress",
+        f"{days_ago(20)}  #2  status  done    probability  planned -> done",
+    ]
 
 
 def test_history_filters_by_local_date(journal: Path, ok) -> None:
@@ -75,26 +80,141 @@ def test_history_filters_by_local_date(journal: Path, ok) -> None:
     ]
     assert events(ok, "--since", "-4d", "--until", "-1d") == []
     assert ok("history", "--since", "-4d", "--until", "-1d").stdout == (
-        f"No events since {days_ago(4)} until {days_ago(1)}.\n"
+        f"No entries since {days_ago(4)} until {days_ago(1)}.\n"
     )
 
 
 def test_history_limit_and_json_shape(journal: Path, ok, run) -> None:
     document = json.loads(ok("history", "--json", "-n", "2").stdout)
-    assert set(document) == HISTORY_KEYS and document["schema"] == "mltrack.history/1"
-    assert [e["action"] for e in document["events"]] == ["undo", "skip"]
-    assert document["more"] is True
-    assert set(document["events"][0]) == EVENT_KEYS
-    undo, skip = document["events"]
-    assert undo["undoes"] == skip["id"] and skip["undone"] is True and undo["undone"] is False
+    assert set(document) == HISTORY_KEYS and document["schema"] == "mltrack.history/2"
+    assert [e["action"] for e in document["entries"]] == ["undo", "skip"]
+    assert document["more"] is True and document["kinds"] == []
+    assert all(set(entry) == ENTRY_KEYS for entry in document["entries"])
+    undo, skip = document["entries"]
+    assert undo["target"] == skip["id"] and skip["undone"] is True and undo["undone"] is False
+    assert skip["undone_by"] == undo["id"] and (skip["from"], skip["to"]) == ("planned", "skipped")
+    assert (undo["from"], undo["to"]) == ("skipped", "planned")
+    assert skip["item"] == "hadoop" and skip["kind"] == "status" and skip["flag"] is None
+    done = json.loads(ok("history", "--json", "-n", "3").stdout)["entries"][2]
+    assert done["data"] == {"note": "all exercises"} and done["amended"] is None
+    assert len(done["uid"]) == 36 and done["recorded_at"].startswith(date.today().isoformat()[:4])
     assert ok("history", "-n", "2").stdout.endswith(
-        "(older events left out; -n 0 shows them all)\n"
+        "(older entries left out; -n 0 shows them all)\n"
     )
     assert json.loads(ok("history", "--json", "-n", "0").stdout)["more"] is False
-    assert len(json.loads(ok("history", "--json", "-n", "5").stdout)["events"]) == 5
+    assert len(json.loads(ok("history", "--json", "-n", "5").stdout)["entries"]) == 5
     assert json.loads(ok("history", "--json", "-n", "5").stdout)["more"] is False
     wrong = run("history", "--since", "-1d", "--until", "-3d")
     assert wrong.exit_code == 2 and "is after --until" in wrong.stderr
+    wrong = run("history", "--kind", "everything")
+    assert wrong.exit_code == 2 and "Traceback" not in wrong.output
+
+
+def test_history_shows_every_kind_and_filters_by_kind(seeded_db: Path, ok) -> None:
+    ok("cert", "goal", "stanford-ml", "--by", "2031-01-01")
+    ok("cert", "enroll", "stanford-ml", "--cost", "49", "--currency", "USD")
+    ok("log", "90m", "python", "--note", "chapter 6")
+    ok("read", "Attention is all you need", "--kind", "paper", "--item", "deep-learning")
+    ok("target", "set", "2031-06-01")
+    ok("require", "python", "--after", "probability")
+    text = unfold(ok("history").stdout)
+    for line in (
+        "#1 cert goal stanford-ml none -> planned target 2031-01-01",
+        "#2 cert enroll stanford-ml planned -> enrolled 49.00 USD",
+        "#3 status start stanford-ml planned -> in progress",
+        "#4 study log python 1h30 'chapter 6'",
+        "#5 reading log deep-learning paper 'Attention is all you need'",
+        "#7 plan set target date none -> 2031-06-01",
+        "#8 plan set python after probability",
+    ):
+        assert line in text, line
+    kinds = {e["kind"] for e in json.loads(ok("history", "--json").stdout)["entries"]}
+    assert kinds == {"cert", "status", "study", "reading", "plan"}
+    only = json.loads(ok("history", "--json", "--kind", "cert", "--kind", "study").stdout)
+    assert [e["action"] for e in only["entries"]] == ["log", "enroll", "goal"]
+    assert only["kinds"] == ["cert", "study"]
+    reading = ok("read", "--list").stdout.splitlines()
+    assert len(reading) == 1 and "reading log deep-learning paper 'Attention" in unfold(reading[0])
+    listed = json.loads(ok("read", "--list", "--json").stdout)
+    assert [e["data"]["title"] for e in listed["entries"]] == ["Attention is all you need"]
+    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    assert ok("read", "--list", "--since", tomorrow).stdout == f"No entries since {tomorrow}.\n"
+
+
+def test_amend_corrects_one_date_and_keeps_what_came_after(journal: Path, ok, run) -> None:
+    ok("reset", "python")  # a later change of the same item: it stays
+    amended = ok("amend", "#4", "--on", "-7d").stdout
+    assert amended == f"amended entry #4 of python: date {days_ago(7)} (planned -> planned)\n"
+    assert ("done", days_ago(7)) in [(e[1], e[0]) for e in events(ok)]
+    document = json.loads(ok("history", "--json", "--kind", "status").stdout)
+    done = next(e for e in document["entries"] if e["id"] == 4)
+    assert done["on_date"] == days_ago(7) and done["undone"] is False
+    assert done["amended"] == {"by": [8], "on_date_was": days_ago(5),
+                               "note_corrected": False, "note_was": None}  # fmt: skip
+    assert (done["from"], done["to"]) == ("in_progress", "done")
+    assert f"(amended by #8; was {days_ago(5)})" in ok("history").stdout
+    assert json.loads(ok("progress", "--json").stdout)["in_progress"] == []
+    # The week it counts in moves with it.
+    finished = json.loads(ok("stats", "--json", "--weeks", "8").stdout)["activity"]["weeks"]
+    assert sum(w["finished"] for w in finished) == 2
+
+    ok("amend", "4", "--note", "chapters 1-6")
+    assert "all exercises" not in ok("history").stdout
+    assert "chapters 1-6" in ok("history").stdout
+
+
+def test_amend_is_refused_when_the_timeline_would_break(journal: Path, ok, run) -> None:
+    before = ok("history", "--json", "-n", "0").stdout
+    reorder = run("amend", "4", "--on", "-12d")  # the done would come before its start
+    assert reorder.exit_code == 1 and len(reorder.stderr.splitlines()) == 1
+    assert "amend keeps the order of a subject's changes" in reorder.stderr
+    for args, message in (
+        (("amend", "99", "--on", "-1d"), "there is no entry #99 in your history"),
+        (("amend", "1", "--on", "-1d"), "there is no entry #1 in your history"),  # decoy's
+        (("amend", "6", "--on", "-1d"), "#6 is an undo; amend the entry it acted on"),
+        (("amend", "4"), "say what to correct"),
+        (("amend", "four", "--on", "-1d"), "is not an entry id such as #42"),
+        (("amend", "4", "--on", (TODAY + timedelta(days=1)).isoformat()), "future"),
+    ):
+        result = run(*args)
+        assert result.exit_code in (1, 2), args
+        assert message in result.stderr.splitlines()[-1], args
+        assert result.exit_code == 2 or len(result.stderr.splitlines()) == 1, args
+        assert "Traceback" not in result.output
+    assert ok("history", "--json", "-n", "0").stdout == before
+
+
+def test_undo_after_amend_reverts_the_amendment(journal: Path, ok) -> None:
+    ok("amend", "4", "--on", "-7d")
+    assert ok("undo").stdout.startswith("undo: python (done -> done); status amend of ")
+    assert (days_ago(5), "done", "python") in events(ok)
+    document = json.loads(ok("history", "--json", "-n", "1").stdout)["entries"][0]
+    assert (document["action"], document["target"]) == ("undo", 7)
+    done = next(e for e in json.loads(ok("history", "--json").stdout)["entries"] if e["id"] == 4)
+    assert done["amended"] is None and done["on_date"] == days_ago(5)
+
+
+def test_show_lists_the_items_last_entries(journal: Path, ok) -> None:
+    ok("log", "30m", "python", "--on", "-1d")
+    lines = ok("show", "python").stdout.splitlines()
+    history = lines[lines.index("History") + 1 :]
+    assert history == [
+        f"  {days_ago(10)}  #3  status  start   python  planned -> in progress",
+        f"  {days_ago(5)}  #4  status  done    python  in progress -> done  all exercises",
+        f"  {days_ago(1)}  #7  study   log     python  30m",
+    ]
+    for _ in range(11):
+        ok("reset", "python")
+        ok("done", "python")
+    lines = ok("show", "python").stdout.splitlines()
+    history = lines[lines.index("History") + 1 :]
+    assert history[0] == "  (5 older entries left out; --all shows them)"
+    assert len(history) == 21 and history[-1].split()[1] == "#29"
+    everything = ok("show", "python", "--all").stdout.splitlines()
+    assert len(everything) - everything.index("History") - 1 == 25
+    detail = json.loads(ok("show", "python", "--json").stdout)
+    assert detail["history_left_out"] == 5 and len(detail["history"]) == 20
+    assert set(detail["history"][0]) == ENTRY_KEYS
 
 
 def finish_in_weeks(ok, weeks_back: list[int]) -> None:

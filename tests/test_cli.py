@@ -92,7 +92,7 @@ def test_show_item(seeded_db: Path, ok) -> None:
     assert text.startswith("Deep learning [deep-learning]")
     assert "80 h (estimate)" in text and 'article, "Courses needed"' in text
     assert "[ ] programming  Programming" in text
-    assert "start  planned -> in_progress" in text
+    assert "#1  status  start   deep-learning  planned -> in progress" in text
     detail = json.loads(ok("show", "deep-learning", "--json").stdout)
     assert detail["status"] == "in_progress" and len(detail["history"]) == 1
 

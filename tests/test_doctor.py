@@ -1,10 +1,12 @@
 """``mltrack doctor`` on sound and damaged databases: it reports, and never changes the file."""
 
 import sqlite3
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from mltrack.core.dates import week_start
 from mltrack.store.revisions import HEAD_REVISION
 
 FOUNDATION_DB = Path(__file__).parent / "data" / "revision-0001.sqlite"
@@ -52,6 +54,8 @@ def test_a_sound_database_passes_every_check(seeded_db: Path, run, ok) -> None:
         "[ok]   seed: all 52 pathway items present",
         "[ok]   prerequisites: no current item requires a retired one",
         "[ok]   retired items: no learner data names a retired item",
+        "[ok]   journal: every projection agrees with the journal",
+        "[ok]   orderings: no loop in any learner's orderings",
         "",
         "no problems found",
     ]
@@ -136,3 +140,98 @@ def test_a_file_that_cannot_be_checked_is_one_failed_line(
         "",
         "1 problem found",
     ]
+
+
+def test_a_projection_that_disagrees_with_the_journal_is_reported_and_repaired(
+    seeded_db: Path, run, ok, rows
+) -> None:
+    ok("start", "python", "--on", "-3d")
+    ok("log", "1h", "python")
+    ok("target", "set", "2031-01-01")
+    execute(
+        seeded_db,
+        "UPDATE progress SET status = 'done'",
+        "DELETE FROM study_session",
+        "UPDATE learner SET target_date = '2030-01-01'",
+        "INSERT INTO progress (learner_id, item_id, status, updated_at) "
+        "SELECT 1, id, 'skipped', 'x' FROM item WHERE slug = 'hadoop'",
+    )
+    code, lines = doctor(run, seeded_db)
+    assert code == 1
+    [session] = rows(seeded_db, "SELECT id FROM journal WHERE kind = 'study'")
+    assert [line for line in lines if line.startswith("[fail]")] == [
+        "[fail] projection: progress (me, hadoop): stored, but the journal has no such row",
+        "[fail] projection: progress (me, python): status done (the journal says in_progress)",
+        f"[fail] projection: study_session (me, {session[0]}): missing; the journal says "
+        f"item python, on_date {date.today().isoformat()}, week_start "
+        f"{week_start(date.today()).isoformat()}, minutes 60, note none",
+        "[fail] projection: target date (me): target_date 2030-01-01 (the journal says 2031-01-01)",
+    ]
+    assert lines[-1] == "4 problems found"
+
+    repaired = ok("doctor", "--repair").stdout.splitlines()
+    backup = Path(repaired[0].removeprefix("backed up to "))
+    assert backup.parent == seeded_db.parent and backup.exists()
+    assert [line.split(":")[0] for line in repaired[1:]] == [
+        "repaired progress (me, hadoop)", "repaired progress (me, python)",
+        f"repaired study_session (me, {session[0]})", "repaired target date (me)",
+    ]  # fmt: skip
+    # The backup holds the database as it was before the repair.
+    assert sorted(rows(backup, "SELECT status FROM progress")) == [("done",), ("skipped",)]
+    assert rows(seeded_db, "SELECT i.slug, p.status FROM progress p JOIN item i "
+                           "ON i.id = p.item_id") == [("python", "in_progress")]  # fmt: skip
+    assert rows(seeded_db, "SELECT target_date FROM learner") == [("2031-01-01",)]
+    assert rows(seeded_db, "SELECT minutes, journal_id FROM study_session") == [(60, session[0])]
+    code, lines = doctor(run, seeded_db)
+    assert code == 0 and "[ok]   journal: every projection agrees with the journal" in lines
+    assert ok("doctor", "--repair").stdout.splitlines()[1:] == [
+        "nothing to repair: every table agrees with the journal"
+    ]
+
+
+def test_a_flagged_entry_is_reported_with_its_reason(seeded_db: Path, run, ok) -> None:
+    ok("done", "python", "--on", "-2d")
+    execute(seeded_db, "UPDATE journal SET flag = 'done before its start (imported)'")
+    code, lines = doctor(run, seeded_db)
+    day = (date.today() - timedelta(days=2)).isoformat()
+    assert (
+        f"[warn] flagged entry: me: #1 status done of python on {day}: "
+        "done before its start (imported)"
+    ) in lines
+    # Left out of the record: the progress row it made disagrees with the journal.
+    assert "[fail] projection: progress (me, python): stored, but the journal has no such row" in (
+        lines
+    )
+    assert code == 1
+
+
+def test_an_entry_that_breaks_a_rule_unflagged_is_reported_and_set_aside(
+    seeded_db: Path, run, ok, rows
+) -> None:
+    ok("start", "python", "--on", "-5d")
+    ok("done", "python", "--on", "-2d")
+    execute(seeded_db, "UPDATE journal SET action = 'done' WHERE id = 1")  # done, then done
+    code, lines = doctor(run, seeded_db)
+    assert code == 1
+    [broken] = [line for line in lines if line.startswith("[fail] journal:")]
+    assert broken.startswith("[fail] journal: me: entry #2 status done of python on ")
+    assert broken.endswith("; mltrack doctor --repair sets it aside (flags it)")
+    repaired = ok("doctor", "--repair").stdout
+    assert "set aside (flagged) me: entry #2 status done of python" in repaired
+    assert rows(seeded_db, "SELECT id FROM journal WHERE flag IS NOT NULL") == [(2,)]
+    assert rows(seeded_db, "SELECT status, finished_on FROM progress") == [
+        ("done", (date.today() - timedelta(days=5)).isoformat())
+    ]
+
+
+def test_a_loop_in_the_orderings_fails(seeded_db: Path, run, ok) -> None:
+    ok("require", "python", "--after", "probability")
+    execute(
+        seeded_db,
+        "INSERT INTO learner_prerequisite (learner_id, item_id, requires_id) "
+        "SELECT 1, p.id, q.id FROM item p, item q "
+        "WHERE p.slug = 'probability' AND q.slug = 'python'",
+    )
+    code, lines = doctor(run, seeded_db)
+    assert code == 1
+    assert any(line.startswith("[fail] orderings: me: a loop: ") for line in lines)

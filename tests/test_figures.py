@@ -134,11 +134,11 @@ def test_log_list_and_stats_add_up_the_same_weeks(seeded_db: Path, ok) -> None:
 READ_COMMANDS = [
     (["progress"], "mltrack.progress/1"),
     (["next"], "mltrack.next/1"),
-    (["history"], "mltrack.history/1"),
+    (["history"], "mltrack.history/2"),
     (["stats"], "mltrack.stats/1"),
     (["report", "--format", "json"], "mltrack.report/1"),
     (["pathway"], "mltrack.pathway/1"),
-    (["show", "python"], "mltrack.item/1"),
+    (["show", "python"], "mltrack.item/2"),
     (["career"], "mltrack.career/1"),
     (["learner", "list"], "mltrack.learners/1"),
     (["project", "list"], "mltrack.projects/1"),

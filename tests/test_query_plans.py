@@ -3,7 +3,7 @@
 Exact where timing is not: ``EXPLAIN QUERY PLAN`` of each statement of the read side, on a
 database with several learners' histories built through the services. A full ``SCAN`` of a
 table holding per-learner rows (any table with a ``learner_id`` column: progress,
-progress_event, own items, study logs...) would make a report slower with every year of history
+journal, own items, study logs...) would make a report slower with every year of history
 and every profile, which is what issue 7's stress database is there to catch.
 
 The statements are discovered, so new queries are covered without editing this file: every
@@ -28,14 +28,14 @@ import pytest
 
 import mltrack.queries
 from mltrack.core.errors import MltrackError
-from mltrack.core.vocabulary import EventAction
-from mltrack.queries.reader import Row, SqliteReader
+from mltrack.core.vocabulary import EventAction, ReadingKind
+from mltrack.queries.reader import Row, SqliteReader, SqliteWriter
 from mltrack.services.learners import add_learner
 from mltrack.services.progress import change_status
 from mltrack.services.startup import prepare_database
-from mltrack.services.undo import undo_last
+from mltrack.services.study import log_reading, log_session
+from mltrack.services.undo import amend, undo_last
 from mltrack.store.db import connect
-from mltrack.store.orm import write_session
 
 LEARNERS = ("me", "decoy", "other")
 EVENTS_PER_LEARNER = 150
@@ -92,27 +92,40 @@ def busy_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three learners with long, interleaved histories (starts, dones, resets, undos)."""
     path = tmp_path_factory.mktemp("plans") / "busy.db"
     prepare_database(path)
-    with write_session(path) as session:
-        for name in LEARNERS[1:]:
-            add_learner(session, name)
-    slugs = [row[0] for row in connect(path).execute("SELECT slug FROM item ORDER BY id")]
+    slugs = [row[0] for row in connect(path).execute(
+        "SELECT slug FROM item WHERE kind <> 'certification' ORDER BY id")]  # fmt: skip
     rng = random.Random(7)
-    status = {(learner, slug): "planned" for learner in LEARNERS for slug in slugs}
-    start = date.today() - timedelta(days=EVENTS_PER_LEARNER)
-    with write_session(path) as session:
+    today = date.today()
+    start = today - timedelta(days=EVENTS_PER_LEARNER)
+    store = SqliteWriter(connect(path))
+    with store.transaction():
+        for name in LEARNERS[1:]:
+            add_learner(store, name)
         for day in range(EVENTS_PER_LEARNER):
+            on = start + timedelta(days=day)
             for learner in LEARNERS:
                 if rng.random() < 0.05:
-                    change = undo_last(session, learner)
-                else:
-                    slug = BUSY_ITEM if day % 5 == 0 else rng.choice(slugs)
-                    action = _next_action(status[learner, slug])
-                    change = change_status(
-                        session, learner, slug, action, on=start + timedelta(days=day)
-                    )
-                status[learner, change.slug] = change.to_status
-                session.flush()
+                    undo_last(store, learner, today)
+                    continue
+                slug = BUSY_ITEM if day % 5 == 0 else rng.choice(slugs)
+                action = _next_action(_status(store, learner, slug))
+                change = change_status(store, learner, slug, action, today, on)
+                if rng.random() < 0.05:  # a correction now and then: the date, or the note
+                    amend(store, learner, change.entry_id, today, note=f"corrected on day {day}")
+            log_session(store, LEARNERS[day % 3], 30, today, BUSY_ITEM, on)
+            log_reading(store, LEARNERS[day % 3], f"Paper {day}", ReadingKind.PAPER, today,
+                        None, BUSY_ITEM, on)  # fmt: skip
+    store.connection.close()
     return path
+
+
+def _status(store: SqliteWriter, learner: str, slug: str) -> str:
+    found = store.rows(
+        "SELECT p.status FROM progress p JOIN learner l ON l.id = p.learner_id "
+        "JOIN item i ON i.id = p.item_id WHERE l.name = :learner AND i.slug = :slug",
+        learner=learner, slug=slug,
+    )  # fmt: skip
+    return found[0]["status"] if found else "planned"
 
 
 def _next_action(current: str) -> EventAction:
@@ -139,6 +152,7 @@ def samples(busy_db: Path) -> dict[str, Any]:
         "today": today, "on": today, "since": today - timedelta(days=90), "until": today,
         "start": today - timedelta(days=90), "end": today,
         "days": 30, "within": 30, "weeks": 8, "months": 6, "limit": 20,
+        "kinds": ("status", "reading"), "history_limit": 20,
     }  # fmt: skip
 
 
@@ -231,8 +245,11 @@ def test_every_query_function_can_be_called_with_the_samples(samples: dict[str, 
 def test_the_check_catches_a_full_scan(busy_db: Path, samples: dict[str, Any]) -> None:
     """The checker itself: a statement filtering on an unindexed column is reported."""
     connection = connect(busy_db)
-    sql = "SELECT COUNT(*) FROM progress_event e WHERE e.note = :note"
+    sql = "SELECT COUNT(*) FROM journal e WHERE e.data = :note"
     assert full_scans(connection, sql, samples) == ["SCAN e"]
-    indexed = "SELECT COUNT(*) FROM progress_event WHERE learner_id = :learner_id"
+    indexed = "SELECT COUNT(*) FROM journal WHERE learner_id = :learner_id"
     assert full_scans(connection, indexed, samples) == []
-    assert len(connection.execute("SELECT id FROM progress_event").fetchall()) > 400
+    assert len(connection.execute("SELECT id FROM journal").fetchall()) > 400
+    assert (
+        connection.execute("SELECT COUNT(*) FROM journal WHERE action = 'amend'").fetchone()[0] > 5
+    )

@@ -33,7 +33,7 @@ def history(seeded_db: Path, ok) -> Path:
         ]
     ):
         ok("done", slug, "--on", f"-{6 * n + 1}d")  # fmt: skip
-    ok("done", "stanford-ml", "--on", "-3d")
+    ok("cert", "pass", "stanford-ml", "--on", "-3d")
     ok("skip", "computer-architecture")
     ok("skip", "hadoop")
     ok("start", "deep-learning", "--on", "-2d")
@@ -286,15 +286,22 @@ def test_html_report_renders_in_headless_chromium(history: Path, ok, tmp_path: P
 def test_every_report_query_runs_the_same_through_sqlalchemy(history: Path, ok) -> None:
     """The portable SQL gives the same result objects through SQLAlchemy's text()."""
     from mltrack.queries.history import history as load_history
+    from mltrack.queries.pathway import item_detail
     from mltrack.queries.reader import SqlAlchemyReader, SqliteReader
     from mltrack.queries.report import report_data
     from mltrack.store.db import connect
     from mltrack.store.orm import make_engine
 
     ok("require", "python", "--after", "fourier-transforms")
+    ok("amend", "1", "--on", "-2d", "--note", "again")  # python's done, a day earlier
+    ok("log", "1h", "python")
 
     def everything(reader) -> tuple:
-        return report_data(reader, "me", 1), load_history(reader, "me", 1, since=date.today())
+        return (
+            report_data(reader, "me", 1), load_history(reader, "me", 1),
+            load_history(reader, "me", 1, since=date.today(), kinds=["plan", "study"]),
+            item_detail(reader, 1, "python"),
+        )  # fmt: skip
 
     engine = make_engine(history)
     with engine.connect() as connection:

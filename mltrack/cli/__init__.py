@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "history": (
         "mltrack.cli.activity:history",
-        "Show what you started, finished, skipped or undone, by date.",
+        "Show every change you recorded, by date, with its #id.",
     ),
     "stats": (
         "mltrack.cli.activity:stats",
@@ -43,6 +43,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "skip": ("mltrack.cli.marks:skip", "Mark an item as skipped (it does not apply to you)."),
     "reset": ("mltrack.cli.marks:reset", "Put an item back to planned."),
     "undo": ("mltrack.cli.marks:undo", "Revert your most recent change."),
+    "amend": (
+        "mltrack.cli.marks:amend",
+        "Correct the date or note of a change you recorded (its #id in history).",
+    ),
     "require": ("mltrack.cli.planning:require", "Make an item come after another one, for you."),
     "target": (
         "mltrack.cli.planning:target",

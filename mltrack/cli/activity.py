@@ -5,19 +5,27 @@ from datetime import date
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import DateType, format_option, styled, wants_json, weeks_option
+from mltrack.cli.params import DateType, choice_of, format_option, styled, wants_json, weeks_option
+from mltrack.core.vocabulary import JournalKind
 
 
 @click.command()
-@click.option("--since", type=DateType(), help="Only events on or after this date.")
-@click.option("--until", type=DateType(), help="Only events on or before this date.")
+@click.option("--since", type=DateType(), help="Only entries on or after this date.")
+@click.option("--until", type=DateType(), help="Only entries on or before this date.")
+@click.option(
+    "--kind",
+    "kinds",
+    type=choice_of(JournalKind),
+    multiple=True,
+    help="Only entries of this kind (repeatable).",
+)
 @click.option(
     "-n",
     "--limit",
     type=click.IntRange(min=0, max=100_000),
     default=20,
     show_default=True,
-    help="Show the newest N events; 0 shows them all.",
+    help="Show the newest N entries; 0 shows them all.",
 )
 @format_option("json")
 @pass_app
@@ -25,19 +33,22 @@ def history(
     app: App,
     since: date | None,
     until: date | None,
+    kinds: tuple[str, ...],
     limit: int,
     output_format: str,
     as_json: bool,
 ) -> None:
-    """Show what you started, finished, skipped or undone, by date.
+    """Show every change you recorded, by date, with its #id.
 
-    Newest first, each event under the local date it was recorded for (--on for start and
-    done). Dates: YYYY-MM-DD, today, yesterday or -Nd.
+    Statuses, certification steps, study time, reading, projects and plans. Newest first,
+    each entry with its id (#42, what `mltrack amend` takes), the date it happened (as
+    corrected by an amend), what it was, and the state of what it changed before -> after.
+    Undone and amended entries say so. Dates: YYYY-MM-DD, today, yesterday or -Nd.
 
     \b
     Examples:
       mltrack history
-      mltrack history --since -30d
+      mltrack history --since -30d --kind status --kind cert
       mltrack history --since 2026-01-01 --until 2026-03-31 -n 0 --json
     """
     from mltrack.queries.history import history as load_history
@@ -46,7 +57,9 @@ def history(
         from mltrack.core.errors import InputError
 
         raise InputError(f"--since {since.isoformat()} is after --until {until.isoformat()}")
-    result = load_history(app.reader(), app.learner, app.learner_id(), since, until, limit or None)
+    result = load_history(
+        app.reader(), app.learner, app.learner_id(), since, until, limit or None, kinds
+    )
     if wants_json(output_format, as_json):
         from mltrack.render.json import history_json
 

@@ -113,24 +113,44 @@ def restore(app: App, file: Path) -> None:
 
 
 @click.command()
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Back the database up, then rebuild every table of learner data from the journal.",
+)
 @format_option("json")
 @click.pass_context
 @pass_app
-def doctor(app: App, ctx: click.Context, output_format: str, as_json: bool) -> None:
+def doctor(app: App, ctx: click.Context, repair: bool, output_format: str, as_json: bool) -> None:
     """Check the database for damage and inconsistencies.
 
-    Runs SQLite's integrity and foreign key checks and compares the schema revision and the
-    pathway with what this mltrack ships. Read-only: it never upgrades or repairs anything.
-    Exits 1 when a check fails.
+    Runs SQLite's integrity and foreign key checks, compares the schema revision and the
+    pathway with what this mltrack ships, and replays the journal (the record of every
+    change): every row of progress, certification goals, study time, reading, projects, the
+    target date and your orderings that disagrees with it is listed, as are entries set
+    aside (flagged) because they break today's rules, and any loop in your orderings.
+    Read-only: it never upgrades or changes anything. Exits 1 when a check fails.
+
+    --repair backs the database up first, then rebuilds those tables from the journal in one
+    transaction and says what it changed.
 
     \b
-    Example:
+    Examples:
       mltrack doctor
       mltrack doctor --json
+      mltrack doctor --repair
     """
-    from mltrack.queries.health import FAIL, check_database
+    if repair:
+        from mltrack.render.changes import repair_text
+        from mltrack.services.doctor import repair_database
 
-    checks = check_database(app.path)
+        app.prepare()
+        click.echo(repair_text(repair_database(app.path)))
+        return
+    from mltrack.queries.health import FAIL
+    from mltrack.services.doctor import diagnose
+
+    checks = diagnose(app.path)
     if wants_json(output_format, as_json):
         from mltrack.render.json import checks_json
 

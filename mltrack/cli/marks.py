@@ -5,7 +5,7 @@ from datetime import date
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import DateType, item_argument
+from mltrack.cli.params import DateType, EntryId, item_argument
 
 on_option = click.option(
     "--on",
@@ -120,3 +120,31 @@ def undo(app: App) -> None:
 
     for change in changes:
         click.echo(change_text(change))
+
+
+@click.command()
+@click.argument("entry", metavar="ID", type=EntryId())
+@click.option("--on", "on", type=DateType(), help="The date it really happened.")
+@click.option("--note", metavar="TEXT", help="The note it should carry.")
+@pass_app
+def amend(app: App, entry: int, on: date | None, note: str | None) -> None:
+    """Correct the date or note of a change you recorded (its #id in history).
+
+    ID is the entry's number as `mltrack history` shows it (#42 or 42). The correction is
+    an entry of its own: what came after the change stays, and `mltrack undo` right after
+    reverts the correction. It is refused, in one line, when the corrected date would make
+    the timeline invalid or move the change past another change of the same thing.
+
+    \b
+    Examples:
+      mltrack history --kind status
+      mltrack amend 42 --on 2026-10-13
+      mltrack amend '#42' --note "chapters 1-6 only"
+    """
+    from mltrack.services.undo import amend as amend_entry
+
+    with app.writer() as store:
+        change = amend_entry(store, app.learner, entry, date.today(), on, note)
+    from mltrack.render.changes import amend_text
+
+    click.echo(amend_text(change, on, note))

@@ -256,3 +256,17 @@ def _new_file_mode() -> int:
 def choice_of(enum: type[StrEnum]) -> click.Choice:
     """A choice among the values of a vocabulary enum (the command receives plain text)."""
     return click.Choice([member.value for member in enum])
+
+
+class EntryId(click.ParamType):
+    """A journal entry's id as history shows it: ``#42`` or ``42``."""
+
+    name = "ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().removeprefix("#")
+        if not text.isdigit() or int(text) == 0:
+            self.fail(f"{value!r} is not an entry id such as #42 (see mltrack history)", param, ctx)
+        return int(text)

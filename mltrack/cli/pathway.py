@@ -49,23 +49,27 @@ def pathway(
 
 @click.command()
 @item_argument
+@click.option("--all", "all_history", is_flag=True, help="Show the item's whole history.")
 @format_option("json")
 @pass_app
-def show(app: App, item: str, output_format: str, as_json: bool) -> None:
+def show(app: App, item: str, all_history: bool, output_format: str, as_json: bool) -> None:
     """Show one item: what it is, its status and history.
 
-    ITEM is a slug, a unique slug prefix, or words from the title.
+    ITEM is a slug, a unique slug prefix, or words from the title. The history lists the
+    item's last 20 journal entries of every kind (status, certification, study time,
+    reading, orderings); --all lists them all.
 
     \b
     Examples:
       mltrack show deep-learning
-      mltrack show "fourier"
+      mltrack show "fourier" --all
     """
     from mltrack.queries.lookup import resolve_item
-    from mltrack.queries.pathway import item_detail
+    from mltrack.queries.pathway import SHOWN_HISTORY, item_detail
 
     reader, learner_id = app.reader(), app.learner_id()
-    detail = item_detail(reader, learner_id, resolve_item(reader, learner_id, item))
+    slug = resolve_item(reader, learner_id, item)
+    detail = item_detail(reader, learner_id, slug, None if all_history else SHOWN_HISTORY)
     assert detail is not None  # resolve_item only returns slugs that exist
     if wants_json(output_format, as_json):
         from mltrack.render.json import item_json

@@ -11,6 +11,7 @@ from mltrack.cli.params import (
     choice_of,
     complete_item,
     format_option,
+    styled,
     wants_json,
 )
 from mltrack.core.dates import last_weeks_start
@@ -93,24 +94,61 @@ def _list_sessions(app: App, since: date, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("title")
-@click.option("--kind", type=choice_of(ReadingKind), required=True, help="What it is.")
+@click.argument("title", required=False)
+@click.option("--kind", type=choice_of(ReadingKind), help="What it is (required to log one).")
 @click.option("--url", metavar="URL", help="Where to find it.")
 @click.option(
     "--item", metavar="ITEM", shell_complete=complete_item, help="The pathway item it is about."
 )
 @click.option("--on", type=DateType(), help="The day you read it [default: today].")
+@click.option("--list", "list_", is_flag=True, help="List your reading entries instead.")
+@click.option("--since", type=DateType(), help="With --list: only entries from this date.")
+@format_option("json")
 @pass_app
 def read(
-    app: App, title: str, kind: str, url: str | None, item: str | None, on: date | None
+    app: App,
+    title: str | None,
+    kind: str | None,
+    url: str | None,
+    item: str | None,
+    on: date | None,
+    list_: bool,
+    since: date | None,
+    output_format: str,
+    as_json: bool,
 ) -> None:
     """Log continuing education: a blog post, podcast, paper, talk or course.
+
+    --list lists the reading entries, newest first, each with its id (for `mltrack amend`);
+    --json lists them as the JSON of `mltrack history`.
 
     \b
     Examples:
       mltrack read "Attention is all you need" --kind paper --item deep-learning
       mltrack read "Practical AI #250" --kind podcast --url https://example.org/250
+      mltrack read --list --since 2026-01-01
     """
+    if list_:
+        if any(value is not None for value in (title, kind, url, item, on)):
+            raise click.UsageError("--list takes only --since (and --json)")
+        from mltrack.core.vocabulary import JournalKind
+        from mltrack.queries.history import history
+
+        kinds = (JournalKind.READING,)
+        entries = history(app.reader(), app.learner, app.learner_id(), since, None, None, kinds)
+        if wants_json(output_format, as_json):
+            from mltrack.render.json import history_json
+
+            click.echo(history_json(entries))
+        else:
+            from mltrack.render.terminal import history_text
+
+            click.echo(history_text(entries, styled()))
+        return
+    if title is None or kind is None:
+        raise click.UsageError("give a TITLE and its --kind (or --list)")
+    if since is not None or as_json or output_format != "text":
+        raise click.UsageError("--since and --json go with --list")
     from mltrack.core.vocabulary import ReadingKind
     from mltrack.services.study import log_reading
 

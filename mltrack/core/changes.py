@@ -6,6 +6,7 @@ them without importing a service (which would pull in the ORM).
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from mltrack.core.vocabulary import CertAction, CertStatus, ReadingKind
 
@@ -88,3 +89,12 @@ class LoggedReading:
 class ImportSummary:
     counts: tuple[tuple[str, int], ...]  # rows per section, in file order
     replaced: tuple[str, ...]  # learners whose data the file replaced
+
+
+@dataclass(frozen=True)
+class Repair:
+    """What ``doctor --repair`` did."""
+
+    backup: Path
+    changes: list[str] = field(default_factory=list)  # projection rows rewritten, in words
+    flagged: list[str] = field(default_factory=list)  # entries newly set aside, with why

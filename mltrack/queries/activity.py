@@ -1,36 +1,87 @@
-"""Items finished per day, from the event journal: the raw material of streaks and pace.
+"""Items finished per day, from the journal: the raw material of streaks and pace.
 
-An item counts as finished on the local date of its ``done`` event; a ``done`` that was later
-undone does not count (the undo removed it), and an item finished again after a reset counts
-again. One row per active day, however many events the journal holds.
+An item counts as finished on the date of its ``done`` entry as it stands: a ``done`` that
+was undone (an undo entry targets it) or flagged does not count, an amended one counts on its
+corrected date (the newest amendment that stands), and an item finished again after a reset
+counts again. One row per active day, however long the journal.
+
+"Stands" is cheap in SQL: NOT EXISTS an undo targeting the entry (the ``target_id`` index).
+Amendments are rare and their dates live in the entry's JSON data, which portable SQL cannot
+read: the finishes with no amendment are counted per day in SQL (the (learner, kind, action,
+date) index bounds them), the amended few are read one by one and moved to their dates here.
 """
 
+import json
+from collections import Counter
 from datetime import date
 
 from mltrack.core.pace import DayCount
-from mltrack.core.vocabulary import EventAction, sql_value
+from mltrack.core.vocabulary import EventAction, JournalKind, MetaAction, sql_value
 from mltrack.queries.reader import Reader, as_date
+
+
+def _stands(alias: str) -> str:
+    """SQL: the entry ``alias`` is not undone (no undo entry targets it)."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = {alias}.id "
+        f"AND u.action = {sql_value(MetaAction.UNDO)})"
+    )
+
+
+_AMENDED = f"""EXISTS (SELECT 1 FROM journal a WHERE a.target_id = e.id
+                      AND a.action = {sql_value(MetaAction.AMEND)} AND a.flag IS NULL
+                      AND {_stands("a")})"""
+_DONE = f"""e.learner_id = :learner_id AND e.kind = {sql_value(JournalKind.STATUS)}
+      AND e.action = {sql_value(EventAction.DONE)} AND e.flag IS NULL
+      AND {_stands("e")}"""
 
 _FINISHED_PER_DAY_SQL = f"""
     SELECT e.on_date, COUNT(*) AS finished,
            SUM(CASE WHEN i.required THEN 1 ELSE 0 END) AS required_finished
-    FROM progress_event e
+    FROM journal e
     JOIN item i ON i.id = e.item_id
-    WHERE e.learner_id = :learner_id AND e.action = {sql_value(EventAction.DONE)} {{since}}
-      AND NOT EXISTS (SELECT 1 FROM progress_event u WHERE u.undoes_id = e.id)
+    WHERE {_DONE} {{since}} AND NOT {_AMENDED}
     GROUP BY e.on_date
     ORDER BY e.on_date
+"""
+
+# Finishes that stand with the amendments that stand, oldest amendment first.
+AMENDED_FINISHES_SQL = f"""
+    SELECT e.id, e.on_date, i.required, a.data
+    FROM journal a
+    JOIN journal e ON e.id = a.target_id
+    JOIN item i ON i.id = e.item_id
+    WHERE a.learner_id = :learner_id AND a.kind = {sql_value(JournalKind.STATUS)}
+      AND a.action = {sql_value(MetaAction.AMEND)} AND a.flag IS NULL
+      AND {_stands("a")} AND {_DONE}
+    ORDER BY a.id
 """
 
 
 def finished_per_day(reader: Reader, learner_id: int, since: date | None = None) -> list[DayCount]:
     """Items finished on each day (from ``since`` on, when given), oldest day first."""
     # The condition is left out rather than written "(:since IS NULL OR ...)", which would
-    # keep the (learner_id, on_date) index from bounding the range.
+    # keep the index from bounding the range.
     condition = "" if since is None else "AND e.on_date >= :since"
     params = {"learner_id": learner_id} | ({} if since is None else {"since": since.isoformat()})
-    rows = reader.rows(_FINISHED_PER_DAY_SQL.format(since=condition), **params)
-    return [
-        DayCount(as_date(row["on_date"]), row["finished"], row["required_finished"] or 0)
-        for row in rows
-    ]
+    finished: Counter[date] = Counter()
+    required: Counter[date] = Counter()
+    for row in reader.rows(_FINISHED_PER_DAY_SQL.format(since=condition), **params):
+        day = as_date(row["on_date"])
+        finished[day] += row["finished"]
+        required[day] += row["required_finished"] or 0
+    for day, is_required in _amended_finishes(reader, learner_id):
+        if since is None or day >= since:
+            finished[day] += 1
+            required[day] += 1 if is_required else 0
+    return [DayCount(day, finished[day], required[day]) for day in sorted(finished)]
+
+
+def _amended_finishes(reader: Reader, learner_id: int) -> list[tuple[date, bool]]:
+    """Each amended finish on its date as corrected (the newest correction of it wins)."""
+    corrected: dict[int, tuple[date, bool]] = {}
+    for row in reader.rows(AMENDED_FINISHES_SQL, learner_id=learner_id):
+        on = json.loads(row["data"] or "{}").get("on")
+        previous = corrected.get(row["id"], (as_date(row["on_date"]), bool(row["required"])))
+        corrected[row["id"]] = (date.fromisoformat(on) if on else previous[0], previous[1])
+    return list(corrected.values())

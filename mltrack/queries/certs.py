@@ -72,13 +72,18 @@ CERTS_SQL = f"""
     ORDER BY s.position, i.position
 """
 
-# The certification steps that stand: an undone step costs nothing. The cost sits in the
-# entry's JSON, which portable SQL cannot read, so the sum per currency is made in Python.
-COSTS_SQL = """
-    SELECT e.data FROM journal e
-    WHERE e.learner_id = :learner_id AND e.kind = :kind AND e.flag IS NULL
-      AND e.action IN (:enroll, :pass_, :fail)
-      AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = e.id AND u.action = :undo)
+# The certification steps that can carry a cost and stand: a step undone through
+# ``mltrack undo`` (an undo entry targets it) or flagged costs nothing. The cost is in the
+# entry's JSON data, which portable SQL cannot read: it is summed per currency in Python
+# (a learner's certification steps are a few dozen at most).
+COSTS_SQL = f"""
+    SELECT e.data
+    FROM journal e
+    WHERE e.learner_id = :learner_id AND e.kind = {sql_value(JournalKind.CERT)}
+      AND e.action IN {sql_in(CertAction.ENROLL, CertAction.PASS, CertAction.FAIL)}
+      AND e.flag IS NULL
+      AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = e.id
+                      AND u.action = {sql_value(MetaAction.UNDO)})
 """
 
 _OPEN = sql_in(CertStatus.PLANNED, CertStatus.ENROLLED, CertStatus.FAILED)
@@ -101,18 +106,15 @@ def cert_overview(reader: Reader, learner_id: int, today: date | None = None) ->
     today = today or date.today()
     rows = reader.rows(CERTS_SQL, learner_id=learner_id)
     certs = [_cert_row(row, today) for row in rows]
-    return CertOverview(certs, _costs(reader, learner_id))
+    return CertOverview(certs, cert_costs(reader, learner_id))
 
 
-def _costs(reader: Reader, learner_id: int) -> list[CostTotal]:
+def cert_costs(reader: Reader, learner_id: int) -> list[CostTotal]:
+    """What the learner's certification steps that stand cost, per currency."""
     totals: dict[str, int] = {}
-    steps = reader.rows(
-        COSTS_SQL, learner_id=learner_id, kind=JournalKind.CERT, enroll=CertAction.ENROLL,
-        pass_=CertAction.PASS, fail=CertAction.FAIL, undo=MetaAction.UNDO,
-    )  # fmt: skip
-    for row in steps:
-        data = json.loads(row["data"])
-        if data.get("cost_cents") is not None:
+    for row in reader.rows(COSTS_SQL, learner_id=learner_id):
+        data = json.loads(row["data"] or "{}")
+        if data.get("cost_cents") is not None and data.get("currency"):
             totals[data["currency"]] = totals.get(data["currency"], 0) + data["cost_cents"]
     return [CostTotal(currency, cents) for currency, cents in sorted(totals.items())]
 

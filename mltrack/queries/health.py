@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mltrack.core.errors import MltrackError
-from mltrack.formats.export_format import SECTIONS, Ref
 from mltrack.queries.reader import Reader, SqliteReader
 from mltrack.store.db import connect_read_only, foreign_key_problems, integrity_problems
 from mltrack.store.files import FileState, check_writable, inspect_file
@@ -142,15 +141,20 @@ def _retired_prerequisites(reader: Reader) -> Check:
     return Check("prerequisites", OK, "no current item requires a retired one")
 
 
-def retired_in_use_sql() -> str:
-    """Retired items and how many rows of learner data still name them, one query for every
-    section of ``mltrack.formats.export_format`` that refers to items."""
-    parts = [
-        f"SELECT t.{field.column} AS item_id FROM {section.table} t"
-        for section in SECTIONS
-        for field in section.fields
-        if isinstance(field, Ref) and field.table == "item"
-    ]
+# Learner data naming items: every table with both columns (the journal, its projections,
+# the learner's orderings), found in the file's own schema.
+LEARNER_ITEM_TABLES_SQL = """
+    SELECT m.name FROM sqlite_master m
+    WHERE m.type = 'table'
+      AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'item_id')
+      AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'learner_id')
+    ORDER BY m.name
+"""
+
+
+def retired_in_use_sql(tables: list[str]) -> str:
+    """Retired items and how many rows of learner data in ``tables`` still name them."""
+    parts = [f"SELECT t.item_id FROM {table} t WHERE t.item_id IS NOT NULL" for table in tables]
     return f"""
         SELECT i.slug, COUNT(*) AS uses
         FROM ({" UNION ALL ".join(parts)}) u JOIN item i ON i.id = u.item_id
@@ -160,7 +164,8 @@ def retired_in_use_sql() -> str:
 
 
 def _retired_in_use(reader: Reader) -> Check:
-    rows = reader.rows(retired_in_use_sql())
+    tables = [row["name"] for row in reader.rows(LEARNER_ITEM_TABLES_SQL)]
+    rows = reader.rows(retired_in_use_sql(tables)) if tables else []
     if not rows:
         return Check("retired items", OK, "no learner data names a retired item")
     uses = [f"{row['slug']} ({row['uses']})" for row in rows]

@@ -1,36 +1,105 @@
-"""``mltrack history``: the event journal as a dated list, newest first."""
+"""``mltrack history`` and an item's history in ``show``: the journal as a dated list.
 
+Every kind of entry (status, cert, study, reading, project, plan), newest first, each with its
+id (``#42``), its date as it stands (an amendment's correction applied), what it was, and the
+subject's state before and after it where a subject has one. The states come from replaying
+only the subjects shown through ``core.journal``, so the cost follows what is shown, not the
+length of the whole journal.
+
+Amended entries are few: they are read first, with their corrections, and merged into the
+journal read in date order, so that a date range and ``--limit`` still read an index range.
+"""
+
+import itertools
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from mltrack.queries.reader import Reader
+from mltrack.core.journal import (
+    Entry,
+    GoalState,
+    ItemState,
+    PresentState,
+    ProjectState,
+    State,
+    effective,
+)
+from mltrack.core.journal import apply as apply_entry
+from mltrack.core.vocabulary import NO_GOAL, ItemStatus, JournalKind, MetaAction
+from mltrack.queries.reader import Reader, Row
 
-_HISTORY_SQL = """
-    SELECT e.id, e.on_date, e.occurred_at, e.action, e.from_status, e.to_status, e.note,
-           e.undoes_id, i.slug, i.title,
-           CASE WHEN EXISTS (SELECT 1 FROM progress_event u WHERE u.undoes_id = e.id)
-                THEN 1 ELSE 0 END AS undone
-    FROM progress_event e
-    JOIN item i ON i.id = e.item_id
-    WHERE e.learner_id = :learner_id {conditions}
-    ORDER BY e.on_date DESC, e.id DESC
-    {limit}
+_COLUMNS = """
+    j.id, j.uid, j.kind, j.action, j.subject, j.on_date, j.recorded_at, j.data, j.target_id,
+    j.group_id, j.flag, i.slug, i.title,
+    (SELECT u.id FROM journal u WHERE u.target_id = j.id AND u.action = :undo) AS undone_by
+"""
+_ENTRIES_SQL = f"""
+    SELECT {_COLUMNS}
+    FROM journal j
+    LEFT JOIN item i ON i.id = j.item_id
+    WHERE j.learner_id = :learner_id {{conditions}}
+    ORDER BY j.on_date DESC, j.id DESC
+    {{limit}}
+"""
+# The amendments that stand (not undone, not flagged), oldest first, with their targets.
+_AMENDMENTS_SQL = """
+    SELECT a.id, a.target_id, a.data
+    FROM journal a
+    WHERE a.learner_id = :learner_id AND a.kind IN ({kinds}) AND a.action = :amend
+      AND a.flag IS NULL {conditions}
+      AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = a.id AND u.action = :undo)
+    ORDER BY a.id
+"""
+_TARGETS_SQL = f"""
+    SELECT {_COLUMNS}
+    FROM journal j
+    LEFT JOIN item i ON i.id = j.item_id
+    WHERE j.id IN ({{ids}})
+"""
+# One subject's unflagged entries: one range of the timeline index.
+TIMELINE_SQL = """
+    SELECT id, kind, action, subject, on_date, recorded_at, data, target_id
+    FROM journal
+    WHERE learner_id = :learner_id AND kind = :kind AND subject = :subject AND flag IS NULL
+    ORDER BY id
 """
 
 
 @dataclass(frozen=True)
-class Event:
+class Correction:
+    """What amendments changed in an entry: its date and/or note as first recorded."""
+
+    by: tuple[int, ...]  # the amend entries that stand, oldest first
+    on_date: str | None  # the date first recorded, when the date was corrected
+    note: str | None  # the note first recorded, when the note was corrected
+    note_corrected: bool = False
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
     id: int
-    on_date: str
-    occurred_at: str
+    uid: str
+    kind: str  # a JournalKind; undo and amend entries carry their target's
     action: str
-    slug: str
-    title: str
-    from_status: str
-    to_status: str
-    note: str | None
-    undone: bool  # a later undo reverted it
-    undoes: int | None  # for an undo: the id of the event it reverted
+    subject: str
+    slug: str | None  # the item it is about, if any
+    title: str | None
+    on_date: str  # as it stands: an amended entry shows its corrected date
+    recorded_at: str
+    data: dict[str, Any]  # the change's own values (a note as corrected)
+    before: str | None  # the subject's state before it, where the subject has one
+    after: str | None
+    undone_by: int | None  # the undo entry that reverted it
+    target: int | None  # undo and amend: the entry acted on
+    group: int | None  # linked changes of one command share it
+    corrected: Correction | None  # amended: what the amendments changed
+    flag: str | None  # why the entry breaks today's rules (kept, left out of the record)
+
+    @property
+    def undone(self) -> bool:
+        return self.undone_by is not None
 
 
 @dataclass(frozen=True)
@@ -38,8 +107,9 @@ class History:
     learner: str
     since: date | None
     until: date | None
-    events: list[Event] = field(default_factory=list)
-    more: bool = False  # the limit cut older events off
+    entries: list[HistoryEntry] = field(default_factory=list)
+    more: bool = False  # the limit cut older entries off
+    kinds: tuple[str, ...] = ()  # only these kinds (empty: every kind)
 
 
 def history(
@@ -49,35 +119,218 @@ def history(
     since: date | None = None,
     until: date | None = None,
     limit: int | None = None,
+    kinds: Sequence[str] = (),
 ) -> History:
-    """The learner's events dated ``since`` to ``until`` (both included), newest first.
-
-    Dates are the learner's local dates the events were recorded for; ``limit`` keeps the
-    newest events only.
-    """
-    params: dict[str, object] = {"learner_id": learner_id}
+    """The learner's journal entries dated ``since`` to ``until`` (both included, dates as
+    amended), newest first; ``limit`` keeps the newest only; ``kinds`` keeps those kinds."""
+    kinds = tuple(dict.fromkeys(JournalKind(kind).value for kind in kinds))
+    params: dict[str, Any] = {"learner_id": learner_id}
     conditions = ""
+    if kinds:
+        conditions += f" AND j.kind IN ({_bind(params, 'kind', kinds)})"
     # Conditions are added only when given, so that the (learner_id, on_date) index bounds
     # the range scan.
     if since is not None:
-        conditions += " AND e.on_date >= :since"
+        conditions += " AND j.on_date >= :since"
         params["since"] = since.isoformat()
     if until is not None:
-        conditions += " AND e.on_date <= :until"
+        conditions += " AND j.on_date <= :until"
         params["until"] = until.isoformat()
-    # One row more than asked for tells whether older events were left out.
-    limit_clause = "" if limit is None else "LIMIT :limit"
+    amended = _amended(reader, learner_id, kinds or tuple(JournalKind), "")
+    in_range = [
+        entry
+        for entry in amended.values()
+        if (since is None or entry.on_date >= since.isoformat())
+        and (until is None or entry.on_date <= until.isoformat())
+    ]
+    entries, more = _merged(reader, conditions, params, amended, in_range, limit)
+    return History(learner, since, until, _with_states(reader, learner_id, entries), more, kinds)
+
+
+def item_history(
+    reader: Reader, learner_id: int, item_id: int, limit: int | None = None
+) -> tuple[list[HistoryEntry], int]:
+    """The entries about one item (every kind), oldest first: the newest ``limit`` of them,
+    and how many older ones were left out."""
+    params: dict[str, Any] = {"learner_id": learner_id, "item_id": item_id}
+    amended = _amended(reader, learner_id, tuple(JournalKind), "AND a.item_id = :item_id",
+                       item_id=item_id)  # fmt: skip
+    entries, _ = _merged(
+        reader, " AND j.item_id = :item_id", params, amended, list(amended.values()), None
+    )
+    left_out = 0 if limit is None else max(0, len(entries) - limit)
+    shown = entries[:limit] if limit is not None else entries
+    return list(reversed(_with_states(reader, learner_id, shown))), left_out
+
+
+def _bind(params: dict[str, Any], prefix: str, values: Iterable[object]) -> str:
+    """Bind each value as its own parameter; returns the list of their names for ``IN``."""
+    names = []
+    for number, value in enumerate(values):
+        params[f"{prefix}{number}"] = value
+        names.append(f":{prefix}{number}")
+    return ", ".join(names)
+
+
+def _merged(
+    reader: Reader,
+    conditions: str,
+    params: dict[str, Any],
+    amended: dict[int, HistoryEntry],
+    in_range: list[HistoryEntry],
+    limit: int | None,
+) -> tuple[list[HistoryEntry], bool]:
+    """The entries newest first: those read in stored-date order, with every amended one at
+    its corrected date instead. One row more than asked for tells whether older ones exist;
+    amended rows read in the range are dropped, so as many more are read."""
+    limit_clause = ""
     if limit is not None:
-        params["limit"] = limit + 1
-    sql = _HISTORY_SQL.format(conditions=conditions, limit=limit_clause)
-    rows = reader.rows(sql, **params)
-    events = [
-        Event(
-            id=row["id"], on_date=str(row["on_date"]), occurred_at=str(row["occurred_at"]),
-            action=row["action"], slug=row["slug"], title=row["title"],
-            from_status=row["from_status"], to_status=row["to_status"], note=row["note"],
-            undone=bool(row["undone"]), undoes=row["undoes_id"],
-        )
-        for row in rows[:limit]
-    ]  # fmt: skip
-    return History(learner, since, until, events, more=limit is not None and len(rows) > limit)
+        limit_clause = "LIMIT :limit"
+        params = {**params, "limit": limit + 1 + len(amended)}
+    sql = _ENTRIES_SQL.format(conditions=conditions, limit=limit_clause)
+    rows = reader.rows(sql, **params, undo=MetaAction.UNDO)
+    plain = [_entry(row) for row in rows if row["id"] not in amended]
+    merged = sorted([*plain, *in_range], key=lambda e: (e.on_date, e.id), reverse=True)
+    if limit is None:
+        return merged, False
+    return merged[:limit], len(merged) > limit
+
+
+def _amended(
+    reader: Reader, learner_id: int, kinds: Sequence[str], condition: str, **extra: Any
+) -> dict[int, HistoryEntry]:
+    """Every entry an amendment that stands corrects, as corrected, by id."""
+    params: dict[str, Any] = {"learner_id": learner_id, "amend": MetaAction.AMEND,
+                              "undo": MetaAction.UNDO, **extra}  # fmt: skip
+    sql = _AMENDMENTS_SQL.format(kinds=_bind(params, "kind", kinds), conditions=condition)
+    amendments: dict[int, list[Row]] = {}
+    for row in reader.rows(sql, **params):
+        amendments.setdefault(row["target_id"], []).append(row)
+    if not amendments:
+        return {}
+    ids: dict[str, Any] = {"undo": MetaAction.UNDO}
+    targets = reader.rows(_TARGETS_SQL.format(ids=_bind(ids, "id", amendments)), **ids)
+    found = {}
+    for row in targets:
+        if row["flag"] is not None:
+            continue  # a flagged entry is left out of the record: its amendments change nothing
+        entry = _entry(row)
+        found[entry.id] = _corrected(entry, amendments[entry.id])
+    return found
+
+
+def _corrected(entry: HistoryEntry, amendments: list[Row]) -> HistoryEntry:
+    on, data, note_corrected = entry.on_date, dict(entry.data), False
+    for amendment in amendments:  # oldest first: the newest correction wins
+        change = json.loads(amendment["data"])
+        if change.get("on"):
+            on = change["on"]
+        if "note" in change:
+            data["note"], note_corrected = change["note"], True
+    correction = Correction(
+        tuple(a["id"] for a in amendments), entry.on_date if on != entry.on_date else None,
+        entry.data.get("note") if note_corrected else None, note_corrected,
+    )  # fmt: skip
+    return HistoryEntry(**{**entry.__dict__, "on_date": on, "data": data,
+                           "corrected": correction})  # fmt: skip
+
+
+def _entry(row: Row) -> HistoryEntry:
+    return HistoryEntry(
+        id=row["id"], uid=row["uid"], kind=row["kind"], action=row["action"],
+        subject=row["subject"], slug=row["slug"], title=row["title"],
+        on_date=str(row["on_date"]), recorded_at=str(row["recorded_at"]),
+        data=json.loads(row["data"] or "{}"), before=None, after=None,
+        undone_by=row["undone_by"], target=row["target_id"], group=row["group_id"],
+        corrected=None, flag=row["flag"],
+    )  # fmt: skip
+
+
+# States before and after: the subjects shown, replayed ------------------------------------
+
+
+def _with_states(
+    reader: Reader, learner_id: int, entries: list[HistoryEntry]
+) -> list[HistoryEntry]:
+    """The entries with the states of their subjects before and after them."""
+    timelines: dict[tuple[str, str], list[Entry]] = {}
+    shown = []
+    for entry in entries:
+        if entry.flag is not None or not _has_state(entry):
+            shown.append(entry)
+            continue
+        key = (entry.kind, entry.subject)
+        if key not in timelines:
+            rows = reader.rows(TIMELINE_SQL, learner_id=learner_id, kind=entry.kind,
+                               subject=entry.subject)  # fmt: skip
+            timelines[key] = [_timeline_entry(row) for row in rows]
+        before, after = _states_around(timelines[key], entry)
+        shown.append(HistoryEntry(**{**entry.__dict__, "before": before, "after": after}))
+    return shown
+
+
+def _has_state(entry: HistoryEntry) -> bool:
+    kind = JournalKind(entry.kind)
+    return kind in (JournalKind.STATUS, JournalKind.CERT, JournalKind.PROJECT) or (
+        kind is JournalKind.PLAN and entry.subject == "target"
+    )
+
+
+def _timeline_entry(row: Row) -> Entry:
+    """A stored row as the rule function sees it (as ``services.journal.entry_of`` does; the
+    read side cannot import the store)."""
+    data = json.loads(row["data"] or "{}")
+    if row["action"] == MetaAction.UNDO:
+        data = {"undoes": row["target_id"]}
+    elif row["action"] == MetaAction.AMEND:
+        data = {**data, "amends": row["target_id"]}
+    on = row["on_date"]
+    return Entry(
+        row["id"], JournalKind(row["kind"]), row["action"], row["subject"],
+        on if isinstance(on, date) else date.fromisoformat(str(on)), str(row["recorded_at"]),
+        data,
+    )  # fmt: skip
+
+
+def _states_around(timeline: list[Entry], shown: HistoryEntry) -> tuple[str | None, str | None]:
+    """The subject's state before and after ``shown``: as it stands now; for an undone entry,
+    as it stood before the undo; for an undo or amend, the whole subject's before and after."""
+    if shown.action in (MetaAction.UNDO, MetaAction.AMEND):
+        before = _replayed(effective(e for e in timeline if e.id < shown.id))
+        after = _replayed(effective(e for e in timeline if e.id <= shown.id))
+        day = date.fromisoformat(shown.on_date)
+        return _summary(shown.kind, before[-1][1], day), _summary(shown.kind, after[-1][1], day)
+    cutoff = shown.undone_by
+    standing = effective(e for e in timeline if cutoff is None or e.id < cutoff)
+    states = _replayed(standing)
+    for (_, previous), (entry, state) in itertools.pairwise(states):
+        if entry is not None and entry.id == shown.id:
+            return _summary(shown.kind, previous, entry.on), _summary(shown.kind, state, entry.on)
+    return None, None
+
+
+def _replayed(standing: list[Entry]) -> list[tuple[Entry | None, State]]:
+    """(entry, state after it) along a timeline, starting with (None, nothing yet)."""
+    states: list[tuple[Entry | None, State]] = [(None, None)]
+    state: State = None
+    for entry in standing:
+        try:
+            state = apply_entry(state, entry)
+        except Exception:  # a timeline that breaks a rule: doctor reports it; show no state
+            break
+        states.append((entry, state))
+    return states
+
+
+def _summary(kind: str, state: State, day: date) -> str:
+    """A subject's state as one value: an item's status, a goal's status as seen that day,
+    a project's (open or done), the target date."""
+    if isinstance(state, ItemState):
+        return state.status
+    if isinstance(state, GoalState):
+        return state.seen_on(day)
+    if isinstance(state, ProjectState):
+        return "done" if state.done_on else "open"
+    if isinstance(state, PresentState):
+        return str(state.values.get("target_date", "set"))
+    return ItemStatus.PLANNED if kind == JournalKind.STATUS else NO_GOAL

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from mltrack.core.rules import visible_items
+from mltrack.queries.history import HistoryEntry, item_history
 from mltrack.queries.planning import PREREQUISITE_EDGES
 from mltrack.queries.reader import Reader, first, status_of
 
@@ -28,16 +29,6 @@ class Prerequisite:
 
 
 @dataclass(frozen=True)
-class HistoryEntry:
-    occurred_at: str
-    on_date: str
-    action: str
-    from_status: str
-    to_status: str
-    note: str | None
-
-
-@dataclass(frozen=True)
 class ItemDetail:
     slug: str
     title: str
@@ -60,6 +51,7 @@ class ItemDetail:
     history: list[HistoryEntry]
     minutes_logged: int = 0  # study time the learner logged on the item
     sessions_logged: int = 0
+    history_left_out: int = 0  # older history entries not shown (``show --all`` shows them)
 
 
 _PATHWAY_SQL = f"""
@@ -104,12 +96,7 @@ PREREQUISITES_SQL = f"""
     ORDER BY r.slug
 """
 
-ITEM_HISTORY_SQL = """
-    SELECT occurred_at, on_date, action, from_status, to_status, note
-    FROM progress_event
-    WHERE learner_id = :learner_id AND item_id = :item_id
-    ORDER BY occurred_at, id
-"""
+SHOWN_HISTORY = 20  # history entries ``show`` prints unless asked for all
 
 
 def pathway_items(
@@ -127,17 +114,17 @@ def pathway_items(
     return [PathwayItem(**{**row, "required": bool(row["required"])}) for row in rows]
 
 
-def item_detail(reader: Reader, learner_id: int, slug: str) -> ItemDetail | None:
-    """One item with the learner's status, its prerequisites and its history."""
+def item_detail(
+    reader: Reader, learner_id: int, slug: str, history_limit: int | None = SHOWN_HISTORY
+) -> ItemDetail | None:
+    """One item with the learner's status, its prerequisites and its history (the newest
+    ``history_limit`` entries of every kind, oldest first; None: all of them)."""
     row = first(reader, ITEM_SQL, learner_id=learner_id, slug=slug)
     if row is None:
         return None
     ids = {"learner_id": learner_id, "item_id": row["id"]}
     prerequisites = [Prerequisite(**r) for r in reader.rows(PREREQUISITES_SQL, **ids)]
-    history = [
-        HistoryEntry(**{**r, "occurred_at": str(r["occurred_at"]), "on_date": str(r["on_date"])})
-        for r in reader.rows(ITEM_HISTORY_SQL, **ids)
-    ]
+    history, left_out = item_history(reader, learner_id, row["id"], history_limit)
     values = {key: row[key] for key in row.keys() if key != "id"}  # noqa: SIM118 (sqlite3.Row)
     for key in ("started_on", "finished_on"):
         values[key] = None if values[key] is None else str(values[key])
@@ -152,6 +139,7 @@ def item_detail(reader: Reader, learner_id: int, slug: str) -> ItemDetail | None
         history=history,
         minutes_logged=minutes,
         sessions_logged=sessions,
+        history_left_out=left_out,
     )
 
 

@@ -16,6 +16,7 @@ from mltrack.core.changes import (
     Ordering,
     ProjectChange,
     Removal,
+    Repair,
 )
 from mltrack.core.dates import format_minutes
 from mltrack.core.vocabulary import NO_GOAL, CertAction
@@ -31,6 +32,14 @@ def change_text(change: Change) -> str:
     before, after = goal_status_text(change.from_status), goal_status_text(change.to_status)
     line = f"{change.action}: {change.slug} ({before} -> {after})"
     return f"{line}; {change.also}" if change.also else line
+
+
+def amend_text(change: Change, on: date | None, note: str | None) -> str:
+    """e.g. ``amended entry #42 of python: date 2026-10-13 (done -> done)``."""
+    corrections = [f"date {on.isoformat()}"] if on is not None else []
+    corrections += [f"note {note!r}"] if note is not None else []
+    before, after = goal_status_text(change.from_status), goal_status_text(change.to_status)
+    return f"amended {change.also} of {change.slug}: {', '.join(corrections)} ({before} -> {after})"
 
 
 def cert_change_text(change: CertChange) -> str:
@@ -126,4 +135,14 @@ def restore_text(source: object, target: object, kept: object | None) -> str:
     lines = [f"restored {source} into {target}"]
     if kept is not None:
         lines.append(f"the replaced database is kept as {kept}")
+    return "\n".join(lines)
+
+
+def repair_text(repair: Repair) -> str:
+    """What ``doctor --repair`` did: the backup, each row rewritten, each entry set aside."""
+    lines = [f"backed up to {repair.backup}"]
+    lines += [f"repaired {line}" for line in repair.changes]
+    lines += [f"set aside (flagged) {line}" for line in repair.flagged]
+    if not repair.changes and not repair.flagged:
+        lines.append("nothing to repair: every table agrees with the journal")
     return "\n".join(lines)

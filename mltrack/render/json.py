@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.queries.certs import CertOverview, CertWarning
     from mltrack.queries.export import ExportSection
     from mltrack.queries.health import Check
-    from mltrack.queries.history import History
+    from mltrack.queries.history import History, HistoryEntry
     from mltrack.queries.learners import LearnerSummary
     from mltrack.queries.pathway import ItemDetail, PathwayItem
     from mltrack.queries.planning import NextItems
@@ -39,11 +39,11 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
 
 PROGRESS_SCHEMA = "mltrack.progress/1"
 NEXT_SCHEMA = "mltrack.next/1"
-HISTORY_SCHEMA = "mltrack.history/1"
+HISTORY_SCHEMA = "mltrack.history/2"
 STATS_SCHEMA = "mltrack.stats/1"
 REPORT_SCHEMA = "mltrack.report/1"
 PATHWAY_SCHEMA = "mltrack.pathway/1"
-ITEM_SCHEMA = "mltrack.item/1"
+ITEM_SCHEMA = "mltrack.item/2"  # 2: history entries are journal entries
 CERTS_SCHEMA = "mltrack.certs/1"
 CERT_DUE_SCHEMA = "mltrack.cert-due/1"
 CAREER_SCHEMA = "mltrack.career/1"
@@ -143,10 +143,28 @@ def history_json(result: History) -> str:
             "learner": result.learner,
             "since": None if result.since is None else result.since.isoformat(),
             "until": None if result.until is None else result.until.isoformat(),
+            "kinds": list(result.kinds),
             "more": result.more,
-            "events": [asdict(event) for event in result.events],
+            "entries": [entry_dict(entry) for entry in result.entries],
         }
     )
+
+
+def entry_dict(entry: HistoryEntry) -> dict[str, Any]:
+    """One journal entry with every field (``mltrack.history/2``)."""
+    corrected = entry.corrected
+    return {
+        "id": entry.id, "uid": entry.uid, "kind": entry.kind, "action": entry.action,
+        "subject": entry.subject, "item": entry.slug, "title": entry.title,
+        "on_date": entry.on_date, "recorded_at": entry.recorded_at, "data": entry.data,
+        "from": entry.before, "to": entry.after, "undone": entry.undone,
+        "undone_by": entry.undone_by, "target": entry.target, "group": entry.group,
+        "amended": None if corrected is None else {
+            "by": list(corrected.by), "on_date_was": corrected.on_date,
+            "note_corrected": corrected.note_corrected, "note_was": corrected.note,
+        },
+        "flag": entry.flag,
+    }  # fmt: skip
 
 
 def stats_json(report: StatsReport) -> str:
@@ -184,7 +202,9 @@ def pathway_json(items: list[PathwayItem]) -> str:
 
 def item_json(detail: ItemDetail) -> str:
     """One item in full: its facts, status, prerequisites, history and logged time."""
-    return _dump({"schema": ITEM_SCHEMA, **asdict(detail)})
+    document = {"schema": ITEM_SCHEMA, **asdict(detail)}
+    document["history"] = [entry_dict(entry) for entry in detail.history]
+    return _dump(document)
 
 
 def _activity(section: ActivitySection) -> dict[str, Any]:

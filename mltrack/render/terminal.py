@@ -17,8 +17,10 @@ from mltrack.core.dates import format_minutes, local_date
 from mltrack.core.figures import cells, percent
 from mltrack.core.money import format_cents
 from mltrack.render.wording import (
-    ACTION_WORDS,
     GROUPING_TITLES,
+    entry_detail,
+    entry_marks,
+    entry_subject,
     forecast_sentence,
     hours_text,
     items_text,
@@ -33,7 +35,7 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.queries.career import CareerFact
     from mltrack.queries.certs import CertOverview, CertRow, CertWarning
     from mltrack.queries.health import Check
-    from mltrack.queries.history import History
+    from mltrack.queries.history import History, HistoryEntry
     from mltrack.queries.learners import LearnerSummary
     from mltrack.queries.pathway import ItemDetail, PathwayItem
     from mltrack.queries.planning import NextItems
@@ -201,11 +203,11 @@ def item_text(detail: ItemDetail, styled: bool = False) -> str:
         ]
     if detail.history:
         lines += ["", "History"]
-        lines += [
-            f"  {h.on_date}  {h.action:<6} {h.from_status} -> {h.to_status}"
-            + (f"  {clean(h.note)}" if h.note else "")
-            for h in detail.history
-        ]
+        if detail.history_left_out:
+            older = detail.history_left_out
+            lines.append(f"  ({older} older {'entry' if older == 1 else 'entries'} left out; "
+                         "--all shows them)")  # fmt: skip
+        lines += [f"  {line}" for line in entry_lines(detail.history, styled)]
     return "\n".join(lines)
 
 
@@ -425,21 +427,31 @@ def next_text(result: NextItems, styled: bool = False) -> str:
 
 
 def history_text(result: History, styled: bool = False) -> str:
-    """The event log, newest first: date, what happened, the item, and the status move."""
-    if not result.events:
-        return "No events" + _range_text(result) + "."
-    width = max(len(event.slug) for event in result.events)
-    lines = []
-    for event in result.events:
-        word = f"{ACTION_WORDS[event.action]:<8}"
-        move = f"{status_text(event.from_status)} -> {status_text(event.to_status)}"
-        line = f"{event.on_date}  {_heading(word, styled)}  {event.slug:<{width}}  {move}"
-        line += "  (undone later)" if event.undone else ""
-        line += f"  {clean(event.note)}" if event.note else ""
-        lines.append(line)
+    """The journal, newest first: date, entry id, kind and action, what it is about, the
+    subject's state before -> after, the change's own values, and what became of it."""
+    if not result.entries:
+        return "No entries" + _range_text(result) + "."
+    lines = entry_lines(result.entries, styled)
     if result.more:
-        lines.append("(older events left out; -n 0 shows them all)")
+        lines.append("(older entries left out; -n 0 shows them all)")
     return "\n".join(lines)
+
+
+def entry_lines(entries: list[HistoryEntry], styled: bool = False) -> list[str]:
+    """One line per journal entry, in columns (history, and an item's history in show)."""
+    width = max(len(clean(entry_subject(entry))) for entry in entries)
+    number = max(len(str(entry.id)) for entry in entries) + 1
+    lines = []
+    for entry in entries:
+        what = _heading(f"{entry.kind:<7} {entry.action:<6}", styled)
+        line = f"{entry.on_date}  {'#' + str(entry.id):<{number}}  {what}  "
+        line += f"{clean(entry_subject(entry)):<{width}}"
+        if entry.before is not None and entry.after is not None:
+            line += f"  {status_text(entry.before)} -> {status_text(entry.after)}"
+        for extra in (entry_detail(entry), entry_marks(entry)):
+            line += f"  {clean(extra)}" if extra else ""
+        lines.append(line.rstrip())
+    return lines
 
 
 def _range_text(result: History) -> str:

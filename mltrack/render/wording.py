@@ -7,21 +7,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mltrack.core.dates import format_minutes
+from mltrack.core.money import format_cents
+from mltrack.core.vocabulary import MetaAction
+
 if TYPE_CHECKING:  # names for annotations only: ``progress`` should not pay for importing them
     from mltrack.core.pace import Forecast, Pace, Streak, Streaks, TargetOutlook
+    from mltrack.queries.history import HistoryEntry
 
 GROUPING_TITLES = {
     "step": "Education steps",
     "area": "Study areas",
     "kind": "Kinds of item",
     "provider": "Providers",
-}
-ACTION_WORDS = {
-    "start": "started",
-    "done": "finished",
-    "skip": "skipped",
-    "reset": "reset",
-    "undo": "undone",
 }
 FORECAST_ASSUMPTIONS = (
     "that pace holds, every required item takes about as long as any other, "
@@ -125,3 +123,59 @@ def streaks_sentence(streaks: Streaks) -> str:
         f"Streaks of weeks with an item finished: current {streak_phrase(streaks.current)}, "
         f"longest {streak_phrase(streaks.longest)}. {STREAK_RULE}"
     )
+
+
+def entry_subject(entry: HistoryEntry) -> str:
+    """What a journal entry is about, in a word or a few: an item's or project's slug, the
+    target date, an ordering, an own item; "-" for time or reading logged about nothing."""
+    subject = entry.subject
+    if entry.kind == "plan":
+        if subject == "target":
+            return "target date"
+        if subject.startswith("after:"):
+            _, item, requires = subject.split(":", 2)
+            return f"{item} after {requires}"
+        if subject.startswith("item:"):
+            return f"own item {subject.split(':', 1)[1]}"
+    if entry.kind in ("study", "reading"):
+        return entry.slug or "-"
+    return subject
+
+
+def entry_detail(entry: HistoryEntry) -> str:
+    """The change's own values in words: a note, a duration, a title, a cost, a correction."""
+    data = entry.data
+    parts: list[str] = []
+    if entry.action == "undo":
+        parts.append(f"undoes #{entry.target}")
+    elif entry.action == "amend":
+        corrected = [f"date {data['on']}"] if data.get("on") else []
+        corrected += [f"note {data['note']!r}"] if "note" in data else []
+        parts.append(f"corrects #{entry.target}: {', '.join(corrected)}")
+    elif entry.kind == "study" and "minutes" in data:
+        parts.append(format_minutes(int(data["minutes"])))
+    elif entry.kind == "reading" and "title" in data:
+        parts.append(f"{data.get('kind', '')} {data['title']!r}".strip())
+    elif entry.kind == "project" and "name" in data:
+        parts.append(repr(data["name"]))
+    elif entry.kind == "cert" and data.get("target_date"):
+        parts.append(f"target {data['target_date']}")
+    if data.get("cost_cents") is not None and data.get("currency"):
+        parts.append(format_cents(int(data["cost_cents"]), str(data["currency"])))
+    if data.get("note") and entry.action not in (MetaAction.AMEND, MetaAction.UNDO):
+        parts.append(repr(data["note"]) if entry.kind != "status" else str(data["note"]))
+    return "  ".join(parts)
+
+
+def entry_marks(entry: HistoryEntry) -> str:
+    """Undone, amended, flagged: what later entries (or doctor) say about this one."""
+    marks = []
+    if entry.undone_by is not None:
+        marks.append(f"undone by #{entry.undone_by}")
+    if entry.corrected is not None:
+        by = ", ".join(f"#{number}" for number in entry.corrected.by)
+        was = f"; was {entry.corrected.on_date}" if entry.corrected.on_date else ""
+        marks.append(f"amended by {by}{was}")
+    if entry.flag is not None:
+        marks.append(f"flagged: {entry.flag}")
+    return f"({'; '.join(marks)})" if marks else ""
