@@ -84,13 +84,31 @@ def upgrade() -> None:
 
     from mltrack.formats.legacy import journal_from_legacy_tables
 
-    journal_from_legacy_tables(op.get_bind())
+    bind = op.get_bind()
+    learners = journal_from_legacy_tables(bind)
+    _rebuild(bind, learners)
 
     with op.batch_alter_table("cert_undo", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cert_undo_learner_id"))
     op.drop_table("cert_undo")
     op.drop_table("progress_event")
     op.drop_table("cert_event")
+
+
+def _rebuild(bind: sa.Connection, learners: list[int]) -> None:
+    """Every projection written again from the journal; entries that break today's rules are
+    flagged (no new transaction: Alembic's is the one)."""
+    from mltrack.queries.reader import SqliteWriter
+    from mltrack.services.journal import rebuild
+
+    raw = bind.connection.driver_connection
+    row_factory = raw.row_factory
+    try:
+        store = SqliteWriter(raw)
+        for learner_id in learners:
+            rebuild(store, learner_id)
+    finally:
+        raw.row_factory = row_factory
 
 
 def downgrade() -> None:
