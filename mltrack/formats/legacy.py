@@ -435,3 +435,140 @@ def journal_from_legacy_tables(connection: Any) -> list[int]:
     sections = legacy_sections(raw)
     write_journal(raw, journal_records(sections, portfolio_item(raw)))
     return [row["id"] for row in sections["learners"]]
+
+
+# Back to the old journals (the downgrade of migration 0007) -------------------------------
+
+_PROGRESS_FIELDS = ("status", "started_on", "finished_on", "note", "evidence_url")
+_GOAL_FIELDS = ("status", "target_date", "enrolled_on", "passed_on", "expires_on",
+                "credential_id", "credential_url", "attempts")  # fmt: skip
+_JOURNAL_SQL = """
+    SELECT id, learner_id, kind, action, subject, item_id, on_date, recorded_at, data,
+           target_id, group_id, flag
+    FROM journal WHERE kind IN (:status, :cert) ORDER BY learner_id, kind, subject, id
+"""
+
+
+@dataclass
+class LegacyTables:
+    """The rows of ``progress_event``, ``cert_event`` and ``cert_undo``, ids included."""
+
+    progress_events: list[Record]
+    cert_events: list[Record]
+    cert_undos: list[Record]
+
+
+def legacy_tables_from_journal(connection: Any) -> LegacyTables:
+    """The old journals of a database's status and certification entries: each subject
+    replayed in recording order (``from``/``to`` statuses and ``prior`` snapshots as the
+    entries left them); flagged entries as they were recorded, leaving the state alone.
+    Amendments have no old form: the entries they amend keep their first date."""
+    from mltrack.core.journal import Entry
+
+    cursor = connection.execute(_JOURNAL_SQL, {"status": JournalKind.STATUS,
+                                               "cert": JournalKind.CERT})  # fmt: skip
+    columns = [d[0] for d in cursor.description]
+    rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    kinds = {row["id"]: (row["kind"], row["action"]) for row in rows}
+    made: dict[str, list[tuple[int, Record]]] = {"progress": [], "cert": [], "undo": []}
+    subject: tuple[Any, ...] | None = None
+    entries: list[Entry] = []
+    for row in rows:
+        key = (row["learner_id"], row["kind"], row["subject"])
+        if key != subject:
+            subject, entries = key, []
+        entry = _entry(row)
+        before = _state(entries)
+        if row["flag"] is None:
+            entries.append(entry)
+        if row["action"] == MetaAction.AMEND:
+            continue
+        after = _state(entries) if row["flag"] is None else _flagged_state(before, entry)
+        common = {"learner_id": row["learner_id"], "item_id": row["item_id"],
+                  "occurred_at": row["recorded_at"], "on_date": row["on_date"]}  # fmt: skip
+        if row["kind"] == JournalKind.STATUS:
+            made["progress"].append((row["id"], {
+                **common, "action": row["action"], "from_status": _status(before),
+                "to_status": _status(after), "note": entry.data.get("note")
+                if row["action"] != MetaAction.UNDO else None,
+                "prior": _snapshot(before, _PROGRESS_FIELDS, text=True),
+                "undoes_id": row["target_id"],
+                "cert_event_id": row["group_id"]
+                if kinds.get(row["group_id"], ("", ""))[0] == JournalKind.CERT
+                and kinds[row["group_id"]][1] != MetaAction.UNDO else None,
+            }))  # fmt: skip
+        elif row["action"] == MetaAction.UNDO:
+            made["undo"].append((row["id"], {"learner_id": row["learner_id"],
+                                             "cert_event_id": row["target_id"],
+                                             "occurred_at": row["recorded_at"]}))  # fmt: skip
+        else:
+            made["cert"].append((row["id"], {
+                **common, "action": row["action"], "cost_cents": entry.data.get("cost_cents"),
+                "currency": entry.data.get("currency"),
+                "prior": _snapshot(before, _GOAL_FIELDS, text=False),
+            }))  # fmt: skip
+    ids: dict[str, dict[int, int]] = {}
+    ordered: dict[str, list[Record]] = {}
+    for name, found in made.items():
+        found.sort(key=lambda pair: pair[0])
+        ids[name] = {journal_id: index + 1 for index, (journal_id, _) in enumerate(found)}
+        ordered[name] = [{"id": index + 1, **record} for index, (_, record) in enumerate(found)]
+    for record in ordered["progress"]:
+        if record["undoes_id"] is not None:
+            record["undoes_id"] = ids["progress"][record["undoes_id"]]
+        if record["cert_event_id"] is not None:
+            record["cert_event_id"] = ids["cert"].get(record["cert_event_id"])
+    for record in ordered["undo"]:
+        record["cert_event_id"] = ids["cert"][record["cert_event_id"]]
+    return LegacyTables(ordered["progress"], ordered["cert"], ordered["undo"])
+
+
+def _entry(row: Mapping[str, Any]) -> Any:
+    from mltrack.core.journal import Entry
+
+    data = json.loads(row["data"])
+    if row["action"] == MetaAction.UNDO:
+        data = {"undoes": row["target_id"]}
+    elif row["action"] == MetaAction.AMEND:
+        data = {**data, "amends": row["target_id"]}
+    return Entry(row["id"], JournalKind(row["kind"]), row["action"], row["subject"],
+                 date.fromisoformat(str(row["on_date"])), row["recorded_at"], data)  # fmt: skip
+
+
+def _state(entries: list[Any]) -> Any:
+    from mltrack.core.journal import Refusal, replay
+
+    try:
+        return replay(entries)
+    except Refusal:  # not possible for entries that were checked one by one; kept safe
+        return replay(entries[:-1]) if entries else None
+
+
+def _flagged_state(before: Any, entry: Any) -> Any:
+    """What a flagged entry asserted (its status), though it changed nothing."""
+    from mltrack.core.journal import ItemState
+
+    if entry.kind == JournalKind.STATUS and entry.action in _TARGET_STATUS:
+        return ItemState(_TARGET_STATUS[entry.action])
+    return before
+
+
+_TARGET_STATUS = {"start": "in_progress", "done": "done", "skip": "skipped", "reset": "planned"}
+
+
+def _status(state: Any) -> str:
+    return str(state.status) if state is not None else "planned"
+
+
+def _snapshot(state: Any, fields: tuple[str, ...], text: bool) -> str | None:
+    """A state as the old journals kept it in ``prior`` (JSON; dates as ISO text, and for
+    progress every value as text)."""
+    if state is None:
+        return None
+    values = {name: getattr(state, name) for name in fields}
+    for name, value in values.items():
+        if isinstance(value, date):
+            values[name] = value.isoformat()
+        elif text and value is not None:
+            values[name] = str(value)
+    return json.dumps(values)
