@@ -72,7 +72,8 @@ def test_a_format_1_file_imports_as_journal_entries(seeded_db: Path, tmp_path: P
     expected = {(p["learner"], p["item"], p["status"], p["note"], p["evidence_url"])
                 for p in document["progress"]}  # fmt: skip
     found = rows(seeded_db, "SELECT l.name, i.slug, p.status, p.note, p.evidence_url FROM "
-                 "progress p JOIN learner l ON l.id = p.learner_id JOIN item i ON i.id = p.item_id")  # fmt: skip
+                 "progress p JOIN learner l ON l.id = p.learner_id "
+                 "JOIN item i ON i.id = p.item_id")  # fmt: skip
     assert set(found) == expected
     first = tmp_path / "a.json"
     ok("export", "-o", str(first))

@@ -102,7 +102,8 @@ def test_export_names_rows_by_natural_keys_and_links_undos_by_position(
     by_uid = {entry["uid"]: entry for entry in journal}
     undos = [(entry, by_uid[entry["target"]]) for entry in journal if entry["action"] == "undo"]
     assert [(undo["learner"], undone["subject"], undone["action"]) for undo, undone in undos] == [
-        ("me", "hadoop", "skip"), ("me", "ibm-ml-data-science", "goal"), ("alex", "python", "start"),
+        ("me", "hadoop", "skip"), ("me", "ibm-ml-data-science", "goal"),
+        ("alex", "python", "start"),
     ]  # fmt: skip
     [passed] = [entry for entry in journal if entry["action"] == "pass"]
     [linked] = [entry for entry in journal if entry["group"] == passed["uid"]]

@@ -162,7 +162,8 @@ def _plans(sections: Sections, learners: Mapping[str, Mapping[str, Any]]) -> Ite
             continue
         data = {"title": row["title"], "kind": row["kind"], "step": row["step"],
                 "area": row.get("area"), "hours": row.get("hours_estimate"),
-                "provider": row.get("provider"), "required": bool(row.get("required", True))}  # fmt: skip
+                "provider": row.get("provider"),
+                "required": bool(row.get("required", True))}  # fmt: skip
         subject = f"item:{row['slug']}"
         yield plan(row["learner"], PlanAction.SET, subject, row["slug"], data, position)
         if row.get("retired"):
@@ -184,7 +185,8 @@ def _projects(sections: Sections, portfolio_item: str | None) -> Iterator[_Pendi
         added = _midnight(row["added_on"])
         data = {"name": row["name"], "dataset": row["dataset"], "repo_url": row.get("repo_url"),
                 "areas": areas.get(position, []),
-                "items": [portfolio_item] if portfolio_item else [], "step": row["step"]}  # fmt: skip
+                "items": [portfolio_item] if portfolio_item else [],
+                "step": row["step"]}  # fmt: skip
         at = added.isoformat(timespec="microseconds")
         record = _record(row["learner"], JournalKind.PROJECT, ProjectAction.ADD, row["slug"],
                          None, row["added_on"], at, data)  # fmt: skip
@@ -317,7 +319,8 @@ def _logs(sections: Sections) -> Iterator[_Pending]:
         if row.get("url") is not None:
             data["url"] = row["url"]
         record = _record(row["learner"], JournalKind.READING, PlanAction.LOG, uid,
-                         row.get("item"), row["on_date"], row["created_at"], data, uid=uid)  # fmt: skip
+                         row.get("item"), row["on_date"], row["created_at"], data,
+                         uid=uid)  # fmt: skip
         yield _Pending(moment, _RANK["reading"], index, record)
 
 
