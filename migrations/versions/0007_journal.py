@@ -102,6 +102,8 @@ def _rebuild(bind: sa.Connection, learners: list[int]) -> None:
     from mltrack.services.journal import rebuild
 
     raw = bind.connection.driver_connection
+    stamps = {table: raw.execute(f"SELECT updated_at, learner_id, item_id FROM {table}").fetchall()
+              for table in ("progress", "cert_goal")}  # fmt: skip
     row_factory = raw.row_factory
     try:
         store = SqliteWriter(raw)
@@ -109,6 +111,10 @@ def _rebuild(bind: sa.Connection, learners: list[int]) -> None:
             rebuild(store, learner_id)
     finally:
         raw.row_factory = row_factory
+    for table, rows in stamps.items():  # the rows were rewritten, not changed: keep their time
+        raw.executemany(
+            f"UPDATE {table} SET updated_at = ? WHERE learner_id = ? AND item_id = ?", rows
+        )
 
 
 def downgrade() -> None:
