@@ -244,6 +244,8 @@ class ReadingEntry(Base):
     item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"), index=True)
     on_date: Mapped[date] = mapped_column(Date)
     created_at: Mapped[str] = mapped_column(String(32))
+    # The journal entry that logged it (``services.journal`` writes this projection).
+    journal_id: Mapped[int | None] = mapped_column(ForeignKey("journal.id"), unique=True)
 
 
 class Journal(Base):

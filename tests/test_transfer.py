@@ -40,8 +40,8 @@ def history(seeded_db: Path, ok) -> Path:
     ok("project", "add", "Churn model", "--dataset", "Telco churn", "--area", "statistics",
        "--area", "machine-learning")  # fmt: skip
     ok("cert", "goal", "stanford-ml", "--by", "2027-03-01")
-    ok("cert", "enroll", "stanford-ml", "--on", "2025-03-01", "--cost", "49", "--currency", "USD")
-    ok("cert", "pass", "stanford-ml", "--on", "2025-04-01", "--credential-id", "ABC-123")
+    ok("cert", "enroll", "stanford-ml", "--cost", "49", "--currency", "USD")
+    ok("cert", "pass", "stanford-ml", "--credential-id", "ABC-123")
     ok("cert", "goal", "ibm", "--by", "2027-01-01")
     ok("undo")  # a certification step undone
     ok("-L", "alex", "done", "probability")
@@ -52,7 +52,7 @@ def history(seeded_db: Path, ok) -> Path:
     ok("-L", "alex", "start", OWN_SLUG, "--on", "2025-03-01")
     ok("-L", "alex", "project", "add", "Spam filter", "--dataset", "SMS spam", "--area",
        "machine-learning")  # fmt: skip
-    ok("-L", "alex", "project", "done", "spam-filter", "--on", "2025-05-01")
+    ok("-L", "alex", "project", "done", "spam-filter")
     ok("-L", "alex", "target", "set", "2099-06-30")
     return seeded_db
 
@@ -84,7 +84,7 @@ def test_export_names_rows_by_natural_keys_and_links_undos_by_position(
     history: Path, tmp_path: Path, ok
 ) -> None:
     document = json.loads(export_bytes(ok, history, tmp_path / "out.json"))
-    assert [document["format"], document["version"]] == ["mltrack-export", 1]
+    assert [document["format"], document["version"]] == ["mltrack-export", 2]
     assert list(document)[2:] == [section.name for section in SECTIONS]
     assert [(row["name"], row["target_date"]) for row in document["learners"]] == [
         ("alex", "2099-06-30"), ("me", None),
@@ -93,35 +93,31 @@ def test_export_names_rows_by_natural_keys_and_links_undos_by_position(
     assert (own["slug"], own["learner"], own["step"], own["area"]) == (
         OWN_SLUG, "alex", "ml-training", "machine-learning",
     )  # fmt: skip
-    assert document["learner_prerequisites"] == [
-        {"learner": "alex", "item": OWN_SLUG, "requires": "python"}
-    ]
-    areas = {project["slug"]: [] for project in document["projects"]}
-    for row in document["project_areas"]:
-        areas[document["projects"][row["project"]]["slug"]].append(row["area"])
+    plans = {e["subject"] for e in document["journal"] if e["kind"] == "plan"}
+    assert plans == {"target", f"item:{OWN_SLUG}", f"after:{OWN_SLUG}:python"}
+    areas = {e["subject"]: e["data"]["areas"] for e in document["journal"] if e["action"] == "add"}
     assert areas == {"spam-filter": ["machine-learning"],
-                     "churn-model": ["machine-learning", "statistics"]}  # fmt: skip
-    events = document["progress_events"]
-    undos = [(event, events[event["undoes"]]) for event in events if event["undoes"] is not None]
-    assert [(undo["learner"], undone["item"], undone["action"]) for undo, undone in undos] == [
-        ("alex", "python", "start"), ("me", "hadoop", "skip"),
+                     "churn-model": ["statistics", "machine-learning"]}  # fmt: skip
+    journal = document["journal"]
+    by_uid = {entry["uid"]: entry for entry in journal}
+    undos = [(entry, by_uid[entry["target"]]) for entry in journal if entry["action"] == "undo"]
+    assert [(undo["learner"], undone["subject"], undone["action"]) for undo, undone in undos] == [
+        ("me", "hadoop", "skip"), ("me", "ibm-ml-data-science", "goal"),
+        ("alex", "python", "start"),
     ]  # fmt: skip
-    for undo, undone in undos:
-        assert (undo["from_status"], undo["to_status"]) == (
-            undone["to_status"],
-            undone["from_status"],
-        )
-    [passed] = [event for event in events if event["cert_event"] is not None]
-    cause = document["cert_events"][passed["cert_event"]]
-    assert (cause["action"], cause["item"], passed["item"]) == (
-        "pass",
-        "stanford-ml",
+    [passed] = [entry for entry in journal if entry["action"] == "pass"]
+    [linked] = [entry for entry in journal if entry["group"] == passed["uid"]]
+    assert (linked["kind"], linked["action"], linked["subject"]) == (
+        "status",
+        "done",
         "stanford-ml",
     )
-    noted = next(event for event in events if event["action"] == "done" and event["note"])
-    assert noted["note"] == NOTE
-    assert noted["prior"] == {"status": "in_progress", "started_on": "2025-01-02",
-                              "finished_on": None, "note": None, "evidence_url": None}  # fmt: skip
+    assert passed["data"] == {"credential_id": "ABC-123"}
+    noted = next(entry for entry in journal if entry["action"] == "done" and entry["data"])
+    assert noted["data"] == {"note": NOTE, "evidence_url": "https://x.org"}
+    assert [entry["recorded_at"] for entry in journal] == sorted(
+        entry["recorded_at"] for entry in journal
+    )
     fields = {key for section in SECTIONS for row in document[section.name] for key in row}
     foreign = {key.parent.name for table in Base.metadata.tables.values()
                for key in table.foreign_keys}  # fmt: skip

@@ -84,7 +84,9 @@ def upgrade() -> None:
 
     from mltrack.formats.legacy import journal_from_legacy_tables
 
-    journal_from_legacy_tables(op.get_bind())
+    bind = op.get_bind()
+    learners = journal_from_legacy_tables(bind)
+    _rebuild(bind, learners)
 
     with op.batch_alter_table("cert_undo", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cert_undo_learner_id"))
@@ -93,5 +95,160 @@ def upgrade() -> None:
     op.drop_table("cert_event")
 
 
+def _rebuild(bind: sa.Connection, learners: list[int]) -> None:
+    """Every projection written again from the journal; entries that break today's rules are
+    flagged (no new transaction: Alembic's is the one)."""
+    from mltrack.queries.reader import SqliteWriter
+    from mltrack.services.journal import rebuild
+
+    raw = bind.connection.driver_connection
+    stamps = {table: raw.execute(f"SELECT updated_at, learner_id, item_id FROM {table}").fetchall()
+              for table in ("progress", "cert_goal")}  # fmt: skip
+    row_factory = raw.row_factory
+    try:
+        store = SqliteWriter(raw)
+        for learner_id in learners:
+            rebuild(store, learner_id)
+    finally:
+        raw.row_factory = row_factory
+    for table, rows in stamps.items():  # the rows were rewritten, not changed: keep their time
+        raw.executemany(
+            f"UPDATE {table} SET updated_at = ? WHERE learner_id = ? AND item_id = ?", rows
+        )
+
+
 def downgrade() -> None:
-    raise NotImplementedError("written with the conversion (formats/legacy.py)")
+    _create_legacy_tables()
+    from mltrack.formats.legacy import legacy_tables_from_journal
+
+    raw = op.get_bind().connection.driver_connection
+    tables = legacy_tables_from_journal(raw)
+    for table, records in (("cert_event", tables.cert_events), ("cert_undo", tables.cert_undos),
+                           ("progress_event", tables.progress_events)):  # fmt: skip
+        if records:
+            names = list(records[0])
+            raw.executemany(
+                f"INSERT INTO {table} ({', '.join(names)}) "
+                f"VALUES ({', '.join(':' + name for name in names)})",
+                records,
+            )
+    for table in ("study_session", "reading_entry"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(
+                batch_op.f(f"fk_{table}_journal_id_journal"), type_="foreignkey"
+            )
+            batch_op.drop_constraint(batch_op.f(f"uq_{table}_journal_id"), type_="unique")
+            batch_op.drop_column("journal_id")
+    with op.batch_alter_table("journal", schema=None) as batch_op:
+        for name in ("ix_journal_group_id", "ix_journal_target_id", "ix_journal_item_id"):
+            batch_op.drop_index(batch_op.f(name))
+        for name in ("ix_journal_learner_action", "ix_journal_learner_on_date",
+                     "ix_journal_learner_id", "ix_journal_timeline"):  # fmt: skip
+            batch_op.drop_index(name)
+    op.drop_table("journal")
+
+
+def _create_legacy_tables() -> None:
+    """``cert_event``, ``cert_undo`` and ``progress_event`` as revision 0005 had them."""
+    op.create_table(
+        "cert_event",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("learner_id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("occurred_at", sa.String(length=32), nullable=False),
+        sa.Column("on_date", sa.Date(), nullable=False),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("cost_cents", sa.Integer(), nullable=True),
+        sa.Column("currency", sa.String(length=3), nullable=True),
+        sa.Column("prior", sa.Text(), nullable=True),
+        sa.CheckConstraint(
+            "action IN ('goal', 'enroll', 'pass', 'fail', 'drop')",
+            name=op.f("ck_cert_event_action"),
+        ),
+        sa.CheckConstraint(
+            "(cost_cents IS NULL AND currency IS NULL)"
+            " OR (cost_cents >= 0 AND LENGTH(currency) = 3)",
+            name=op.f("ck_cert_event_cost"),
+        ),
+        sa.ForeignKeyConstraint(["item_id"], ["item.id"], name=op.f("fk_cert_event_item_id_item")),
+        sa.ForeignKeyConstraint(
+            ["learner_id"], ["learner.id"], name=op.f("fk_cert_event_learner_id_learner")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_cert_event")),
+    )
+    with op.batch_alter_table("cert_event", schema=None) as batch_op:
+        batch_op.create_index("ix_cert_event_learner_item", ["learner_id", "item_id"], unique=False)
+    op.create_table(
+        "cert_undo",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("learner_id", sa.Integer(), nullable=False),
+        sa.Column("cert_event_id", sa.Integer(), nullable=False),
+        sa.Column("occurred_at", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cert_event_id"], ["cert_event.id"], name=op.f("fk_cert_undo_cert_event_id_cert_event")
+        ),
+        sa.ForeignKeyConstraint(
+            ["learner_id"], ["learner.id"], name=op.f("fk_cert_undo_learner_id_learner")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_cert_undo")),
+        sa.UniqueConstraint("cert_event_id", name=op.f("uq_cert_undo_cert_event_id")),
+    )
+    with op.batch_alter_table("cert_undo", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_cert_undo_learner_id"), ["learner_id"], unique=False)
+    statuses = "'planned', 'in_progress', 'done', 'skipped'"
+    op.create_table(
+        "progress_event",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("learner_id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("occurred_at", sa.String(length=32), nullable=False),
+        sa.Column("on_date", sa.Date(), nullable=False),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("from_status", sa.String(length=16), nullable=False),
+        sa.Column("to_status", sa.String(length=16), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("prior", sa.Text(), nullable=True),
+        sa.Column("undoes_id", sa.Integer(), nullable=True),
+        sa.Column("cert_event_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "action IN ('start', 'done', 'skip', 'reset', 'undo')",
+            name=op.f("ck_progress_event_action"),
+        ),
+        sa.CheckConstraint(
+            f"from_status IN ({statuses})", name=op.f("ck_progress_event_from_status")
+        ),
+        sa.CheckConstraint(f"to_status IN ({statuses})", name=op.f("ck_progress_event_to_status")),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["item.id"], name=op.f("fk_progress_event_item_id_item")
+        ),
+        sa.ForeignKeyConstraint(
+            ["learner_id"], ["learner.id"], name=op.f("fk_progress_event_learner_id_learner")
+        ),
+        sa.ForeignKeyConstraint(
+            ["undoes_id"],
+            ["progress_event.id"],
+            name=op.f("fk_progress_event_undoes_id_progress_event"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["cert_event_id"],
+            ["cert_event.id"],
+            name=op.f("fk_progress_event_cert_event_id_cert_event"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_progress_event")),
+        sa.UniqueConstraint("undoes_id", name=op.f("uq_progress_event_undoes_id")),
+        sa.UniqueConstraint("cert_event_id", name=op.f("uq_progress_event_cert_event_id")),
+    )
+    with op.batch_alter_table("progress_event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_progress_event_item_id"), ["item_id"], unique=False)
+        batch_op.create_index(
+            "ix_progress_event_learner_on_date", ["learner_id", "on_date"], unique=False
+        )
+        batch_op.create_index(
+            "ix_progress_event_learner_action",
+            ["learner_id", "action", "on_date", "item_id"],
+            unique=False,
+        )
+        batch_op.create_index("ix_progress_event_learner_id", ["learner_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_progress_event_learner_item", ["learner_id", "item_id", "occurred_at"], unique=False
+        )

@@ -6,6 +6,10 @@ for each row, and how rows refer to other rows. References never carry database 
 names a learner by name and an item, step or area by slug (``Ref``), or names a row that has no
 natural key by its position in the file (``RowRef``), so an export imports into any database.
 
+Format 2 holds the learners, their own items and the journal: every other table of learner
+data is a projection of the journal (rebuilt on import), so it is not exported. Journal entries
+name their target and group by uid.
+
 Adding a table of learner data is one entry in ``SECTIONS``, placed after every section it
 refers to (import writes sections in this order and deletes them in the reverse one). The
 entries below show each kind: "study_sessions" (rows without a natural key, kept in order and
@@ -27,7 +31,10 @@ Standard library only: the export runs on the read side, which never imports SQL
 from dataclasses import dataclass
 
 FORMAT = "mltrack-export"
-VERSION = 1  # raised only when a file of this version could not be read the new way
+VERSION = 2  # raised only when a file of this version could not be read the new way
+# Format 1 (revisions 0001-0005) held the old journals and the tables now derived from the
+# journal; ``import`` converts it (``formats.legacy``).
+OLDEST_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -107,61 +114,13 @@ SECTIONS: tuple[Section, ...] = (
         order=("slug",), key=("slug",), flags=("required", "retired"),
     ),
     Section(
-        "learner_prerequisites", "learner_prerequisite",
-        fields=(LEARNER, ITEM, Ref("requires", "requires_id", "item", "slug")),
-        order=("learner", "item", "requires"), key=("learner", "item", "requires"),
-    ),
-    Section(
-        "progress", "progress",
-        fields=(LEARNER, ITEM, "status", "started_on", "finished_on", "note", "evidence_url",
-                "updated_at"),
-        order=("learner", "item"), key=("learner", "item"),
-    ),
-    Section(
-        "cert_goals", "cert_goal",
-        fields=(LEARNER, ITEM, "status", "target_date", "enrolled_on", "passed_on", "expires_on",
-                "credential_id", "credential_url", "attempts", "updated_at"),
-        order=("learner", "item"), key=("learner", "item"),
-    ),
-    Section(
-        "cert_events", "cert_event",
-        fields=(LEARNER, ITEM, "occurred_at", "on_date", "action", "cost_cents", "currency",
-                "prior"),
-        order=("learner", "id"), json=("prior",),
-    ),
-    Section(
-        "cert_undos", "cert_undo",
-        fields=(LEARNER, RowRef("cert_event", "cert_event_id", "cert_events"), "occurred_at"),
-        order=("learner", "id"),
-    ),
-    Section(
-        "progress_events", "progress_event",
+        "journal", "journal",
         fields=(
-            LEARNER, ITEM, "occurred_at", "on_date", "action", "from_status", "to_status", "note",
-            "prior", RowRef("undoes", "undoes_id", "progress_events"),
-            RowRef("cert_event", "cert_event_id", "cert_events"),
+            "uid", LEARNER, "kind", "action", "subject", ITEM, "on_date", "recorded_at", "data",
+            Ref("target", "target_id", "journal", "uid"),
+            Ref("group", "group_id", "journal", "uid"), "superseded_by", "flag",
         ),
-        order=("learner", "id"), json=("prior",),
-    ),
-    Section(
-        "study_sessions", "study_session",
-        fields=(LEARNER, ITEM, "on_date", "week_start", "minutes", "note", "created_at"),
-        order=("learner", "id"),
-    ),
-    Section(
-        "projects", "project",
-        fields=(LEARNER, "slug", STEP, "name", "dataset", "repo_url", "added_on", "done_on"),
-        order=("learner", "slug"), key=("learner", "slug"),
-    ),
-    Section(
-        "project_areas", "project_area",
-        fields=(RowRef("project", "project_id", "projects"), AREA),
-        order=("project", "area"), key=("project", "area"), owner="project",
-    ),
-    Section(
-        "reading", "reading_entry",
-        fields=(LEARNER, "title", "kind", "url", ITEM, "on_date", "created_at"),
-        order=("learner", "id"),
+        order=("id",), key=("uid",), json=("data",),
     ),
 )  # fmt: skip
 

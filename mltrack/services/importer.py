@@ -16,11 +16,12 @@ database already has is a conflict too.
 import json
 import math
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache, partial
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,13 @@ from sqlalchemy.orm import Session
 
 from mltrack.core.changes import ImportSummary
 from mltrack.core.errors import InputError, MltrackError, NotFoundError
+from mltrack.core.graphs import find_cycle
 from mltrack.core.matching import closest_slugs
+from mltrack.core.vocabulary import JOURNAL_ACTIONS, JournalKind
+from mltrack.formats import legacy
 from mltrack.formats.export_format import (
     FORMAT,
+    OLDEST_VERSION,
     SECTION_OF_TABLE,
     SECTIONS,
     SECTIONS_BY_NAME,
@@ -45,10 +50,11 @@ from mltrack.formats.export_format import (
     name_of,
 )
 from mltrack.models import Base
-from mltrack.services.certs import GOAL_FIELDS
+from mltrack.queries.reader import SqliteWriter
+from mltrack.services.journal import rebuild
 from mltrack.services.learners import check_learner_name
-from mltrack.services.progress import SNAPSHOT_FIELDS
 from mltrack.store.files import regular_file
+from mltrack.store.journal_rows import BATCH, batches, write_journal
 
 # Rules a column's type does not say, by (table, column): each raises InputError.
 VALUE_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
@@ -56,11 +62,31 @@ VALUE_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
     ("study_session", "week_start"): lambda value: check_monday(value),
 }
 # JSON columns holding a row as it was, which undo puts back: (table, column) -> the row's
-# table and the fields the snapshot holds.
-SNAPSHOTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
-    ("progress_event", "prior"): ("progress", SNAPSHOT_FIELDS),
-    ("cert_event", "prior"): ("cert_goal", GOAL_FIELDS),
-}
+# table and the fields the snapshot holds (none since format 2).
+SNAPSHOTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+JOURNAL = SECTIONS_BY_NAME["journal"]
+# The sections written row for row; the journal is checked and written in batches.
+TABLE_SECTIONS = tuple(section for section in SECTIONS if section is not JOURNAL)
+_ACTIONS = frozenset(member for enum in JOURNAL_ACTIONS for member in enum)
+# Everything a learner's journal projects into, cleared before the journal is replaced.
+_PROJECTIONS_SQL = (
+    "DELETE FROM study_session WHERE learner_id = :learner_id",
+    "DELETE FROM reading_entry WHERE learner_id = :learner_id",
+    "DELETE FROM progress WHERE learner_id = :learner_id",
+    "DELETE FROM cert_goal WHERE learner_id = :learner_id",
+    "DELETE FROM project_area WHERE project_id IN "
+    "(SELECT id FROM project WHERE learner_id = :learner_id)",
+    "DELETE FROM project WHERE learner_id = :learner_id",
+    "DELETE FROM learner_prerequisite WHERE learner_id = :learner_id",
+)
+_ORDERINGS_SQL = """
+    SELECT i.slug AS item, r.slug AS requires FROM item_prerequisite p
+    JOIN item i ON i.id = p.item_id JOIN item r ON r.id = p.requires_id
+    UNION ALL
+    SELECT i.slug, r.slug FROM learner_prerequisite p
+    JOIN item i ON i.id = p.item_id JOIN item r ON r.id = p.requires_id
+    WHERE p.learner_id = :learner_id
+"""
 Record = dict[str, Any]  # a row as in the file: field name -> checked value
 _MISSING = object()
 
@@ -111,37 +137,47 @@ def load_export(path: Path) -> Any:
 
 
 def import_data(session: Session, document: Any, replace: bool = False) -> ImportSummary:
-    """Check the whole document, then write it; on any problem nothing is written."""
-    raw = _sections(document)
+    """Check the whole document, then write it; on any problem nothing is written.
+
+    A file of format 1 is converted first (``formats.legacy``, as migration 0007 converts a
+    database): its entries that break today's rules are kept with a flag. A file of format 2
+    must hold journals that mltrack could have written: each subject's entries replay."""
+    version, raw = _sections(document)
+    connection = session.connection().connection.driver_connection
+    if version == 1:
+        try:
+            journal = legacy.journal_records(raw, legacy.portfolio_item(connection))
+        except legacy.BadLegacyValue as error:
+            raise InvalidExportFile(str(error)) from None
+        raw = {"learners": raw.get("learners", []), "items": raw.get("items", []),
+               "journal": journal}  # fmt: skip
     importer = _Importer(session, replace)
-    for section in SECTIONS:
+    for section in TABLE_SECTIONS:
         importer.check_section(section, raw.get(section.name, []))
-    importer.write()
-    return ImportSummary(
-        counts=tuple((name, len(records)) for name, records in importer.records.items()),
-        replaced=tuple(importer.replaced),
-    )
+    written = importer.write(importer.check_journal(raw.get(JOURNAL.name, [])), strict=version > 1)
+    counts = [(name, len(records)) for name, records in importer.records.items()]
+    return ImportSummary(counts=(*counts, (JOURNAL.name, written)),
+                         replaced=tuple(importer.replaced))  # fmt: skip
 
 
-def _sections(document: Any) -> dict[str, list[Any]]:
+def _sections(document: Any) -> tuple[int, dict[str, list[Any]]]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InvalidExportFile(f'not an mltrack export (no "format": "{FORMAT}")')
     version = document.get("version")
-    if type(version) is not int or version < 1:
+    if type(version) is not int or version < OLDEST_VERSION:
         raise InvalidExportFile(f"version: expected a whole number, got {version!r}")
     if version > VERSION:
         raise InvalidExportFile(
             f"version: {version} is newer than this mltrack reads ({VERSION}); upgrade mltrack"
         )
+    known = legacy.FORMAT1_SECTIONS if version == 1 else tuple(SECTIONS_BY_NAME)
     sections = {key: value for key, value in document.items() if key not in ("format", "version")}
     for key, value in sections.items():
-        if key not in SECTIONS_BY_NAME:
-            raise InvalidExportFile(
-                f"{key}: unknown section; expected {', '.join(SECTIONS_BY_NAME)}"
-            )
+        if key not in known:
+            raise InvalidExportFile(f"{key}: unknown section; expected {', '.join(known)}")
         if not isinstance(value, list):
             raise InvalidExportFile(f"{key}: expected a list of records")
-    return sections
+    return version, sections
 
 
 class _Importer:
@@ -333,14 +369,139 @@ class _Importer:
 
     # Writing, once everything has passed.
 
-    def write(self) -> None:
+    def check_journal(self, raw_rows: list[Any]) -> Iterator[list[Record]]:
+        """The journal's records, checked one by one, in batches of ``BATCH``: values,
+        learners, items, and targets and groups naming an earlier entry of the same learner.
+        Whether the entries replay is checked once they are written (``write``)."""
+        learners = {record["name"] for record in self.records[_LEARNERS.name]}
+        items = self._shared("item").keys() | set(self.owners.get("item", {}))
+        owner_of: dict[str, str] = {}  # uid -> learner: the only state kept across batches
+        for start, batch in enumerate(batches(raw_rows, BATCH)):
+            checked = [
+                self._check_entry(raw, f"{JOURNAL.name}[{start * BATCH + offset}]", learners,
+                                  items, owner_of)
+                for offset, raw in enumerate(batch)
+            ]  # fmt: skip
+            self._check_uids_free(checked, start * BATCH)
+            yield checked
+
+    def _check_entry(
+        self, raw: Any, at: str, learners: set[str], items: Any, owner_of: dict[str, str]
+    ) -> Record:
+        if not isinstance(raw, dict):
+            raise InvalidExportFile(f"{at}: expected an object")
+        names = JOURNAL.field_names()
+        for key in raw:
+            if key not in names:
+                raise InvalidExportFile(f"{at}.{key}: unknown field; expected {', '.join(names)}")
+        required = ("uid", "learner", "kind", "action", "subject", "on_date", "recorded_at",
+                    "data")  # fmt: skip
+        for name in required:
+            if raw.get(name) is None:
+                raise InvalidExportFile(f"{at}.{name}: missing")
+        record = {name: raw.get(name) for name in names}
+
+        def bad(name: str, why: str) -> InvalidExportFile:
+            return InvalidExportFile(f"{at}.{name}: {why}")
+
+        for name in ("uid", "subject", "learner", "kind", "action", "recorded_at"):
+            if not isinstance(record[name], str):
+                raise bad(name, f"expected text, got {_shown(record[name])}")
+        for name in ("item", "target", "group", "superseded_by", "flag"):
+            if record[name] is not None and not isinstance(record[name], str):
+                raise bad(name, f"expected text or null, got {_shown(record[name])}")
+        if len(record["uid"]) != 36:
+            raise bad("uid", f"{_shown(record['uid'])} is not a UUID")
+        if record["uid"] in owner_of:
+            raise bad("uid", f"{record['uid']} is the uid of an earlier entry")
+        if record["learner"] not in learners:
+            raise bad("learner", f"no learner {record['learner']!r} in the file's learners")
+        if record["kind"] not in JournalKind._value2member_map_:
+            raise bad("kind", f"{_shown(record['kind'])} is not one of {', '.join(JournalKind)}")
+        if record["action"] not in _ACTIONS:
+            raise bad("action", f"{_shown(record['action'])} is not a journal action")
+        if record["item"] is not None and record["item"] not in items:
+            raise bad("item", str(NotFoundError("item", record["item"], [])))
+        if _date(record["on_date"]) is None:
+            raise bad("on_date", f"{_shown(record['on_date'])} is not a YYYY-MM-DD date")
+        try:
+            _check_timestamp(record["recorded_at"])
+        except InputError as error:
+            raise bad("recorded_at", str(error)) from None
+        if not isinstance(record["data"], dict):
+            raise bad("data", f"expected an object, got {_shown(record['data'])}")
+        for name in ("target", "group"):
+            uid = record[name]
+            if uid is not None and owner_of.get(uid) != record["learner"]:
+                raise bad(name, f"{uid} is not an earlier entry of learner {record['learner']!r}")
+        owner_of[record["uid"]] = record["learner"]
+        return record
+
+    def _check_uids_free(self, records: list[Record], start: int) -> None:
+        """A uid another learner's journal (or one not replaced) holds is a conflict."""
+        uids = [record["uid"] for record in records]
+        kept = list(self.taken_over.values())
+        found = self.session.execute(
+            select(_model("journal").uid).where(
+                _model("journal").uid.in_(uids), _model("journal").learner_id.not_in(kept)
+            )
+        ).scalars().first()  # fmt: skip
+        if found is not None:
+            index = start + uids.index(found)
+            raise ImportConflict(
+                f"{JOURNAL.name}[{index}].uid: entry {found} already exists in the database"
+            )
+
+    def write(self, journal: Iterable[list[Record]], strict: bool) -> int:
+        """Write the checked sections and the journal's batches as they come, then rebuild
+        the projections; with ``strict``, an entry that does not replay refuses the file."""
         learner_ids = list(self.taken_over.values())
+        connection = self.session.connection().connection.driver_connection
+        for learner_id in learner_ids:
+            for sql in _PROJECTIONS_SQL:
+                connection.execute(sql, {"learner_id": learner_id})
         if learner_ids:
             for section in reversed(_owned_sections()):
                 owned = _owned_by(section, learner_ids)
                 self.session.execute(delete(_model(section.table)).where(owned))
-        for section in SECTIONS:
+        for section in TABLE_SECTIONS:
             self._write_section(section, self.records[section.name])
+        self.session.flush()
+        first = connection.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM journal").fetchone()[0]
+        written = write_journal(connection, (record for batch in journal for record in batch))
+        self._rebuild(connection, first, strict)
+        return written
+
+    def _rebuild(self, connection: Any, first: int, strict: bool) -> None:
+        row_factory = connection.row_factory
+        try:
+            store = SqliteWriter(connection)
+            for learner_id in self.ids.get(_LEARNERS.name, []):
+                flagged = rebuild(store, learner_id)
+                if strict and flagged:
+                    entry, reason = min(flagged, key=lambda pair: pair[0].id)
+                    raise InvalidExportFile(f"{JOURNAL.name}[{entry.id - first}].action: {reason}")
+                self._refuse_loops(store, learner_id, first)
+        finally:
+            connection.row_factory = row_factory
+
+    def _refuse_loops(self, store: SqliteWriter, learner_id: int, first: int) -> None:
+        after: dict[str, list[str]] = {}
+        for row in store.rows(_ORDERINGS_SQL, learner_id=learner_id):
+            after.setdefault(row["item"], []).append(row["requires"])
+        cycle = find_cycle(after)
+        if cycle is None:
+            return
+        subjects = [f"after:{a}:{b}" for a, b in pairwise(cycle)]
+        found = store.rows(
+            f"SELECT MIN(id) AS id FROM journal WHERE learner_id = :l AND id >= :first "
+            f"AND subject IN ({', '.join(f':s{i}' for i in range(len(subjects)))})",
+            l=learner_id, first=first, **{f"s{i}": s for i, s in enumerate(subjects)},
+        )  # fmt: skip
+        index = (found[0]["id"] or first) - first
+        raise InvalidExportFile(
+            f"{JOURNAL.name}[{index}].subject: these orderings make a loop: {' -> '.join(cycle)}"
+        )
 
     def _write_section(self, section: Section, records: list[Record]) -> None:
         model = _model(section.table)

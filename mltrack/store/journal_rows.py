@@ -1,0 +1,43 @@
+"""Journal rows written in bulk (import, migration 0007): records as export format 2 writes
+them, references by learner name, item slug and uid, resolved by the database as each row
+goes in. The rows are not checked here; the caller checks them or rebuilds (which flags).
+
+Standard library sqlite3 only.
+"""
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+from typing import Any
+
+# A target or group names an entry written before it (an earlier row of the same batch too).
+_INSERT_SQL = """
+    INSERT INTO journal (uid, learner_id, kind, action, subject, item_id, on_date, recorded_at,
+                         data, target_id, group_id, superseded_by, flag)
+    VALUES (:uid, (SELECT id FROM learner WHERE name = :learner), :kind, :action, :subject,
+            (SELECT id FROM item WHERE slug = :item), :on_date, :recorded_at, :data,
+            (SELECT id FROM journal WHERE uid = :target),
+            (SELECT id FROM journal WHERE uid = :group), :superseded_by, :flag)
+"""
+BATCH = 1000
+
+
+def write_journal(connection: sqlite3.Connection, records: Iterable[Mapping[str, Any]]) -> int:
+    """Insert the records in order (ids in that order); return how many were written."""
+    count = 0
+    for batch in batches(records, BATCH):
+        connection.executemany(_INSERT_SQL, [_row(record) for record in batch])
+        count += len(batch)
+    return count
+
+
+def _row(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {**record, "data": json.dumps(record["data"], sort_keys=True)}
+
+
+def batches(records: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``records`` in lists of at most ``size``."""
+    iterator = iter(records)
+    while batch := list(islice(iterator, size)):
+        yield batch
