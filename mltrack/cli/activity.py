@@ -5,7 +5,14 @@ from datetime import date
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import DateType, format_option, styled, wants_json, weeks_option
+from mltrack.cli.params import (
+    DateType,
+    WholeNumber,
+    format_option,
+    styled,
+    wants_json,
+    weeks_option,
+)
 
 
 @click.command()
@@ -14,7 +21,7 @@ from mltrack.cli.params import DateType, format_option, styled, wants_json, week
 @click.option(
     "-n",
     "--limit",
-    type=click.IntRange(min=0, max=100_000),
+    type=WholeNumber(min=0, max=100_000),
     default=20,
     show_default=True,
     help="Show the newest N events; 0 shows them all.",

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from mltrack.core.changes import CertChange
 from mltrack.core.dates import utc_now_iso
 from mltrack.core.errors import InputError, MltrackError
+from mltrack.core.limits import check_text
 from mltrack.core.rules import goal_status
 from mltrack.core.vocabulary import (
     EXPIRED,
@@ -112,6 +113,10 @@ def pass_cert(
 ) -> CertChange:
     """Record passing the certification and mark its pathway item done, as one undoable
     progress event. Passing without a recorded enrolment records the enrolment that day."""
+    if credential_id is not None:
+        check_text(credential_id, "a credential id")
+    if url is not None:
+        check_text(url, "a credential URL")
     target = _find(session, learner_name, cert_text)
     on = past_or_today(on, target.today)
     _refuse_if_valid_pass(target, "pass it again")

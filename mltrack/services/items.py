@@ -4,13 +4,12 @@ Own slugs start with ``my.``; the seed's slugs are lower-case words joined by ``
 by ``mltrack.formats.seed_format``), so a later seed can never bring a slug that clashes with one.
 """
 
-import math
-
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from mltrack.core.changes import Removal
 from mltrack.core.errors import InputError, MltrackError
+from mltrack.core.limits import MAX_HOURS, check_range, check_text
 from mltrack.core.matching import match_slug, slugify
 from mltrack.core.vocabulary import ItemKind
 from mltrack.models import (
@@ -29,7 +28,6 @@ from mltrack.services.lookup import get_item, get_learner
 from mltrack.services.projects import find_area
 
 OWN_SLUG_PREFIX = "my."
-MAX_HOURS = 10_000  # an estimate above this is a typo (and inf or nan would poison sums)
 MAX_TITLE_LENGTH = 200
 OWN_SOURCE = "added by the learner"
 
@@ -60,8 +58,11 @@ def add_own_item(
     if not base or len(title) > MAX_TITLE_LENGTH:
         raise InputError(f"a title needs a letter or digit and at most {MAX_TITLE_LENGTH} "
                          "characters")  # fmt: skip
-    if hours is not None and not (math.isfinite(hours) and 0 <= hours <= MAX_HOURS):
-        raise InputError(f"--hours takes a number from 0 to {MAX_HOURS}")
+    check_text(title, "a title", max_length=MAX_TITLE_LENGTH)
+    if hours is not None:
+        check_range(hours, 0, MAX_HOURS, "an hours estimate")
+    if provider is not None:
+        check_text(provider, "a provider")
     learner = get_learner(session, learner_name)
     area = find_area(session, area_text) if area_text else None
     step = _step_for(session, step_text, area)

@@ -7,26 +7,40 @@ from sqlalchemy.orm import Session
 
 from mltrack.core.dates import utc_now_iso
 from mltrack.core.errors import InputError, MltrackError
+from mltrack.core.limits import check_text, name_key
 from mltrack.models import Learner
 
 MAX_NAME_LENGTH = 100
 
 
 def add_learner(session: Session, name: str) -> str:
-    """Create a learner profile called ``name`` and return the name as stored."""
+    """Create a learner profile called ``name`` and return the name as stored.
+
+    Names are unique without regard to case: with "me" in the database, "Me" is refused."""
     name = name.strip()
     check_learner_name(name)
-    if session.scalar(select(Learner.id).where(Learner.name == name)) is not None:
+    existing = session.scalars(select(Learner.name)).all()
+    same = [other for other in existing if name_key(other) == name_key(name)]
+    if name in same:
         raise MltrackError(f"learner {name!r} already exists")
+    if same:
+        raise MltrackError(
+            f"learner {name!r} differs only in case from {same[0]!r}, which already exists; "
+            "learner names are compared without regard to case"
+        )
     session.add(Learner(name=name, created_at=utc_now_iso()))
     return name
 
 
 def check_learner_name(name: str) -> None:
-    """Raise InputError unless ``name`` can name a learner: printable, 1 to 100 characters."""
+    """Raise InputError unless ``name`` can name a learner: printable, 1 to 100 characters.
+
+    The text rule of every field (``check_text``), and, as a name must be told apart from
+    others on sight, no invisible format characters either."""
     if not name or len(name) > MAX_NAME_LENGTH:
         raise InputError(f"a learner name needs 1 to {MAX_NAME_LENGTH} characters")
     if name != name.strip():
         raise InputError("a learner name cannot start or end with white space")
     if any(unicodedata.category(char).startswith("C") for char in name):
         raise InputError("a learner name cannot contain control or invisible format characters")
+    check_text(name, "a learner name", max_length=MAX_NAME_LENGTH)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from mltrack.core.changes import Change
 from mltrack.core.dates import utc_now_iso
 from mltrack.core.errors import MltrackError
+from mltrack.core.limits import check_text
 from mltrack.core.vocabulary import EventAction, ItemStatus
 from mltrack.models import (
     Item,
@@ -42,6 +43,10 @@ def change_status(
     evidence_url: str | None = None,
 ) -> Change:
     """Apply ``action`` (start, done, skip, reset) to an item for a learner, journaling it."""
+    if note is not None:
+        check_text(note, "a note", multiline=True)
+    if evidence_url is not None:
+        check_text(evidence_url, "an evidence URL")
     learner = get_learner(session, learner_name)
     item = get_item(session, learner, item_text)
     return apply_change(session, learner, item, action, on, note, evidence_url)

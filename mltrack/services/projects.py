@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from mltrack.core.changes import ProjectChange
 from mltrack.core.errors import InputError, MltrackError
+from mltrack.core.limits import check_text
 from mltrack.core.matching import match_slug, slugify
 from mltrack.core.vocabulary import ItemKind
 from mltrack.models import Area, Item, Project, ProjectArea, Step
@@ -32,6 +33,10 @@ def add_project(
                          "characters")  # fmt: skip
     if not dataset:
         raise InputError("name the real data the project uses with --dataset")
+    check_text(name, "a project name", max_length=MAX_NAME_LENGTH)
+    check_text(dataset, "a dataset")
+    if repo_url is not None:
+        check_text(repo_url, "a repository URL")
     learner = get_learner(session, learner_name)
     if session.scalar(select(Project.id).where(Project.learner_id == learner.id,
                                                Project.slug == slug)) is not None:  # fmt: skip

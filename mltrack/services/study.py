@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mltrack.core.changes import LoggedReading, LoggedSession
-from mltrack.core.dates import MAX_SESSION_MINUTES, format_minutes, utc_now_iso, week_start
-from mltrack.core.errors import InputError
+from mltrack.core.dates import format_minutes, utc_now_iso, week_start
+from mltrack.core.errors import InputError, MltrackError
+from mltrack.core.limits import MAX_DAY_MINUTES, MAX_SESSION_MINUTES, check_text
 from mltrack.core.vocabulary import ReadingKind
 from mltrack.models import Item, ReadingEntry, StudySession
 from mltrack.services.lookup import get_item, get_learner, past_or_today
@@ -23,12 +24,18 @@ def log_session(
     on: date | None = None,
     note: str | None = None,
 ) -> LoggedSession:
-    """Record ``minutes`` of study on ``on`` (today by default), against an item if given."""
+    """Record ``minutes`` of study on ``on`` (today by default), against an item if given.
+
+    A day holds at most 24 hours of study in total: a session that would take the day past
+    that is refused, naming what is already logged."""
     if not 0 < minutes <= MAX_SESSION_MINUTES:
         raise InputError(f"a session lasts more than 0 and at most {MAX_SESSION_MINUTES} minutes")
+    if note is not None:
+        check_text(note, "a note", multiline=True)
     learner = get_learner(session, learner_name)
     item = get_item(session, learner, item_text) if item_text else None
     on = past_or_today(on)
+    _check_day_total(session, learner.id, on, minutes)
     session.add(
         StudySession(
             learner_id=learner.id, item_id=item.id if item else None, on_date=on,
@@ -44,6 +51,23 @@ def log_session(
         )
     )
     return LoggedSession(minutes, on, item.slug, total, item.hours_estimate)
+
+
+def _check_day_total(session: Session, learner_id: int, on: date, minutes: int) -> None:
+    logged = session.execute(
+        select(func.count(), func.coalesce(func.sum(StudySession.minutes), 0)).where(
+            StudySession.learner_id == learner_id, StudySession.on_date == on
+        )
+    ).one()
+    sessions, total = logged
+    if total + minutes > MAX_DAY_MINUTES:
+        left = max(MAX_DAY_MINUTES - total, 0)
+        room = f"at most {format_minutes(left)} more fits" if left else "nothing more fits"
+        raise MltrackError(
+            f"{on.isoformat()} already has {format_minutes(total)} of study logged "
+            f"({sessions} session{'s' if sessions != 1 else ''}); a day holds at most "
+            f"{format_minutes(MAX_DAY_MINUTES)}, so {room}"
+        )
 
 
 def last_entry(session: Session, learner_id: int) -> StudySession | ReadingEntry | None:
@@ -78,6 +102,9 @@ def log_reading(
     title = title.strip()
     if not title or len(title) > MAX_TITLE_LENGTH:
         raise InputError(f"a title needs 1 to {MAX_TITLE_LENGTH} characters")
+    check_text(title, "a title")
+    if url is not None:
+        check_text(url, "a URL")
     learner = get_learner(session, learner_name)
     item: Item | None = get_item(session, learner, item_text) if item_text else None
     on = past_or_today(on)
