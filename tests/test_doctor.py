@@ -52,6 +52,9 @@ def test_a_sound_database_passes_every_check(seeded_db: Path, run, ok) -> None:
         "[ok]   seed: all 52 pathway items present",
         "[ok]   prerequisites: no current item requires a retired one",
         "[ok]   retired items: no learner data names a retired item",
+        "[ok]   learner names: no two differ only in case",
+        "[ok]   study time: no day has more than 24h",
+        "[ok]   value ranges: every number within its range",
         "",
         "no problems found",
     ]
