@@ -341,6 +341,10 @@ class _Importer:
                 record[column.name] = self._value(section, column, value, index, record)
             except (InputError, ValueError) as error:
                 raise InvalidExportFile(f"{at}.{column.name}: {error}") from None
+        if section.owner is not None and record.get(section.owner) is None:
+            # A column that may be NULL in the table (the seeded items have no learner), but
+            # every row of a file is learner data.
+            raise InvalidExportFile(f"{at}.{section.owner}: must name the row's owner, not null")
         return record
 
     def _value(
