@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from mltrack.core.dates import MAX_SESSION_MINUTES
+from mltrack.core.limits import MAX_SESSION_MINUTES
 from mltrack.core.vocabulary import (
     JOURNAL_ACTIONS,
     CertStatus,

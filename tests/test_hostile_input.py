@@ -1,5 +1,6 @@
-"""Hostile text and dates through the CLI: stored exactly, printed back safely, never a
-traceback. Hand-picked cases first, then Hypothesis for the ones nobody thought of."""
+"""Hostile text and dates through the CLI: stored exactly or refused by the one text rule
+(``mltrack.core.limits.check_text``), printed back safely, never a traceback. Hand-picked
+cases first, then Hypothesis for the ones nobody thought of."""
 
 import json
 import re
@@ -28,6 +29,9 @@ HOSTILE = {
     "empty": "",
     "format-strings": "%s %(x)s {0} {x!r} ${HOME} $(id)",
 }
+# Refused in every text field (a note allows only tab and newline among control characters):
+# the character the refusal names.
+REFUSED_TEXT = {"newlines": "U+000D", "control": "U+0007", "bidi": "U+202E"}
 
 
 def progress_row(rows, path: Path) -> tuple:
@@ -43,10 +47,17 @@ def no_raw_control_characters(text: str) -> bool:
     return all(char == "\n" or unicodedata.category(char) != "Cc" for char in text)
 
 
-@pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
-def test_notes_are_stored_exactly_and_printed_back_escaped(
-    seeded_db: Path, ok, rows, text: str
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_notes_are_stored_exactly_or_refused_and_printed_back_escaped(
+    seeded_db: Path, run, ok, rows, name: str
 ) -> None:
+    text = HOSTILE[name]
+    if name in REFUSED_TEXT:
+        result = run("done", "python", "--note", text, "--evidence", text)
+        assert (result.exit_code, result.stderr.count("\n")) == (2, 1), result.output
+        assert "a note cannot contain" in result.stderr and REFUSED_TEXT[name] in result.stderr
+        assert rows(seeded_db, "SELECT note FROM progress_event") == []
+        return
     ok("done", "python", "--note", text, "--evidence", text)
 
     assert progress_row(rows, seeded_db) == (text, text)

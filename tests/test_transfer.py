@@ -20,7 +20,8 @@ from mltrack.models import Base
 
 OWN_TITLE = 'Kaggle\'s "Intro to ML"'
 OWN_SLUG = "my.kaggle-s-intro-to-ml"
-NOTE = 'it\'s "done"; DROP TABLE item; --\nline two\t\x1b[31mred\x00 \u202eRTL\u202c \U0001f393'
+# Everything a note may hold: quotes, SQL, a newline and a tab, right-to-left text, emoji.
+NOTE = 'it\'s "done"; DROP TABLE item; --\nline two\tred עברית \u200fmark \U0001f393'
 
 
 @pytest.fixture

@@ -117,6 +117,12 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:  # the root: every argument of the command line
+            for number, arg in enumerate(args, start=1):
+                refuse_undecodable(ctx, arg, f"argument {number}")
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
@@ -139,6 +145,25 @@ def fail(ctx: click.Context, message: str, code: int, error: BaseException) -> N
         raise error
     click.echo(f"Error: {message}", err=True)
     ctx.exit(code)
+
+
+def refuse_undecodable(ctx: click.Context, value: str, what: str) -> None:
+    """Refuse (exit 2, one line) text that was not valid UTF-8.
+
+    On POSIX, Python decodes arguments and the environment with ``surrogateescape``: a byte
+    that is not UTF-8 arrives as a lone surrogate (U+DC80 to U+DCFF), which no database
+    column, file or terminal can take. Checked here, once, for every argument.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(value[error.start])
+        found = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+        click.echo(
+            f"Error: {what} is not valid UTF-8 ({found} at character {error.start + 1})",
+            err=True,
+        )
+        ctx.exit(2)
 
 
 def _stop_writing() -> None:
@@ -223,6 +248,10 @@ def cli(ctx: click.Context, db: str | None, learner: str, color: str) -> None:
     """
     # Click's echo strips escape codes when ctx.color is False and keeps them when True;
     # subcommands inherit it, and text views are styled by it (see cli.params.styled).
+    for name, value in (("db", db), ("learner", learner)):
+        source = ctx.get_parameter_source(name)
+        if value is not None and source is click.core.ParameterSource.ENVIRONMENT:
+            refuse_undecodable(ctx, value, DB_ENV if name == "db" else LEARNER_ENV)
     ctx.color = wants_colour(color, sys.stdout.isatty(), os.environ)
     ctx.obj = App(db_option=db, learner=learner)
     ctx.call_on_close(ctx.obj.close)

@@ -5,7 +5,15 @@ from datetime import date
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import DateType, choice_of, format_option, styled, wants_json, weeks_option
+from mltrack.cli.params import (
+    DateType,
+    WholeNumber,
+    choice_of,
+    format_option,
+    styled,
+    wants_json,
+    weeks_option,
+)
 from mltrack.core.vocabulary import JournalKind
 
 
@@ -22,7 +30,7 @@ from mltrack.core.vocabulary import JournalKind
 @click.option(
     "-n",
     "--limit",
-    type=click.IntRange(min=0, max=100_000),
+    type=WholeNumber(min=0, max=100_000),
     default=20,
     show_default=True,
     help="Show the newest N entries; 0 shows them all.",

@@ -5,7 +5,7 @@ from datetime import date
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import choice_of, item_argument
+from mltrack.cli.params import HoursType, choice_of, item_argument
 from mltrack.core.vocabulary import ItemKind
 
 
@@ -19,7 +19,7 @@ from mltrack.core.vocabulary import ItemKind
 )
 @click.option("--area", metavar="AREA", help="The study area it belongs to.")
 @click.option("--step", metavar="STEP", help="The education step [default: the area's step].")
-@click.option("--hours", type=float, help="Your estimate of the hours it takes.")
+@click.option("--hours", type=HoursType(), help="Your estimate of the hours it takes.")
 @click.option("--optional", is_flag=True, help="Leave it out of the required figures.")
 @click.option("--after", metavar="OTHER", multiple=True, help="An item to do before it (repeat).")
 @click.option("--provider", metavar="NAME", help="Who offers it.")

@@ -1,6 +1,7 @@
 """Argument types and options shared by several commands. Light: imported at command load."""
 
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -12,7 +13,7 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
-from mltrack.core.dates import parse_date, parse_days, parse_duration
+from mltrack.core.dates import parse_date, parse_days, parse_duration, parse_hours
 from mltrack.core.money import parse_amount, parse_currency
 
 
@@ -49,6 +50,25 @@ class DaysType(ParsedType):
 
     name = "days"
     parse = staticmethod(parse_days)
+
+
+class HoursType(ParsedType):
+    """An hours estimate: 40 or 12.5, up to the limit."""
+
+    name = "hours"
+    parse = staticmethod(parse_hours)
+
+
+class WholeNumber(click.IntRange):
+    """A whole number in a range, in ASCII digits as every number mltrack reads (Click's
+    IntRange would take any script's digits, and ``1_000``)."""
+
+    _DIGITS = re.compile(r"[+-]?[0-9]{1,19}")
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not self._DIGITS.fullmatch(value.strip()):
+            self.fail(f"{value!r} is not a whole number (digits 0-9)", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 class AmountType(ParsedType):
@@ -113,7 +133,7 @@ def format_option(*formats: str) -> Any:
 
 weeks_option = click.option(
     "--weeks",
-    type=click.IntRange(min=1, max=520),
+    type=WholeNumber(min=1, max=520),
     default=8,
     show_default=True,
     help="Weeks of activity to chart and to take the pace from.",

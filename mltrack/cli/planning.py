@@ -7,6 +7,7 @@ import click
 from mltrack.cli.context import App, pass_app
 from mltrack.cli.params import (
     DateType,
+    WholeNumber,
     complete_item,
     format_option,
     item_argument,
@@ -19,7 +20,7 @@ from mltrack.cli.params import (
 @click.option(
     "-n",
     "--limit",
-    type=click.IntRange(min=1, max=1000),
+    type=WholeNumber(min=1, max=1000),
     default=5,
     show_default=True,
     help="How many items to list.",

@@ -3,16 +3,21 @@
 import re
 from datetime import UTC, date, datetime, timedelta
 
-DATE_FORMAT_HELP = "YYYY-MM-DD, 'today', 'yesterday' or -Nd (N days ago)"
-# Dates past this are typos, and calendars (iCalendar, date arithmetic) cannot go to 9999.
-LAST_YEAR = 2999
-_DAYS_AGO = re.compile(r"-(\d{1,5})d")
+from mltrack.core.limits import LAST_YEAR, MAX_HOURS, MAX_SESSION_MINUTES
 
-MAX_SESSION_MINUTES = 24 * 60
+DATE_FORMAT_HELP = "YYYY-MM-DD, 'today', 'yesterday' or -Nd (N days ago)"
+# Digits are ASCII in every number typed (dates, durations, days, amounts): "\d" would take
+# any script's digits, which no other input accepts.
+_DAYS_AGO = re.compile(r"-([0-9]{1,5})d")
+
 DURATION_FORMAT_HELP = "minutes or hours such as 90m, 2h, 1h30 or 1h30m, at most 24h"
-_DURATION = re.compile(r"(?:(?P<hours>\d{1,4})h(?:(?P<after>\d{1,2})m?)?|(?P<minutes>\d{1,5})m)")
+_DURATION = re.compile(
+    r"(?:(?P<hours>[0-9]{1,4})h(?:(?P<after>[0-9]{1,2})m?)?|(?P<minutes>[0-9]{1,5})m)"
+)
 DAYS_FORMAT_HELP = "a number of days or weeks such as 30d, 30 or 4w"
-_DAYS = re.compile(r"(\d{1,4})([dw]?)")
+_DAYS = re.compile(r"([0-9]{1,4})([dw]?)")
+HOURS_FORMAT_HELP = f"a number of hours such as 40 or 12.5, from 0 to {MAX_HOURS:,}"
+_HOURS = re.compile(r"([0-9]{1,5})(?:\.([0-9]{1,2}))?")
 
 
 def parse_date(text: str, today: date | None = None) -> date:
@@ -26,7 +31,7 @@ def parse_date(text: str, today: date | None = None) -> date:
     if match := _DAYS_AGO.fullmatch(value):
         return today - timedelta(days=int(match.group(1)))
     try:
-        parsed = date.fromisoformat(value) if len(value) == 10 else None
+        parsed = date.fromisoformat(value) if len(value) == 10 and value.isascii() else None
     except ValueError:
         parsed = None
     if parsed is None:
@@ -74,6 +79,16 @@ def parse_days(text: str) -> int:
     if match is None:
         raise ValueError(f"{text!r} is not a number of days; expected {DAYS_FORMAT_HELP}")
     return int(match.group(1)) * (7 if match.group(2) == "w" else 1)
+
+
+def parse_hours(text: str) -> float:
+    """An hours estimate typed as ``40`` or ``12.5`` (ASCII digits, at most two decimals);
+    ValueError naming the format for anything else, ``inf`` and ``nan`` included."""
+    match = _HOURS.fullmatch(text.strip())
+    hours = float(text.strip()) if match else -1.0
+    if not 0 <= hours <= MAX_HOURS:
+        raise ValueError(f"{text!r} is not an hours estimate; expected {HOURS_FORMAT_HELP}")
+    return hours
 
 
 def week_start(day: date) -> date:

@@ -43,9 +43,27 @@ def unknown_learner(name: str, known: Sequence[str]) -> NotFoundError:
     to add it."""
     from shlex import quote
 
+    from mltrack.core.limits import name_key
+
+    same = [other for other in known if name_key(other) == name_key(name)]
+    if len(same) > 1:  # kept from before names had to differ in more than case
+        return NotFoundError("learner", name, same[:MAX_SUGGESTIONS], ambiguous=True,
+                             hint="give the name exactly as spelled")  # fmt: skip
     close = closest_slugs(name, [(n, n) for n in known]) or list(known)
     return NotFoundError("learner", name, close[:MAX_SUGGESTIONS],
                          hint=f"add it with: mltrack learner add {quote(name)}")  # fmt: skip
+
+
+def find_learner_name(name: str, known: Sequence[str]) -> str | None:
+    """The learner ``name`` means among ``known`` names: the one spelled so, or else the one
+    equal to it without regard to case (``ME`` finds ``me``); None when no name or several
+    (kept from before names had to differ in more than case) are equal to it so."""
+    if name in known:
+        return name
+    from mltrack.core.limits import name_key
+
+    same = [other for other in known if name_key(other) == name_key(name)]
+    return same[0] if len(same) == 1 else None
 
 
 def searchable(slug: str, title: str, provider: str | None = None) -> tuple[str, str]:

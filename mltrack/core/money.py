@@ -2,7 +2,10 @@
 
 import re
 
-AMOUNT_FORMAT_HELP = "an amount such as 49 or 49.99"
+from mltrack.core.limits import MAX_COST_CENTS
+
+AMOUNT_FORMAT_HELP = f"an amount such as 49 or 49.99, at most {MAX_COST_CENTS // 100:,}"
+# ASCII digits only, as in dates and durations.
 _AMOUNT = re.compile(r"([0-9]{1,9})(?:\.([0-9]{1,2}))?")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
@@ -12,7 +15,10 @@ def parse_amount(text: str) -> int:
     match = _AMOUNT.fullmatch(text.strip())
     if match is None:
         raise ValueError(f"{text!r} is not a cost; expected {AMOUNT_FORMAT_HELP}")
-    return int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    cents = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    if cents > MAX_COST_CENTS:
+        raise ValueError(f"{text!r} is too large a cost; expected {AMOUNT_FORMAT_HELP}")
+    return cents
 
 
 def parse_currency(text: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from mltrack.core.errors import MltrackError
 from mltrack.core.graphs import find_cycle
+from mltrack.core.limits import MAX_HOURS
 from mltrack.core.vocabulary import ItemKind
 
 ITEM_KINDS = tuple(kind.value for kind in ItemKind)
@@ -39,7 +40,10 @@ class SeedError(MltrackError):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__("invalid seed data:\n  " + "\n  ".join(problems))
+        if len(problems) == 1:  # one line, as every other error
+            super().__init__(f"invalid seed data: {problems[0]}")
+        else:
+            super().__init__("invalid seed data:\n  " + "\n  ".join(problems))
 
 
 @dataclass
@@ -109,18 +113,32 @@ def load_seed(directory: Path | None = None) -> SeedData:
 def _load_file(path: Path, data: SeedData) -> list[str]:
     import tomllib  # only when (re)seeding: every command imports this module for the digest
 
-    text = path.read_text(encoding="utf-8")
+    content = path.read_bytes()
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return [f"{path.name}: not UTF-8 text (byte 0x{content[error.start]:02x} at offset "
+                f"{error.start})"]  # fmt: skip
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return [f"{path.name}: {error}"]
+    except RecursionError:
+        return [f"{path.name}: arrays or tables nested too deeply"]
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        return [f"{path.name}: {error}"]
     headers = _table_lines(text)
     defaults = document.pop("defaults", {})
+    if not isinstance(defaults, dict):
+        return [f"{path.name}: defaults must be a table"]
     problems = [f"{path.name}:1: unknown table [{name}]" for name in document if name not in SCHEMA]
     for table in TABLES:
         raw = document.get(table, [])
         for index, values in enumerate(raw if isinstance(raw, list) else [raw]):
             line = headers.get(table, [])[index] if index < len(headers.get(table, [])) else 1
+            if not isinstance(values, dict):
+                problems.append(f"{path.name}:{line}: {table} must be a table, not {values!r:.40}")
+                continue
             merged = {**defaults, **values} if table == "item" else values
             data.entries[table].append(Entry(table, merged, path.name, line))
     return problems
@@ -202,8 +220,11 @@ def _check_item(entry: Entry, steps: set[str], areas: dict[str, str], items: set
     elif area is not None and areas[area] != values["step"]:
         problems.append(f"{at} is in step {values['step']!r} but its area is in {areas[area]!r}")
     hours = values.get("hours_estimate")
-    if hours is not None and (not isinstance(hours, int | float) or hours < 0):
-        problems.append(f"{at} has hours_estimate {hours!r}; expected a number >= 0")
+    if hours is not None and (
+        isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 <= hours <= MAX_HOURS
+    ):
+        problems.append(f"{at} has hours_estimate {hours!r}; expected a number from 0 to "
+                        f"{MAX_HOURS:,}")  # fmt: skip
     problems += [
         f"{at} comes after unknown item {other!r}"
         for other in values.get("after", [])

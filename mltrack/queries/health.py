@@ -8,7 +8,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from mltrack.core.dates import format_minutes
 from mltrack.core.errors import MltrackError
+from mltrack.core.limits import COLUMN_RANGES, MAX_DAY_MINUTES, name_key
 from mltrack.queries.reader import Reader, SqliteReader
 from mltrack.store.db import connect_read_only, foreign_key_problems, integrity_problems
 from mltrack.store.files import FileState, check_writable, inspect_file
@@ -43,7 +45,9 @@ def check_database(path: Path) -> list[Check]:
         schema = _schema_check(connection, info.revision or "")
         checks.append(schema)
         if info.state is FileState.CURRENT and schema.status == OK:
-            checks += _seed_checks(SqliteReader(connection), info.seed_digest)
+            reader = SqliteReader(connection)
+            checks += _seed_checks(reader, info.seed_digest)
+            checks += [_learner_names(reader), _study_days(reader), _ranges(reader)]
     except sqlite3.DatabaseError as error:
         checks.append(Check("reading", FAIL, f"stopped: {error}"))
     finally:
@@ -174,6 +178,56 @@ def _retired_in_use(reader: Reader) -> Check:
         f"{len(uses)} left the pathway but learner data still names them, kept as history: "
         f"{_listed(uses)}",
     )  # fmt: skip
+
+
+# Rules input follows since mltrack.core.limits: data stored before them is kept as it is,
+# and reported here (warn) so that the learner can put it right.
+
+
+def _learner_names(reader: Reader) -> Check:
+    groups: dict[str, list[str]] = {}
+    for row in reader.rows("SELECT name FROM learner ORDER BY name"):
+        groups.setdefault(name_key(row["name"]), []).append(row["name"])
+    clashes = [" and ".join(repr(n) for n in names) for names in groups.values() if len(names) > 1]
+    if clashes:
+        return Check(
+            "learner names", WARN,
+            f"{len(clashes)} differing only in case, kept as they are; --learner must spell "
+            f"them exactly: {_listed(clashes)}",
+        )  # fmt: skip
+    return Check("learner names", OK, "no two differ only in case")
+
+
+STUDY_DAYS_SQL = """
+    SELECT l.name, s.on_date, SUM(s.minutes) AS minutes
+    FROM study_session s JOIN learner l ON l.id = s.learner_id
+    GROUP BY s.learner_id, s.on_date HAVING SUM(s.minutes) > :most
+    ORDER BY l.name, s.on_date
+"""
+
+
+def _study_days(reader: Reader) -> Check:
+    days = [f"{row['name']} {row['on_date']} ({format_minutes(row['minutes'])})"
+            for row in reader.rows(STUDY_DAYS_SQL, most=MAX_DAY_MINUTES)]  # fmt: skip
+    if days:
+        return Check(
+            "study time", WARN,
+            f"{len(days)} days with more than {format_minutes(MAX_DAY_MINUTES)} logged, kept "
+            f"as they are: {_listed(days)}",
+        )  # fmt: skip
+    return Check("study time", OK, f"no day has more than {format_minutes(MAX_DAY_MINUTES)}")
+
+
+def _ranges(reader: Reader) -> Check:
+    outside = []
+    for (table, column), (low, high) in COLUMN_RANGES.items():
+        sql = f"SELECT COUNT(*) AS n FROM {table} WHERE {column} < :low OR {column} > :high"
+        [row] = reader.rows(sql, low=low, high=high)
+        if row["n"]:
+            outside.append(f"{table}.{column} ({row['n']} outside {low:,} to {high:,})")
+    if outside:
+        return Check("value ranges", WARN, f"stored values out of range: {_listed(outside)}")
+    return Check("value ranges", OK, "every number within its range")
 
 
 def _listed(values: list[str]) -> str:

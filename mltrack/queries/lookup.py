@@ -3,18 +3,23 @@
 from typing import NamedTuple
 
 from mltrack.core.errors import InputError
-from mltrack.core.matching import match_slug, searchable, unknown_learner
+from mltrack.core.matching import find_learner_name, match_slug, searchable, unknown_learner
 from mltrack.core.rules import visible_items
 from mltrack.queries.reader import Reader, first
 
 
 def learner_id(reader: Reader, name: str) -> int:
-    """The id of the learner called ``name``; NotFoundError naming the closest learners."""
+    """The id of the learner called ``name`` (without regard to case, see
+    ``find_learner_name``); NotFoundError naming the closest learners."""
     row = first(reader, "SELECT id FROM learner WHERE name = :name", name=name)
     if row is not None:
         return row["id"]
-    names = [r["name"] for r in reader.rows("SELECT name FROM learner ORDER BY name")]
-    raise unknown_learner(name, names)
+    rows = reader.rows("SELECT id, name FROM learner ORDER BY name")
+    ids = {r["name"]: r["id"] for r in rows}
+    found = find_learner_name(name, list(ids))
+    if found is None:
+        raise unknown_learner(name, list(ids))
+    return ids[found]
 
 
 def item_choices(reader: Reader, learner_id: int, kind: str | None = None) -> list[tuple[str, str]]:

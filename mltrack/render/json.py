@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from mltrack.core.errors import MltrackError
 from mltrack.formats.export_format import FORMAT, VERSION
 
 if TYPE_CHECKING:  # names for annotations only: each command imports just what it shows
@@ -283,8 +284,10 @@ def export_chunks(sections: Iterable[ExportSection]) -> Iterator[str]:
     for section in sections:
         yield f",\n  {json.dumps(section.name)}: ["
         empty = True
-        for record in section.rows:
-            yield ("\n    " if empty else ",\n    ") + json.dumps(record)
+        for index, record in enumerate(section.rows):
+            yield ("\n    " if empty else ",\n    ") + _strict(
+                json.dumps, record, f"{section.name}[{index}]"
+            )
             empty = False
         yield "]" if empty else "\n  ]"
     yield "\n}\n"
@@ -295,7 +298,19 @@ def _group(group: GroupCompletion) -> dict[str, Any]:
 
 
 def _dump(document: object) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return _strict(json.dumps, document, "the output", indent=2, ensure_ascii=False)
+
+
+def _strict(dumps: Callable[..., str], value: object, where: str, **options: Any) -> str:
+    """JSON as the standard defines it: a number it cannot hold (infinite, not a number) is
+    an error naming where it is, never ``Infinity`` or ``NaN`` in the output."""
+    try:
+        return dumps(value, allow_nan=False, **options)
+    except ValueError:
+        raise MltrackError(
+            f"{where} holds a number JSON cannot represent (infinite or not a number); "
+            "mltrack doctor lists the stored values out of range"
+        ) from None
 
 
 def cert_overview_json(overview: CertOverview) -> str:

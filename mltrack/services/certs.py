@@ -11,6 +11,7 @@ from typing import Any
 from mltrack.core.changes import CertChange
 from mltrack.core.errors import InputError
 from mltrack.core.journal import GoalState, State, refuse_valid_pass
+from mltrack.core.limits import check_text
 from mltrack.core.rules import past_or_today
 from mltrack.core.vocabulary import (
     NO_GOAL,
@@ -84,6 +85,10 @@ def pass_cert(
 ) -> CertChange:
     """Record passing the certification; its item is marked done in the same change.
     Passing without a recorded enrolment records the enrolment that day."""
+    if credential_id is not None:
+        check_text(credential_id, "a credential id")
+    if url is not None:
+        check_text(url, "a credential URL")
     data = {"expires_on": expires.isoformat() if expires else None,
             "credential_id": credential_id, "credential_url": url, **_cost(cost)}  # fmt: skip
     given = {key: value for key, value in data.items() if value is not None}

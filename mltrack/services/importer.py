@@ -1,9 +1,14 @@
 """``mltrack import``: an export file's learner data into the database, in one transaction.
 
 The whole file is checked before anything is written, and the first bad value is reported by
-its path into the JSON (``progress[3].status: ...``). Each value is checked against its model
-column (type, null, enum, unique); a reference must name a row of the file or, for the shared
-pathway (seeded items, steps, areas), a row of the database.
+its path into the JSON (``progress[3].status: ...``). Loading (``load_export``) refuses what
+no export holds, whatever the field: bytes that are not UTF-8, nesting deeper than
+``MAX_JSON_DEPTH``, duplicate keys, numbers beyond 64 bits or not finite, NaN and Infinity, lone
+surrogates and text longer than ``MAX_TEXT`` (``mltrack.core.limits``). Then each value is
+checked against its model column (type, null, enum, unique, the range and text rules of
+``mltrack.core.limits``); a reference must name a row of the file or, for the shared pathway
+(seeded items, steps, areas), a row of the database. Learner names are unique without regard
+to case, and a day holds at most 24 hours of study, as when typed.
 
 Conflicts are decided per learner. A learner of the file who is not in the database is added;
 one who is there with no data yet (the "me" of a fresh database) is taken over, profile
@@ -30,9 +35,26 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mltrack.core.changes import ImportSummary
+from mltrack.core.dates import format_minutes
 from mltrack.core.errors import InputError, MltrackError, NotFoundError
 from mltrack.core.graphs import find_cycle
+from mltrack.core.limits import (
+    INT64_MAX,
+    INT64_MIN,
+    LAST_YEAR,
+    MAX_DAY_MINUTES,
+    MAX_JSON_DEPTH,
+    MAX_NUMBER_DIGITS,
+    MAX_TEXT,
+    MULTILINE_COLUMNS,
+    check_range,
+    check_text,
+    column_range,
+    lone_surrogate,
+    name_key,
+)
 from mltrack.core.matching import closest_slugs
+from mltrack.core.money import parse_currency
 from mltrack.core.vocabulary import JOURNAL_ACTIONS, JournalKind
 from mltrack.formats import legacy
 from mltrack.formats.export_format import (
@@ -60,6 +82,7 @@ from mltrack.store.journal_rows import BATCH, batches, write_journal
 VALUE_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
     ("learner", "name"): check_learner_name,
     ("study_session", "week_start"): lambda value: check_monday(value),
+    ("cert_event", "currency"): lambda value: check_currency(value),
 }
 # JSON columns holding a row as it was, which undo puts back: (table, column) -> the row's
 # table and the fields the snapshot holds (none since format 2).
@@ -122,18 +145,126 @@ class _Column:
 
 
 def load_export(path: Path) -> Any:
-    """The export file parsed as JSON; ``import_data`` checks the rest.
+    """The export file parsed as strict JSON within the limits (see the module's docstring);
+    ``import_data`` checks the rest.
 
     Only a regular file: a FIFO would block and a device (``/dev/zero``) never end."""
     if not regular_file(path, "an export file"):
         raise InvalidExportFile(f"{path} does not exist")
+    data = path.read_bytes()
     try:
-        with path.open("rb") as file:
-            return json.load(file)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        byte = data[error.start]
+        raise InvalidExportFile(
+            f"{path} is not UTF-8 text (byte 0x{byte:02x} at offset {error.start})"
+        ) from None
+    return parse_export(text, str(path))
+
+
+def parse_export(text: str, name: str = "the file") -> Any:
+    """``text`` parsed as JSON and checked by ``check_json``; InvalidExportFile otherwise."""
+    try:
+        document = json.loads(
+            text, object_pairs_hook=_JsonObject.of, parse_int=_json_int,
+            parse_float=_json_float, parse_constant=_JsonRefused.constant,
+        )  # fmt: skip
     except json.JSONDecodeError as error:
-        raise InvalidExportFile(f"{path} is not valid JSON ({error})") from None
-    except UnicodeDecodeError:
-        raise InvalidExportFile(f"{path} is not UTF-8 text") from None
+        raise InvalidExportFile(f"{name} is not valid JSON ({error})") from None
+    except RecursionError:  # far past MAX_JSON_DEPTH, which check_json reports with its path
+        raise InvalidExportFile(
+            f"{name} is nested more than {MAX_JSON_DEPTH} levels deep"
+        ) from None
+    check_json(document)
+    return document
+
+
+class _JsonObject(dict[str, Any]):
+    """A JSON object as parsed, remembering a key it held twice (``json`` keeps the last)."""
+
+    duplicate: str | None = None
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, Any]]) -> "_JsonObject":
+        found = cls(pairs)
+        if len(found) < len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    found.duplicate = key
+                    break
+                seen.add(key)
+        return found
+
+
+class _JsonRefused:
+    """A number parsed but refused, reported with its path by ``check_json``."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    @classmethod
+    def constant(cls, text: str) -> "_JsonRefused":
+        return cls(f"{text} is not a JSON number")
+
+
+def _json_int(text: str) -> int | _JsonRefused:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_NUMBER_DIGITS:  # int() of thousands of digits is slow, then refused
+        return _JsonRefused(f"a whole number of {digits:,} digits; at most 64 bits")
+    return int(text)
+
+
+def _json_float(text: str) -> float | _JsonRefused:
+    value = float(text)
+    if not math.isfinite(value):
+        return _JsonRefused(f"{_shown(text)} is too large a number")
+    return value
+
+
+def check_json(value: Any, at: str = "", depth: int = 1) -> None:
+    """Raise InvalidExportFile, naming the path, for what no export file holds whatever the
+    field: nesting deeper than ``MAX_JSON_DEPTH``, a key given twice, a number refused while
+    parsing or beyond 64 bits, a lone surrogate or text longer than ``MAX_TEXT``."""
+    if isinstance(value, str):
+        _check_json_text(value, at or "the document")
+    elif isinstance(value, _JsonRefused):
+        raise InvalidExportFile(f"{at or 'the document'}: {value.reason}")
+    elif type(value) is int and not INT64_MIN <= value <= INT64_MAX:
+        raise InvalidExportFile(f"{at or 'the document'}: {_shown(value)} is beyond 64 bits")
+    elif isinstance(value, dict | list):
+        if depth > MAX_JSON_DEPTH:
+            raise InvalidExportFile(
+                f"{at or 'the document'}: nested more than {MAX_JSON_DEPTH} levels deep"
+            )
+        if isinstance(value, list):
+            for index, element in enumerate(value):
+                check_json(element, f"{at}[{index}]", depth + 1)
+            return
+        if isinstance(value, _JsonObject) and value.duplicate is not None:
+            raise InvalidExportFile(
+                f"{_key_path(at, value.duplicate)}: the key is given more than once"
+            )
+        for key, element in value.items():
+            path = _key_path(at, key)
+            _check_json_text(key, path)
+            check_json(element, path, depth + 1)
+
+
+def _key_path(at: str, key: str) -> str:
+    shown = key if key.isidentifier() and key.isascii() else json.dumps(key)
+    return f"{at}.{shown}" if at else shown
+
+
+def _check_json_text(text: str, at: str) -> None:
+    if len(text) > MAX_TEXT:
+        raise InvalidExportFile(f"{at}: text of {len(text):,} characters; at most {MAX_TEXT:,}")
+    index = lone_surrogate(text)
+    if index is not None:
+        raise InvalidExportFile(
+            f"{at}: a lone surrogate (U+{ord(text[index]):04X} at character {index + 1}); "
+            "text must be valid Unicode"
+        )
 
 
 def import_data(session: Session, document: Any, replace: bool = False) -> ImportSummary:
@@ -191,6 +322,8 @@ class _Importer:
         self.shared: dict[str, dict[Any, int]] = {}  # table -> key -> id of pathway rows
         self.ids: dict[str, list[int]] = {}  # section -> ids in file order, once written
         self.key_ids: dict[str, dict[Any, int]] = {}  # table -> key -> id, once written
+        self.day_minutes: dict[tuple[str, date], int] = {}  # (learner, day) -> study minutes
+        self.name_keys: dict[str, str] = {}  # name_key -> the path of the learner it names
 
     # Checking: nothing is written until every record has passed.
 
@@ -204,6 +337,8 @@ class _Importer:
             record = self._check_record(section, names, index, raw, at)
             self._check_unique(section, record, at, index, seen)
             self._check_database(section, record, at)
+            if section.table == "study_session":
+                self._check_day(record, at)
             records.append(record)
         if len(section.key) == 1:
             [key] = section.key
@@ -226,7 +361,9 @@ class _Importer:
             raise InvalidExportFile(f"{at}: expected an object")
         for key in raw:
             if key not in names:
-                raise InvalidExportFile(f"{at}.{key}: unknown field; expected {', '.join(names)}")
+                raise InvalidExportFile(
+                    f"{_key_path(at, key)}: unknown field; expected {', '.join(names)}"
+                )
         record: Record = {}
         for column in _columns(section.name):
             value = raw.get(column.name, _MISSING)
@@ -240,6 +377,10 @@ class _Importer:
                 record[column.name] = self._value(section, column, value, index, record)
             except (InputError, ValueError) as error:
                 raise InvalidExportFile(f"{at}.{column.name}: {error}") from None
+        if section.owner is not None and record.get(section.owner) is None:
+            # A column that may be NULL in the table (the seeded items have no learner), but
+            # every row of a file is learner data.
+            raise InvalidExportFile(f"{at}.{section.owner}: must name the row's owner, not null")
         return record
 
     def _value(
@@ -254,8 +395,10 @@ class _Importer:
         if isinstance(column.field, RowRef):
             return self._position(section, column.field, value, index, record)
         converted = value if column.json else _convert(column.rule.kind, value)
-        if column.check is not None:
+        if column.check is not None:  # first: its message is the more precise
             column.check(converted)
+        if not column.json:
+            _check_limits(section.table, column.column, column.rule.kind, converted)
         return json.dumps(value) if column.json else converted
 
     def _reference(self, section: Section, field: Ref, value: Any, record: Record) -> str:
@@ -321,9 +464,35 @@ class _Importer:
                     f"{at}.{section.key[0]}: {section.table} {shown} already exists in the database"
                 )
 
+    def _check_day(self, record: Record, at: str) -> None:
+        """A day holds at most 24 hours of study, as ``mltrack log`` allows."""
+        day = (record["learner"], record["on_date"])
+        total = self.day_minutes.get(day, 0) + record["minutes"]
+        if total > MAX_DAY_MINUTES:
+            raise InvalidExportFile(
+                f"{at}.minutes: learner {day[0]!r} would have {format_minutes(total)} of study "
+                f"on {day[1].isoformat()}; a day holds at most {format_minutes(MAX_DAY_MINUTES)}"
+            )
+        self.day_minutes[day] = total
+
     def _check_learner(self, section: Section, record: Record, at: str) -> None:
         model = _model(section.table)
         [key] = section.key
+        name = record[key]
+        if name_key(name) in self.name_keys:
+            raise InvalidExportFile(
+                f"{at}.{key}: {name!r} differs only in case from the learner of "
+                f"{self.name_keys[name_key(name)]}; learner names are compared without regard "
+                "to case"
+            )
+        self.name_keys[name_key(name)] = at
+        others = [other for other in self.session.scalars(select(getattr(model, key)))
+                  if other != name and name_key(other) == name_key(name)]  # fmt: skip
+        if others:
+            raise ImportConflict(
+                f"{at}.{key}: {name!r} differs only in case from learner {others[0]!r} of the "
+                "database; learner names are compared without regard to case"
+            )
         found = self.session.scalar(select(model.id).where(getattr(model, key) == record[key]))
         if found is None:
             return
@@ -633,7 +802,24 @@ def _date(value: Any) -> date | None:
         parsed = date.fromisoformat(value)
     except ValueError:
         return None
+    if parsed.year > LAST_YEAR:
+        return None
     return parsed if parsed.isoformat() == value else None  # no other ISO spellings
+
+
+def _check_limits(table: str, column: str, kind: type, value: Any) -> None:
+    """The text rules and the number ranges of ``mltrack.core.limits``, as typed input has."""
+    if isinstance(value, str):
+        check_text(value, "text", multiline=column in MULTILINE_COLUMNS)
+    elif kind in (int, float) and not isinstance(value, bool):
+        low, high = column_range(table, column)
+        check_range(value, low, high, "the number")
+
+
+def check_currency(value: Any) -> None:
+    """An ISO 4217 code as ``--currency`` stores it: three capital letters."""
+    if not isinstance(value, str) or parse_currency(value) != value:
+        raise InputError(f"{_shown(value)} is not a currency code such as USD")
 
 
 def _shown(value: Any) -> str:
@@ -692,6 +878,8 @@ def _check_timestamp(value: Any) -> None:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         moment = None
+    if moment is not None and not (value.isascii() and 1970 <= moment.year <= LAST_YEAR):
+        moment = None  # not one mltrack wrote, and near year 1 it cannot be made local time
     if moment is None or moment.utcoffset() is None:
         raise InputError(f"{value!r} is not an ISO 8601 timestamp with a UTC offset")
 
@@ -715,8 +903,8 @@ def _check_snapshot(table: str, fields: tuple[str, ...], snapshot: Any) -> None:
             raise InputError(f"{name} must not be null")
         if value is not None:
             try:
-                _convert(rule.kind, value)
-            except ValueError as error:
+                _check_limits(table, name, rule.kind, _convert(rule.kind, value))
+            except (InputError, ValueError) as error:
                 raise InputError(f"{name}: {error}") from None
 
 

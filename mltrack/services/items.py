@@ -6,11 +6,11 @@ one. Adding and removing are journal entries (kind ``plan``, subject ``item:SLUG
 item is retired, not deleted, so the journal that names it stays whole.
 """
 
-import math
 from datetime import date
 
 from mltrack.core.changes import Removal
 from mltrack.core.errors import InputError, MltrackError
+from mltrack.core.limits import MAX_HOURS, check_range, check_text
 from mltrack.core.matching import match_slug, slugify
 from mltrack.core.vocabulary import ItemKind, JournalKind, PlanAction
 from mltrack.queries.lookup import find_item, learner_id
@@ -20,7 +20,6 @@ from mltrack.services import journal
 from mltrack.services.planning import add_prerequisite, ordering_subject
 
 OWN_SLUG_PREFIX = "my."
-MAX_HOURS = 10_000  # an estimate above this is a typo (and inf or nan would poison sums)
 MAX_TITLE_LENGTH = 200
 OWN_SOURCE = "added by the learner"
 
@@ -62,8 +61,11 @@ def add_own_item(
     if not base or len(title) > MAX_TITLE_LENGTH:
         raise InputError(f"a title needs a letter or digit and at most {MAX_TITLE_LENGTH} "
                          "characters")  # fmt: skip
-    if hours is not None and not (math.isfinite(hours) and 0 <= hours <= MAX_HOURS):
-        raise InputError(f"--hours takes a number from 0 to {MAX_HOURS}")
+    check_text(title, "a title", max_length=MAX_TITLE_LENGTH)
+    if hours is not None:
+        check_range(hours, 0, MAX_HOURS, "an hours estimate")
+    if provider is not None:
+        check_text(provider, "a provider")
     learner = learner_id(store, learner_name)
     area = resolve_area(store, area_text) if area_text else None
     step = _step_for(store, step_text, area)

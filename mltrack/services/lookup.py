@@ -6,20 +6,23 @@ from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
 from mltrack.core.errors import InputError
-from mltrack.core.matching import match_slug, searchable, unknown_learner
+from mltrack.core.matching import find_learner_name, match_slug, searchable, unknown_learner
 from mltrack.core.rules import visible_items
 from mltrack.core.vocabulary import ItemKind
 from mltrack.models import Item, Learner
 
 
 def get_learner(session: Session, name: str) -> Learner:
-    """The learner called ``name``; NotFoundError naming the closest learners."""
+    """The learner called ``name`` (without regard to case, see ``find_learner_name``);
+    NotFoundError naming the closest learners."""
     learner = session.scalar(select(Learner).where(Learner.name == name))
-    if learner is None:
-        raise unknown_learner(
-            name, session.scalars(select(Learner.name).order_by(Learner.name)).all()
-        )
-    return learner
+    if learner is not None:
+        return learner
+    names = session.scalars(select(Learner.name).order_by(Learner.name)).all()
+    found = find_learner_name(name, names)
+    if found is None:
+        raise unknown_learner(name, names)
+    return session.scalars(select(Learner).where(Learner.name == found)).one()
 
 
 def get_item(session: Session, learner: Learner, text: str, kind: ItemKind | None = None) -> Item:

@@ -9,6 +9,7 @@ from datetime import date
 from mltrack.core.changes import Change
 from mltrack.core.errors import InputError
 from mltrack.core.journal import ItemState, State
+from mltrack.core.limits import check_text
 from mltrack.core.rules import past_or_today
 from mltrack.core.vocabulary import EventAction, ItemKind, ItemStatus, JournalKind
 from mltrack.queries.lookup import ItemRef, find_item, learner_id
@@ -32,6 +33,10 @@ def change_status(
 ) -> Change:
     """Apply ``action`` (start, done, skip, reset) to an item, dated ``on`` (today by default),
     as one journal entry; Refusal naming the conflicting change when the timeline breaks."""
+    if note is not None:
+        check_text(note, "a note", multiline=True)
+    if evidence_url is not None:
+        check_text(evidence_url, "an evidence URL")
     learner = learner_id(store, learner_name)
     item = find_item(store, learner, item_text)
     if item.kind == ItemKind.CERTIFICATION and action in _CERT_INSTEAD:

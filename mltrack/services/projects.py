@@ -7,6 +7,7 @@ from datetime import date
 
 from mltrack.core.changes import ProjectChange
 from mltrack.core.errors import InputError, MltrackError
+from mltrack.core.limits import check_text
 from mltrack.core.matching import match_slug, slugify
 from mltrack.core.rules import past_or_today, visible_items
 from mltrack.core.vocabulary import (
@@ -51,6 +52,10 @@ def add_project(
                          "characters")  # fmt: skip
     if not dataset:
         raise InputError("name the real data the project uses with --dataset")
+    check_text(name, "a project name", max_length=MAX_NAME_LENGTH)
+    check_text(dataset, "a dataset")
+    if repo_url is not None:
+        check_text(repo_url, "a repository URL")
     learner = learner_id(store, learner_name)
     default = store.rows(_DEFAULT_ITEM_SQL, kind=ItemKind.PROJECT, learner_id=learner)
     if not default:

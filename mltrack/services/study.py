@@ -4,9 +4,10 @@ whose subject is itself, so that undo removes it and amend moves it to another d
 from datetime import date
 
 from mltrack.core.changes import LoggedReading, LoggedSession
-from mltrack.core.dates import MAX_SESSION_MINUTES
-from mltrack.core.errors import InputError, NotFoundError
+from mltrack.core.dates import format_minutes
+from mltrack.core.errors import InputError, MltrackError, NotFoundError
 from mltrack.core.ids import uuid7
+from mltrack.core.limits import MAX_DAY_MINUTES, MAX_SESSION_MINUTES, check_text
 from mltrack.core.rules import past_or_today
 from mltrack.core.vocabulary import (
     EventAction,
@@ -44,12 +45,18 @@ def log_session(
     on: date | None = None,
     note: str | None = None,
 ) -> LoggedSession:
-    """Record ``minutes`` of study on ``on`` (today by default), against an item if given."""
+    """Record ``minutes`` of study on ``on`` (today by default), against an item if given.
+
+    A day holds at most 24 hours of study in total: a session that would take the day past
+    that is refused, naming what is already logged."""
     if not 0 < minutes <= MAX_SESSION_MINUTES:
         raise InputError(f"a session lasts more than 0 and at most {MAX_SESSION_MINUTES} minutes")
+    if note is not None:
+        check_text(note, "a note", multiline=True)
     learner = learner_id(store, learner_name)
     item = find_item(store, learner, item_text) if item_text else None
     on = past_or_today(on, today)
+    _check_day_total(store, learner, on, minutes)
     data: dict[str, object] = {"minutes": minutes} | ({"note": note} if note is not None else {})
     uid = uuid7()
     change = journal.Change(JournalKind.STUDY, PlanAction.LOG, uid, on,
@@ -59,6 +66,25 @@ def log_session(
         return LoggedSession(minutes, on, None, None, None)
     total = store.rows(_ITEM_MINUTES_SQL, learner_id=learner, item_id=item.id)[0]["minutes"]
     return LoggedSession(minutes, on, item.slug, total, item.hours_estimate)
+
+
+_DAY_SQL = """
+    SELECT COUNT(*) AS sessions, COALESCE(SUM(minutes), 0) AS minutes FROM study_session
+    WHERE learner_id = :learner_id AND on_date = :on
+"""
+
+
+def _check_day_total(store: SqliteWriter, learner: int, on: date, minutes: int) -> None:
+    logged = store.rows(_DAY_SQL, learner_id=learner, on=on.isoformat())[0]
+    sessions, total = logged["sessions"], logged["minutes"]
+    if total + minutes > MAX_DAY_MINUTES:
+        left = max(MAX_DAY_MINUTES - total, 0)
+        room = f"at most {format_minutes(left)} more fits" if left else "nothing more fits"
+        raise MltrackError(
+            f"{on.isoformat()} already has {format_minutes(total)} of study logged "
+            f"({sessions} session{'s' if sessions != 1 else ''}); a day holds at most "
+            f"{format_minutes(MAX_DAY_MINUTES)}, so {room}"
+        )
 
 
 def log_reading(
@@ -77,6 +103,9 @@ def log_reading(
     title = title.strip()
     if not title or len(title) > MAX_TITLE_LENGTH:
         raise InputError(f"a title needs 1 to {MAX_TITLE_LENGTH} characters")
+    check_text(title, "a title")
+    if url is not None:
+        check_text(url, "a URL")
     learner = learner_id(store, learner_name)
     item = find_item(store, learner, item_text) if item_text else None
     on = past_or_today(on, today)
