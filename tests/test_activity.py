@@ -186,7 +186,7 @@ def test_amend_is_refused_when_the_timeline_would_break(journal: Path, ok, run) 
 
 def test_undo_after_amend_reverts_the_amendment(journal: Path, ok) -> None:
     ok("amend", "4", "--on", "-7d")
-    assert ok("undo").stdout.startswith("undo: python (done -> done); status amend of ")
+    assert ok("undo").stdout.startswith("undo: python (done -> done); amendment of #4 made ")
     assert (days_ago(5), "done", "python") in events(ok)
     document = json.loads(ok("history", "--json", "-n", "1").stdout)["entries"][0]
     assert (document["action"], document["target"]) == ("undo", 7)

@@ -80,7 +80,7 @@ def test_skipped_optional_items_leave_the_optional_counts(seeded_db: Path, ok) -
     before = ok("progress").stdout
     assert "Optional items done: 0 of 21" in before
     assert "0/1  (+0/2 optional)" in before  # the bachelor's step: 1 required, 2 optional
-    ok("done", "stanford-ml")
+    ok("cert", "pass", "stanford-ml")  # an optional certification, passed
     ok("skip", "hadoop")
     ok("skip", "ml-courses-in-degree")
     after = ok("progress").stdout

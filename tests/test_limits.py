@@ -7,13 +7,19 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
+from mltrack.core.ids import uuid7
 from mltrack.core.limits import MAX_JSON_DEPTH
+from mltrack.core.vocabulary import JournalKind, PlanAction
 from mltrack.formats.seed_format import seed_files
+from mltrack.queries.lookup import learner_id
+from mltrack.services import journal
+from tests.conftest import writing
 
 ME = {"name": "me", "created_at": "2026-01-01T00:00:00+00:00", "target_date": None}
 
@@ -393,12 +399,12 @@ def test_json_output_never_holds_infinity(seeded_db: Path, run, ok) -> None:
 
 def test_doctor_reports_days_with_more_than_24_hours(seeded_db: Path, ok) -> None:
     ok("log", "20h", "--on", "2026-01-05")
-    connection = sqlite3.connect(seeded_db)
-    with connection:
-        connection.execute("INSERT INTO study_session (learner_id, on_date, week_start, minutes,"
-                           " created_at) SELECT learner_id, on_date, week_start, 600, created_at"
-                           " FROM study_session")  # fmt: skip
-    connection.close()
+    # An older mltrack let a day take more: its entry is journaled as it was then.
+    uid = uuid7()
+    late = journal.Change(JournalKind.STUDY, PlanAction.LOG, uid, date(2026, 1, 5),
+                          data={"minutes": 600}, uid=uid)  # fmt: skip
+    with writing(seeded_db) as store:
+        journal.record(store, learner_id(store, "me"), late)
     checks = ok("doctor").stdout
     assert "[warn] study time: 1 days with more than 24h logged, kept as they are: me " \
            "2026-01-05 (30h)" in checks  # fmt: skip
