@@ -12,6 +12,7 @@ from mltrack.cli.params import (
     styled,
     wants_json,
     weeks_option,
+    width,
 )
 
 
@@ -61,7 +62,7 @@ def history(
     else:
         from mltrack.render.terminal import history_text
 
-        click.echo(history_text(result, styled()))
+        click.echo(history_text(result, styled(), width=width()))
 
 
 @click.command()
@@ -92,4 +93,4 @@ def stats(app: App, weeks: int, output_format: str, as_json: bool) -> None:
     else:
         from mltrack.render.terminal import stats_text
 
-        click.echo(stats_text(report, styled()))
+        click.echo(stats_text(report, styled(), width=width()))

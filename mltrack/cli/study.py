@@ -12,6 +12,7 @@ from mltrack.cli.params import (
     complete_item,
     format_option,
     wants_json,
+    width,
 )
 from mltrack.core.dates import last_weeks_start
 from mltrack.core.vocabulary import ReadingKind
@@ -89,7 +90,7 @@ def _list_sessions(app: App, since: date, as_json: bool) -> None:
     else:
         from mltrack.render.terminal import study_log_text
 
-        click.echo(study_log_text(log))
+        click.echo(study_log_text(log, width()))
 
 
 @click.command()
