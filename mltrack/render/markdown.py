@@ -6,12 +6,16 @@ truncated (its table keeps them whole), and a table too wide for the width is wr
 list of its rows, each cell named by its column. Without one, tables are always tables.
 """
 
+import re
+
 from mltrack.core.figures import cells
 from mltrack.queries.report import ReportData
 from mltrack.render.layout import Block, Bullets, Chart, Heading, Paragraph, Table, report_blocks
 from mltrack.render.text import display_width, escape, fit_widths, pad, truncate, wrap
 
 CHART_WIDTH = 30
+# What a folded line may not start with: a bullet, "1." or "1)", or a line of = or -.
+STRUCTURE = re.compile(r"[-+](\s|$)|1[.)](\s|$)|=+\s*$|-+\s*$")
 MIN_CHART_WIDTH = 10
 
 
@@ -43,10 +47,12 @@ def _fold(text: str, width: int | None, subsequent: str = "") -> str:
 
 
 def _plain_start(line: str, indent: int) -> str:
+    """``line`` with a backslash before the character that would make it a list item, a
+    thematic break or a setext underline when it starts a line (``- x``, ``1. x``, ``===``)."""
     head, body = line[:indent], line[indent:]
-    if body.startswith(("-", "+", "=")) or body.startswith(("1.", "1)")):
-        cut = 1 if body[0] != "1" else 2
-        return f"{head}{body[: cut - 1]}\\{body[cut - 1 :]}"
+    if STRUCTURE.match(body):
+        at = 1 if body[0] == "1" else 0
+        return f"{head}{body[:at]}\\{body[at:]}"
     return line
 
 

@@ -169,7 +169,7 @@ def titled(prefix: str, title: str, suffix: str, width: int, indent: str = "") -
     room = width - display_width(prefix) - display_width(suffix)
     if room >= min(12, display_width(escape(title))):
         return [prefix + truncate(title, room) + suffix]
-    fits = display_width(prefix) <= width
+    fits = display_width(prefix.rstrip()) <= width
     lines = [prefix.rstrip()] if fits else wrap(prefix, width, "", indent, raw=True)
     room = width - display_width(indent) - display_width(suffix)
     if room >= 12:
