@@ -49,7 +49,7 @@ def test_cert_list_shows_every_certification_with_no_goal(seeded_db: Path, ok) -
        "--provider", "AWS")  # fmt: skip
     text = ok("cert", "list").stdout
     assert "no goal   stanford-ml                 Machine Learning Certification\n" in text
-    assert "\n                                        by Stanford University (Coursera)\n" in text
+    assert "\n            by Stanford University (Coursera)\n" in text
     assert "no goal   my.aws-ml-specialty         AWS ML Specialty [yours]\n" in text
     assert "python" not in text  # certifications only
     assert text.rstrip().endswith("Spent: nothing recorded")

@@ -278,7 +278,7 @@ def certs_text(overview: CertOverview, styled: bool = False, width: int = DEFAUL
     for cert in overview.certs:
         own = " [yours]" if cert.own else ""
         prefix = f"  {cert.status or 'no goal':<8}  {pad(escape(cert.slug), slugs)}  "
-        indent = " " * (display_width(prefix) if 2 * display_width(prefix) <= width else 12)
+        indent = " " * 12  # under the slug: the provider and dates get most of the line
         lines += titled(prefix, cert.title, own, width, indent)
         provider = [f"by {cert.provider}"] if cert.provider else []
         if details := "; ".join([*provider, *filter(None, [_cert_details(cert)])]):
