@@ -81,8 +81,8 @@ def _records(table: Table, width: int) -> str:
     items = []
     for row in table.rows:
         named = zip(table.columns[1:], row[1:], strict=True)
-        cells = ", ".join(f"{_cell(column)} {_cell(cell)}" for column, cell in named)
-        items.append(_fold(f"- **{_cell(row[0])}**: {cells}", width, "  "))
+        described = ", ".join(f"{_cell(column)} {_cell(cell)}" for column, cell in named)
+        items.append(_fold(f"- **{_cell(row[0])}**: {described}", width, "  "))
     return "\n".join(items)
 
 
