@@ -15,6 +15,13 @@ from click.testing import Result
 from mltrack.core.limits import MAX_JSON_DEPTH
 from mltrack.formats.seed_format import seed_files
 
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read whole lines; fitting to a width is tested in test_width.py."""
+    monkeypatch.setenv("COLUMNS", "100000")
+
+
 ME = {"name": "me", "created_at": "2026-01-01T00:00:00+00:00", "target_date": None}
 
 
