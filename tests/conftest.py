@@ -26,6 +26,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
     for name in ("MLTRACK_DB", "MLTRACK_LEARNER", "MLTRACK_DEBUG", "MLTRACK_COLOR", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "80")  # text views fit the terminal: the same width everywhere
 
 
 @pytest.fixture(scope="session")

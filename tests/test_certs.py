@@ -48,9 +48,9 @@ def test_cert_list_shows_every_certification_with_no_goal(seeded_db: Path, ok) -
     ok("add", "AWS ML Specialty", "--kind", "certification", "--step", "ml-training",
        "--provider", "AWS")  # fmt: skip
     text = ok("cert", "list").stdout
-    assert "no goal   stanford-ml" in text
-    assert "Machine Learning Certification (Stanford University (Coursera))" in text
-    assert "no goal   my.aws-ml-specialty         AWS ML Specialty (AWS) [yours]" in text
+    assert "no goal   stanford-ml                 Machine Learning Certification\n" in text
+    assert "\n            by Stanford University (Coursera)\n" in text
+    assert "no goal   my.aws-ml-specialty         AWS ML Specialty [yours]\n" in text
     assert "python" not in text  # certifications only
     assert text.rstrip().endswith("Spent: nothing recorded")
     listed = certs_json(ok)
@@ -235,13 +235,14 @@ def test_due_lists_near_and_past_dates_and_not_far_or_dropped_ones(seeded_db: Pa
     ok("cert", "drop", "harvard")
     ok("cert", "pass", "ibm", "--on", days(-60), "--expires", days(-3))
     ok("cert", "pass", "google", "--on", days(-60), "--expires", days(0))
+    # Each certification named with its provider; a line longer than 80 columns folds.
     assert ok("cert", "due").stdout.splitlines() == [
-        f"certification expired: ibm-ml-data-science (Machine Learning - Data Science "
-        f"Certification) on {days(-3)}, 3 days ago",
-        f"certification expires: google-cloud-ml-tensorflow (Machine Learning with TensorFlow) "
-        f"on {days(0)}, today",
-        f"certification target: stanford-ml (Machine Learning Certification) by {days(10)}, "
-        "in 10 days",
+        "certification expired: ibm-ml-data-science (Machine Learning - Data Science",
+        f"  Certification, IBM) on {days(-3)}, 3 days ago",
+        "certification expires: google-cloud-ml-tensorflow (Machine Learning with",
+        f"  TensorFlow, Google Cloud Platform) on {days(0)}, today",
+        "certification target: stanford-ml (Machine Learning Certification, Stanford",
+        f"  University (Coursera)) by {days(10)}, in 10 days",
     ]
     assert "jhu-data-science" in ok("cert", "due", "--within", "7w").stdout
     ok("learner", "add", "alex")
@@ -270,7 +271,9 @@ def test_ics_export_parses_back_with_icalendar(seeded_db: Path, ok, tmp_path: Pa
     assert set(events) == {"target-stanford-ml-me@mltrack", "expiry-ibm-ml-data-science-me@mltrack"}
     target_event = events["target-stanford-ml-me@mltrack"]
     assert target_event.decoded("dtstart") == TODAY + timedelta(days=20)
-    assert str(target_event["summary"]) == "Target: pass Machine Learning Certification"
+    assert str(target_event["summary"]) == (
+        "Target: pass Machine Learning Certification (Stanford University (Coursera))"
+    )
     assert events["expiry-ibm-ml-data-science-me@mltrack"].decoded("dtstart") == (
         TODAY + timedelta(days=365)
     )

@@ -7,6 +7,13 @@ import pytest
 
 from mltrack.cli import COMMANDS, cli
 
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read whole lines; fitting them to a width is tested in test_width.py."""
+    monkeypatch.setenv("COLUMNS", "100000")
+
+
 PROGRESS_KEYS = {
     "schema", "learner", "overall", "steps", "areas", "in_progress", "target", "projects",
     "cert_warnings",
@@ -231,7 +238,10 @@ def test_progress_shows_portfolio_projects_and_certification_dates(seeded_db: Pa
         "Portfolio projects done toward Get experience in machine learning engineering: 1 of 2"
         in text
     )
-    assert "certification target: jhu-data-science (Data Science Specialization) by" in text
+    assert (
+        "certification target: jhu-data-science (Data Science Specialization, Johns Hopkins "
+        "University (Coursera)) by" in text
+    )
     assert "stanford-ml" not in text  # its target is far away
     document = json.loads(ok("progress", "--json").stdout)
     assert document["projects"] == [

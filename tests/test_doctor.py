@@ -9,6 +9,13 @@ import pytest
 from mltrack.core.dates import week_start
 from mltrack.store.revisions import HEAD_REVISION
 
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read whole lines; fitting them to a width is tested in test_width.py."""
+    monkeypatch.setenv("COLUMNS", "100000")
+
+
 FOUNDATION_DB = Path(__file__).parent / "data" / "revision-0001.sqlite"
 
 

@@ -15,6 +15,13 @@ import pytest
 from mltrack.core.dates import last_weeks_start
 from mltrack.core.figures import cells, percent, rate, rounded
 
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read whole lines and tables; fitting to a width is tested in test_width.py."""
+    monkeypatch.setenv("COLUMNS", "100000")
+
+
 PACKAGE = Path(__file__).resolve().parent.parent / "mltrack"
 TODAY = date.today()
 

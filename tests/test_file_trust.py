@@ -18,6 +18,13 @@ import pytest
 
 from mltrack.store.revisions import HEAD_REVISION
 
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read whole lines and tables; fitting to a width is tested in test_width.py."""
+    monkeypatch.setenv("COLUMNS", "100000")
+
+
 MLTRACK = [sys.executable, "-m", "mltrack"]
 TIMEOUT = 60
 

@@ -21,6 +21,13 @@ from mltrack.queries.lookup import learner_id
 from mltrack.services import journal
 from tests.conftest import writing
 
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read whole lines; fitting to a width is tested in test_width.py."""
+    monkeypatch.setenv("COLUMNS", "100000")
+
+
 ME = {"name": "me", "created_at": "2026-01-01T00:00:00+00:00", "target_date": None}
 
 

@@ -9,6 +9,13 @@ import pytest
 from mltrack.cli.progress import GROUPINGS as CLI_GROUPINGS
 from mltrack.queries.progress import GROUPINGS
 
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read whole lines; fitting them to a width is tested in test_width.py."""
+    monkeypatch.setenv("COLUMNS", "100000")
+
+
 TODAY = date.today()
 
 
@@ -105,7 +112,7 @@ def test_next_counts_what_waits_and_says_when_nothing_is_ready(seeded_db: Path, 
     assert (document["open_items"], document["waiting"]) == (52, waiting)
     assert set(document["items"][0]) == {
         "slug", "title", "kind", "required", "step_title", "status", "started_on",
-        "prerequisites", "reason",
+        "prerequisites", "reason", "provider",
     }  # fmt: skip
     ok("learner", "add", "finished")
     for (slug,) in rows(seeded_db, "SELECT slug FROM item"):

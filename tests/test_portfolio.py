@@ -14,6 +14,12 @@ from mltrack.services.items import OWN_SLUG_PREFIX
 from mltrack.store.db import connect
 
 
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read whole lines; fitting them to a width is tested in test_width.py."""
+    monkeypatch.setenv("COLUMNS", "100000")
+
+
 def test_projects_are_added_linked_to_areas_and_done(seeded_db: Path, ok, rows) -> None:
     areas = ["--area", "statistics", "--area", "machine"]
     repo = ["--repo", "https://example.org/churn"]

@@ -13,6 +13,13 @@ from pathlib import Path
 
 import pytest
 
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Markdown on stdout is fitted to the terminal; these tests read whole tables."""
+    monkeypatch.setenv("COLUMNS", "100000")
+
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 ALL_GROUPINGS = ["--by", "step", "--by", "area", "--by", "kind", "--by", "provider"]

@@ -34,8 +34,10 @@ def modules_after(args: list[str], db: Path, **env: str) -> dict[str, list[str]]
     return json.loads(done.stderr[marker + len("MODULES ") :])
 
 
-TERMINAL = ["mltrack.render.terminal", "mltrack.render.wording"]
-MARKDOWN = ["mltrack.render.layout", "mltrack.render.markdown", "mltrack.render.wording"]
+# render.text is the one escaping and width-fitting module every text view goes through.
+TERMINAL = ["mltrack.render.terminal", "mltrack.render.text", "mltrack.render.wording"]
+MARKDOWN = ["mltrack.render.layout", "mltrack.render.markdown", "mltrack.render.text",
+            "mltrack.render.wording"]  # fmt: skip
 HTML = ["mltrack.render.html", "mltrack.render.layout", "mltrack.render.wording"]
 
 
@@ -101,7 +103,7 @@ def test_completion_imports_nothing_heavy(seeded_db: Path) -> None:
         COMP_WORDS="mltrack done py",
         COMP_CWORD="2",
     )
-    assert loaded == {"heavy": [], "renderers": []}
+    assert loaded == {"heavy": [], "renderers": ["mltrack.render.text"]}  # escape, nothing more
 
 
 def test_writes_use_the_orm_but_not_alembic_when_current(seeded_db: Path) -> None:

@@ -13,6 +13,7 @@ from mltrack.cli.params import (
     styled,
     wants_json,
     weeks_option,
+    width,
 )
 from mltrack.core.vocabulary import JournalKind
 
@@ -75,7 +76,7 @@ def history(
     else:
         from mltrack.render.terminal import history_text
 
-        click.echo(history_text(result, styled()))
+        click.echo(history_text(result, styled(), width=width()))
 
 
 @click.command()
@@ -106,4 +107,4 @@ def stats(app: App, weeks: int, output_format: str, as_json: bool) -> None:
     else:
         from mltrack.render.terminal import stats_text
 
-        click.echo(stats_text(report, styled()))
+        click.echo(stats_text(report, styled(), width=width()))

@@ -3,7 +3,7 @@
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import format_option, wants_json
+from mltrack.cli.params import format_option, wants_json, width
 
 
 @click.command()
@@ -29,4 +29,4 @@ def career(app: App, output_format: str, as_json: bool) -> None:
     else:
         from mltrack.render.terminal import career_text
 
-        click.echo(career_text(facts))
+        click.echo(career_text(facts, width()))

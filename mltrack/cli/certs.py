@@ -16,6 +16,7 @@ from mltrack.cli.params import (
     output_option,
     styled,
     wants_json,
+    width,
     write_output,
 )
 
@@ -77,7 +78,7 @@ def list_(app: App, output_format: str, as_json: bool) -> None:
     else:
         from mltrack.render.terminal import certs_text
 
-        click.echo(certs_text(overview, styled()))
+        click.echo(certs_text(overview, styled(), width=width()))
 
 
 @cert.command()
@@ -225,7 +226,7 @@ def due(app: App, within: int, output_format: str, as_json: bool) -> None:
     else:
         from mltrack.render.terminal import cert_warnings_text
 
-        click.echo(cert_warnings_text(warnings) or f"Nothing due within {within} days.")
+        click.echo(cert_warnings_text(warnings, width()) or f"Nothing due within {within} days.")
 
 
 @cert.command()

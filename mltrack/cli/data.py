@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import format_option, output_option, styled, wants_json, write_output
+from mltrack.cli.params import format_option, output_option, styled, wants_json, width, write_output
 
 
 @click.command()
@@ -158,6 +158,6 @@ def doctor(app: App, ctx: click.Context, repair: bool, output_format: str, as_js
     else:
         from mltrack.render.terminal import checks_text
 
-        click.echo(checks_text(checks, styled()))
+        click.echo(checks_text(checks, styled(), width()))
     if any(check.status == FAIL for check in checks):
         ctx.exit(1)

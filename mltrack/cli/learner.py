@@ -3,7 +3,7 @@
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import format_option, wants_json
+from mltrack.cli.params import format_option, wants_json, width
 
 
 @click.group()
@@ -60,4 +60,4 @@ def list_(app: App, output_format: str, as_json: bool) -> None:
     else:
         from mltrack.render.terminal import learners_text
 
-        click.echo(learners_text(learners, app.learner))
+        click.echo(learners_text(learners, app.learner, width()))

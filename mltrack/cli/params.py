@@ -106,7 +106,11 @@ def complete_item(
         rows = slugs_starting(reader, learner, incomplete.lower())
     except (MltrackError, OSError):
         return []
-    return [CompletionItem(slug, help=title) for slug, title in rows]
+    from mltrack.render.text import escape
+
+    # Escaped like any text for a terminal: a newline or escape sequence in an imported slug
+    # or title cannot add a completion line of its own or reach the terminal.
+    return [CompletionItem(escape(slug), help=escape(title)) for slug, title in rows]
 
 
 item_argument = click.argument("item", metavar="ITEM", shell_complete=complete_item)
@@ -151,7 +155,7 @@ def wants_json(output_format: str, as_json: bool) -> bool:
             click.echo(next_json(result))
         else:
             from mltrack.render.terminal import next_text
-            click.echo(next_text(result, styled()))
+            click.echo(next_text(result, styled(), width=width()))
     """
     return as_json or output_format == "json"
 
@@ -160,6 +164,25 @@ def styled() -> bool:
     """Whether text views use colour and block characters: the root's decision (``--color``,
     see ``mltrack.cli.wants_colour``), never the environment read again here."""
     return bool(click.get_current_context().color)
+
+
+def width() -> int:
+    """The columns text views fit their lines to: the terminal's width, read once a run.
+
+    ``shutil.get_terminal_size`` honours COLUMNS, and gives 80 when standard output is not a
+    terminal; renderers never read the environment themselves, they are given this.
+    """
+    meta = click.get_current_context().find_root().meta
+    if WIDTH_KEY not in meta:
+        import shutil
+
+        from mltrack.render.text import clamp
+
+        meta[WIDTH_KEY] = clamp(shutil.get_terminal_size().columns)
+    return int(meta[WIDTH_KEY])
+
+
+WIDTH_KEY = "mltrack.width"
 
 
 class OutputPath(click.ParamType):

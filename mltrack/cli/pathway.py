@@ -3,7 +3,7 @@
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import choice_of, format_option, item_argument, styled, wants_json
+from mltrack.cli.params import choice_of, format_option, item_argument, styled, wants_json, width
 from mltrack.core.vocabulary import ItemKind, ItemStatus
 
 
@@ -44,7 +44,7 @@ def pathway(
     else:
         from mltrack.render.terminal import pathway_text
 
-        click.echo(pathway_text(items, styled()))
+        click.echo(pathway_text(items, styled(), width=width()))
 
 
 @click.command()
@@ -78,4 +78,4 @@ def show(app: App, item: str, all_history: bool, output_format: str, as_json: bo
     else:
         from mltrack.render.terminal import item_text
 
-        click.echo(item_text(detail, styled()))
+        click.echo(item_text(detail, styled(), width=width()))

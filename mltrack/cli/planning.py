@@ -13,6 +13,7 @@ from mltrack.cli.params import (
     item_argument,
     styled,
     wants_json,
+    width,
 )
 
 
@@ -71,7 +72,7 @@ def next_(
     else:
         from mltrack.render.terminal import next_text
 
-        click.echo(next_text(result, styled()))
+        click.echo(next_text(result, styled(), width=width()))
 
 
 @click.command()
@@ -140,7 +141,7 @@ def target(ctx: click.Context, app: App, output_format: str, as_json: bool) -> N
     else:
         from mltrack.render.terminal import target_text
 
-        click.echo(target_text(outlook))
+        click.echo(target_text(outlook, width()))
 
 
 @target.command("set")

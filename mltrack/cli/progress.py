@@ -3,7 +3,7 @@
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import format_option, styled, wants_json
+from mltrack.cli.params import format_option, styled, wants_json, width
 
 # The same names as mltrack.queries.progress.GROUPINGS (a test checks), spelled out here so
 # that loading this command imports no query module.
@@ -53,4 +53,4 @@ def progress(
     else:
         from mltrack.render.terminal import progress_text
 
-        click.echo(progress_text(report, styled(), include_optional))
+        click.echo(progress_text(report, styled(), include_optional, width=width()))

@@ -5,7 +5,7 @@ from datetime import date
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import DateType, complete_item, format_option, wants_json
+from mltrack.cli.params import DateType, complete_item, format_option, wants_json, width
 
 
 @click.group()
@@ -105,4 +105,4 @@ def list_(app: App, output_format: str, as_json: bool) -> None:
     else:
         from mltrack.render.terminal import projects_text
 
-        click.echo(projects_text(projects, per_step))
+        click.echo(projects_text(projects, per_step, width()))

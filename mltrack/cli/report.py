@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import click
 
 from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import output_option, weeks_option, write_output
+from mltrack.cli.params import output_option, weeks_option, width, write_output
 
 if TYPE_CHECKING:
     from mltrack.queries.report import ReportData
@@ -35,23 +35,35 @@ def report(app: App, output_format: str | None, output: Path | None, weeks: int)
     self-contained: it loads nothing from anywhere. JSON holds every figure; CSV the
     completion table. Every format shows the same figures as mltrack progress --json.
 
+    Markdown on standard output fits the terminal's width like the other views (a table too
+    wide becomes a list of its rows); written with -o it keeps every table. On a terminal,
+    control characters in any format are shown as escapes.
+
     \b
     Examples:
       mltrack report -o progress.html
-      mltrack report --format md > progress.md
+      mltrack report --format md
       mltrack report --format csv -o progress.csv
     """
+    import sys
+
     from mltrack.queries.report import report_data
 
     chosen = output_format or EXTENSIONS.get(output.suffix.lower() if output else "", "md")
     data = report_data(app.reader(), app.learner, app.learner_id(), weeks=weeks)
-    write_output(output, [render(chosen, data)])
+    text = render(chosen, data, width() if output is None and chosen == "md" else None)
+    if output is None and sys.stdout.isatty():
+        from mltrack.render.text import escape
+
+        text = escape(text, keep="\n")  # what the data holds may not control the terminal
+    write_output(output, [text])
     if output is not None:
         click.echo(f"wrote {chosen} report to {output}", err=True)
 
 
-def render(output_format: str, data: "ReportData") -> str:
-    """The report in ``output_format``; each renderer is imported only when it is used."""
+def render(output_format: str, data: "ReportData", columns: int | None = None) -> str:
+    """The report in ``output_format``; each renderer is imported only when it is used.
+    Markdown is fitted to ``columns`` when given (None: as wide as its tables are)."""
     if output_format == "html":
         from mltrack.render.html import report_html
 
@@ -66,4 +78,4 @@ def render(output_format: str, data: "ReportData") -> str:
         return progress_csv(data.progress)
     from mltrack.render.markdown import report_markdown
 
-    return report_markdown(data)
+    return report_markdown(data, columns)

@@ -13,6 +13,7 @@ from mltrack.cli.params import (
     format_option,
     styled,
     wants_json,
+    width,
 )
 from mltrack.core.dates import last_weeks_start
 from mltrack.core.vocabulary import ReadingKind
@@ -90,7 +91,7 @@ def _list_sessions(app: App, since: date, as_json: bool) -> None:
     else:
         from mltrack.render.terminal import study_log_text
 
-        click.echo(study_log_text(log))
+        click.echo(study_log_text(log, width()))
 
 
 @click.command()
@@ -143,7 +144,7 @@ def read(
         else:
             from mltrack.render.terminal import history_text
 
-            click.echo(history_text(entries, styled()))
+            click.echo(history_text(entries, styled(), width=width()))
         return
     if title is None or kind is None:
         raise click.UsageError("give a TITLE and its --kind (or --list)")

@@ -57,6 +57,7 @@ class CertWarning:
     what: str  # "target" or "expiry"
     on_date: str
     days_left: int  # negative once the date is past
+    provider: str | None = None  # who offers it: certifications are told apart by it
 
 
 CERTS_SQL = f"""
@@ -88,12 +89,12 @@ COSTS_SQL = f"""
 
 _OPEN = sql_in(CertStatus.PLANNED, CertStatus.ENROLLED, CertStatus.FAILED)
 DATES_SQL = f"""
-    SELECT i.slug, i.title, 'target' AS what, g.target_date AS on_date
+    SELECT i.slug, i.title, 'target' AS what, g.target_date AS on_date, i.provider
     FROM cert_goal g JOIN item i ON i.id = g.item_id
     WHERE g.learner_id = :learner_id AND g.status IN {_OPEN}
       AND g.target_date <= :horizon AND {visible_items()}
     UNION ALL
-    SELECT i.slug, i.title, 'expiry' AS what, g.expires_on AS on_date
+    SELECT i.slug, i.title, 'expiry' AS what, g.expires_on AS on_date, i.provider
     FROM cert_goal g JOIN item i ON i.id = g.item_id
     WHERE g.learner_id = :learner_id AND g.status = {sql_value(CertStatus.PASSED)}
       AND g.expires_on <= :horizon AND {visible_items()}
@@ -138,7 +139,7 @@ def _warnings(reader: Reader, learner_id: int, horizon: str, today: date) -> lis
     return [
         CertWarning(
             row["slug"], row["title"], row["what"], str(row["on_date"]),
-            (date.fromisoformat(str(row["on_date"])) - today).days,
+            (date.fromisoformat(str(row["on_date"])) - today).days, row["provider"],
         )
         for row in rows
     ]  # fmt: skip

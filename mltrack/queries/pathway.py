@@ -19,6 +19,7 @@ class PathwayItem:
     kind: str
     required: bool
     status: str
+    provider: str | None = None  # who offers it: certifications are told apart by it
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class ItemDetail:
 
 _PATHWAY_SQL = f"""
     SELECT s.slug AS step_slug, s.title AS step_title, a.slug AS area_slug,
-           a.title AS area_title, i.slug, i.title, i.kind, i.required,
+           a.title AS area_title, i.slug, i.title, i.kind, i.required, i.provider,
            {status_of()} AS status
     FROM item i
     JOIN step s ON s.id = i.step_id

@@ -54,7 +54,7 @@ _READY = f"""
 """
 
 READY_SQL = f"""
-    SELECT i.id, i.slug, i.title, i.kind, i.required, s.title AS step_title,
+    SELECT i.id, i.slug, i.title, i.kind, i.required, s.title AS step_title, i.provider,
            {status_of()} AS status, p.started_on
     {_OPEN_ITEMS} AND {_READY}
     ORDER BY CASE WHEN i.required OR NOT :required_first THEN 0 ELSE 1 END,
@@ -92,6 +92,7 @@ class NextItem:
     started_on: str | None
     prerequisites: list[str]
     reason: str
+    provider: str | None = None  # who offers it: certifications are told apart by it
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def next_items(
                 slug=row["slug"], title=row["title"], kind=row["kind"],
                 required=bool(row["required"]), step_title=row["step_title"],
                 status=row["status"], started_on=started, prerequisites=met,
-                reason=_reason(row["status"], started, met),
+                reason=_reason(row["status"], started, met), provider=row["provider"],
             )
         )  # fmt: skip
     counts = reader.rows(COUNTS_SQL, **narrowed)[0]

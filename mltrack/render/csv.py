@@ -3,6 +3,10 @@
 For spreadsheets: one flat table with a header row; ``grouping`` says which grouping a row
 belongs to (overall, step, area, kind, provider). Percentages are numbers (empty when there
 is nothing to count), hours are the pathway's estimates.
+
+Text cells that a spreadsheet would take for a formula (starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return: OWASP's CSV injection rule) get a leading ``'``; the JSON
+report keeps the raw value.
 """
 
 import csv
@@ -24,11 +28,21 @@ def progress_csv(report: ProgressReport) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerow(["overall", "", report.learner, *_figures(report.overall)])
+    writer.writerow(["overall", "", cell(report.learner), *_figures(report.overall)])
     for grouping, groups in report.groupings.items():
         for group in groups:
-            writer.writerow([grouping, group.slug or "", group.title, *_figures(group.completion)])
+            writer.writerow(
+                [grouping, cell(group.slug or ""), cell(group.title), *_figures(group.completion)]
+            )
     return buffer.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(text: str) -> str:
+    """A text cell no spreadsheet runs as a formula: ``'`` before a formula's first character."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _figures(completion: Completion) -> list[object]:

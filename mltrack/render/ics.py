@@ -28,12 +28,17 @@ def cert_calendar_ics(dates: list[CertWarning], learner: str, stamp: datetime) -
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
         event.add("summary", _summary(entry))
-        event.add("description", f"{entry.title} [{entry.slug}], from mltrack")
+        event.add("description", f"{_named(entry)} [{entry.slug}], from mltrack")
         calendar.add_component(event)
     return calendar.to_ical()
 
 
 def _summary(entry: CertWarning) -> str:
     if entry.what == "target":
-        return f"Target: pass {entry.title}"
-    return f"{entry.title} certification expires"
+        return f"Target: pass {_named(entry)}"
+    return f"{_named(entry)} certification expires"
+
+
+def _named(entry: CertWarning) -> str:
+    """The title with its provider: certification titles alone can be near-identical."""
+    return f"{entry.title} ({entry.provider})" if entry.provider else entry.title

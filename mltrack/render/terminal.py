@@ -2,12 +2,13 @@
 
 ``styled`` (the CLI's ``--color`` decision: by default, stdout is a terminal) adds colour and
 block characters; without it the text is plain ASCII and stable, for pipes and scripts.
+``width`` (the CLI reads the terminal's once) bounds every line: titles are truncated and prose
+wrapped to it, while slugs, dates and figures always stay whole (see ``render.text``). Text
+from the database reaches the terminal only through ``render.text``'s escaping.
 """
 
 from __future__ import annotations  # the query types below are for annotations only
 
-import textwrap
-import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,17 @@ import click
 from mltrack.core.dates import format_minutes, local_date
 from mltrack.core.figures import cells, percent
 from mltrack.core.money import format_cents
+from mltrack.render.text import (
+    DEFAULT_WIDTH,
+    display_width,
+    escape,
+    fill,
+    fit_widths,
+    pad,
+    spill,
+    titled,
+    truncate,
+)
 from mltrack.render.wording import (
     GROUPING_TITLES,
     entry_detail,
@@ -38,7 +50,7 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.queries.history import History, HistoryEntry
     from mltrack.queries.learners import LearnerSummary
     from mltrack.queries.pathway import ItemDetail, PathwayItem
-    from mltrack.queries.planning import NextItems
+    from mltrack.queries.planning import NextItem, NextItems
     from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
     from mltrack.queries.projects import ProjectRow, StepProjects
     from mltrack.queries.stats import (
@@ -51,52 +63,50 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.queries.study import ReadingMonth, StudyLog, StudyTotal
 
 BAR_WIDTH = 15
+MIN_BAR_WIDTH = 5
 CHART_WIDTH = 30
-TITLE_WIDTH = 48  # with the bar and figures, a group line stays within 100 columns
-LINE_WIDTH = 100  # sentences (target, streaks, forecast) fold here
+MIN_TITLE = 12  # the narrowest a title column gets
+ROOMY_TITLE = 24  # a title column narrower than this takes room from the bars first
 STATUS_MARKS = {"planned": "[ ]", "in_progress": "[~]", "done": "[x]", "skipped": "[-]"}
 STATUS_COLOURS = {"in_progress": "yellow", "done": "green", "skipped": "bright_black"}
 
 
-def wrap(sentence: str) -> str:
-    """A long sentence folded to ``LINE_WIDTH`` columns, its continuation lines indented."""
-    return textwrap.fill(sentence, LINE_WIDTH, subsequent_indent="  ", break_on_hyphens=False)
+def wrap(sentence: str, width: int = DEFAULT_WIDTH) -> str:
+    """A long sentence folded to ``width`` columns, its continuation lines indented."""
+    return fill(sentence, width, "", "  ")
 
 
-def clean(text: str) -> str:
-    """Text safe to print: control characters shown as escapes, never sent to the terminal."""
-    return "".join(
-        char if unicodedata.category(char) != "Cc" else repr(char)[1:-1] for char in text
-    )
+clean = escape  # the one escaping rule (render.text.escape), by its older name here
 
 
 def progress_text(
-    report: ProgressReport, styled: bool = False, include_optional: bool = False
+    report: ProgressReport,
+    styled: bool = False,
+    include_optional: bool = False,
+    width: int = DEFAULT_WIDTH,
 ) -> str:
     """The progress report: overall line, target line, then a bar per group of each grouping.
 
     Figures count required items, or every item with ``include_optional``.
     """
-    lines = [_overall_line(report, include_optional)]
+    lines = [_overall_line(report, include_optional, width)]
     if report.target is not None:
-        lines.append(wrap(target_sentence(report.target)))
+        lines.append(wrap(target_sentence(report.target), width))
     for name, groups in report.groupings.items():
-        lines += ["", GROUPING_TITLES[name], *_group_lines(groups, styled, include_optional)]
+        lines += ["", GROUPING_TITLES[name], *_group_lines(groups, styled, include_optional, width)]
     if report.projects:
-        lines += ["", projects_per_step_text(report.projects)]
+        lines += ["", projects_per_step_text(report.projects, width)]
     if report.in_progress:
         lines += ["", "In progress"]
-        lines += [
-            f"  {item.slug}  {clean(item.title)}"
-            + (f" (since {item.started_on})" if item.started_on else "")
-            for item in report.in_progress
-        ]
+        for item in report.in_progress:
+            since = f" (since {item.started_on})" if item.started_on else ""
+            lines += titled(f"  {escape(item.slug)}  ", item.title, since, width, "      ")
     if report.cert_warnings:
-        lines += ["", cert_warnings_text(report.cert_warnings)]
+        lines += ["", cert_warnings_text(report.cert_warnings, width)]
     return "\n".join(lines)
 
 
-def _overall_line(report: ProgressReport, include_optional: bool) -> str:
+def _overall_line(report: ProgressReport, include_optional: bool, width: int) -> str:
     overall = report.overall
     tally = overall.scope(include_optional)
     if include_optional:
@@ -105,40 +115,57 @@ def _overall_line(report: ProgressReport, include_optional: bool) -> str:
     else:
         scope = "required items"
         other = f"Optional items done: {overall.optional_done} of {overall.optional_counted}"
-    return (
-        f"Progress for {clean(report.learner)}: {percent_text(tally.percent)} of {scope} "
-        f"({tally.done} of {tally.counted}), "
-        f"{percent_text(tally.hours_percent)} of estimated hours "
-        f"({hours_text(tally.hours_done)} of {hours_text(tally.hours_total)} h)\n{other}"
+    items = (
+        f"Progress for {report.learner}: {percent_text(tally.percent)} of {scope} "
+        f"({tally.done} of {tally.counted}),"
     )
+    hours = (
+        f"{percent_text(tally.hours_percent)} of estimated hours "
+        f"({hours_text(tally.hours_done)} of {hours_text(tally.hours_total)} h)"
+    )
+    if display_width(escape(f"{items} {hours}")) <= width:
+        return f"{escape(items)} {hours}\n{other}"
+    return f"{wrap(items, width)}\n{fill(hours, width, '  ')}\n{other}"
 
 
 def _group_lines(
-    groups: list[GroupCompletion], styled: bool, include_optional: bool = False
+    groups: list[GroupCompletion],
+    styled: bool,
+    include_optional: bool = False,
+    width: int = DEFAULT_WIDTH,
 ) -> list[str]:
-    width = min(TITLE_WIDTH, max((len(g.title) for g in groups), default=0))
+    """A line per group: its title (truncated to what the figures leave), bar, figures."""
+    counts = [_counts(g.completion, include_optional) for g in groups]
+    titles = max((display_width(escape(g.title)) for g in groups), default=0)
+    # "  " title "  " [bar] " " percent(6) "  " counts: the title, then the bar give way.
+    fixed = 2 + 2 + 2 + 1 + 6 + 2 + max(map(len, counts), default=0)
+    room = width - fixed
+    # Titles give way down to ROOMY_TITLE, then the bars down to MIN_BAR_WIDTH, then titles.
+    title_width, bar_width = min(titles, max(room - BAR_WIDTH, 0)), BAR_WIDTH
+    if title_width < min(titles, ROOMY_TITLE):
+        bar_width = max(MIN_BAR_WIDTH, room - min(titles, ROOMY_TITLE))
+        title_width = min(titles, max(MIN_TITLE, room - bar_width))
     lines = []
-    for group in groups:
+    for group, count in zip(groups, counts, strict=True):
         tally = group.completion.scope(include_optional)
         lines.append(
-            f"  {_fit(group.title, width):<{width}}  {_bar(tally.percent, styled)} "
-            f"{percent_text(tally.percent):>6}  {_counts(group.completion, include_optional)}"
+            f"  {pad(truncate(group.title, title_width), title_width)}  "
+            f"{_bar(tally.percent, styled, bar_width)} {percent_text(tally.percent):>6}  {count}"
         )
     return lines
 
 
 def _counts(completion: Completion, include_optional: bool) -> str:
     tally = completion.scope(include_optional)
-    what = "items" if include_optional else "required items"
-    text = f"{tally.done}/{tally.counted}" if tally.counted else f"no {what}"
+    text = f"{tally.done}/{tally.counted}" if tally.counted else "none"  # percent shows "-"
     if completion.optional_counted and not include_optional:
         text += f"  (+{completion.optional_done}/{completion.optional_counted} optional)"
     return text
 
 
-def _bar(percent: float | None, styled: bool) -> str:
-    filled = cells(percent or 0, 100, BAR_WIDTH)
-    return _blocks(filled, BAR_WIDTH, styled)
+def _bar(percent: float | None, styled: bool, width: int = BAR_WIDTH) -> str:
+    filled = cells(percent or 0, 100, width)
+    return _blocks(filled, width, styled)
 
 
 def _blocks(filled: int, width: int, styled: bool) -> str:
@@ -148,7 +175,9 @@ def _blocks(filled: int, width: int, styled: bool) -> str:
     return click.style("█" * filled, fg="green") + click.style("░" * (width - filled), dim=True)
 
 
-def pathway_text(items: Iterable[PathwayItem], styled: bool = False) -> str:
+def pathway_text(
+    items: Iterable[PathwayItem], styled: bool = False, width: int = DEFAULT_WIDTH
+) -> str:
     """The roadmap as a tree: step, then study area, then each item with its status mark."""
     lines: list[str] = []
     step = area = None
@@ -156,19 +185,25 @@ def pathway_text(items: Iterable[PathwayItem], styled: bool = False) -> str:
         if item.step_slug != step:
             step, area = item.step_slug, None
             lines += [""] if lines else []
-            lines.append(_heading(f"{clean(item.step_title)} [{item.step_slug}]", styled))
+            heading = titled("", item.step_title, f" [{item.step_slug}]", width, "  ")
+            lines += [_heading(line, styled) for line in heading]
         if item.area_slug != area and item.area_slug is not None:
             area = item.area_slug
-            lines.append(f"  {clean(item.area_title or '')} [{item.area_slug}]")
+            lines += titled("  ", item.area_title or "", f" [{item.area_slug}]", width, "    ")
         indent = "    " if item.area_slug else "  "
-        optional = "" if item.required else " (optional)"
-        lines.append(
-            f"{indent}{_mark(item.status, styled)} {item.slug}  {clean(item.title)}{optional}"
-        )
+        prefix = f"{indent}{_mark(item.status, styled)} {escape(item.slug)}  "
+        lines += titled(prefix, item.title, _title_suffix(item), width, indent + "    ")
     return "\n".join(lines) or "No items match."
 
 
-def item_text(detail: ItemDetail, styled: bool = False) -> str:
+def _title_suffix(item: PathwayItem | NextItem) -> str:
+    """What follows an item's title: its provider when it is a certification (their titles
+    alone can be near-identical), and whether it is optional."""
+    provider = f" ({item.provider})" if item.kind == "certification" and item.provider else ""
+    return provider + ("" if item.required else " (optional)")
+
+
+def item_text(detail: ItemDetail, styled: bool = False, width: int = DEFAULT_WIDTH) -> str:
     """One item in full: what, where the article says it, status, prerequisites, history."""
     facts = [
         ("kind", detail.kind + ("" if detail.required else ", optional")),
@@ -186,65 +221,74 @@ def item_text(detail: ItemDetail, styled: bool = False) -> str:
         ("note", detail.note),
         ("evidence", detail.evidence_url),
     ]
-    lines = [_heading(f"{clean(detail.title)} [{detail.slug}]", styled)]
+    heading = titled("", detail.title, f" [{detail.slug}]", width, "  ")
+    lines = [_heading(line, styled) for line in heading]
     if detail.retired:
         lines.append("  (retired: no longer part of the pathway)")
-    lines += [f"  {label + ':':<10}{clean(str(value))}" for label, value in facts if value]
+    for label, value in facts:
+        if value:
+            lines += wrap_lines(str(value), width, f"  {label + ':':<10}", " " * 12)
     if detail.quote:
-        quote = f'"{clean(detail.quote)}"'
-        lines += [
-            "",
-            textwrap.fill(quote, LINE_WIDTH, initial_indent="  ", subsequent_indent="   "),
-        ]
+        lines += ["", fill(f'"{detail.quote}"', width, "  ", "   ")]
     if detail.prerequisites:
         lines += ["", "Prerequisites"]
-        lines += [
-            f"  {_mark(p.status, styled)} {p.slug}  {clean(p.title)}" for p in detail.prerequisites
-        ]
+        for p in detail.prerequisites:
+            prefix = f"  {_mark(p.status, styled)} {escape(p.slug)}  "
+            lines += titled(prefix, p.title, "", width, "      ")
     if detail.history:
         lines += ["", "History"]
         if detail.history_left_out:
             older = detail.history_left_out
             lines.append(f"  ({older} older {'entry' if older == 1 else 'entries'} left out; "
                          "--all shows them)")  # fmt: skip
-        lines += [f"  {line}" for line in entry_lines(detail.history, styled)]
+        lines += [f"  {line}" for line in entry_lines(detail.history, styled, width - 2)]
     return "\n".join(lines)
 
 
-def learners_text(learners: Iterable[LearnerSummary], current: str) -> str:
+def wrap_lines(text: str, width: int, indent: str, subsequent: str) -> list[str]:
+    """Prose folded under a label: the value after ``indent``, continued after ``subsequent``."""
+    return fill(text, width, indent, subsequent).split("\n")
+
+
+def learners_text(
+    learners: Iterable[LearnerSummary], current: str, width: int = DEFAULT_WIDTH
+) -> str:
+    """One line a learner profile (``*`` marks the one in use): name, items done, since when."""
     lines = []
     for learner in learners:
         marker = "*" if learner.name == current else " "
-        lines.append(
-            f"{marker} {clean(learner.name)}  {learner.items_done} done, "
-            f"{learner.items_in_progress} in progress "
+        figures = (
+            f"  {learner.items_done} done, {learner.items_in_progress} in progress "
             f"(since {local_date(learner.created_at).isoformat()})"
         )
+        lines += titled(f"{marker} ", learner.name, figures, width, "    ")
     return "\n".join(lines)
 
 
-def career_text(facts: Iterable[CareerFact]) -> str:
+def career_text(facts: Iterable[CareerFact], width: int = DEFAULT_WIDTH) -> str:
+    """Each salary or outlook figure with the source the article names for it."""
     lines = []
     for fact in facts:
-        lines += [f"{fact.label}: {fact.value}", f"  source: {fact.source}"]
+        lines += [wrap(f"{fact.label}: {fact.value}", width), fill(fact.source, width, "  source: ",
+                                                                  "    ")]  # fmt: skip
     return "\n".join(lines)
 
 
-def certs_text(overview: CertOverview, styled: bool = False) -> str:
-    """Each certification with the learner's goal status and dates, then what it all cost."""
-    width = max((len(cert.slug) for cert in overview.certs), default=0)
+def certs_text(overview: CertOverview, styled: bool = False, width: int = DEFAULT_WIDTH) -> str:
+    """Each certification with the learner's goal status, then a line with its provider and
+    dates (so that the title has the room), then what it all cost."""
+    slugs = max((display_width(escape(cert.slug)) for cert in overview.certs), default=0)
     lines = [_heading("Certifications", styled)]
     for cert in overview.certs:
-        provider = f" ({clean(cert.provider)})" if cert.provider else ""
         own = " [yours]" if cert.own else ""
-        lines.append(
-            f"  {cert.status or 'no goal':<8}  {cert.slug:<{width}}  "
-            f"{clean(cert.title)}{provider}{own}"
-        )
-        if details := _cert_details(cert):
-            lines.append(f"  {'':<8}  {'':<{width}}  {details}")
+        prefix = f"  {cert.status or 'no goal':<8}  {pad(escape(cert.slug), slugs)}  "
+        indent = " " * 12  # under the slug: the provider and dates get most of the line
+        lines += titled(prefix, cert.title, own, width, indent)
+        provider = [f"by {cert.provider}"] if cert.provider else []
+        if details := "; ".join([*provider, *filter(None, [_cert_details(cert)])]):
+            lines += wrap_lines(details, width, indent, indent)
     spent = ", ".join(format_cents(cost.cents, cost.currency) for cost in overview.costs)
-    lines += ["", f"Spent: {spent or 'nothing recorded'}"]
+    lines += ["", wrap(f"Spent: {spent or 'nothing recorded'}", width)]
     return "\n".join(lines)
 
 
@@ -257,22 +301,24 @@ def _cert_details(cert: CertRow) -> str:
     if cert.attempts:
         parts.append(f"{cert.attempts} attempt{'s' if cert.attempts > 1 else ''}")
     if cert.credential_id:
-        parts.append(f"credential {clean(cert.credential_id)}")
+        parts.append(f"credential {cert.credential_id}")
     if cert.credential_url:
-        parts.append(clean(cert.credential_url))
+        parts.append(cert.credential_url)
     return ", ".join(parts)
 
 
-def cert_warnings_text(warnings: Iterable[CertWarning]) -> str:
-    """One line per certification target or expiry date that is near or past."""
-    return "\n".join(cert_warning_line(warning) for warning in warnings)
+def cert_warnings_text(warnings: Iterable[CertWarning], width: int = DEFAULT_WIDTH) -> str:
+    """One line (folded to ``width``) per certification target or expiry date near or past."""
+    return "\n".join(wrap(cert_warning_line(warning), width) for warning in warnings)
 
 
 def cert_warning_line(warning: CertWarning) -> str:
-    """E.g. ``certification target: stanford-ml (Machine Learning) by 2026-12-01, in 5 days``."""
+    """E.g. ``certification target: stanford-ml (Machine Learning, Stanford) by 2026-12-01, in
+    5 days``; unescaped (``cert_warnings_text`` escapes it)."""
     days = warning.days_left
     when = "today" if days == 0 else f"in {items_text(days, 'day')}" if days > 0 else None
-    name = f"{warning.slug} ({clean(warning.title)})"
+    provider = f", {warning.provider}" if warning.provider else ""
+    name = f"{warning.slug} ({warning.title}{provider})"
     if warning.what == "target":
         when = when or f"{items_text(-days, 'day')} overdue"
         return f"certification target: {name} by {warning.on_date}, {when}"
@@ -281,44 +327,50 @@ def cert_warning_line(warning: CertWarning) -> str:
     return f"certification expires: {name} on {warning.on_date}, {when}"
 
 
-def study_log_text(log: StudyLog) -> str:
+def study_log_text(log: StudyLog, width: int = DEFAULT_WIDTH) -> str:
     """The study sessions since a date, then the hours per week and per study area."""
     if not log.sessions:
-        return f"No study sessions since {log.since}; log one with: mltrack log 90m ITEM"
+        return wrap(f"No study sessions since {log.since}; log one with: mltrack log 90m ITEM",
+                    width)  # fmt: skip
     lines = [f"Study sessions since {log.since}"]
-    lines += [
-        f"  {entry.on_date}  {format_minutes(entry.minutes):>6}  {entry.slug or '(no item)'}"
-        + (f"  {clean(entry.note)}" if entry.note else "")
-        for entry in log.sessions
-    ]
-    lines += ["", study_totals_text("Hours per week", log.by_week)]
-    lines += ["", study_totals_text("Hours per study area", log.by_area)]
+    for entry in log.sessions:
+        head = f"  {entry.on_date}  {format_minutes(entry.minutes):>6}  "
+        head += escape(entry.slug or "(no item)")
+        lines += spill(head, entry.note or "", width, "      ")
+    lines += ["", study_totals_text("Hours per week", log.by_week, width)]
+    lines += ["", study_totals_text("Hours per study area", log.by_area, width)]
     return "\n".join(lines)
 
 
-def study_totals_text(heading: str, totals: list[StudyTotal]) -> str:
+def study_totals_text(heading: str, totals: list[StudyTotal], width: int = DEFAULT_WIDTH) -> str:
     """A heading, then one line per week or study area: time and number of sessions."""
-    width = min(TITLE_WIDTH, max((len(total.label) for total in totals), default=0))
+    counts = [f"({total.sessions} session{'s' if total.sessions != 1 else ''})"
+              for total in totals]  # fmt: skip
+    labels = max((display_width(escape(total.label)) for total in totals), default=0)
+    # "  " label "  " time(6) "  " count
+    [label_width] = fit_widths(
+        [labels], width - 12 - max(map(len, counts), default=0), [True], minimum=MIN_TITLE
+    )
     lines = [heading] + [
-        f"  {_fit(total.label, width):<{width}}  {format_minutes(total.minutes):>6}  "
-        f"({total.sessions} session{'s' if total.sessions != 1 else ''})"
-        for total in totals
+        f"  {pad(truncate(total.label, label_width), label_width)}  "
+        f"{format_minutes(total.minutes):>6}  {count}"
+        for total, count in zip(totals, counts, strict=True)
     ]
     return "\n".join(lines if totals else [heading, "  none"])
 
 
-def reading_months_text(months: list[ReadingMonth]) -> str:
+def reading_months_text(months: list[ReadingMonth], width: int = DEFAULT_WIDTH) -> str:
     """Continuing education per month: the total, then the count of each kind."""
     lines = ["Continuing education per month"]
-    lines += [
-        f"  {month.month}  {month.total:>3}  "
-        + ", ".join(f"{count} {kind}" for kind, count in month.by_kind.items())
-        for month in months
-    ]
+    for month in months:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in month.by_kind.items())
+        lines += spill(f"  {month.month}  {month.total:>3}", kinds, width, "             ")
     return "\n".join(lines if months else [*lines, "  none"])
 
 
-def projects_text(projects: list[ProjectRow], per_step: list[StepProjects]) -> str:
+def projects_text(
+    projects: list[ProjectRow], per_step: list[StepProjects], width: int = DEFAULT_WIDTH
+) -> str:
     """The learner's portfolio projects ([x] done), then how many count toward each step."""
     if not projects:
         return 'No projects yet; start one with: mltrack project add NAME --dataset "..."'
@@ -326,18 +378,19 @@ def projects_text(projects: list[ProjectRow], per_step: list[StepProjects]) -> s
     for project in projects:
         mark = STATUS_MARKS["done" if project.done_on else "in_progress"]
         when = f"done {project.done_on}" if project.done_on else f"since {project.added_on}"
-        lines.append(f"{mark} {project.slug}  {clean(project.name)}  ({when})")
-        facts = [f"data: {clean(project.dataset)}"]
-        facts += [f"repo: {clean(project.repo_url)}"] if project.repo_url else []
+        prefix = f"{mark} {escape(project.slug)}  "
+        lines += titled(prefix, project.name, f"  ({when})", width, "      ")
+        facts = [f"data: {project.dataset}"]
+        facts += [f"repo: {project.repo_url}"] if project.repo_url else []
         facts += [f"areas: {', '.join(project.areas)}"] if project.areas else []
-        lines.append("      " + "; ".join(facts))
-    return "\n".join([*lines, "", projects_per_step_text(per_step)])
+        lines += wrap_lines("; ".join(facts), width, "      ", "      ")
+    return "\n".join([*lines, "", projects_per_step_text(per_step, width)])
 
 
-def projects_per_step_text(per_step: list[StepProjects]) -> str:
+def projects_per_step_text(per_step: list[StepProjects], width: int = DEFAULT_WIDTH) -> str:
     """E.g. ``Portfolio projects done toward Gain experience: 1 of 2``, one line a step."""
     return "\n".join(
-        f"Portfolio projects done toward {clean(step.title)}: {step.done} of {step.total}"
+        wrap(f"Portfolio projects done toward {step.title}: {step.done} of {step.total}", width)
         for step in per_step
     )
 
@@ -354,15 +407,14 @@ def _logged(detail: ItemDetail) -> str | None:
     return text
 
 
-def checks_text(checks: Iterable[Check], styled: bool = False) -> str:
+def checks_text(checks: Iterable[Check], styled: bool = False, width: int = DEFAULT_WIDTH) -> str:
     """A checklist: one line per check, then how many failed."""
     checks = list(checks)
     colours = {"ok": "green", "warn": "yellow", "fail": "red"}
-    lines = [
-        _styled(f"[{check.status}]".ljust(6), colours[check.status], styled)
-        + f" {check.name}: {clean(check.detail)}"
-        for check in checks
-    ]
+    lines = []
+    for check in checks:
+        verdict = _styled(f"[{check.status}]".ljust(6), colours[check.status], styled)
+        lines += wrap_lines(f"{check.name}: {check.detail}", width, verdict + " ", " " * 7)
     failed = sum(check.status == "fail" for check in checks)
     lines += ["", f"{items_text(failed, 'problem')} found" if failed else "no problems found"]
     return "\n".join(lines)
@@ -391,19 +443,14 @@ def _mark(status: str, styled: bool) -> str:
     return click.style(mark, fg=colour) if styled and colour else mark
 
 
-def _fit(text: str, width: int) -> str:
-    text = clean(text)
-    return text if len(text) <= width else text[: width - 3] + "..."
-
-
-def target_text(outlook: TargetOutlook | None) -> str:
+def target_text(outlook: TargetOutlook | None, width: int = DEFAULT_WIDTH) -> str:
     """``mltrack target``: the target date and whether the recent pace reaches it."""
     if outlook is None:
         return "No target date set; set one with: mltrack target set YYYY-MM-DD"
-    return wrap(target_sentence(outlook))
+    return wrap(target_sentence(outlook), width)
 
 
-def next_text(result: NextItems, styled: bool = False) -> str:
+def next_text(result: NextItems, styled: bool = False, width: int = DEFAULT_WIDTH) -> str:
     """The items to take up next, each with the reason it was picked."""
     ready = result.open_items - result.waiting
     if not result.items:
@@ -411,46 +458,54 @@ def next_text(result: NextItems, styled: bool = False) -> str:
             what = ("required item" if result.required_only else "item") + (
                 f" of step {result.step}" if result.step else ""
             )
-            return f"Nothing left to take up: every {what} is done or skipped."
-        return (
-            f"Nothing is ready: {items_text(result.waiting, 'open item')} wait for prerequisites."
+            return wrap(f"Nothing left to take up: every {what} is done or skipped.", width)
+        return wrap(
+            f"Nothing is ready: {items_text(result.waiting, 'open item')} wait for prerequisites.",
+            width,
         )
     shown = f"{len(result.items)} of {items_text(ready, 'ready item')}"
     lines = [
-        f"Next for {clean(result.learner)}: {shown}; {result.waiting} more wait for prerequisites"
+        wrap(
+            f"Next for {result.learner}: {shown}; {result.waiting} more wait for prerequisites",
+            width,
+        )
     ]
     for item in result.items:
-        optional = "" if item.required else " (optional)"
-        lines.append(f"  {_mark(item.status, styled)} {item.slug}  {clean(item.title)}{optional}")
-        lines.append(f"      {item.reason}")
+        prefix = f"  {_mark(item.status, styled)} {escape(item.slug)}  "
+        lines += titled(prefix, item.title, _title_suffix(item), width, "      ")
+        lines += wrap_lines(item.reason, width, "      ", "        ")
     return "\n".join(lines)
 
 
-def history_text(result: History, styled: bool = False) -> str:
+def history_text(result: History, styled: bool = False, width: int = DEFAULT_WIDTH) -> str:
     """The journal, newest first: date, entry id, kind and action, what it is about, the
     subject's state before -> after, the change's own values, and what became of it."""
     if not result.entries:
         return "No entries" + _range_text(result) + "."
-    lines = entry_lines(result.entries, styled)
+    lines = entry_lines(result.entries, styled, width)
     if result.more:
         lines.append("(older entries left out; -n 0 shows them all)")
     return "\n".join(lines)
 
 
-def entry_lines(entries: list[HistoryEntry], styled: bool = False) -> list[str]:
-    """One line per journal entry, in columns (history, and an item's history in show)."""
-    width = max(len(clean(entry_subject(entry))) for entry in entries)
+def entry_lines(
+    entries: list[HistoryEntry], styled: bool = False, width: int = DEFAULT_WIDTH
+) -> list[str]:
+    """One line per journal entry, in columns (history, and an item's history in show); what
+    does not fit the width wraps under the entry, indented."""
+    subject = max(display_width(escape(entry_subject(entry))) for entry in entries)
     number = max(len(str(entry.id)) for entry in entries) + 1
+    # The subject is padded into a column only when that leaves room for the rest.
+    subject = subject if 10 + 2 + number + 2 + 14 + 2 + subject + 30 <= width else 0
     lines = []
     for entry in entries:
         what = _heading(f"{entry.kind:<7} {entry.action:<6}", styled)
-        line = f"{entry.on_date}  {'#' + str(entry.id):<{number}}  {what}  "
-        line += f"{clean(entry_subject(entry)):<{width}}"
+        head = f"{entry.on_date}  {'#' + str(entry.id):<{number}}  {what}  "
+        head += pad(escape(entry_subject(entry)), subject)
         if entry.before is not None and entry.after is not None:
-            line += f"  {status_text(entry.before)} -> {status_text(entry.after)}"
-        for extra in (entry_detail(entry), entry_marks(entry)):
-            line += f"  {clean(extra)}" if extra else ""
-        lines.append(line.rstrip())
+            head += f"  {status_text(entry.before)} -> {status_text(entry.after)}"
+        tail = "  ".join(extra for extra in (entry_detail(entry), entry_marks(entry)) if extra)
+        lines += [line.rstrip() for line in spill(head.rstrip(), tail, width, "    ")]
     return lines
 
 
@@ -459,48 +514,50 @@ def _range_text(result: History) -> str:
     return text + (f" until {result.until.isoformat()}" if result.until else "")
 
 
-def stats_text(report: StatsReport, styled: bool = False) -> str:
+def stats_text(report: StatsReport, styled: bool = False, width: int = DEFAULT_WIDTH) -> str:
     """Each stats section in turn, separated by a blank line; empty ones are left out."""
-    views = [SECTION_TEXTS[section.kind](section, styled) for section in report.sections]
+    views = [SECTION_TEXTS[section.kind](section, styled, width) for section in report.sections]
     return "\n\n".join(view for view in views if view)
 
 
-def _activity_text(section: ActivitySection, styled: bool) -> str:
+def _activity_text(section: ActivitySection, styled: bool, width: int) -> str:
     weeks = section.weeks
     peak = max((week.finished for week in weeks), default=0)
     lines = [
-        f"Items finished per week, last {len(weeks)} weeks "
-        f"({weeks[0].label} to {weeks[-1].label}, the last one still running)"
-    ]
+        wrap(f"Items finished per week, last {len(weeks)} weeks "
+             f"({weeks[0].label} to {weeks[-1].label}, the last one still running)", width)
+    ]  # fmt: skip
+    # "  " week(8) "  " start(10) "  " [bar] " " figure
+    chart = min(CHART_WIDTH, max(MIN_BAR_WIDTH, width - 27 - len(str(peak))))
     for week in weeks:
-        filled = cells(week.finished, peak, CHART_WIDTH)
-        bar = _blocks(filled, CHART_WIDTH, styled)
+        filled = cells(week.finished, peak, chart)
+        bar = _blocks(filled, chart, styled)
         lines.append(f"  {week.label}  {week.start.isoformat()}  {bar} {week.finished}")
-    lines.append(wrap(streaks_sentence(section.streaks)))
+    lines.append(wrap(streaks_sentence(section.streaks), width))
     return "\n".join(lines)
 
 
-def _forecast_text(section: ForecastSection, styled: bool) -> str:
-    return wrap("Forecast: " + forecast_sentence(section.forecast))
+def _forecast_text(section: ForecastSection, styled: bool, width: int) -> str:
+    return wrap("Forecast: " + forecast_sentence(section.forecast), width)
 
 
-def _study_text(section: StudySection, styled: bool) -> str:
+def _study_text(section: StudySection, styled: bool, width: int) -> str:
     if not section.by_week:
         return ""  # nothing logged in these weeks: no section
     return "\n\n".join(
         [
-            study_totals_text("Study time per week", section.by_week),
-            study_totals_text("Study time per study area", section.by_area),
+            study_totals_text("Study time per week", section.by_week, width),
+            study_totals_text("Study time per study area", section.by_area, width),
         ]
     )
 
 
-def _reading_text(section: ReadingSection, styled: bool) -> str:
-    return reading_months_text(section.months) if section.months else ""
+def _reading_text(section: ReadingSection, styled: bool, width: int) -> str:
+    return reading_months_text(section.months, width) if section.months else ""
 
 
 # Stats section kind -> its terminal view; a new kind of section adds its entry here.
-SECTION_TEXTS: dict[str, Callable[[Any, bool], str]] = {
+SECTION_TEXTS: dict[str, Callable[[Any, bool, int], str]] = {
     "activity": _activity_text,
     "forecast": _forecast_text,
     "study": _study_text,
