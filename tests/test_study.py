@@ -133,7 +133,7 @@ def test_read_logs_continuing_education_counted_per_month(seeded_db: Path, ok, r
     assert ok("read", "Scaling laws talk", "--kind", "talk", "--on", "2026-04-01").stdout == (
         "logged talk 'Scaling laws talk' on 2026-04-01\n"  # no item keeps talks up
     )
-    started = "SELECT i.slug, p.status, p.started_on FROM progress p JOIN item i ON i.id = p.item_id"
+    started = "SELECT i.slug, p.status, p.started_on FROM progress p JOIN item i ON i.id = item_id"
     assert sorted(rows(seeded_db, started)) == [
         ("deep-learning", "in_progress", "2026-03-02"),
         ("follow-ml-podcasts", "in_progress", "2026-03-20"),
