@@ -61,7 +61,8 @@ def test_notes_are_stored_exactly_or_refused_and_printed_back_escaped(
     ok("done", "python", "--note", text, "--evidence", text)
 
     assert progress_row(rows, seeded_db) == (text, text)
-    assert rows(seeded_db, "SELECT note FROM progress_event") == [(text,)]
+    [(data,)] = rows(seeded_db, "SELECT data FROM journal WHERE kind = 'status'")
+    assert json.loads(data) == {"note": text, "evidence_url": text}  # the entry, exactly
     detail = json.loads(ok("show", "python", "--json").stdout)
     assert (detail["note"], detail["evidence_url"], detail["history"][0]["note"]) == (text,) * 3
     shown = ok("show", "python").stdout
@@ -159,7 +160,10 @@ def test_done_stores_any_text_and_date_verbatim_or_refuses(
     assert progress_row(rows, seeded_db) == (note, evidence)
     [(finished,)] = rows(seeded_db, "SELECT finished_on FROM progress WHERE status = 'done'")
     assert finished == parse_date(on).isoformat()
-    ok("reset", "python")
+    # Undo, not reset: a reset dated today would stand in the timeline, and the next
+    # example's back-dated done would land before it, on a done item (refused, rightly).
+    ok("undo")
+    assert rows(seeded_db, "SELECT COUNT(*) FROM progress") == [(0,)]
 
 
 @SETTINGS
