@@ -336,3 +336,14 @@ def test_skip_and_reset_take_the_date_they_happened(seeded_db: Path, ok, rows) -
     assert rows(seeded_db, "SELECT status, started_on, finished_on FROM progress") == [
         ("planned", None, None)
     ]
+
+
+def test_a_back_dated_enrolment_is_kept_when_its_item_was_done_that_day(
+    seeded_db: Path, ok, rows
+) -> None:
+    # Fixed like reading and projects: the linked start is left out where it cannot stand.
+    ok("cert", "pass", "stanford-ml", "--on", "2026-01-10", "--expires", "2026-01-12")
+    ok("reset", "stanford-ml", "--on", "2026-02-01")
+    enrolled = ok("cert", "enroll", "stanford-ml", "--on", "2026-01-15")  # after the expiry
+    assert enrolled.stdout == "enroll: stanford-ml (expired -> enrolled)\n"
+    assert rows(seeded_db, "SELECT status FROM progress") == [("planned",)]

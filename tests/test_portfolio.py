@@ -290,3 +290,23 @@ def test_a_project_linked_to_a_removed_own_item_can_still_be_done(
     assert ok("project", "done", "p").stdout == f"done: project p on {TODAY.isoformat()}\n"
     status = "SELECT i.slug, p.status FROM progress p JOIN item i ON i.id = p.item_id"
     assert rows(seeded_db, status) == [("my.own-thing", "in_progress")]
+
+
+def test_a_back_dated_project_is_kept_when_its_item_was_done_that_day(
+    seeded_db: Path, ok, rows
+) -> None:
+    # Fixed: the linked start (and done) were decided on today's status and refused where the
+    # project lands, so the project could not be recorded at all.
+    ok("done", "portfolio-real-data", "--on", "2026-01-10")
+    ok("reset", "portfolio-real-data", "--on", "2026-02-01")
+    assert ok("project", "add", "P", "--dataset", "d", "--on", "2026-01-15").stdout == (
+        "added project p; it counts toward Get experience in machine learning engineering\n"
+    )
+    assert ok("project", "done", "p", "--on", "2026-01-20").stdout == (
+        "done: project p on 2026-01-20\n"
+    )
+    assert rows(seeded_db, "SELECT added_on, done_on FROM project") == [
+        ("2026-01-15", "2026-01-20")
+    ]
+    status = "SELECT status FROM progress"
+    assert rows(seeded_db, status) == [("planned",)]

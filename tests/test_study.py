@@ -204,3 +204,22 @@ def test_reading_starts_only_a_planned_item_and_never_a_certification(
     status = "SELECT i.slug, p.status FROM progress p JOIN item i ON i.id = p.item_id"
     assert rows(seeded_db, status) == [("read-state-of-the-art", "done")]
     assert rows(seeded_db, "SELECT COUNT(*) FROM journal WHERE kind = 'status'") == [(1,)]
+
+
+def test_a_back_dated_reading_is_kept_when_its_item_was_done_that_day(
+    seeded_db: Path, ok, rows
+) -> None:
+    # Fixed: the linked start was decided on today's status (planned, after a reset) and then
+    # refused where the entry lands (the item was done then), refusing the reading with it.
+    ok("done", "follow-ml-blogs", "--on", "2026-01-10")
+    ok("reset", "follow-ml-blogs", "--on", "2026-02-01")
+    assert ok("read", "Post", "--kind", "blog", "--on", "2026-01-15").stdout == (
+        "logged blog 'Post' on 2026-01-15\n"  # kept, without a start that cannot stand there
+    )
+    assert rows(seeded_db, "SELECT COUNT(*) FROM reading_entry") == [(1,)]
+    assert rows(seeded_db, "SELECT action FROM journal WHERE kind = 'status' ORDER BY id") == [
+        ("done",), ("reset",)
+    ]  # fmt: skip
+    assert ok("read", "Later", "--kind", "blog", "--on", "2026-02-05").stdout.endswith(
+        "; started follow-ml-blogs\n"  # where a start fits, it is made
+    )

@@ -21,7 +21,7 @@ from mltrack.queries.lookup import ItemRef, find_item, item_by_slug, learner_id
 from mltrack.queries.pathway import resolve_area
 from mltrack.queries.reader import SqliteWriter
 from mltrack.services import journal
-from mltrack.services.progress import mark, status_of
+from mltrack.services.progress import mark_if_it_fits, status_of
 
 MAX_NAME_LENGTH = 200
 # The seeded portfolio item a project counts toward unless the learner names others.
@@ -116,7 +116,7 @@ def _move_items(
             if action is EventAction.START
             else (current != ItemStatus.DONE)
         )
-        if due and item.kind != ItemKind.CERTIFICATION:
-            mark(store, learner, item, action, on, group_id=group_id)
+        fits = due and item.kind != ItemKind.CERTIFICATION
+        if fits and mark_if_it_fits(store, learner, item, action, on, group_id) is not None:
             moved.append(item.slug)
     return moved
