@@ -64,12 +64,14 @@ def test_notes_are_stored_exactly_or_refused_and_printed_back_escaped(
     [(data,)] = rows(seeded_db, "SELECT data FROM journal WHERE kind = 'status'")
     assert json.loads(data) == {"note": text, "evidence_url": text}  # the entry, exactly
     detail = json.loads(ok("show", "python", "--json").stdout)
-    assert (detail["note"], detail["evidence_url"], detail["history"][0]["note"]) == (text,) * 3
+    [entry] = detail["history"]  # mltrack.item/2: history entries are journal entries
+    assert (detail["note"], detail["evidence_url"], entry["data"]["note"]) == (text,) * 3
     shown = ok("show", "python").stdout
     assert no_raw_control_characters(shown)
     if text.strip():
         assert f"note:     {clean(text)}\n" in shown
-        assert f"done   planned -> done  {clean(text)}\n" in shown
+        # (a history line loses its trailing blanks)
+        assert f"  status  done    python  planned -> done  {clean(text).rstrip()}\n" in shown
 
 
 TITLED = [
