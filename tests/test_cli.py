@@ -1,11 +1,13 @@
 """Every command through CliRunner against a real database file, re-read to check the writes."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from mltrack.cli import COMMANDS, cli
+from tests.conftest import writing
 
 
 @pytest.fixture(autouse=True)
@@ -46,9 +48,12 @@ def test_db_option_beats_the_environment(seeded_db: Path, tmp_path: Path, ok, ro
 
 def test_done_moves_progress_and_json_shape_is_stable(seeded_db: Path, ok, rows) -> None:
     before = json.loads(ok("progress", "--json").stdout)
-    result = ok("done", "stanford-ml", "--on", "yesterday", "--note", "Andrew Ng's course")
-    assert result.stdout == "done: stanford-ml (planned -> done)\n"
-    ok("done", "python")
+    # An optional certification: its item is done by a pass (done on it points to cert pass).
+    assert ok("cert", "pass", "stanford-ml", "--on", "yesterday").stdout == (
+        "pass: stanford-ml (no goal -> passed), attempt 1; item stanford-ml: planned -> done\n"
+    )
+    result = ok("done", "python", "--note", "Andrew Ng's course")
+    assert result.stdout == "done: python (planned -> done)\n"
     after = json.loads(ok("progress", "--format", "json").stdout)
     assert set(after) == PROGRESS_KEYS
     assert set(after["overall"]) == COMPLETION_KEYS
@@ -74,8 +79,11 @@ def test_start_skip_reset_undo_round_trip(seeded_db: Path, ok, rows) -> None:
     ok("start", "deep-learning")
     ok("skip", "hadoop", "--note", "not needed")
     ok("reset", "deep-learning")
-    assert ok("undo").stdout == "undo: deep-learning (planned -> in_progress)\n"
-    assert ok("undo").stdout == "undo: hadoop (skipped -> planned)\n"
+    today = date.today().isoformat()
+    assert ok("undo").stdout == (
+        f"undo: deep-learning (planned -> in_progress); status reset of {today} (#3)\n"
+    )
+    assert ok("undo").stdout == f"undo: hadoop (skipped -> planned); status skip of {today} (#2)\n"
     status = rows(
         seeded_db, "SELECT i.slug, p.status FROM progress p JOIN item i ON i.id = p.item_id"
     )
@@ -123,16 +131,27 @@ def test_show_item(seeded_db: Path, ok) -> None:
         (["--learner", "nobody", "progress"], 2, "learner 'nobody' not found; did you mean: me"),
         (["undo"], 1, "nothing to undo"),
         (["reset", "python"], 1, "python is already planned"),
+        (
+            ["done", "stanford-ml"],
+            2,
+            "stanford-ml is a certification: record it with mltrack cert pass stanford-ml",
+        ),
+        (
+            ["start", "stanford"],
+            2,
+            "stanford-ml is a certification: record it with mltrack cert enroll stanford-ml",
+        ),
         (["frobnicate"], 2, "No such command 'frobnicate'"),
     ],
 )
 def test_errors_are_one_line_with_the_right_exit_code(
-    seeded_db: Path, run, args: list[str], code: int, message: str
+    seeded_db: Path, run, rows, args: list[str], code: int, message: str
 ) -> None:
     result = run(*args)
     assert result.exit_code == code
     assert message in result.stderr
     assert "Traceback" not in result.output
+    assert rows(seeded_db, "SELECT COUNT(*) FROM journal") == [(0,)]
 
 
 def test_a_foreign_file_is_refused_and_left_alone(db_path: Path, run) -> None:
@@ -282,14 +301,14 @@ def test_output_cut_short_by_a_closed_pipe_ends_quietly(seeded_db: Path) -> None
     import os
     import subprocess
     import sys
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from mltrack.services.study import log_session
-    from mltrack.store.orm import write_session
 
-    with write_session(seeded_db) as session:  # an export far larger than a pipe's buffer
+    today = date.today()
+    with writing(seeded_db) as store:  # an export far larger than a pipe's buffer
         for day in range(1, 2000):
-            log_session(session, "me", 60, None, date.today() - timedelta(days=day), "x" * 50)
+            log_session(store, "me", 60, today, None, today - timedelta(days=day), "x" * 50)
     reader = subprocess.Popen(
         [sys.executable, "-m", "mltrack", "export"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -322,5 +341,19 @@ def test_unknown_names_say_how_to_go_on(seeded_db: Path, run) -> None:
 def test_skip_and_reset_take_the_date_they_happened(seeded_db: Path, ok, rows) -> None:
     ok("skip", "hadoop", "--on", "2026-01-05")
     ok("reset", "hadoop", "--on", "2026-01-06")
-    dates = rows(seeded_db, "SELECT action, on_date FROM progress_event ORDER BY id")
-    assert dates == [("skip", "2026-01-05"), ("reset", "2026-01-06")]
+    dates = rows(seeded_db, "SELECT kind, action, on_date FROM journal ORDER BY id")
+    assert dates == [("status", "skip", "2026-01-05"), ("status", "reset", "2026-01-06")]
+    assert rows(seeded_db, "SELECT status, started_on, finished_on FROM progress") == [
+        ("planned", None, None)
+    ]
+
+
+def test_a_back_dated_enrolment_is_kept_when_its_item_was_done_that_day(
+    seeded_db: Path, ok, rows
+) -> None:
+    # Fixed like reading and projects: the linked start is left out where it cannot stand.
+    ok("cert", "pass", "stanford-ml", "--on", "2026-01-10", "--expires", "2026-01-12")
+    ok("reset", "stanford-ml", "--on", "2026-02-01")
+    enrolled = ok("cert", "enroll", "stanford-ml", "--on", "2026-01-15")  # after the expiry
+    assert enrolled.stdout == "enroll: stanford-ml (expired -> enrolled)\n"
+    assert rows(seeded_db, "SELECT status FROM progress") == [("planned",)]

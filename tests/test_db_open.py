@@ -141,9 +141,15 @@ def test_a_foundation_database_upgrades_in_place_with_every_row_intact(tmp_path:
 
     assert stored_revision(path) == HEAD_REVISION
     for table, columns in old_columns.items():
-        if table != "meta":  # the seed digest may change with the seed files
+        # The seed digest may change with the seed files; progress_event became the journal.
+        if table not in ("meta", "progress_event"):
             assert table_rows(path, table, columns) == before[table], table
     assert len(before["progress_event"]) == 9
+    events = [(e[0], e[1], e[2], e[4], e[5], e[8]) for e in before["progress_event"]]
+    entries = table_rows(path, "journal", ["id", "learner_id", "item_id", "on_date", "action",
+                                           "json_extract(data, '$.note')", "flag"])  # fmt: skip
+    assert [entry[:6] for entry in entries] == events  # every event, an entry of its own
+    assert all(entry[6] is None for entry in entries)
     shown = ok("--db", str(path), "-L", "alex", "show", "probability").stdout
     assert "done, started 2026-10-02, finished 2026-10-02" in shown
 
@@ -152,7 +158,9 @@ def test_an_upgraded_foundation_database_takes_the_new_features(tmp_path: Path, 
     path = tmp_path / "mltrack.db"
     path.write_bytes(FOUNDATION_DB.read_bytes())
     db = ["--db", str(path)]
-    events_before = rows(path, "SELECT * FROM progress_event ORDER BY id")
+    ok(*db, "progress")  # the upgrade: the old events become the journal's first entries
+    entries_before = rows(path, "SELECT * FROM journal ORDER BY id")
+    assert len(entries_before) == 9
 
     ok(*db, "-L", "alex", "cert", "enroll", "ibm", "--cost", "39", "--currency", "USD")
     ok(*db, "-L", "alex", "cert", "pass", "ibm")
@@ -163,9 +171,28 @@ def test_an_upgraded_foundation_database_takes_the_new_features(tmp_path: Path, 
 
     assert "passed    ibm-ml-data-science" in ok(*db, "-L", "alex", "cert", "list").stdout
     assert "logged:   1h30 in 1 session" in ok(*db, "show", "deep-learning").stdout
-    assert ok(*db, "-L", "alex", "undo").stdout.endswith("certification goal back to enrolled\n")
-    # The foundation's journal is untouched; the new events follow it.
-    assert rows(path, "SELECT * FROM progress_event ORDER BY id")[: len(events_before)] == [
-        (*event, None) for event in events_before
+    # Undo reverts the pass with the item's done it made (one group), newest first.
+    undone = ok(*db, "-L", "alex", "undo").stdout.splitlines()
+    assert [line.split("; ")[0] for line in undone] == [
+        "undo: ibm-ml-data-science (done -> in_progress)",
+        "undo: ibm-ml-data-science (passed -> enrolled)",
     ]
+    assert rows(path, "SELECT status FROM cert_goal") == [("enrolled",)]
+    # The foundation's journal is untouched; the new entries follow it.
+    assert rows(path, "SELECT * FROM journal ORDER BY id")[: len(entries_before)] == (
+        entries_before
+    )
+    assert rows(path, "SELECT kind, action, subject FROM journal WHERE id > 9 ORDER BY id") == [
+        ("cert", "enroll", "ibm-ml-data-science"),
+        ("status", "start", "ibm-ml-data-science"),  # enrolling started alex's item
+        ("cert", "pass", "ibm-ml-data-science"),
+        ("status", "done", "ibm-ml-data-science"),
+        ("study", "log", rows(path, "SELECT uid FROM journal WHERE id = 14")[0][0]),
+        ("reading", "log", rows(path, "SELECT uid FROM journal WHERE id = 15")[0][0]),
+        ("project", "add", "churn"),
+        ("status", "start", "portfolio-real-data"),
+        ("plan", "set", "item:my.kaggle-course"),
+        ("status", "undo", "ibm-ml-data-science"),
+        ("cert", "undo", "ibm-ml-data-science"),
+    ]  # deep-learning, read about, was in progress already: no start
     assert "done, started 2026-10-02" in ok(*db, "-L", "alex", "show", "probability").stdout

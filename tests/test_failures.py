@@ -201,24 +201,33 @@ def test_an_import_killed_mid_write_leaves_the_database_as_it_was(
     assert ok("doctor").stdout.endswith("no problems found\n")
 
 
+@pytest.mark.parametrize(
+    "command", [["done", "python", "--note", "lost"], ["cert", "pass", "stanford-ml"]]
+)
 def test_a_change_that_fails_mid_transaction_is_undone(
-    seeded_db: Path, run, ok, dump, monkeypatch
+    seeded_db: Path, run, ok, dump, rows, monkeypatch, command: list[str]
 ) -> None:
-    """The progress row is written, then the journal entry fails: neither remains."""
-    from mltrack.services import progress
+    """The journal entry and its projection row are written, then the command fails: neither
+    remains. ``cert pass`` fails on its second, linked entry (the item's done), after the
+    certification's entry and goal row: none of them remains."""
+    from mltrack.core.vocabulary import JournalKind
+    from mltrack.services import journal
 
     ok("start", "python")
     before = dump(seeded_db)
+    real_project = journal.project
 
-    def journal_then_fail(session, *args, **kwargs) -> None:
-        session.flush()  # the changed progress row is in the database, uncommitted
-        raise OSError(28, "No space left on device")
+    def project_then_fail(store, learner_id, kind, *args, **kwargs) -> None:
+        real_project(store, learner_id, kind, *args, **kwargs)
+        if kind == JournalKind.STATUS:  # the entry and its projection row are written
+            raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(progress, "journal", journal_then_fail)
-    result = run("done", "python", "--note", "lost")
+    monkeypatch.setattr(journal, "project", project_then_fail)
+    result = run(*command)
 
     assert (result.exit_code, result.stderr) == (1, "Error: No space left on device\n")
     assert dump(seeded_db) == before
+    assert rows(seeded_db, "SELECT COUNT(*) FROM journal") == [(1,)]
 
 
 def test_a_full_disk_fails_the_command_and_keeps_the_database(
@@ -294,14 +303,23 @@ def test_two_processes_writing_at_once_lose_nothing(seeded_db: Path, rows) -> No
     for worker, (stdout, stderr) in zip(workers, outputs, strict=True):
         assert worker.returncode == 0 and stderr == ""
         assert json.loads(stdout.splitlines()[-1]) == [None] * count
-    events = rows(
-        seeded_db,
-        "SELECT i.slug, e.action, e.from_status, e.to_status FROM progress_event e "
-        "JOIN item i ON i.id = e.item_id ORDER BY e.id",
-    )
+    events = rows(seeded_db, "SELECT subject, kind, action FROM journal ORDER BY id")
     for item in ("python", "probability"):
         mine = [event[1:] for event in events if event[0] == item]
-        assert mine == [("done", "planned", "done"), ("reset", "done", "planned")] * (count // 2)
+        assert mine == [("status", "done"), ("status", "reset")] * (count // 2)
+    # Each entry was checked against the item's timeline as it stood when it was recorded:
+    # replayed in order, every one of them is valid (no done on a done item, ...).
+    connection = sqlite3.connect(seeded_db)
+    connection.row_factory = sqlite3.Row
+    from mltrack.core.journal import ItemState, replay
+    from mltrack.services.journal import ENTRY_COLUMNS, entry_of
+
+    for item in ("python", "probability"):
+        stored = connection.execute(
+            f"SELECT {ENTRY_COLUMNS} FROM journal WHERE subject = ? ORDER BY id", (item,)
+        ).fetchall()
+        assert replay(entry_of(row) for row in stored) == ItemState()
+    connection.close()
     switches = sum(a[0] != b[0] for a, b in itertools.pairwise(events))
     assert switches > 20, "the two writers did not overlap"
     assert rows(seeded_db, "SELECT status, COUNT(*) FROM progress GROUP BY status") == [

@@ -63,19 +63,23 @@ def test_notes_are_stored_exactly_or_refused_and_printed_back_escaped(
         result = run("done", "python", "--note", text, "--evidence", text)
         assert (result.exit_code, result.stderr.count("\n")) == (2, 1), result.output
         assert "a note cannot contain" in result.stderr and REFUSED_TEXT[name] in result.stderr
-        assert rows(seeded_db, "SELECT note FROM progress_event") == []
+        assert rows(seeded_db, "SELECT COUNT(*) FROM journal") == [(0,)]
+        assert rows(seeded_db, "SELECT COUNT(*) FROM progress") == [(0,)]
         return
     ok("done", "python", "--note", text, "--evidence", text)
 
     assert progress_row(rows, seeded_db) == (text, text)
-    assert rows(seeded_db, "SELECT note FROM progress_event") == [(text,)]
+    [(data,)] = rows(seeded_db, "SELECT data FROM journal WHERE kind = 'status'")
+    assert json.loads(data) == {"note": text, "evidence_url": text}  # the entry, exactly
     detail = json.loads(ok("show", "python", "--json").stdout)
-    assert (detail["note"], detail["evidence_url"], detail["history"][0]["note"]) == (text,) * 3
+    [entry] = detail["history"]  # mltrack.item/2: history entries are journal entries
+    assert (detail["note"], detail["evidence_url"], entry["data"]["note"]) == (text,) * 3
     shown = ok("show", "python").stdout
     assert no_raw_control_characters(shown)
     if text.strip():  # prose is folded at spaces: runs of spaces show as one
-        assert f"note:     {' '.join(clean(text).split())}\n" in shown
-        assert f"done   planned -> done  {' '.join(clean(text).split())}\n" in shown
+        folded = " ".join(clean(text).split())
+        assert f"note:     {folded}\n" in shown
+        assert f"status  done    python  planned -> done  {folded}\n" in shown
 
 
 TITLED = [
@@ -166,7 +170,10 @@ def test_done_stores_any_text_and_date_verbatim_or_refuses(
     assert progress_row(rows, seeded_db) == (note, evidence)
     [(finished,)] = rows(seeded_db, "SELECT finished_on FROM progress WHERE status = 'done'")
     assert finished == parse_date(on).isoformat()
-    ok("reset", "python")
+    # Undo, not reset: a reset dated today would stand in the timeline, and the next
+    # example's back-dated done would land before it, on a done item (refused, rightly).
+    ok("undo")
+    assert rows(seeded_db, "SELECT COUNT(*) FROM progress") == [(0,)]
 
 
 @SETTINGS

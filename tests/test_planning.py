@@ -219,7 +219,8 @@ def test_progress_says_whether_the_pace_reaches_the_target(seeded_db: Path, ok) 
 def test_progress_groupings_and_all_items(seeded_db: Path, ok, rows) -> None:
     assert GROUPINGS == CLI_GROUPINGS
     ok("done", "python")  # required, provider-less topic
-    ok("done", "stanford-ml")  # optional certification
+    # An optional certification: its item is done by a pass (done on it points to cert pass).
+    ok("cert", "pass", "stanford-ml")
     ok("skip", "hadoop")  # optional
     document = json.loads(ok("progress", "--json", "--by", "kind", "--by", "provider").stdout)
     assert "steps" not in document and "areas" not in document
@@ -270,3 +271,37 @@ def test_a_loop_of_the_learners_own_orderings_is_refused(seeded_db: Path, ok, ru
 def test_a_loop_through_the_shipped_pathway_is_refused(seeded_db: Path, run) -> None:
     refused = run("require", "statistical-learning", "--after", "deep-learning")
     assert refused.exit_code == 1 and "would loop" in refused.stderr
+
+
+def test_planning_changes_are_journal_entries_that_undo_reverts(seeded_db: Path, ok, rows):
+    first, second = (TODAY + timedelta(days=100)).isoformat(), (TODAY + timedelta(days=200))
+    ok("target", "set", first)
+    assert ok("target", "set", second.isoformat()).stdout == (
+        f"target date: {second.isoformat()} (was {first})\n"
+    )
+    ok("require", "python", "--after", "fourier")
+    ok("require", "python", "--after", "fourier", "--remove")
+    ok("target", "clear")
+    assert rows(seeded_db, "SELECT kind, action, subject FROM journal ORDER BY id") == [
+        ("plan", "set", "target"),
+        ("plan", "set", "target"),
+        ("plan", "set", "after:python:fourier-transforms"),
+        ("plan", "clear", "after:python:fourier-transforms"),
+        ("plan", "clear", "target"),
+    ]
+    target = "SELECT target_date FROM learner WHERE name = 'me'"
+    ordering = "SELECT COUNT(*) FROM learner_prerequisite"
+    assert ok("undo").stdout == f"undo: target (removed -> set); plan clear of {TODAY} (#5)\n"
+    assert rows(seeded_db, target) == [(second.isoformat(),)]
+    assert ok("undo").stdout == (
+        f"undo: after:python:fourier-transforms (removed -> set); plan clear of {TODAY} (#4)\n"
+    )
+    assert rows(seeded_db, ordering) == [(1,)]
+    assert "python" not in [i["slug"] for i in next_items(ok, "-n", "100")]
+    ok("undo")
+    assert rows(seeded_db, ordering) == [(0,)]
+    ok("undo")  # the second target: the first one stands again (the replay of what stands)
+    assert rows(seeded_db, target) == [(first,)]
+    ok("undo")
+    assert rows(seeded_db, target) == [(None,)]
+    assert rows(seeded_db, "SELECT COUNT(*) FROM journal WHERE action = 'undo'") == [(5,)]

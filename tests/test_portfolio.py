@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from mltrack.queries.reader import SqliteReader
 from mltrack.services.items import OWN_SLUG_PREFIX
 from mltrack.store.db import connect
 
+TODAY = date.today()
+
 
 @pytest.fixture(autouse=True)
 def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -23,15 +26,36 @@ def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_projects_are_added_linked_to_areas_and_done(seeded_db: Path, ok, rows) -> None:
     areas = ["--area", "statistics", "--area", "machine"]
     repo = ["--repo", "https://example.org/churn"]
-    added = ok("project", "add", "Churn model", "--dataset", "Telco churn (Kaggle)", *areas, *repo)
+    week_ago, yesterday = (TODAY - timedelta(days=7)).isoformat(), (TODAY - timedelta(days=1))
+    added = ok("project", "add", "Churn model", "--dataset", "Telco churn (Kaggle)", *areas, *repo,
+               "--on", week_ago)  # fmt: skip
     assert added.stdout == (
         "added project churn-model (statistics, machine-learning); "
-        "it counts toward Get experience in machine learning engineering\n"
+        "it counts toward Get experience in machine learning engineering; "
+        "started portfolio-real-data\n"  # the seeded portfolio item, a linked change
     )
-    ok("project", "add", "House prices", "--dataset", "Ames housing")
-    assert ok("project", "done", "churn", "--on", "yesterday").stdout.startswith(
-        "done: project churn-model on "
+    assert ok("project", "add", "House prices", "--dataset", "Ames housing").stdout.endswith(
+        "machine learning engineering\n"  # portfolio-real-data is under way already
     )
+    assert ok("project", "done", "churn", "--on", "yesterday").stdout == (
+        f"done: project churn-model on {yesterday.isoformat()}; done portfolio-real-data\n"
+    )
+    assert rows(
+        seeded_db,
+        "SELECT p.status, p.started_on, p.finished_on FROM progress p JOIN item i "
+        "ON i.id = p.item_id WHERE i.slug = 'portfolio-real-data'",
+    ) == [("done", week_ago, yesterday.isoformat())]
+    # One group per command: the project entry and the item change it made.
+    assert rows(
+        seeded_db,
+        "SELECT kind, action, subject, group_id FROM journal ORDER BY id",
+    ) == [
+        ("project", "add", "churn-model", None),
+        ("status", "start", "portfolio-real-data", 1),
+        ("project", "add", "house-prices", None),
+        ("project", "done", "churn-model", None),
+        ("status", "done", "portfolio-real-data", 4),
+    ]
     text = ok("project", "list").stdout
     assert "[~] house-prices  House prices  (since " in text
     assert "[x] churn-model  Churn model  (done " in text
@@ -136,13 +160,34 @@ def test_own_item_errors_change_nothing(
     assert rows(seeded_db, "SELECT COUNT(*), SUM(retired) FROM item") == before
 
 
-def test_removing_an_unused_own_item_deletes_it(seeded_db: Path, ok, rows) -> None:
+def test_removing_an_unused_own_item_retires_it(seeded_db: Path, ok, run, rows) -> None:
+    # Removal used to delete an item without history; the journal keeps naming every item it
+    # added (its plan entries), so removal always retires it, hidden from everything the
+    # learner sees.
     ok("add", "Kaggle micro-course", "--area", "statistics", "--after", "probability")
     assert ok("remove", "kaggle").stdout == (
-        "removed my.kaggle-micro-course; dropped 1 --after ordering(s) naming it\n"
+        "retired my.kaggle-micro-course (hidden from the pathway); "
+        "dropped 1 --after ordering(s) naming it\n"
     )
-    assert rows(seeded_db, "SELECT COUNT(*) FROM item WHERE learner_id IS NOT NULL") == [(0,)]
+    assert rows(seeded_db, "SELECT slug, retired FROM item WHERE learner_id IS NOT NULL") == [
+        ("my.kaggle-micro-course", 1)
+    ]
     assert rows(seeded_db, "SELECT COUNT(*) FROM learner_prerequisite") == [(0,)]
+    assert "kaggle" not in ok("pathway").stdout
+    assert "kaggle" not in ok("progress", "--all").stdout
+    assert run("start", "my.kaggle-micro-course").exit_code == 2
+    assert run("remove", "kaggle").exit_code == 2
+    assert rows(seeded_db, "SELECT action, subject, group_id FROM journal ORDER BY id") == [
+        ("set", "item:my.kaggle-micro-course", None),
+        ("set", "after:my.kaggle-micro-course:probability", None),
+        ("clear", "item:my.kaggle-micro-course", None),
+        ("clear", "after:my.kaggle-micro-course:probability", 3),
+    ]
+    # Undo brings the item back with its ordering (one group).
+    assert len(ok("undo").stdout.splitlines()) == 2
+    assert rows(seeded_db, "SELECT retired FROM item WHERE learner_id IS NOT NULL") == [(0,)]
+    assert rows(seeded_db, "SELECT COUNT(*) FROM learner_prerequisite") == [(1,)]
+    assert "my.kaggle-micro-course" in ok("pathway").stdout
 
 
 def test_removing_an_own_item_with_history_retires_it_and_keeps_everything(
@@ -155,19 +200,30 @@ def test_removing_an_own_item_with_history_retires_it_and_keeps_everything(
     result = ok("remove", "kaggle")
     assert result.stdout == (
         "retired my.kaggle-micro-course (hidden from the pathway); kept its history: "
-        "1 progress event, 1 study session, 1 reading log record\n"
+        "1 reading entry, 1 status entry, 1 study entry\n"
     )
     assert rows(seeded_db, "SELECT retired FROM item WHERE learner_id IS NOT NULL") == [(1,)]
     assert rows(seeded_db, "SELECT COUNT(*) FROM study_session") == [(1,)]
+    assert rows(seeded_db, "SELECT COUNT(*) FROM reading_entry") == [(1,)]
+    assert rows(seeded_db, "SELECT status FROM progress") == [("in_progress",)]
+    assert rows(
+        seeded_db, "SELECT kind, COUNT(*) FROM journal WHERE flag IS NULL GROUP BY kind"
+    ) == [("plan", 2), ("reading", 1), ("status", 1), ("study", 1)]
     assert "kaggle" not in ok("pathway").stdout
     assert "1h  my.kaggle-micro-course" in ok("log", "--list").stdout  # the hours stay
     assert run("remove", "kaggle").exit_code == 2  # gone from what the learner sees
 
 
-def test_own_certifications_have_goals_and_keep_them_when_removed(seeded_db: Path, ok) -> None:
+def test_own_certifications_have_goals_and_keep_them_when_removed(
+    seeded_db: Path, ok, rows
+) -> None:
     ok("add", "AWS ML Specialty", "--kind", "certification", "--step", "ml-training")
     ok("cert", "enroll", "aws")
-    assert "certification event" in ok("remove", "aws").stdout
+    assert ok("remove", "aws").stdout == (
+        "retired my.aws-ml-specialty (hidden from the pathway); "
+        "kept its history: 1 cert entry, 1 status entry\n"  # enrolling started its item
+    )
+    assert rows(seeded_db, "SELECT status FROM cert_goal") == [("enrolled",)]
 
 
 def test_own_slugs_can_never_clash_with_a_seeded_slug(tmp_path: Path) -> None:
@@ -196,3 +252,67 @@ def test_an_optional_own_item_stays_out_of_the_required_figures(seeded_db: Path,
     after = json.loads(ok("progress", "--json").stdout)["overall"]
     assert after["required"]["total"] == required
     assert after["optional"]["total"] == 22
+
+
+def test_a_project_moves_the_items_it_names_and_undo_reverts_them_together(
+    seeded_db: Path, ok, run, rows
+) -> None:
+    ok("done", "python", "--on", "2026-01-02")
+    added = ok("project", "add", "P", "--dataset", "d", "--item", "python", "--item",
+               "stanford-ml", "--item", "statistical-analysis", "--on", "2026-01-05")  # fmt: skip
+    # python is done already and a certification moves with its goal: only one item starts.
+    assert added.stdout.endswith("; started statistical-analysis\n")
+    refused = run("project", "done", "p", "--on", "2026-01-04")
+    assert refused.exit_code == 1
+    assert refused.stderr == (  # a project is never done before the day it was added
+        "Error: there is no project 'p' yet on 2026-01-04 "
+        "(before the later add of p on 2026-01-05 (#2))\n"
+    )
+    assert rows(seeded_db, "SELECT COUNT(*) FROM journal") == [(3,)]  # nothing stored
+    assert ok("project", "done", "p", "--on", "2026-01-05").stdout == (
+        "done: project p on 2026-01-05; done statistical-analysis\n"
+    )
+    status = "SELECT i.slug, p.status FROM progress p JOIN item i ON i.id = p.item_id ORDER BY 1"
+    assert rows(seeded_db, status) == [("python", "done"), ("statistical-analysis", "done")]
+    assert ok("undo").stdout == (
+        "undo: statistical-analysis (done -> in_progress); status done of 2026-01-05 (#5)\n"
+        "undo: p (done -> under way); project done of 2026-01-05 (#4)\n"
+    )
+    assert rows(seeded_db, "SELECT done_on FROM project") == [(None,)]
+    ok("undo")
+    assert rows(seeded_db, status) == [("python", "done")]
+    assert rows(seeded_db, "SELECT COUNT(*) FROM project") == [(0,)]
+
+
+def test_a_project_linked_to_a_removed_own_item_can_still_be_done(
+    seeded_db: Path, ok, rows
+) -> None:
+    ok("add", "Own thing", "--step", "ml-training")
+    ok("add", "Own thing", "--step", "ml-training")  # my.own-thing-2: its slug starts alike
+    ok("project", "add", "P", "--dataset", "d", "--item", "my.own-thing", "--on", "2026-01-05")
+    ok("remove", "my.own-thing")
+    # Fixed: the linked slug was looked up as typed text, so the retired item was either
+    # "not found" (the project could never be done) or read as a prefix of my.own-thing-2.
+    assert ok("project", "done", "p").stdout == f"done: project p on {TODAY.isoformat()}\n"
+    status = "SELECT i.slug, p.status FROM progress p JOIN item i ON i.id = p.item_id"
+    assert rows(seeded_db, status) == [("my.own-thing", "in_progress")]
+
+
+def test_a_back_dated_project_is_kept_when_its_item_was_done_that_day(
+    seeded_db: Path, ok, rows
+) -> None:
+    # Fixed: the linked start (and done) were decided on today's status and refused where the
+    # project lands, so the project could not be recorded at all.
+    ok("done", "portfolio-real-data", "--on", "2026-01-10")
+    ok("reset", "portfolio-real-data", "--on", "2026-02-01")
+    assert ok("project", "add", "P", "--dataset", "d", "--on", "2026-01-15").stdout == (
+        "added project p; it counts toward Get experience in machine learning engineering\n"
+    )
+    assert ok("project", "done", "p", "--on", "2026-01-20").stdout == (
+        "done: project p on 2026-01-20\n"
+    )
+    assert rows(seeded_db, "SELECT added_on, done_on FROM project") == [
+        ("2026-01-15", "2026-01-20")
+    ]
+    status = "SELECT status FROM progress"
+    assert rows(seeded_db, status) == [("planned",)]

@@ -15,17 +15,22 @@ import pytest
 PROBE = """
 import json, sys
 from mltrack.cli import cli
+code = 0
 try:
     cli.main(sys.argv[1:], prog_name="mltrack")
-except SystemExit:
-    pass
+except SystemExit as stop:
+    code = stop.code
 heavy = [m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "alembic")]
 renderers = [m for m in sys.modules if m.startswith("mltrack.render.")]
-sys.stderr.write("\\nMODULES " + json.dumps({"heavy": heavy, "renderers": sorted(renderers)}))
+sys.stderr.write(
+    "\\nMODULES " + json.dumps({"heavy": heavy, "renderers": sorted(renderers), "code": code})
+)
 """
 
 
 def modules_after(args: list[str], db: Path, **env: str) -> dict[str, list[str]]:
+    """The heavy modules and the renderers that ``mltrack ARGS`` imported (and, under
+    ``code``, how the command exited: 0 or None when it went through)."""
     environment = {**os.environ, "MLTRACK_DB": str(db), **env}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args], env=environment, capture_output=True, text=True
@@ -106,10 +111,54 @@ def test_completion_imports_nothing_heavy(seeded_db: Path) -> None:
     assert loaded == {"heavy": [], "renderers": ["mltrack.render.text"]}  # escape, nothing more
 
 
-def test_writes_use_the_orm_but_not_alembic_when_current(seeded_db: Path) -> None:
-    loaded = modules_after(["done", "python"], seeded_db)
-    assert "sqlalchemy.orm" in loaded["heavy"]
-    assert not [m for m in loaded["heavy"] if m.startswith("alembic")]
+PROJECT = ["project", "add", "P", "--dataset", "d"]
+ENROLL = ["cert", "enroll", "stanford-ml"]
+
+
+@pytest.mark.parametrize(
+    "setup, args",
+    [
+        ([], ["start", "python"]),
+        ([], ["done", "python", "--note", "n", "--on", "yesterday"]),
+        ([], ["skip", "hadoop"]),
+        ([["done", "python"]], ["reset", "python"]),
+        ([["done", "python"]], ["undo"]),
+        ([["cert", "pass", "stanford-ml"]], ["undo"]),  # a group: the pass and its item
+        ([], ["log", "1h", "python"]),
+        ([], ["read", "Some post", "--kind", "blog"]),
+        ([], ["cert", "goal", "stanford-ml", "--by", "2999-01-01"]),
+        ([], ENROLL),
+        ([], ["cert", "pass", "stanford-ml", "--cost", "49", "--currency", "USD"]),
+        ([ENROLL], ["cert", "fail", "stanford-ml"]),
+        ([ENROLL], ["cert", "drop", "stanford-ml"]),
+        ([], ["target", "set", "2999-01-01"]),
+        ([["target", "set", "2999-01-01"]], ["target", "clear"]),
+        ([], ["require", "python", "--after", "fourier"]),
+        ([], ["add", "Thing", "--area", "statistics", "--after", "python"]),
+        ([["add", "Thing", "--area", "statistics"]], ["remove", "my.thing"]),
+        ([], PROJECT),
+        ([PROJECT], ["project", "done", "p"]),
+        ([], ["learner", "add", "alex"]),
+    ],
+)
+def test_daily_writes_never_import_sqlalchemy_or_alembic(
+    seeded_db: Path, ok, rows, setup: list[list[str]], args: list[str]
+) -> None:
+    """Daily writes run on stdlib sqlite3 through the journal, as reads do (they used the
+    ORM before the journal). Each command must go through, and write: a refusal could leave
+    early, before the modules a real write needs."""
+    for command in setup:
+        ok(*command)
+    before = rows(seeded_db, "SELECT COUNT(*) FROM journal") + rows(
+        seeded_db, "SELECT COUNT(*) FROM learner"
+    )
+    loaded = modules_after(args, seeded_db)
+    assert loaded["heavy"] == []
+    assert loaded["code"] in (0, None), loaded
+    after = rows(seeded_db, "SELECT COUNT(*) FROM journal") + rows(
+        seeded_db, "SELECT COUNT(*) FROM learner"
+    )
+    assert after != before  # it wrote
 
 
 def loaded_after_import(module: str) -> list[str]:

@@ -119,12 +119,28 @@ def test_hours_queries_group_in_sql_and_keep_learners_apart(seeded_db: Path, ok)
 def test_read_logs_continuing_education_counted_per_month(seeded_db: Path, ok, run, rows):
     assert ok("read", "Attention is all you need", "--kind", "paper", "--item", "deep",
               "--on", "2026-03-02").stdout == (
-        "logged paper 'Attention is all you need' about deep-learning on 2026-03-02\n"
+        "logged paper 'Attention is all you need' about deep-learning on 2026-03-02; "
+        "started deep-learning\n"
     )  # fmt: skip
-    ok("read", "Practical AI 250", "--kind", "podcast", "--on", "2026-03-20",
-       "--url", "https://example.org/250")  # fmt: skip
-    ok("read", "Another episode", "--kind", "podcast", "--on", "2026-03-27")
-    ok("read", "Scaling laws talk", "--kind", "talk", "--on", "2026-04-01")
+    # Without --item, a podcast keeps up follow-ml-podcasts: the first one starts it.
+    assert ok("read", "Practical AI 250", "--kind", "podcast", "--on", "2026-03-20",
+              "--url", "https://example.org/250").stdout == (
+        "logged podcast 'Practical AI 250' on 2026-03-20; started follow-ml-podcasts\n"
+    )  # fmt: skip
+    assert ok("read", "Another episode", "--kind", "podcast", "--on", "2026-03-27").stdout == (
+        "logged podcast 'Another episode' on 2026-03-27\n"  # already in progress
+    )
+    assert ok("read", "Scaling laws talk", "--kind", "talk", "--on", "2026-04-01").stdout == (
+        "logged talk 'Scaling laws talk' on 2026-04-01\n"  # no item keeps talks up
+    )
+    started = "SELECT i.slug, p.status, p.started_on FROM progress p JOIN item i ON i.id = item_id"
+    assert sorted(rows(seeded_db, started)) == [
+        ("deep-learning", "in_progress", "2026-03-02"),
+        ("follow-ml-podcasts", "in_progress", "2026-03-20"),
+    ]
+    assert rows(
+        seeded_db, "SELECT kind, action, COUNT(*) FROM journal GROUP BY kind, action ORDER BY kind"
+    ) == [("reading", "log", 4), ("status", "start", 2)]
     assert run("read", "x", "--kind", "tweet").exit_code == 2
     assert run("read", "  ", "--kind", "blog").exit_code == 2
     assert rows(seeded_db, "SELECT COUNT(*) FROM reading_entry WHERE url IS NOT NULL") == [(1,)]
@@ -142,12 +158,68 @@ def test_read_logs_continuing_education_counted_per_month(seeded_db: Path, ok, r
 def test_undo_removes_the_newest_study_session_or_reading_entry(seeded_db: Path, ok, rows) -> None:
     ok("done", "python")
     ok("log", "90m", "deep-learning", "--on", "yesterday")
-    ok("read", "The Gradient", "--kind", "blog")
-    assert ok("undo").stdout == f"undo: - (logged -> removed); blog 'The Gradient' of {TODAY}\n"
+    assert ok("read", "The Gradient", "--kind", "blog").stdout.endswith(
+        "; started follow-ml-blogs\n"
+    )
+    # The blog entry and the start of follow-ml-blogs it made are one change: undone together.
+    assert ok("undo").stdout == (
+        f"undo: follow-ml-blogs (in_progress -> planned); status start of {TODAY} (#4)\n"
+        f"undo: - (logged -> removed); blog 'The Gradient' of {TODAY} (#3)\n"
+    )
     assert rows(seeded_db, "SELECT COUNT(*) FROM reading_entry") == [(0,)]
+    assert rows(
+        seeded_db,
+        "SELECT COUNT(*) FROM progress p JOIN item i ON i.id = p.item_id "
+        "WHERE i.slug = 'follow-ml-blogs'",
+    ) == [(0,)]
     yesterday = (TODAY - timedelta(days=1)).isoformat()
     assert ok("undo").stdout == (
-        f"undo: deep-learning (logged -> removed); study session of 1h30 on {yesterday}\n"
+        f"undo: deep-learning (logged -> removed); study session of 1h30 on {yesterday} (#2)\n"
     )
     assert rows(seeded_db, "SELECT COUNT(*) FROM study_session") == [(0,)]
-    assert ok("undo").stdout == "undo: python (done -> planned)\n"  # then the item change
+    assert ok("undo").stdout == (  # then the item change
+        f"undo: python (done -> planned); status done of {TODAY} (#1)\n"
+    )
+    assert rows(seeded_db, "SELECT COUNT(*) FROM progress") == [(0,)]
+    assert rows(seeded_db, "SELECT action, COUNT(*) FROM journal GROUP BY action") == [
+        ("done", 1), ("log", 2), ("start", 1), ("undo", 4)
+    ]  # fmt: skip
+
+
+def test_reading_starts_only_a_planned_item_and_never_a_certification(
+    seeded_db: Path, ok, rows
+) -> None:
+    from mltrack.formats.seed_format import load_seed
+    from mltrack.services.study import READING_ITEMS
+
+    seeded = {entry.slug for entry in load_seed()["item"]}
+    assert set(READING_ITEMS.values()) <= seeded  # each kind keeps up an item of the seed
+    ok("done", "read-state-of-the-art", "--on", "2026-01-10")
+    assert ok("read", "A paper", "--kind", "paper", "--on", "2026-02-01").stdout == (
+        "logged paper 'A paper' on 2026-02-01\n"  # done already: left as it is
+    )
+    assert ok("read", "Course notes", "--kind", "course", "--item", "stanford-ml").stdout == (
+        f"logged course 'Course notes' about stanford-ml on {TODAY.isoformat()}\n"
+    )  # a certification moves with its goal (cert enroll), not with reading
+    status = "SELECT i.slug, p.status FROM progress p JOIN item i ON i.id = p.item_id"
+    assert rows(seeded_db, status) == [("read-state-of-the-art", "done")]
+    assert rows(seeded_db, "SELECT COUNT(*) FROM journal WHERE kind = 'status'") == [(1,)]
+
+
+def test_a_back_dated_reading_is_kept_when_its_item_was_done_that_day(
+    seeded_db: Path, ok, rows
+) -> None:
+    # Fixed: the linked start was decided on today's status (planned, after a reset) and then
+    # refused where the entry lands (the item was done then), refusing the reading with it.
+    ok("done", "follow-ml-blogs", "--on", "2026-01-10")
+    ok("reset", "follow-ml-blogs", "--on", "2026-02-01")
+    assert ok("read", "Post", "--kind", "blog", "--on", "2026-01-15").stdout == (
+        "logged blog 'Post' on 2026-01-15\n"  # kept, without a start that cannot stand there
+    )
+    assert rows(seeded_db, "SELECT COUNT(*) FROM reading_entry") == [(1,)]
+    assert rows(seeded_db, "SELECT action FROM journal WHERE kind = 'status' ORDER BY id") == [
+        ("done",), ("reset",)
+    ]  # fmt: skip
+    assert ok("read", "Later", "--kind", "blog", "--on", "2026-02-05").stdout.endswith(
+        "; started follow-ml-blogs\n"  # where a start fits, it is made
+    )

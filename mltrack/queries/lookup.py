@@ -79,6 +79,14 @@ def find_item(reader: Reader, learner_id: int, text: str, kind: str | None = Non
         raise InputError(f"{exact['slug']} is a {exact['kind']}, not a {kind}")
     choices = item_choices(reader, learner_id, kind)
     slug = match_slug(text, choices, what=kind or "item")
+    found = item_by_slug(reader, learner_id, slug)
+    assert found is not None
+    return found
+
+
+def item_by_slug(reader: Reader, learner_id: int, slug: str) -> ItemRef | None:
+    """The item with exactly this slug, if the learner still sees it (not retired)."""
     row = first(reader, _ITEM_SQL, slug=slug, learner_id=learner_id)
-    assert row is not None
+    if row is None:
+        return None
     return ItemRef(**{**dict(row), "required": bool(row["required"]), "own": bool(row["own"])})

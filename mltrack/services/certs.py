@@ -25,7 +25,7 @@ from mltrack.core.vocabulary import (
 from mltrack.queries.lookup import ItemRef, find_item, learner_id
 from mltrack.queries.reader import SqliteWriter
 from mltrack.services import journal
-from mltrack.services.progress import mark, status_of
+from mltrack.services.progress import mark, mark_if_it_fits, status_of
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def _linked_item_change(
     """Enrolling starts a planned item; passing finishes an item not done yet."""
     current = status_of(journal.current_state(store, learner, JournalKind.STATUS, item.slug))
     if action is CertAction.ENROLL and current == ItemStatus.PLANNED:
-        return mark(store, learner, item, EventAction.START, on, group_id=group_id)
+        return mark_if_it_fits(store, learner, item, EventAction.START, on, group_id)
     if action is CertAction.PASS and current != ItemStatus.DONE:
         return mark(store, learner, item, EventAction.DONE, on,
                     evidence_url=data.get("credential_url"), group_id=group_id)  # fmt: skip

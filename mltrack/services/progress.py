@@ -8,7 +8,7 @@ from datetime import date
 
 from mltrack.core.changes import Change
 from mltrack.core.errors import InputError
-from mltrack.core.journal import ItemState, State
+from mltrack.core.journal import ItemState, Refusal, State
 from mltrack.core.limits import check_text
 from mltrack.core.rules import past_or_today
 from mltrack.core.vocabulary import EventAction, ItemKind, ItemStatus, JournalKind
@@ -69,6 +69,24 @@ def mark(
         item.slug, item.title, action, status_of(recorded.before), status_of(recorded.after),
         on, also, recorded.id,
     )  # fmt: skip
+
+
+def mark_if_it_fits(
+    store: SqliteWriter,
+    learner: int,
+    item: ItemRef,
+    action: EventAction,
+    on: date,
+    group_id: int,
+) -> Change | None:
+    """A linked status change that another command makes as a convenience (reading starts
+    the item it is about...): recorded when the item's timeline takes it on that day, left
+    out otherwise, so that a back-dated entry landing where the item was done is not refused
+    for it. A refused change stores nothing (``journal.record`` checks before it writes)."""
+    try:
+        return mark(store, learner, item, action, on, group_id=group_id)
+    except Refusal:
+        return None
 
 
 def status_of(state: State) -> ItemStatus:

@@ -17,11 +17,11 @@ from mltrack.core.vocabulary import (
     JournalKind,
     ProjectAction,
 )
-from mltrack.queries.lookup import ItemRef, find_item, learner_id
+from mltrack.queries.lookup import ItemRef, find_item, item_by_slug, learner_id
 from mltrack.queries.pathway import resolve_area
 from mltrack.queries.reader import SqliteWriter
 from mltrack.services import journal
-from mltrack.services.progress import mark, status_of
+from mltrack.services.progress import mark_if_it_fits, status_of
 
 MAX_NAME_LENGTH = 200
 # The seeded portfolio item a project counts toward unless the learner names others.
@@ -91,7 +91,10 @@ def finish_project(
     change = journal.Change(JournalKind.PROJECT, ProjectAction.DONE, slug, on)
     recorded = journal.record(store, learner, change)
     added = journal.timeline(store, learner, JournalKind.PROJECT, slug)[0].data
-    items = [find_item(store, learner, item) for item in added.get("items", [])]
+    # By exact slug: an item retired since (an own item removed) is left out, not mistaken
+    # for another one its slug is a prefix of, and does not stop the project being done.
+    found = (item_by_slug(store, learner, slug) for slug in added.get("items", []))
+    items = [item for item in found if item is not None]
     moved = _move_items(store, learner, items, EventAction.DONE, on, recorded.id)
     return ProjectChange(slug, project["name"], project["step"], [], on, moved)
 
@@ -113,7 +116,7 @@ def _move_items(
             if action is EventAction.START
             else (current != ItemStatus.DONE)
         )
-        if due and item.kind != ItemKind.CERTIFICATION:
-            mark(store, learner, item, action, on, group_id=group_id)
+        fits = due and item.kind != ItemKind.CERTIFICATION
+        if fits and mark_if_it_fits(store, learner, item, action, on, group_id) is not None:
             moved.append(item.slug)
     return moved

@@ -20,7 +20,7 @@ from mltrack.core.vocabulary import (
 from mltrack.queries.lookup import ItemRef, find_item, learner_id
 from mltrack.queries.reader import SqliteWriter
 from mltrack.services import journal
-from mltrack.services.progress import mark, status_of
+from mltrack.services.progress import mark_if_it_fits, status_of
 
 MAX_TITLE_LENGTH = 300
 # The continuing-education item of the seed that each kind of reading keeps up, when the
@@ -119,7 +119,7 @@ def log_reading(
     if kept_up is not None and kept_up.kind != ItemKind.CERTIFICATION:
         current = journal.current_state(store, learner, JournalKind.STATUS, kept_up.slug)
         if status_of(current) == ItemStatus.PLANNED:
-            started = mark(store, learner, kept_up, EventAction.START, on, group_id=recorded.id)
+            started = mark_if_it_fits(store, learner, kept_up, EventAction.START, on, recorded.id)
     return LoggedReading(
         title, kind, on, item.slug if item else None, started.slug if started else None
     )
