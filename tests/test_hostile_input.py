@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mltrack.core.dates import parse_date
+from mltrack.core.limits import name_key
 from mltrack.render.terminal import clean
 
 
@@ -200,6 +201,9 @@ def test_any_learner_name_is_stored_verbatim_or_refused(
             1,
             f"Error: learner {name.strip()!r} already exists\n",
         )
+        return
+    if name_key(name.strip()) in {name_key(other) for other in existing}:
+        assert result.exit_code == 1 and "differs only in case" in result.stderr
         return
     if result.exit_code != 0:
         assert_refused(result)
