@@ -1,18 +1,20 @@
 """What the write side did, for the renderers to put into words.
 
+NamedTuples rather than dataclasses: a daily write imports these, and building a dataclass
+costs start-up time that the journal's write-speed target cannot spare.
+
 The result types of the services live here, below every layer, so that ``render`` can take
 them without importing a service (which would pull in the ORM).
 """
 
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from mltrack.core.vocabulary import CertAction, CertStatus, ReadingKind
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """What a command changed, for the CLI to report."""
 
     slug: str
@@ -25,8 +27,7 @@ class Change:
     entry_id: int | None = None  # the journal entry that records it
 
 
-@dataclass(frozen=True)
-class CertChange:
+class CertChange(NamedTuple):
     """What a cert command changed, for the CLI to report."""
 
     slug: str
@@ -39,36 +40,32 @@ class CertChange:
     item_change: Change | None = None  # the certification's item, marked done by a pass
 
 
-@dataclass(frozen=True)
-class Removal:
+class Removal(NamedTuple):
     """What ``remove`` did: deleted the item, or retired it to keep the history naming it."""
 
     slug: str
     deleted: bool
-    kept: dict[str, int] = field(default_factory=dict)  # history rows kept, by (singular) kind
+    kept: dict[str, int] | None = None  # history rows kept, by (singular) kind
     orderings: int = 0  # the learner's "after" orderings naming the item, removed
 
 
-@dataclass(frozen=True)
-class Ordering:
+class Ordering(NamedTuple):
     """``item`` comes after ``after`` (both slugs)."""
 
     item: str
     after: str
 
 
-@dataclass(frozen=True)
-class ProjectChange:
+class ProjectChange(NamedTuple):
     slug: str
     name: str
     step_title: str
     areas: list[str]
     on_date: date
-    items: list[str] = field(default_factory=list)  # pathway items it moved (linked changes)
+    items: tuple[str, ...] = ()  # pathway items it moved (linked changes)
 
 
-@dataclass(frozen=True)
-class LoggedSession:
+class LoggedSession(NamedTuple):
     minutes: int
     on_date: date
     slug: str | None
@@ -76,8 +73,7 @@ class LoggedSession:
     hours_estimate: float | None
 
 
-@dataclass(frozen=True)
-class LoggedReading:
+class LoggedReading(NamedTuple):
     title: str
     kind: ReadingKind
     on_date: date
@@ -85,16 +81,14 @@ class LoggedReading:
     started: str | None = None  # the item it started (planned -> in progress), if any
 
 
-@dataclass(frozen=True)
-class ImportSummary:
+class ImportSummary(NamedTuple):
     counts: tuple[tuple[str, int], ...]  # rows per section, in file order
     replaced: tuple[str, ...]  # learners whose data the file replaced
 
 
-@dataclass(frozen=True)
-class Repair:
+class Repair(NamedTuple):
     """What ``doctor --repair`` did."""
 
     backup: Path
-    changes: list[str] = field(default_factory=list)  # projection rows rewritten, in words
-    flagged: list[str] = field(default_factory=list)  # entries newly set aside, with why
+    changes: tuple[str, ...] = ()  # projection rows rewritten, in words
+    flagged: tuple[str, ...] = ()  # entries newly set aside, with why

@@ -16,9 +16,8 @@ Standard library only: the daily write commands run it without SQLAlchemy.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from mltrack.core.errors import MltrackError
 from mltrack.core.rules import goal_status
@@ -47,8 +46,7 @@ class InvalidValue(Refusal):
     exit_code = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One change as the learner asserted it. ``data`` holds the change's own values (a note,
     a cost, an expiry date...); for undo ``{"undoes": id}``, for amend ``{"amends": id,
     "on": ISO date or absent, "note": text or absent}``."""
@@ -74,8 +72,7 @@ class Entry:
 # States, one per kind of subject. None is "nothing yet" for every kind.
 
 
-@dataclass(frozen=True, slots=True)
-class ItemState:
+class ItemState(NamedTuple):
     status: ItemStatus = ItemStatus.PLANNED
     started_on: date | None = None
     finished_on: date | None = None
@@ -83,8 +80,7 @@ class ItemState:
     evidence_url: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class GoalState:
+class GoalState(NamedTuple):
     status: CertStatus = CertStatus.PLANNED
     target_date: date | None = None
     enrolled_on: date | None = None
@@ -99,14 +95,12 @@ class GoalState:
         return goal_status(self.status, self.expires_on, day) or CertStatus.PLANNED
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectState:
+class ProjectState(NamedTuple):
     added_on: date
     done_on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PresentState:
+class PresentState(NamedTuple):
     """A subject that is simply there (a target date, an ordering, an own item, a study
     session or reading entry): its values, from the entry that made it."""
 
@@ -177,19 +171,19 @@ def _apply_cert(goal: GoalState | None, entry: Entry) -> GoalState:
         # when typed, as pointless; a back-dated pass may land before it).
         revived = goal is None or seen in (CertStatus.DROPPED, EXPIRED)
         status = CertStatus.PLANNED if revived else current.status
-        return replace(current, status=status, target_date=_date(data["target_date"]))
+        return current._replace(status=status, target_date=_date(data["target_date"]))
     if action is CertAction.ENROLL:
         if seen == CertStatus.ENROLLED:
             raise Refusal(f"you are already enrolled in {slug} (since {_iso(current.enrolled_on)})")
-        return replace(current, status=CertStatus.ENROLLED, enrolled_on=on)
+        return current._replace(status=CertStatus.ENROLLED, enrolled_on=on)
     if action is CertAction.PASS:
         _refuse_before_enrolment(current, entry)
         expires = _date(data.get("expires_on"))
         if expires is not None and expires <= on:
             raise InvalidValue(f"the expiry date {expires.isoformat()} must come after the pass")
         enrolled = current.enrolled_on if current.status == CertStatus.ENROLLED else on
-        return replace(
-            current, status=CertStatus.PASSED, enrolled_on=enrolled, passed_on=on,
+        return current._replace(
+            status=CertStatus.PASSED, enrolled_on=enrolled, passed_on=on,
             expires_on=expires, credential_id=data.get("credential_id"),
             credential_url=data.get("credential_url"), attempts=current.attempts + 1,
         )  # fmt: skip
@@ -201,12 +195,12 @@ def _apply_cert(goal: GoalState | None, entry: Entry) -> GoalState:
                 f"first: mltrack cert enroll {slug}"
             )
         _refuse_before_enrolment(current, entry)
-        return replace(current, status=CertStatus.FAILED, attempts=current.attempts + 1)
+        return current._replace(status=CertStatus.FAILED, attempts=current.attempts + 1)
     if goal is None:
         raise Refusal(f"you have no goal for {slug}")
     if seen in (CertStatus.DROPPED, CertStatus.PASSED):
         raise Refusal(f"{slug} is already {seen}; nothing to drop")
-    return replace(current, status=CertStatus.DROPPED)
+    return current._replace(status=CertStatus.DROPPED)
 
 
 def refuse_valid_pass(slug: str, goal: GoalState, doing: str) -> None:
@@ -244,7 +238,7 @@ def _apply_project(project: ProjectState | None, entry: Entry) -> ProjectState:
             f"project {entry.subject} was started on {project.added_on.isoformat()}; "
             "it cannot be done before that"
         )
-    return replace(project, done_on=entry.on)
+    return project._replace(done_on=entry.on)
 
 
 def _apply_presence(state: State, entry: Entry) -> State:
@@ -283,7 +277,7 @@ def amended(target: Entry, amendment: Entry) -> Entry:
     data = amendment.data
     on = date.fromisoformat(data["on"]) if data.get("on") else target.on
     values = {**target.data, "note": data["note"]} if "note" in data else target.data
-    return replace(target, on=on, data=values)
+    return target._replace(on=on, data=values)
 
 
 def replay(entries: Iterable[Entry]) -> State:
