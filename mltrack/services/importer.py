@@ -696,7 +696,7 @@ class _Importer:
             return
         subjects = [f"after:{a}:{b}" for a, b in pairwise(cycle)]
         found = store.rows(
-            f"SELECT MIN(id) AS id FROM journal WHERE learner_id = :l AND id >= :first "
+            f"SELECT MAX(id) AS id FROM journal WHERE learner_id = :l AND id >= :first "
             f"AND subject IN ({', '.join(f':s{i}' for i in range(len(subjects)))})",
             l=learner_id, first=first, **{f"s{i}": s for i, s in enumerate(subjects)},
         )  # fmt: skip
