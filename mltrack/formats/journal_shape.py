@@ -15,7 +15,15 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from mltrack.core.dates import LAST_YEAR, MAX_SESSION_MINUTES
+from mltrack.core.errors import InputError
+from mltrack.core.limits import (
+    LAST_YEAR,
+    MAX_COST_CENTS,
+    MAX_HOURS,
+    MAX_SESSION_MINUTES,
+    MULTILINE_COLUMNS,
+    check_text,
+)
 from mltrack.core.vocabulary import (
     CertAction,
     EventAction,
@@ -70,7 +78,7 @@ def _one_of(enum: type[StrEnum]) -> Callable[[Any], bool]:
 
 
 def _number(value: Any) -> bool:
-    return type(value) in (int, float) and 0 <= value < 1e6
+    return type(value) in (int, float) and 0 <= value <= MAX_HOURS
 
 
 def _slugs(value: Any) -> bool:
@@ -81,7 +89,7 @@ def _flag(value: Any) -> bool:
     return type(value) is bool
 
 
-_COST = {"cost_cents": _whole(0, 10**12), "currency": _text}
+_COST = {"cost_cents": _whole(0, MAX_COST_CENTS), "currency": _text}
 _EXPECTED = {
     _text: "text", _iso_date: "a YYYY-MM-DD date", _number: "a number", _slugs: "a list of slugs",
     _flag: "true or false",
@@ -238,6 +246,11 @@ def _check_data(record: Mapping[str, Any], kind: JournalKind, action: str, meta:
         value = data[key]
         if value is None and nullable:
             continue
+        if isinstance(value, str):
+            try:
+                check_text(value, key, multiline=key in MULTILINE_COLUMNS)
+            except InputError as error:
+                raise BadEntry("data", str(error)) from None
         if not check(value):
             what = _EXPECTED.get(check) or getattr(check, "expected", "another value")
             if check is _iso_date and isinstance(value, str):
