@@ -139,6 +139,7 @@ def test_restore_upgrades_a_backup_from_an_older_mltrack(
     # The old progress events (an undo among them) are journal entries now.
     assert scalar(seeded_db, "SELECT COUNT(*) FROM journal WHERE kind = 'status'") == 9
     assert scalar(seeded_db, "SELECT COUNT(*) FROM journal WHERE flag IS NOT NULL") == 0
+    assert scalar(seeded_db, "SELECT COUNT(*) FROM progress") == 6
     assert old.read_bytes() == FOUNDATION_DB.read_bytes()
 
 

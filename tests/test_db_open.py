@@ -125,17 +125,37 @@ def table_rows(path: Path, table: str, columns: list[str]) -> list[tuple]:
         connection.close()
 
 
-def test_a_foundation_database_upgrades_in_place_with_every_row_intact(tmp_path: Path, ok) -> None:
+# The old journal and its projection, by learner and item, with the journal's columns.
+OLD_EVENTS = """SELECT e.id, l.name, i.slug, e.occurred_at, e.on_date, e.action, e.note,
+                       e.undoes_id FROM progress_event e JOIN learner l ON l.id = e.learner_id
+                JOIN item i ON i.id = e.item_id ORDER BY e.id"""
+ENTRIES = """SELECT j.id, l.name, i.slug, j.recorded_at, j.on_date, j.action,
+                    json_extract(j.data, '$.note'), j.target_id, j.kind, j.subject, j.flag
+             FROM journal j JOIN learner l ON l.id = j.learner_id JOIN item i ON i.id = j.item_id
+             ORDER BY j.id"""
+PROGRESS = """SELECT l.name, i.slug, p.status, p.started_on, p.finished_on, p.note,
+                     p.evidence_url, p.updated_at
+              FROM progress p JOIN learner l ON l.id = p.learner_id
+              JOIN item i ON i.id = p.item_id ORDER BY 1, 2"""
+
+
+def test_a_foundation_database_upgrades_in_place_with_every_row_intact(
+    tmp_path: Path, ok, rows
+) -> None:
+    """Every table of revision 0001 keeps its rows, but the old journal (progress_event),
+    which becomes journal entries, one each, in the same order: nothing lost."""
     path = tmp_path / "mltrack.db"
     path.write_bytes(FOUNDATION_DB.read_bytes())
     connection = sqlite3.connect(path)
     old_columns = {
         table: [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
         for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        if table != "alembic_version"
+        if table not in ("alembic_version", "progress_event")
     }
     connection.close()
     before = {table: table_rows(path, table, columns) for table, columns in old_columns.items()}
+    events, progress = rows(path, OLD_EVENTS), rows(path, PROGRESS)
+    assert len(events) == 9
 
     ok("--db", str(path), "progress")
 
@@ -144,12 +164,13 @@ def test_a_foundation_database_upgrades_in_place_with_every_row_intact(tmp_path:
         # The seed digest may change with the seed files; progress_event became the journal.
         if table not in ("meta", "progress_event"):
             assert table_rows(path, table, columns) == before[table], table
-    assert len(before["progress_event"]) == 9
-    events = [(e[0], e[1], e[2], e[4], e[5], e[8]) for e in before["progress_event"]]
-    entries = table_rows(path, "journal", ["id", "learner_id", "item_id", "on_date", "action",
-                                           "json_extract(data, '$.note')", "flag"])  # fmt: skip
-    assert [entry[:6] for entry in entries] == events  # every event, an entry of its own
-    assert all(entry[6] is None for entry in entries)
+    entries = rows(path, ENTRIES)
+    assert [entry[:8] for entry in entries] == events  # ids, dates, notes and the undo's target
+    assert {(kind, subject == slug, flag) for _, _, slug, *_, kind, subject, flag in entries} == {
+        ("status", True, None)
+    }
+    assert rows(path, PROGRESS) == progress  # the projection rebuilt, evidence URL included
+    assert "every projection agrees with the journal" in ok("--db", str(path), "doctor").stdout
     shown = ok("--db", str(path), "-L", "alex", "show", "probability").stdout
     assert "done, started 2026-10-02, finished 2026-10-02" in shown
 

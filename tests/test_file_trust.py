@@ -54,16 +54,16 @@ def execute(path: Path, *statements: str) -> None:
 def extra_trigger(path: Path) -> None:
     execute(
         path,
-        "CREATE TRIGGER wipe_sessions AFTER INSERT ON progress_event "
-        "BEGIN DELETE FROM study_session; END",
+        "CREATE TRIGGER wipe_sessions AFTER INSERT ON journal BEGIN DELETE FROM study_session; END",
     )
 
 
 def view_for_table(path: Path) -> None:
     execute(
         path,
-        "DROP TABLE cert_undo",
-        "CREATE VIEW cert_undo AS SELECT 1 AS id, 1 AS learner_id, 1 AS event_id",
+        "DROP TABLE learner_prerequisite",
+        "CREATE VIEW learner_prerequisite AS SELECT 1 AS learner_id, 1 AS item_id, "
+        "2 AS requires_id",
     )
 
 
@@ -83,8 +83,8 @@ def missing_check(path: Path) -> None:
 
 
 TAMPERED = {
-    "extra-trigger": (extra_trigger, "extra trigger wipe_sessions on progress_event"),
-    "view-for-table": (view_for_table, "missing table cert_undo"),
+    "extra-trigger": (extra_trigger, "extra trigger wipe_sessions on journal"),
+    "view-for-table": (view_for_table, "missing table learner_prerequisite"),
     "missing-check": (
         missing_check,
         "table study_session differs: missing CONSTRAINT ck_study_session_minutes "
@@ -92,12 +92,12 @@ TAMPERED = {
     ),
 }
 EVERY_DIFFERENCE = {
-    "extra-trigger": ["extra trigger wipe_sessions on progress_event"],
+    "extra-trigger": ["extra trigger wipe_sessions on journal"],
     "view-for-table": [
-        "missing table cert_undo",
-        "missing index ix_cert_undo_learner_id on cert_undo",
-        "missing index sqlite_autoindex_cert_undo_1 on cert_undo",
-        "extra view cert_undo",
+        "missing table learner_prerequisite",
+        "missing index ix_learner_prerequisite_requires_id on learner_prerequisite",
+        "missing index sqlite_autoindex_learner_prerequisite_1 on learner_prerequisite",
+        "extra view learner_prerequisite",
     ],
     "missing-check": [TAMPERED["missing-check"][1]],
 }

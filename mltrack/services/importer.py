@@ -55,8 +55,8 @@ from mltrack.core.limits import (
 )
 from mltrack.core.matching import closest_slugs
 from mltrack.core.money import parse_currency
-from mltrack.core.vocabulary import JOURNAL_ACTIONS, JournalKind
-from mltrack.formats import legacy
+from mltrack.core.vocabulary import JOURNAL_ACTIONS, JournalKind, MetaAction
+from mltrack.formats import journal_shape, legacy
 from mltrack.formats.export_format import (
     FORMAT,
     OLDEST_VERSION,
@@ -543,19 +543,19 @@ class _Importer:
         learners, items, and targets and groups naming an earlier entry of the same learner.
         Whether the entries replay is checked once they are written (``write``)."""
         learners = {record["name"] for record in self.records[_LEARNERS.name]}
-        items = self._shared("item").keys() | set(self.owners.get("item", {}))
-        owner_of: dict[str, str] = {}  # uid -> learner: the only state kept across batches
+        # uid -> what a later undo or amend must match: the only state kept across batches.
+        earlier: dict[str, dict[str, str]] = {}
         for start, batch in enumerate(batches(raw_rows, BATCH)):
             checked = [
                 self._check_entry(raw, f"{JOURNAL.name}[{start * BATCH + offset}]", learners,
-                                  items, owner_of)
+                                  earlier)
                 for offset, raw in enumerate(batch)
             ]  # fmt: skip
             self._check_uids_free(checked, start * BATCH)
             yield checked
 
     def _check_entry(
-        self, raw: Any, at: str, learners: set[str], items: Any, owner_of: dict[str, str]
+        self, raw: Any, at: str, learners: set[str], earlier: dict[str, dict[str, str]]
     ) -> Record:
         if not isinstance(raw, dict):
             raise InvalidExportFile(f"{at}: expected an object")
@@ -579,9 +579,7 @@ class _Importer:
         for name in ("item", "target", "group", "superseded_by", "flag"):
             if record[name] is not None and not isinstance(record[name], str):
                 raise bad(name, f"expected text or null, got {_shown(record[name])}")
-        if len(record["uid"]) != 36:
-            raise bad("uid", f"{_shown(record['uid'])} is not a UUID")
-        if record["uid"] in owner_of:
+        if record["uid"] in earlier:
             raise bad("uid", f"{record['uid']} is the uid of an earlier entry")
         if record["learner"] not in learners:
             raise bad("learner", f"no learner {record['learner']!r} in the file's learners")
@@ -589,10 +587,11 @@ class _Importer:
             raise bad("kind", f"{_shown(record['kind'])} is not one of {', '.join(JournalKind)}")
         if record["action"] not in _ACTIONS:
             raise bad("action", f"{_shown(record['action'])} is not a journal action")
-        if record["item"] is not None and record["item"] not in items:
-            raise bad("item", str(NotFoundError("item", record["item"], [])))
-        if _date(record["on_date"]) is None:
-            raise bad("on_date", f"{_shown(record['on_date'])} is not a YYYY-MM-DD date")
+        if record["item"] is not None:
+            self._check_named("item", record["item"], record["learner"], bad)
+        if journal_shape.parse_date(record["on_date"]) is None:
+            raise bad("on_date", f"{_shown(record['on_date'])} is not a YYYY-MM-DD date up to "
+                      f"{LAST_YEAR}")  # fmt: skip
         try:
             _check_timestamp(record["recorded_at"])
         except InputError as error:
@@ -601,10 +600,44 @@ class _Importer:
             raise bad("data", f"expected an object, got {_shown(record['data'])}")
         for name in ("target", "group"):
             uid = record[name]
-            if uid is not None and owner_of.get(uid) != record["learner"]:
+            if uid is not None and earlier.get(uid, {}).get("learner") != record["learner"]:
                 raise bad(name, f"{uid} is not an earlier entry of learner {record['learner']!r}")
-        owner_of[record["uid"]] = record["learner"]
+        try:
+            journal_shape.check_uid(record["uid"])
+            journal_shape.check_entry(record, earlier.get(record["target"] or ""))
+        except journal_shape.BadEntry as error:
+            raise bad(error.field, str(error)) from None
+        self._check_names_in_data(record, bad)
+        earlier[record["uid"]] = {name: record[name] for name in
+                                  ("learner", "kind", "subject", "action")}  # fmt: skip
         return record
+
+    def _check_named(
+        self, field: str, slug: str, learner: str, bad: Callable[[str, str], Exception]
+    ) -> None:
+        """An item the entry names: a pathway item, or an own item of the same learner."""
+        owner = self.owners.get("item", {}).get(slug, _MISSING)
+        if owner is _MISSING and slug not in self._shared("item"):
+            raise bad(field, str(NotFoundError("item", slug, [])))
+        if owner is not _MISSING and owner != learner:
+            raise bad(field, f"item {slug!r} belongs to learner {owner!r}")
+
+    def _check_names_in_data(self, record: Record, bad: Callable[[str, str], Exception]) -> None:
+        """The items, steps and areas an entry's subject or data names exist (and the items
+        are the learner's to name)."""
+        data, subject, learner = record["data"], record["subject"], record["learner"]
+        if record["action"] in MetaAction._value2member_map_:
+            return
+        if subject.startswith("after:"):
+            self._check_named("subject", subject.split(":")[2], learner, bad)
+        for slug in data.get("items", []) if record["kind"] == JournalKind.PROJECT else []:
+            self._check_named("data", slug, learner, bad)
+        named = [("step", data.get("step")), *(("area", a) for a in data.get("areas", []))]
+        if record["kind"] == JournalKind.PLAN:
+            named.append(("area", data.get("area")))
+        for table, slug in named:
+            if slug is not None and slug not in self._shared(table):
+                raise bad("data", str(NotFoundError(table, slug, [])))
 
     def _check_uids_free(self, records: list[Record], start: int) -> None:
         """A uid another learner's journal (or one not replaced) holds is a conflict."""
@@ -663,7 +696,7 @@ class _Importer:
             return
         subjects = [f"after:{a}:{b}" for a, b in pairwise(cycle)]
         found = store.rows(
-            f"SELECT MIN(id) AS id FROM journal WHERE learner_id = :l AND id >= :first "
+            f"SELECT MAX(id) AS id FROM journal WHERE learner_id = :l AND id >= :first "
             f"AND subject IN ({', '.join(f':s{i}' for i in range(len(subjects)))})",
             l=learner_id, first=first, **{f"s{i}": s for i, s in enumerate(subjects)},
         )  # fmt: skip
