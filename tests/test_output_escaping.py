@@ -76,7 +76,10 @@ def test_every_free_text_option_is_safe_in_every_output(
     project = run("project", "add", "--dataset", note, "--area", "statistics", "--", name)
     if project.exit_code != 0:
         assert project.exit_code == 2 and "Traceback" not in project.output
-    ok("cert", "pass", slug, "--credential-id", credential)
+    passed = run("cert", "pass", slug, "--credential-id", credential)
+    if passed.exit_code != 0:  # control characters are refused in one line (limits)
+        assert passed.exit_code == 2 and "Traceback" not in passed.output
+        ok("cert", "pass", slug)
     stored_learner = learner.strip()
     if run("learner", "add", "--", learner).exit_code != 0:
         stored_learner = "me"
