@@ -80,9 +80,14 @@ def test_deeply_nested_json_is_refused(seeded_db: Path, tmp_path: Path, run, dum
 
 
 def test_nesting_within_the_limit_reaches_the_checker(seeded_db: Path, tmp_path: Path, run) -> None:
-    nested = "[" * (MAX_JSON_DEPTH - 1) + "]" * (MAX_JSON_DEPTH - 1)
-    file = write(tmp_path, export(progress=[{"learner": "me", "item": "python", "note": nested}]))
-    one_line_refusal(run("import", str(file)), 2, "progress[0]")
+    nested = "[" * (MAX_JSON_DEPTH - 3) + "]" * (MAX_JSON_DEPTH - 3)
+    entry = {"uid": "01a2f000-0000-7000-8000-000000000001", "learner": "me", "kind": "status",
+             "action": "done", "subject": "python", "item": "python", "on_date": "2026-01-05",
+             "recorded_at": "2026-01-05T10:00:00+00:00", "data": {"note": "NESTED"},
+             "target": None, "group": None, "superseded_by": None, "flag": None}  # fmt: skip
+    document = {"format": "mltrack-export", "version": 2, "learners": [ME], "journal": [entry]}
+    text = json.dumps(document).replace('"NESTED"', nested)
+    one_line_refusal(run("import", str(write(tmp_path, text))), 2, "journal[0].data")
 
 
 @pytest.mark.parametrize(
@@ -90,7 +95,10 @@ def test_nesting_within_the_limit_reaches_the_checker(seeded_db: Path, tmp_path:
     [
         ("9" * 5000, "cert_events[0].cost_cents: a whole number of 5,000 digits"),
         (str(2**64), "cert_events[0].cost_cents: 18446744073709551616 is beyond 64 bits"),
-        (str(2**62), "cert_events[0].cost_cents: the number must be from 0 to 1,000,000,000"),
+        (
+            str(2**62),
+            "journal[0].data: cost_cents: expected a whole number from 0 to 1,000,000,000",
+        ),
         ("1e400", "cert_events[0].cost_cents: '1e400' is too large a number"),
         ("NaN", "cert_events[0].cost_cents: NaN is not a JSON number"),
         ("-Infinity", "cert_events[0].cost_cents: -Infinity is not a JSON number"),
@@ -244,7 +252,7 @@ def test_a_day_holds_at_most_24_hours_of_study(seeded_db: Path, run, ok, rows) -
 def test_an_import_over_24_hours_a_day_is_refused(seeded_db: Path, tmp_path: Path, run, dump):
     text = export(study_sessions=[session(1000), session(441)])
     refused_import(run, dump, seeded_db, write(tmp_path, text), 2,
-                   "study_sessions[1].minutes: learner 'me' would have 24h01 of study on "
+                   "journal[1].data: minutes: learner 'me' would have 24h01 of study on "
                    "2026-01-05; a day holds at most 24h")  # fmt: skip
 
 

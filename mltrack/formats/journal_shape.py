@@ -65,7 +65,7 @@ def _whole(low: int, high: int) -> Callable[[Any], bool]:
     def check(value: Any) -> bool:
         return type(value) is int and low <= value <= high
 
-    check.expected = f"a whole number from {low} to {high}"  # type: ignore[attr-defined]
+    check.expected = f"a whole number from {low:,} to {high:,}"  # type: ignore[attr-defined]
     return check
 
 

@@ -110,6 +110,14 @@ _ORDERINGS_SQL = """
     JOIN item i ON i.id = p.item_id JOIN item r ON r.id = p.requires_id
     WHERE p.learner_id = :learner_id
 """
+_FULL_DAYS_SQL = """
+    SELECT on_date FROM study_session WHERE learner_id = :learner_id
+    GROUP BY on_date HAVING SUM(minutes) > :most ORDER BY on_date LIMIT 1
+"""
+_DAY_SESSIONS_SQL = """
+    SELECT journal_id, on_date, minutes FROM study_session
+    WHERE learner_id = :learner_id AND on_date = :on ORDER BY journal_id
+"""
 Record = dict[str, Any]  # a row as in the file: field name -> checked value
 _MISSING = object()
 
@@ -684,8 +692,27 @@ class _Importer:
                     entry, reason = min(flagged, key=lambda pair: pair[0].id)
                     raise InvalidExportFile(f"{JOURNAL.name}[{entry.id - first}].action: {reason}")
                 self._refuse_loops(store, learner_id, first)
+                self._refuse_full_days(store, learner_id, first)
         finally:
             connection.row_factory = row_factory
+
+    def _refuse_full_days(self, store: SqliteWriter, learner_id: int, first: int) -> None:
+        """A day holds at most 24 hours of study, as ``mltrack log`` allows: the file's
+        session that takes a day past that is refused by its place in the file."""
+        days = store.rows(_FULL_DAYS_SQL, learner_id=learner_id, most=MAX_DAY_MINUTES)
+        if not days:
+            return
+        total = 0
+        sessions = store.rows(_DAY_SESSIONS_SQL, learner_id=learner_id, on=days[0]["on_date"])
+        for session in sessions:
+            total += session["minutes"]
+            if total > MAX_DAY_MINUTES and session["journal_id"] >= first:
+                name = store.rows("SELECT name FROM learner WHERE id = :id", id=learner_id)
+                raise InvalidExportFile(
+                    f"{JOURNAL.name}[{session['journal_id'] - first}].data: minutes: learner "
+                    f"{name[0]['name']!r} would have {format_minutes(total)} of study on "
+                    f"{session['on_date']}; a day holds at most {format_minutes(MAX_DAY_MINUTES)}"
+                )
 
     def _refuse_loops(self, store: SqliteWriter, learner_id: int, first: int) -> None:
         after: dict[str, list[str]] = {}
