@@ -113,7 +113,7 @@ def available() -> list[str]:
 
 def cache_key() -> str:
     """Changes when the builder, the schema, the seed or the available services change."""
-    from mltrack.formats.seed_format import seed_digest
+    from mltrack.formats.seed_files import seed_digest
     from mltrack.store.revisions import HEAD_REVISION
 
     parts = [Path(__file__).read_text(), HEAD_REVISION, seed_digest(), *available()]

@@ -16,7 +16,7 @@ from click.testing import Result
 from mltrack.core.ids import uuid7
 from mltrack.core.limits import MAX_JSON_DEPTH
 from mltrack.core.vocabulary import JournalKind, PlanAction
-from mltrack.formats.seed_format import seed_files
+from mltrack.formats.seed_files import seed_files
 from mltrack.queries.lookup import learner_id
 from mltrack.services import journal
 from tests.conftest import writing

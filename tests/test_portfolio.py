@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mltrack.formats.seed_format import SeedError, load_seed, seed_dir
+from mltrack.formats.seed_files import seed_dir
+from mltrack.formats.seed_format import SeedError, load_seed
 from mltrack.queries.lookup import learner_id
 from mltrack.queries.projects import projects_per_step
 from mltrack.queries.reader import SqliteReader

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from mltrack.core.graphs import find_cycle
-from mltrack.formats.seed_format import SeedError, load_seed, seed_dir
+from mltrack.formats.seed_files import seed_dir
+from mltrack.formats.seed_format import SeedError, load_seed
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed-article.txt"
 ARTICLE_SECTIONS = (

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from mltrack.core.vocabulary import EventAction
+from mltrack.formats import seed_files
 from mltrack.formats import seed_format as seed_data
 from mltrack.services.migrate import reseed_database
 from mltrack.services.progress import change_status
@@ -34,8 +35,8 @@ def snapshot(rows, path: Path) -> dict[str, list[tuple]]:
 def edited_seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the shipped seed that mltrack reads instead of the real one."""
     directory = tmp_path / "seed"
-    shutil.copytree(seed_data.seed_dir(), directory, ignore=shutil.ignore_patterns("*.py", "*.md"))
-    monkeypatch.setattr(seed_data, "seed_dir", lambda: directory)
+    shutil.copytree(seed_files.seed_dir(), directory, ignore=shutil.ignore_patterns("*.py", "*.md"))
+    monkeypatch.setattr(seed_files, "seed_dir", lambda: directory)
     return directory
 
 

@@ -5,7 +5,6 @@ Standard library only (``tomllib``); writing the data into a database is the job
 """
 
 import re
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from mltrack.core.errors import MltrackError
 from mltrack.core.graphs import find_cycle
 from mltrack.core.limits import MAX_HOURS
 from mltrack.core.vocabulary import ItemKind
+from mltrack.formats.seed_files import seed_files
 
 ITEM_KINDS = tuple(kind.value for kind in ItemKind)
 
@@ -70,31 +70,6 @@ class SeedData:
 
     def __getitem__(self, table: str) -> list[Entry]:
         return self.entries[table]
-
-
-def seed_dir() -> Path:
-    """The folder of the shipped seed files (the top-level ``seed/`` of a checkout)."""
-    import mltrack.seed
-
-    return Path(mltrack.seed.__file__).parent
-
-
-def seed_files(directory: Path | None = None) -> list[Path]:
-    return sorted((directory or seed_dir()).glob("*.toml"))
-
-
-def seed_digest(directory: Path | None = None) -> str:
-    """A fingerprint of the seed files; the database stores the one it was seeded from.
-
-    Every command compares it with the stored one, so it must be cheap: a CRC-32 and the
-    length (zlib imports in well under a millisecond, hashlib's OpenSSL in several). It only
-    has to notice edits to files we ship, never to resist a forger.
-    """
-    checksum, length = 0, 0
-    for path in seed_files(directory):
-        chunk = path.name.encode() + b"\0" + path.read_bytes() + b"\0"
-        checksum, length = zlib.crc32(chunk, checksum), length + len(chunk)
-    return f"crc32:{checksum:08x}:{length}"
 
 
 def load_seed(directory: Path | None = None) -> SeedData:

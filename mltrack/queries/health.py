@@ -105,7 +105,8 @@ RETIRED_PREREQUISITES_SQL = """
 
 
 def _seed_checks(reader: Reader, stored_digest: str | None) -> list[Check]:
-    from mltrack.formats.seed_format import load_seed, seed_digest
+    from mltrack.formats.seed_files import seed_digest
+    from mltrack.formats.seed_format import load_seed
 
     try:
         seed = load_seed()

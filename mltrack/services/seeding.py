@@ -11,7 +11,8 @@ from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from mltrack.core.dates import utc_now_iso
-from mltrack.formats.seed_format import SeedData, seed_digest
+from mltrack.formats.seed_files import seed_digest
+from mltrack.formats.seed_format import SeedData
 from mltrack.models import (
     Area,
     Base,

@@ -25,7 +25,7 @@ def prepare_database(path: Path) -> list[str]:
 
         backup = upgrade_database(path)
         notices.append(f"upgraded the database at {path}; the previous file is kept as {backup}")
-    from mltrack.formats.seed_format import seed_digest
+    from mltrack.formats.seed_files import seed_digest
 
     if info.seed_digest != seed_digest():
         from mltrack.services.migrate import reseed_database
