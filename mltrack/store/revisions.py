@@ -9,5 +9,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0003_tracking",
     "0004_journal_indexes",
     "0005_cert_undo",
+    "0006_provenance",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
