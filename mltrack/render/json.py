@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from pathlib import Path
 
     from mltrack.core.pace import Forecast, Pace, Streak, TargetOutlook
-    from mltrack.queries.career import CareerFact
+    from mltrack.queries.career import CareerFact, CareerSource
     from mltrack.queries.certs import CertOverview, CertWarning
     from mltrack.queries.export import ExportSection
     from mltrack.queries.health import Check
@@ -310,9 +310,16 @@ def cert_due_json(warnings: Iterable[CertWarning], learner: str, within_days: in
     )
 
 
-def career_json(facts: Iterable[CareerFact]) -> str:
-    """The article's salary and outlook figures, each with its source, as the article says them."""
-    return _dump({"schema": CAREER_SCHEMA, "facts": [asdict(fact) for fact in facts]})
+def career_json(facts: Iterable[CareerFact], sources: Iterable[CareerSource] = ()) -> str:
+    """The article's salary and outlook figures, each with its source, quote, country and
+    period as the article says them; then the sources the article lists, with their links."""
+    return _dump(
+        {
+            "schema": CAREER_SCHEMA,
+            "facts": [asdict(fact) for fact in facts],
+            "sources": [asdict(source) for source in sources],
+        }
+    )
 
 
 def learners_json(learners: Iterable[LearnerSummary], current: str) -> str:
