@@ -75,6 +75,7 @@ def progress_document(report: ProgressReport) -> dict[str, Any]:
         "target": None if report.target is None else target_dict(report.target),
         "projects": [asdict(step) for step in report.projects],
         "cert_warnings": [asdict(warning) for warning in report.cert_warnings],
+        "on_the_job": completion_dict(report.on_the_job),
     }
 
 
@@ -96,6 +97,7 @@ def completion_dict(completion: Completion) -> dict[str, Any]:
             "done": completion.hours_done,
             "total": completion.hours_total,
             "percent": completion.hours_percent,
+            "not_estimated": completion.hours_unestimated,
         },
         "all": {**_tally(every), "hours": _hours(every)},
     }
