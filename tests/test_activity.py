@@ -32,14 +32,14 @@ def days_ago(n: int) -> str:
 
 @pytest.fixture
 def journal(seeded_db: Path, ok) -> Path:
-    """probability done 20 days ago; python started 10 and done 5 days ago; hadoop skipped
+    """probability done 20 days ago; python started 10 and done 5 days ago; mooc-edx skipped
     and the skip undone today; and a second learner whose events must never show."""
     ok("learner", "add", "decoy")
     ok("-L", "decoy", "done", "bias", "--on", "-6d")
     ok("done", "probability", "--on", "-20d")
     ok("start", "python", "--on", "-10d")
     ok("done", "python", "--on", "-5d", "--note", "all exercises")
-    ok("skip", "hadoop")
+    ok("skip", "mooc-edx")
     ok("undo")
     return seeded_db
 
@@ -51,20 +51,20 @@ def events(ok, *args: str) -> list[tuple[str, str, str]]:
 
 def test_history_lists_events_newest_first(journal: Path, ok) -> None:
     assert events(ok) == [
-        (days_ago(0), "undo", "hadoop"),
-        (days_ago(0), "skip", "hadoop"),
+        (days_ago(0), "undo", "mooc-edx"),
+        (days_ago(0), "skip", "mooc-edx"),
         (days_ago(5), "done", "python"),
         (days_ago(10), "start", "python"),
         (days_ago(20), "done", "probability"),
     ]
     text = ok("history").stdout.splitlines()
-    assert text[0] == f"{days_ago(0)}  undone    hadoop       skipped -> planned"
-    assert text[1] == f"{days_ago(0)}  skipped   hadoop       planned -> skipped  (undone later)"
+    assert text[0] == f"{days_ago(0)}  undone    mooc-edx     skipped -> planned"
+    assert text[1] == f"{days_ago(0)}  skipped  mooc-edx     planned -> skipped  (undone later)"
     assert text[2] == f"{days_ago(5)}  finished  python       in progress -> done  all exercises"
 
 
 def test_history_filters_by_local_date(journal: Path, ok) -> None:
-    assert [e[2] for e in events(ok, "--since", "-7d")] == ["hadoop", "hadoop", "python"]
+    assert [e[2] for e in events(ok, "--since", "-7d")] == ["mooc-edx", "mooc-edx", "python"]
     assert events(ok, "--until", "-6d") == [
         (days_ago(10), "start", "python"),
         (days_ago(20), "done", "probability"),
@@ -107,7 +107,7 @@ def finish_in_weeks(ok, weeks_back: list[int]) -> None:
 
 def test_stats_streaks_break_across_a_gap(seeded_db: Path, ok) -> None:
     finish_in_weeks(ok, [7, 6, 5, 4, 2, 1, 0])  # a gap 3 weeks ago
-    ok("done", "hadoop", "--on", MONDAY.isoformat())  # optional: counts as activity
+    ok("done", "mooc-edx", "--on", MONDAY.isoformat())  # optional: counts as activity
     document = json.loads(ok("stats", "--json").stdout)
     assert set(document) == {
         "schema", "learner", "today", "weeks", "activity", "forecast", "study", "reading",

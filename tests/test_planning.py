@@ -220,7 +220,7 @@ def test_progress_groupings_and_all_items(seeded_db: Path, ok, rows) -> None:
     assert GROUPINGS == CLI_GROUPINGS
     ok("done", "python")  # required, provider-less topic
     ok("done", "stanford-ml")  # optional certification
-    ok("skip", "hadoop")  # optional
+    ok("skip", "mooc-edx")  # optional
     document = json.loads(ok("progress", "--json", "--by", "kind", "--by", "provider").stdout)
     assert "steps" not in document and "areas" not in document
     kinds = {k["slug"]: k for k in document["kinds"]}

@@ -36,7 +36,7 @@ def with_decoy(seeded_db: Path) -> Path:
     """A second learner whose progress must never leak into "me"'s figures."""
     with write_session(seeded_db) as session:
         add_learner(session, "decoy")
-    for item in ("python", "programming", "probability", "hadoop"):
+    for item in ("python", "programming", "probability", "mooc-edx"):
         mark(seeded_db, item, EventAction.DONE, learner="decoy")
     return seeded_db
 
@@ -58,7 +58,7 @@ def test_done_moves_the_figures_by_the_items_weight(with_decoy: Path, rows) -> N
         "SUM(CASE WHEN required THEN COALESCE(hours_estimate, 0) ELSE 0 END) FROM item",
     )[0]
     mark(with_decoy, "python", EventAction.DONE)
-    mark(with_decoy, "hadoop", EventAction.DONE)  # optional: counted apart
+    mark(with_decoy, "mooc-edx", EventAction.DONE)  # optional: counted apart
     result = report(with_decoy)
     assert result.overall.required_done == 1
     assert result.overall.required_total == required

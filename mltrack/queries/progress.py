@@ -176,8 +176,8 @@ _COMPLETION_COLUMNS = f"""
              THEN 1 ELSE 0 END) AS optional_hours_unestimated
 """
 
-_IS_DONE = f"CASE WHEN p.status = {DONE} THEN 1 ELSE 0 END"
-_IS_SKIPPED = f"CASE WHEN p.status = {SKIPPED} THEN 1 ELSE 0 END"
+_IS_DONE = f"CASE WHEN pr.status = {DONE} THEN 1 ELSE 0 END"
+_IS_SKIPPED = f"CASE WHEN pr.status = {SKIPPED} THEN 1 ELSE 0 END"
 
 
 def _units(on_the_job: bool = False) -> str:
@@ -185,20 +185,20 @@ def _units(on_the_job: bool = False) -> str:
     current step as ``s``: before hiring by default, the on-the-job part with ``on_the_job``."""
     return f"""
     FROM (
-        SELECT MIN(i.step_id) AS step_id, MIN(i.area_id) AS area_id, MIN(i.kind) AS kind,
-               MIN(i.provider) AS provider,
-               MAX(CASE WHEN i.required THEN 1 ELSE 0 END) AS required,
+        SELECT MIN(it.step_id) AS step_id, MIN(it.area_id) AS area_id, MIN(it.kind) AS kind,
+               MIN(it.provider) AS provider,
+               MAX(CASE WHEN it.required THEN 1 ELSE 0 END) AS required,
                CASE WHEN MAX({_IS_DONE}) = 1 THEN {DONE}
                     WHEN MIN({_IS_SKIPPED}) = 1 THEN {SKIPPED}
                     ELSE {sql_value(ItemStatus.PLANNED)} END AS status,
                CASE WHEN MAX({_IS_DONE}) = 1
-                    THEN MIN(CASE WHEN p.status = {DONE} THEN i.hours_estimate END)
-                    ELSE MIN(CASE WHEN {status_of()} <> {SKIPPED} THEN i.hours_estimate END)
+                    THEN MIN(CASE WHEN pr.status = {DONE} THEN it.hours_estimate END)
+                    ELSE MIN(CASE WHEN {status_of("pr")} <> {SKIPPED} THEN it.hours_estimate END)
                END AS hours
-        FROM item i
-        LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
-        WHERE {visible_items()} AND {"" if on_the_job else "NOT "}i.on_the_job
-        GROUP BY CASE WHEN i.group_id IS NULL THEN i.id ELSE -i.group_id END
+        FROM item it
+        LEFT JOIN progress pr ON pr.item_id = it.id AND pr.learner_id = :learner_id
+        WHERE {visible_items("it")} AND {"" if on_the_job else "NOT "}it.on_the_job
+        GROUP BY CASE WHEN it.group_id IS NULL THEN it.id ELSE -it.group_id END
     ) i
     JOIN step s ON s.id = i.step_id
 """
