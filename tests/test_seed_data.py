@@ -86,7 +86,8 @@ def test_unknown_key_is_reported_with_file_and_line(seed_copy: Path) -> None:
 
 def test_duplicate_slug_names_both_places(seed_copy: Path) -> None:
     write(seed_copy, "50-extra.toml", '[[item]]\nslug = "python"\ntitle = "Python again"\n'
-          'kind = "topic"\nstep = "ml-training"\nsource = "Courses needed"\nquote = "Q"\n')  # fmt: skip
+          'kind = "topic"\nstep = "ml-training"\nsource = "Courses needed"\n'
+          'quote = "Q"\n')  # fmt: skip
     [problem] = problems_in(seed_copy)
     assert problem.startswith(
         "50-extra.toml:1: duplicate item slug 'python' (first at 20-study-areas.toml:"
@@ -95,7 +96,8 @@ def test_duplicate_slug_names_both_places(seed_copy: Path) -> None:
 
 def test_prerequisite_pointing_nowhere(seed_copy: Path) -> None:
     write(seed_copy, "50-extra.toml", '[[item]]\nslug = "x"\ntitle = "X"\nkind = "topic"\n'
-          'step = "ml-training"\nsource = "Courses needed"\nafter = ["nowhere"]\nquote = "Q"\n')  # fmt: skip
+          'step = "ml-training"\nsource = "Courses needed"\nafter = ["nowhere"]\n'
+          'quote = "Q"\n')  # fmt: skip
     assert problems_in(seed_copy) == [
         "50-extra.toml:1: item 'x' comes after unknown item 'nowhere'"
     ]

@@ -58,7 +58,9 @@ def test_changed_seed_updates_titles_adds_and_retires_but_keeps_progress(
     areas = edited_seed / "20-study-areas.toml"
     text = areas.read_text(encoding="utf-8")
     text = text.replace('title = "Probability"', 'title = "Probability theory"')
-    text = text.replace('slug = "de-noising"', 'slug = "apache-spark"')  # de-noising leaves the seed
+    text = text.replace(
+        'slug = "de-noising"', 'slug = "apache-spark"'
+    )  # de-noising leaves the seed
     areas.write_text(text, encoding="utf-8")
 
     prepare_database(seeded_db)  # notices the new seed digest and reseeds on its own
@@ -70,7 +72,8 @@ def test_changed_seed_updates_titles_adds_and_retires_but_keeps_progress(
     assert rows(seeded_db, "SELECT retired FROM item WHERE slug = 'apache-spark'") == [(0,)]
     kept = rows(
         seeded_db,
-        "SELECT p.status FROM progress p JOIN item i ON i.id = p.item_id WHERE i.slug = 'de-noising'",
+        "SELECT p.status FROM progress p JOIN item i ON i.id = p.item_id "
+        "WHERE i.slug = 'de-noising'",
     )
     assert kept == [("done",)]
     assert rows(seeded_db, "SELECT COUNT(*) FROM progress_event") == [(1,)]

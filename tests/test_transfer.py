@@ -441,4 +441,4 @@ def test_foreign_keys_of_sections_are_all_translated() -> None:
         table = Base.metadata.tables[section.table]
         references = {column_of(f) for f in section.fields if not isinstance(f, str)}
         foreign = {fk.parent.name for fk in table.foreign_keys}
-        assert foreign == references, section.name
+        assert foreign - SEEDED_ONLY.get(section.table, set()) == references, section.name

@@ -236,8 +236,9 @@ def _check_provenance(data: SeedData) -> list[str]:
     for entry in data["item"]:
         problems += _fact_problems(entry, item_facts(entry.values))
         if "group" in entry.values and "required" in entry.values:
-            problems.append(f"{entry.where}: item {entry.slug!r} is in group "
-                            f"{entry.values['group']!r}: required-ness belongs to the group")  # fmt: skip
+            group = entry.values["group"]
+            problems.append(f"{entry.where}: item {entry.slug!r} is in group {group!r}: "
+                            "required-ness belongs to the group")  # fmt: skip
         if "article_name" in entry.values and "name" not in entry.values.get("suggested", {}):
             problems.append(f"{entry.where}: item {entry.slug!r} gives article_name: say why the "
                             "name was corrected in suggested.name")  # fmt: skip

@@ -126,7 +126,7 @@ def report_blocks(data: ReportData) -> list[Block]:
 
 
 def _counting_notes(overall: Completion, on_the_job: Completion) -> list[Block]:
-    """How the figures count: alternatives once, unestimated items apart, on-the-job duties apart."""
+    """How the figures count: alternatives once; unestimated items, on-the-job duties apart."""
     text = ("An alternative group (such as Python or R) counts as one required item, done when "
             "any of its items is done.")  # fmt: skip
     if overall.hours_unestimated:

@@ -68,9 +68,7 @@ def apply_seed(session: Session, seed: SeedData) -> SeedSummary:
     items = _upsert(session, Item, [_item_row(e.values, i, ids, required)
                                     for i, e in enumerate(seed["item"])])  # fmt: skip
     _replace_prerequisites(session, seed, {item.slug: item.id for item in items})
-    _upsert(
-        session, CareerFact, [_career_row(e.values, i) for i, e in enumerate(seed["career"])]
-    )
+    _upsert(session, CareerFact, [_career_row(e.values, i) for i, e in enumerate(seed["career"])])
     _upsert(
         session, CareerSource, [{**e.values, "position": i} for i, e in enumerate(seed["source"])]
     )
