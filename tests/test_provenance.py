@@ -176,7 +176,7 @@ def test_own_items_say_added_by_you(seeded_db, ok) -> None:
     assert "source:   added by you" in shown
     assert "article" not in shown and "mltrack's" not in shown
     assert "estimate: 4 h (your estimate)" in shown
-    [own] = [i for i in json.loads(ok("pathway", "--json").stdout) if i["own"]]
+    [own] = [i for i in json.loads(ok("pathway", "--json").stdout)["items"] if i["own"]]
     assert own["provenance"] == {}
     assert "(added by you)" in ok("pathway", "--area", "statistics").stdout
     exported = json.loads(ok("export").stdout)
@@ -191,7 +191,7 @@ def test_pathway_shows_alternatives_duties_and_the_suggested_step(seeded_db, ok)
     assert "Keep learning [continuing-education] (mltrack's suggestion)" in text
     assert "communicate-insights  Communicate solutions and insights to clients and team " \
            "members (on the job)" in text  # fmt: skip
-    items = {i["slug"]: i for i in json.loads(ok("pathway", "--json").stdout)}
+    items = {i["slug"]: i for i in json.loads(ok("pathway", "--json").stdout)["items"]}
     assert items["bias"]["provenance"]["after"] == {
         "basis": "suggested", "reason": "Bias is a property of an estimator.",
     }  # fmt: skip
