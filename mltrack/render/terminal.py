@@ -225,12 +225,12 @@ def pathway_text(
 
 
 def _pathway_notes(item: PathwayItem, members: dict[str, list[str]]) -> str:
-    """What a pathway line adds after the title: its alternatives, on the job, yours."""
+    """What a pathway line adds after the title: its alternatives, or that it is a duty of the
+    job (a learner's own items are told by their ``my.`` slug; `show` says "added by you")."""
     others = [slug for slug in members.get(item.group or "", []) if slug != item.slug]
     notes = [
         f"or {', '.join(others)}" if others else None,
         "on the job" if item.on_the_job else None,
-        OWN if item.own else None,
     ]
     shown = [note for note in notes if note]
     return f" ({'; '.join(shown)})" if shown else ""
@@ -345,8 +345,8 @@ def career_text(
     if sources:
         lines += ["", "Sources the article lists"]
         for source in sources:
-            # A link is never folded: a terminal (or a copy) must keep it whole.
-            lines += [fill(source.name, width, "  ", "    "), f"    {source.url}"]
+            # A link longer than the line folds like any text; `career --json` has it whole.
+            lines += [fill(source.name, width, "  ", "    "), fill(source.url, width, "    ")]
     return "\n".join(lines)
 
 
