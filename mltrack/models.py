@@ -73,6 +73,8 @@ class Step(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(200))
     retired: Mapped[bool] = mapped_column(default=False)
+    # Where the step comes from: JSON {"basis": "article", "quote"} or {"basis": "suggested", ...}.
+    provenance: Mapped[str | None] = mapped_column(Text)
 
 
 class Area(Base):
@@ -113,6 +115,30 @@ class Item(Base):
     retired: Mapped[bool] = mapped_column(default=False)
     # NULL for the seeded pathway; a learner's own item otherwise (seeding never touches it).
     learner_id: Mapped[int | None] = mapped_column(ForeignKey("learner.id"), index=True)
+    # An alternative route: completing any member of the group satisfies it (seeded items only).
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("item_group.id"), index=True)
+    # Work of the job itself (the article's "Day in the Life"): kept out of the pre-hire figures.
+    on_the_job: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The article's own spelling when mltrack corrected a name (searchable, shown by `show`).
+    article_name: Mapped[str | None] = mapped_column(String(300))
+    # Where each seeded fact comes from: JSON {fact: {"basis": "article"|"suggested", ...}}.
+    provenance: Mapped[str | None] = mapped_column(Text)
+
+
+class ItemGroup(Base):
+    """Alternatives the article offers (Python or R; a bachelor's or high school and maths).
+
+    Required-ness belongs to the group: it counts as one unit, done when any member is done.
+    """
+
+    __tablename__ = "item_group"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    required: Mapped[bool] = mapped_column(default=True)
+    source: Mapped[str] = mapped_column(String(200))
+    quote: Mapped[str] = mapped_column(Text, default="")
+    retired: Mapped[bool] = mapped_column(default=False)
 
 
 class ItemPrerequisite(Base):
@@ -296,4 +322,20 @@ class CareerFact(Base):
     label: Mapped[str] = mapped_column(String(200))
     value: Mapped[str] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(300))
+    retired: Mapped[bool] = mapped_column(default=False)
+    quote: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Where and when the figure holds, as the article or its source's link says (NULL: not said).
+    country: Mapped[str | None] = mapped_column(String(100))
+    period: Mapped[str | None] = mapped_column(String(100))
+
+
+class CareerSource(Base):
+    """A source the article lists at its end, with its link."""
+
+    __tablename__ = "career_source"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(500))
     retired: Mapped[bool] = mapped_column(default=False)

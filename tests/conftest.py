@@ -133,7 +133,7 @@ def history_file(tmp_path: Path) -> Callable[[int], Path]:
     on five items), as a long history would; returns its path."""
 
     def write(events: int) -> Path:
-        items = ["python", "probability", "deep-learning", "estimation", "hadoop"]
+        items = ["python", "probability", "deep-learning", "estimation", "mooc-edx"]
         rows = []
         for number in range(events):
             done = (number // len(items)) % 2 == 0

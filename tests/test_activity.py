@@ -33,14 +33,14 @@ def days_ago(n: int) -> str:
 
 @pytest.fixture
 def journal(seeded_db: Path, ok) -> Path:
-    """probability done 20 days ago; python started 10 and done 5 days ago; hadoop skipped
+    """probability done 20 days ago; python started 10 and done 5 days ago; mooc-edx skipped
     and the skip undone today; and a second learner whose events must never show."""
     ok("learner", "add", "decoy")
     ok("-L", "decoy", "done", "bias", "--on", "-6d")
     ok("done", "probability", "--on", "-20d")
     ok("start", "python", "--on", "-10d")
     ok("done", "python", "--on", "-5d", "--note", "all exercises")
-    ok("skip", "hadoop")
+    ok("skip", "mooc-edx")
     ok("undo")
     return seeded_db
 
@@ -52,16 +52,16 @@ def events(ok, *args: str) -> list[tuple[str, str, str]]:
 
 def test_history_lists_entries_newest_first(journal: Path, ok) -> None:
     assert events(ok) == [
-        (days_ago(0), "undo", "hadoop"),
-        (days_ago(0), "skip", "hadoop"),
+        (days_ago(0), "undo", "mooc-edx"),
+        (days_ago(0), "skip", "mooc-edx"),
         (days_ago(5), "done", "python"),
         (days_ago(10), "start", "python"),
         (days_ago(20), "done", "probability"),
     ]
     text = ok("history").stdout.splitlines()
     assert text == [
-        f"{days_ago(0)}  #6  status  undo    hadoop       skipped -> planned  undoes #5",
-        f"{days_ago(0)}  #5  status  skip    hadoop       planned -> skipped  (undone by #6)",
+        f"{days_ago(0)}  #6  status  undo    mooc-edx       skipped -> planned  undoes #5",
+        f"{days_ago(0)}  #5  status  skip    mooc-edx       planned -> skipped  (undone by #6)",
         f"{days_ago(5)}  #4  status  done    python       in progress -> done  all exercises",
         f"{days_ago(10)}  #3  status  start   python       planned -> in progress",
         f"{days_ago(20)}  #2  status  done    probability  planned -> done",
@@ -69,7 +69,7 @@ def test_history_lists_entries_newest_first(journal: Path, ok) -> None:
 
 
 def test_history_filters_by_local_date(journal: Path, ok) -> None:
-    assert [e[2] for e in events(ok, "--since", "-7d")] == ["hadoop", "hadoop", "python"]
+    assert [e[2] for e in events(ok, "--since", "-7d")] == ["mooc-edx", "mooc-edx", "python"]
     assert events(ok, "--until", "-6d") == [
         (days_ago(10), "start", "python"),
         (days_ago(20), "done", "probability"),
@@ -94,7 +94,7 @@ def test_history_limit_and_json_shape(journal: Path, ok, run) -> None:
     assert undo["target"] == skip["id"] and skip["undone"] is True and undo["undone"] is False
     assert skip["undone_by"] == undo["id"] and (skip["from"], skip["to"]) == ("planned", "skipped")
     assert (undo["from"], undo["to"]) == ("skipped", "planned")
-    assert skip["item"] == "hadoop" and skip["kind"] == "status" and skip["flag"] is None
+    assert skip["item"] == "mooc-edx" and skip["kind"] == "status" and skip["flag"] is None
     done = json.loads(ok("history", "--json", "-n", "3").stdout)["entries"][2]
     assert done["data"] == {"note": "all exercises"} and done["amended"] is None
     assert len(done["uid"]) == 36 and done["recorded_at"].startswith(date.today().isoformat()[:4])
@@ -227,7 +227,7 @@ def finish_in_weeks(ok, weeks_back: list[int]) -> None:
 
 def test_stats_streaks_break_across_a_gap(seeded_db: Path, ok) -> None:
     finish_in_weeks(ok, [7, 6, 5, 4, 2, 1, 0])  # a gap 3 weeks ago
-    ok("done", "hadoop", "--on", MONDAY.isoformat())  # optional: counts as activity
+    ok("done", "mooc-edx", "--on", MONDAY.isoformat())  # optional: counts as activity
     document = json.loads(ok("stats", "--json").stdout)
     assert set(document) == {
         "schema", "learner", "today", "weeks", "activity", "forecast", "study", "reading",
@@ -256,7 +256,7 @@ def test_an_undone_finish_does_not_count(seeded_db: Path, ok) -> None:
 
 
 def test_stats_forecast_at_the_pace_of_the_last_weeks(seeded_db: Path, ok) -> None:
-    finish_in_weeks(ok, [5, 4, 3, 2, 1, 0])  # 6 required items: 25 of 31 left
+    finish_in_weeks(ok, [5, 4, 3, 2, 1, 0])  # 6 required items: 17 of 23 left
     too_old = MONDAY - timedelta(weeks=9)
     ok("done", "communicate-insights", "--on", too_old.isoformat())  # before the 8 weeks
     forecast = json.loads(ok("stats", "--json").stdout)["forecast"]
@@ -267,10 +267,10 @@ def test_stats_forecast_at_the_pace_of_the_last_weeks(seeded_db: Path, ok) -> No
         "required_finished": 6, "active_weeks": 6, "per_week": rate(6 * 7 / days),
         "enough_history": True,
     }  # fmt: skip
-    assert forecast["remaining"] == 24
-    # 24 items at the pace shown (not a more exact one): what a reader can check.
+    assert forecast["remaining"] == 17
+    # 17 items at the pace shown (not a more exact one): what a reader can check.
     per_week = forecast["pace"]["per_week"]
-    assert forecast["finish_on"] == (TODAY + timedelta(days=ceil(24 * 7 / per_week))).isoformat()
+    assert forecast["finish_on"] == (TODAY + timedelta(days=ceil(17 * 7 / per_week))).isoformat()
     assert f"{per_week:g} a week" in ok("stats").stdout
     assert forecast["state"] == "forecast"
     text = unfold(ok("stats").stdout)
@@ -291,7 +291,7 @@ def test_stats_says_when_history_is_too_short(seeded_db: Path, ok) -> None:
     assert (burst["state"], burst["finish_on"]) == ("too_little_history", None)
     assert burst["pace"]["active_weeks"] == 1
     assert (
-        "Forecast: 28 required items left; too little history to forecast: required items "
+        "Forecast: 20 required items left; too little history to forecast: required items "
         "were finished in 1 of the last 8 weeks, and 2 are needed." in unfold(ok("stats").stdout)
     )
 

@@ -207,7 +207,7 @@ def test_restore_over_a_file_sqlite_cannot_read_keeps_its_bytes(
     result = ok("restore", str(backup))
     kept = Path(result.stdout.splitlines()[1].removeprefix("the replaced database is kept as "))
     assert kept.read_bytes() == b"\x00garbage" * 100
-    assert scalar(db_path, "SELECT COUNT(*) FROM item") == 52
+    assert scalar(db_path, "SELECT COUNT(*) FROM item") == 51
 
 
 def test_restore_refuses_the_database_itself(seeded_db: Path, run) -> None:

@@ -18,7 +18,7 @@ def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 PROGRESS_KEYS = {
     "schema", "learner", "overall", "steps", "areas", "in_progress", "target", "projects",
-    "cert_warnings",
+    "cert_warnings", "on_the_job",
 }  # fmt: skip
 COMPLETION_KEYS = {"required", "optional", "hours", "all"}
 
@@ -77,13 +77,15 @@ def test_text_output_when_piped_is_plain_ascii(seeded_db: Path, ok) -> None:
 
 def test_start_skip_reset_undo_round_trip(seeded_db: Path, ok, rows) -> None:
     ok("start", "deep-learning")
-    ok("skip", "hadoop", "--note", "not needed")
+    ok("skip", "mooc-edx", "--note", "not needed")
     ok("reset", "deep-learning")
     today = date.today().isoformat()
     assert ok("undo").stdout == (
         f"undo: deep-learning (planned -> in_progress); status reset of {today} (#3)\n"
     )
-    assert ok("undo").stdout == f"undo: hadoop (skipped -> planned); status skip of {today} (#2)\n"
+    assert (
+        ok("undo").stdout == f"undo: mooc-edx (skipped -> planned); status skip of {today} (#2)\n"
+    )
     status = rows(
         seeded_db, "SELECT i.slug, p.status FROM progress p JOIN item i ON i.id = p.item_id"
     )
@@ -105,7 +107,7 @@ def test_show_item(seeded_db: Path, ok) -> None:
     ok("start", "deep-learning")
     text = ok("show", "deep").stdout
     assert text.startswith("Deep learning [deep-learning]")
-    assert "80 h (estimate)" in text and 'article, "Courses needed"' in text
+    assert "80 h (mltrack's estimate)" in text and 'article, "Courses needed"' in text
     assert "[ ] programming  Programming" in text
     assert "#1  status  start   deep-learning  planned -> in progress" in text
     detail = json.loads(ok("show", "deep-learning", "--json").stdout)
@@ -204,7 +206,7 @@ def test_seed_check(seeded_db: Path, ok, run, tmp_path: Path) -> None:
     result = run("seed", "--check", str(tmp_path / "bad"))
     assert result.exit_code == 1
     assert "x.toml:1: slug 'Bad Slug' must be lower-case words joined by -" in result.stderr
-    assert ok("seed").stdout == "seeded: 52 pathway items, 0 new, 0 retired\n"
+    assert ok("seed").stdout == "seeded: 51 pathway items, 0 new, 0 retired\n"
 
 
 def test_slug_completion_reads_the_database(seeded_db: Path, run, monkeypatch) -> None:
@@ -339,8 +341,8 @@ def test_unknown_names_say_how_to_go_on(seeded_db: Path, run) -> None:
 
 
 def test_skip_and_reset_take_the_date_they_happened(seeded_db: Path, ok, rows) -> None:
-    ok("skip", "hadoop", "--on", "2026-01-05")
-    ok("reset", "hadoop", "--on", "2026-01-06")
+    ok("skip", "mooc-edx", "--on", "2026-01-05")
+    ok("reset", "mooc-edx", "--on", "2026-01-06")
     dates = rows(seeded_db, "SELECT kind, action, on_date FROM journal ORDER BY id")
     assert dates == [("status", "skip", "2026-01-05"), ("status", "reset", "2026-01-06")]
     assert rows(seeded_db, "SELECT status, started_on, finished_on FROM progress") == [

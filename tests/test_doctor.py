@@ -58,7 +58,7 @@ def test_a_sound_database_passes_every_check(seeded_db: Path, run, ok) -> None:
         "[ok]   foreign keys: every reference resolves",
         f"[ok]   schema revision: {HEAD_REVISION} (what this mltrack expects)",
         f"[ok]   schema: exactly what revision {HEAD_REVISION} has",
-        "[ok]   seed: all 52 pathway items present",
+        "[ok]   seed: all 51 pathway items present",
         "[ok]   prerequisites: no current item requires a retired one",
         "[ok]   retired items: no learner data names a retired item",
         "[ok]   learner names: no two differ only in case",
@@ -100,12 +100,12 @@ def test_another_seed_is_a_warning_and_is_not_reloaded(seeded_db: Path, run, row
     execute(
         seeded_db,
         "UPDATE meta SET value = 'older' WHERE key = 'seed_digest'",
-        "UPDATE item SET retired = 1 WHERE slug = 'hadoop'",
+        "UPDATE item SET retired = 1 WHERE slug = 'mooc-edx'",
     )
     code, lines = doctor(run, seeded_db)
     assert code == 0
     assert lines[5] == (
-        "[warn] seed: the database holds another version of the pathway (1 to add: hadoop); "
+        "[warn] seed: the database holds another version of the pathway (1 to add: mooc-edx); "
         "the next command reloads it, or run: mltrack seed"
     )
     assert rows(seeded_db, "SELECT value FROM meta WHERE key = 'seed_digest'") == [("older",)]
@@ -119,13 +119,13 @@ def test_items_missing_from_the_seed_it_claims_fail(seeded_db: Path, run) -> Non
 
 
 def test_retired_items_with_history_are_a_warning(seeded_db: Path, run, ok) -> None:
-    ok("done", "hadoop")
+    ok("done", "mooc-edx")
     ok("done", "python")
-    execute(seeded_db, "UPDATE item SET retired = 1 WHERE slug IN ('hadoop', 'python')")
+    execute(seeded_db, "UPDATE item SET retired = 1 WHERE slug IN ('mooc-edx', 'python')")
     code, lines = doctor(run, seeded_db)
     assert lines[7] == (
         "[warn] retired items: 2 left the pathway but learner data still names them, "
-        "kept as history: hadoop (2), python (2)"
+        "kept as history: mooc-edx (2), python (2)"
     )
     assert "[fail] prerequisites: current items require retired ones: " in lines[6]
     assert code == 1
@@ -164,13 +164,13 @@ def test_a_projection_that_disagrees_with_the_journal_is_reported_and_repaired(
         "DELETE FROM study_session",
         "UPDATE learner SET target_date = '2030-01-01'",
         "INSERT INTO progress (learner_id, item_id, status, updated_at) "
-        "SELECT 1, id, 'skipped', 'x' FROM item WHERE slug = 'hadoop'",
+        "SELECT 1, id, 'skipped', 'x' FROM item WHERE slug = 'mooc-edx'",
     )
     code, lines = doctor(run, seeded_db)
     assert code == 1
     [session] = rows(seeded_db, "SELECT id FROM journal WHERE kind = 'study'")
     assert [line for line in lines if line.startswith("[fail]")] == [
-        "[fail] projection: progress (me, hadoop): stored, but the journal has no such row",
+        "[fail] projection: progress (me, mooc-edx): stored, but the journal has no such row",
         "[fail] projection: progress (me, python): status done (the journal says in_progress)",
         f"[fail] projection: study_session (me, {session[0]}): missing; the journal says "
         f"item python, on_date {date.today().isoformat()}, week_start "
@@ -183,7 +183,7 @@ def test_a_projection_that_disagrees_with_the_journal_is_reported_and_repaired(
     backup = Path(repaired[0].removeprefix("backed up to "))
     assert backup.parent == seeded_db.parent and backup.exists()
     assert [line.split(":")[0] for line in repaired[1:]] == [
-        "repaired progress (me, hadoop)", "repaired progress (me, python)",
+        "repaired progress (me, mooc-edx)", "repaired progress (me, python)",
         f"repaired study_session (me, {session[0]})", "repaired target date (me)",
     ]  # fmt: skip
     # The backup holds the database as it was before the repair.

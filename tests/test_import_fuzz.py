@@ -31,7 +31,7 @@ def valid_export(tmp_path_factory: pytest.TempPathFactory, _seeded_template: Pat
     for args in (
         ["learner", "add", "alex"],
         ["done", "python", "--on", "2025-01-05", "--note", "line one\nline two"],
-        ["skip", "hadoop"],
+        ["skip", "mooc-edx"],
         ["undo"],
         ["log", "90m", "python", "--on", "2025-01-03", "--note", "chapter 6"],
         ["read", "Attention", "--kind", "paper", "--item", "deep-learning", "--url", "https://x"],

@@ -401,7 +401,7 @@ def test_json_output_never_holds_infinity(seeded_db: Path, run, ok) -> None:
     connection = sqlite3.connect(seeded_db)
     with connection:
         connection.execute("UPDATE item SET hours_estimate = 1.7e308 WHERE slug LIKE 'my.%'")
-        connection.execute("UPDATE item SET hours_estimate = 1.7e308 WHERE slug = 'python'")
+        connection.execute("UPDATE item SET hours_estimate = 1.7e308 WHERE slug = 'programming'")
     connection.close()
     result = run("progress", "--json")
     one_line_refusal(result, 1, "holds a number JSON cannot represent")

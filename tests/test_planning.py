@@ -42,11 +42,11 @@ def test_next_orders_by_step_then_in_progress_then_required(seeded_db: Path, ok,
     assert required_first[flags.index(False)]["slug"] == "ml-courses-in-degree"
     # --all: by step, so step 1's optional leftovers come first.
     assert [(i["slug"], i["reason"]) for i in next_items(ok, "--all")] == [
-        ("ml-courses-in-degree", "no prerequisites"),
-        ("high-school-math-route", "no prerequisites"),
-        in_progress,
+        ("ml-courses-in-degree", "no prerequisites"),  # not high-school-math-route: its
+        in_progress,  # alternative, the bachelor's, is done
         ("data-structures", "no prerequisites"),
         ("programming", "no prerequisites"),
+        ("random-variables", "no prerequisites"),
     ]
     ready = next_items(ok, "-n", "100", "--all")
     everything = [i["slug"] for i in ready]
@@ -71,11 +71,9 @@ def test_next_filters_required_items_and_one_step(seeded_db: Path, ok, run) -> N
     assert len(required["items"]) == len(everything["items"]) - optional_open
     assert required["open_items"] < everything["open_items"]  # the counts are narrowed too
     bachelors = json.loads(ok("next", "--json", "--step", "bachelors").stdout)
-    assert [i["slug"] for i in bachelors["items"]] == [
-        "ml-courses-in-degree",
-        "high-school-math-route",
-    ]
-    assert (bachelors["open_items"], bachelors["waiting"], bachelors["step"]) == (2, 0, "bachelors")
+    # high-school-math-route is not open: its alternative, the bachelor's, is done.
+    assert [i["slug"] for i in bachelors["items"]] == ["ml-courses-in-degree"]
+    assert (bachelors["open_items"], bachelors["waiting"], bachelors["step"]) == (1, 0, "bachelors")
     assert ok("next", "--step", "bachelors", "--required").stdout == (
         "Nothing left to take up: every required item of step bachelors is done or skipped.\n"
     )
@@ -109,7 +107,7 @@ def test_next_counts_what_waits_and_says_when_nothing_is_ready(seeded_db: Path, 
     assert set(document) == {"schema", "learner", "open_items", "waiting", "required_only", "step",
                              "items"}  # fmt: skip
     assert document["schema"] == "mltrack.next/1"
-    assert (document["open_items"], document["waiting"]) == (52, waiting)
+    assert (document["open_items"], document["waiting"]) == (51, waiting)
     assert set(document["items"][0]) == {
         "slug", "title", "kind", "required", "step_title", "status", "started_on",
         "prerequisites", "reason", "provider",
@@ -182,7 +180,7 @@ def test_target_set_show_clear(seeded_db: Path, ok, rows) -> None:
     assert ok("target", "set", when).stdout == f"target date: {when}\n"
     assert rows(seeded_db, "SELECT target_date FROM learner WHERE name = 'me'") == [(when,)]
     shown = unfold(ok("target").stdout)
-    assert shown.startswith(f"Target {when} (in 200 days): 31 required items left")
+    assert shown.startswith(f"Target {when} (in 200 days): 23 required items left")
     assert "too little history to forecast" in shown
     assert target_block(ok("progress").stdout) == shown
     assert ok("target", "clear").stdout == f"target date {when} removed\n"
@@ -200,13 +198,13 @@ def finish_two_a_week(ok, weeks: int = 4) -> list[str]:
 
 
 def test_progress_says_whether_the_pace_reaches_the_target(seeded_db: Path, ok) -> None:
-    finish_two_a_week(ok)  # 8 required items in the window: 23 of 31 left
+    finish_two_a_week(ok)  # 8 required items in the window: 15 of 23 left
     ok("target", "set", (TODAY + timedelta(days=700)).isoformat())
     far = json.loads(ok("progress", "--json").stdout)["target"]
     assert set(far) == {"date", "days_left", "needed_per_week", "on_track", "forecast"}
     assert (far["days_left"], far["on_track"]) == (700, True)
-    assert far["needed_per_week"] == 0.23
-    assert far["forecast"]["remaining"] == 23
+    assert far["needed_per_week"] == 0.15
+    assert far["forecast"]["remaining"] == 15
     assert far["forecast"]["pace"]["required_finished"] == 8
     line = target_block(ok("progress").stdout)
     assert line.endswith(": on track.") and "if the pace of the last 8 weeks" in line
@@ -221,29 +219,37 @@ def test_progress_groupings_and_all_items(seeded_db: Path, ok, rows) -> None:
     ok("done", "python")  # required, provider-less topic
     # An optional certification: its item is done by a pass (done on it points to cert pass).
     ok("cert", "pass", "stanford-ml")
-    ok("skip", "hadoop")  # optional
+    ok("skip", "mooc-edx")  # optional
     document = json.loads(ok("progress", "--json", "--by", "kind", "--by", "provider").stdout)
     assert "steps" not in document and "areas" not in document
     kinds = {k["slug"]: k for k in document["kinds"]}
     assert [k["slug"] for k in document["kinds"]] == [
-        "degree", "course", "topic", "certification", "project", "resource", "experience",
-    ]  # fmt: skip
+        "degree",
+        "course",
+        "topic",
+        "certification",
+        "project",
+        "resource",
+    ]  # fmt: skip  (experience: the duties of the job, counted apart in on_the_job)
     assert kinds["certification"]["optional"]["done"] == 1
-    counts = dict(rows(seeded_db, "SELECT kind, COUNT(*) FROM item GROUP BY kind"))
+    # Units before hiring: an alternative group counts once; on-the-job duties apart.
+    units = ("SELECT kind, COUNT(DISTINCT CASE WHEN group_id IS NULL THEN id ELSE -group_id END) "
+             "FROM item WHERE NOT on_the_job GROUP BY kind")  # fmt: skip
+    counts = dict(rows(seeded_db, units))
     assert {slug: k["all"]["total"] for slug, k in kinds.items()} == counts
     providers = {p["slug"]: p for p in document["providers"]}
     assert providers[None]["title"] == "(no provider)"
     assert providers["Stanford University (Coursera)"]["all"]["done"] == 1
     overall = document["overall"]
     assert overall["all"]["done"] == 2 and overall["all"]["skipped"] == 1
-    assert overall["all"]["total"] == 52
+    assert overall["all"]["total"] == 41  # 23 required units before hiring, 18 optional
     assert overall["optional"]["skipped"] == 1
     required = ok("progress").stdout.splitlines()
-    assert "of required items (1 of 31)" in required[0]
-    assert required[1] == "Optional items done: 1 of 20"  # hadoop, skipped, does not count
+    assert "of required items (1 of 23)" in required[0]
+    assert required[1] == "Optional items done: 1 of 17"  # mooc-edx, skipped, does not count
     everything = ok("progress", "--all").stdout.splitlines()
-    assert everything[0].startswith("Progress for me: 3.9% of all items (2 of 51)")
-    assert everything[1] == "Required items done: 1 of 31"
+    assert everything[0].startswith("Progress for me: 5.0% of all items (2 of 40)")
+    assert everything[1] == "Required items done: 1 of 23"
     by_kind = ok("progress", "--by", "kind").stdout
     assert "Kinds of item\n  degree" in by_kind and "Education steps" not in by_kind
 

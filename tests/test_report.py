@@ -42,7 +42,7 @@ def history(seeded_db: Path, ok) -> Path:
         ok("done", slug, "--on", f"-{6 * n + 1}d")  # fmt: skip
     ok("cert", "pass", "stanford-ml", "--on", "-3d")
     ok("skip", "computer-architecture")
-    ok("skip", "hadoop")
+    ok("skip", "mooc-edx")
     ok("start", "deep-learning", "--on", "-2d")
     ok("target", "set", (date.today() + timedelta(days=365)).isoformat())
     return seeded_db

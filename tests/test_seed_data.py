@@ -87,7 +87,8 @@ def test_unknown_key_is_reported_with_file_and_line(seed_copy: Path) -> None:
 
 def test_duplicate_slug_names_both_places(seed_copy: Path) -> None:
     write(seed_copy, "50-extra.toml", '[[item]]\nslug = "python"\ntitle = "Python again"\n'
-          'kind = "topic"\nstep = "ml-training"\nsource = "Courses needed"\n')  # fmt: skip
+          'kind = "topic"\nstep = "ml-training"\nsource = "Courses needed"\n'
+          'quote = "Q"\n')  # fmt: skip
     [problem] = problems_in(seed_copy)
     assert problem.startswith(
         "50-extra.toml:1: duplicate item slug 'python' (first at 20-study-areas.toml:"
@@ -96,7 +97,8 @@ def test_duplicate_slug_names_both_places(seed_copy: Path) -> None:
 
 def test_prerequisite_pointing_nowhere(seed_copy: Path) -> None:
     write(seed_copy, "50-extra.toml", '[[item]]\nslug = "x"\ntitle = "X"\nkind = "topic"\n'
-          'step = "ml-training"\nsource = "Courses needed"\nafter = ["nowhere"]\n')  # fmt: skip
+          'step = "ml-training"\nsource = "Courses needed"\nafter = ["nowhere"]\n'
+          'quote = "Q"\n')  # fmt: skip
     assert problems_in(seed_copy) == [
         "50-extra.toml:1: item 'x' comes after unknown item 'nowhere'"
     ]
@@ -106,7 +108,8 @@ def test_prerequisite_cycle_is_named(seed_copy: Path) -> None:
     text = (seed_copy / "20-study-areas.toml").read_text(encoding="utf-8")
     # random-variables comes first in statistics; make it depend on bias, which needs it.
     text = text.replace(
-        'slug = "random-variables"\n', 'slug = "random-variables"\nafter = ["bias"]\n'
+        'slug = "random-variables"\n',
+        'slug = "random-variables"\nafter = ["bias"]\nsuggested = { after = "a test" }\n',
     )
     write(seed_copy, "20-study-areas.toml", text)
     [problem] = problems_in(seed_copy)

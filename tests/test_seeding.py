@@ -57,11 +57,13 @@ def test_changed_seed_updates_titles_adds_and_retires_but_keeps_progress(
     seeded_db: Path, edited_seed: Path, rows
 ) -> None:
     with writing(seeded_db) as store:
-        change_status(store, "me", "hadoop", EventAction.DONE, date.today())
+        change_status(store, "me", "de-noising", EventAction.DONE, date.today())
     areas = edited_seed / "20-study-areas.toml"
     text = areas.read_text(encoding="utf-8")
     text = text.replace('title = "Probability"', 'title = "Probability theory"')
-    text = text.replace('slug = "hadoop"', 'slug = "apache-spark"')  # hadoop leaves the seed
+    text = text.replace(
+        'slug = "de-noising"', 'slug = "apache-spark"'
+    )  # de-noising leaves the seed
     areas.write_text(text, encoding="utf-8")
 
     prepare_database(seeded_db)  # notices the new seed digest and reseeds on its own
@@ -69,17 +71,20 @@ def test_changed_seed_updates_titles_adds_and_retires_but_keeps_progress(
     assert rows(seeded_db, "SELECT title FROM item WHERE slug = 'probability'") == [
         ("Probability theory",)
     ]
-    assert rows(seeded_db, "SELECT retired FROM item WHERE slug = 'hadoop'") == [(1,)]
+    assert rows(seeded_db, "SELECT retired FROM item WHERE slug = 'de-noising'") == [(1,)]
     assert rows(seeded_db, "SELECT retired FROM item WHERE slug = 'apache-spark'") == [(0,)]
     kept = rows(
         seeded_db,
-        "SELECT p.status FROM progress p JOIN item i ON i.id = p.item_id WHERE i.slug = 'hadoop'",
+        "SELECT p.status FROM progress p JOIN item i ON i.id = p.item_id "
+        "WHERE i.slug = 'de-noising'",
     )
     assert kept == [("done",)]
     assert rows(
         seeded_db,
         "SELECT j.kind, j.action, j.subject, i.slug FROM journal j JOIN item i ON i.id = j.item_id",
-    ) == [("status", "done", "hadoop", "hadoop")]  # the history still names the retired item
+    ) == [
+        ("status", "done", "de-noising", "de-noising")
+    ]  # the history still names the retired item
 
 
 def test_an_item_back_in_the_seed_is_no_longer_retired(
@@ -87,9 +92,9 @@ def test_an_item_back_in_the_seed_is_no_longer_retired(
 ) -> None:
     areas = edited_seed / "20-study-areas.toml"
     original = areas.read_text(encoding="utf-8")
-    areas.write_text(original.replace('slug = "hadoop"', 'slug = "spark"'), encoding="utf-8")
+    areas.write_text(original.replace('slug = "de-noising"', 'slug = "spark"'), encoding="utf-8")
     reseed_database(seeded_db)
     areas.write_text(original, encoding="utf-8")
     reseed_database(seeded_db)
-    assert rows(seeded_db, "SELECT slug, retired FROM item WHERE slug IN ('hadoop', 'spark') "
-                           "ORDER BY slug") == [("hadoop", 0), ("spark", 1)]  # fmt: skip
+    assert rows(seeded_db, "SELECT slug, retired FROM item WHERE slug IN ('de-noising', 'spark') "
+                           "ORDER BY slug") == [("de-noising", 0), ("spark", 1)]  # fmt: skip

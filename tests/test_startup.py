@@ -39,11 +39,14 @@ def modules_after(args: list[str], db: Path, **env: str) -> dict[str, list[str]]
     return json.loads(done.stderr[marker + len("MODULES ") :])
 
 
-# render.text is the one escaping and width-fitting module every text view goes through.
-TERMINAL = ["mltrack.render.terminal", "mltrack.render.text", "mltrack.render.wording"]
-MARKDOWN = ["mltrack.render.layout", "mltrack.render.markdown", "mltrack.render.text",
+# render.text is the one escaping and width-fitting module every text view goes through;
+# render.provenance words where each seeded fact comes from.
+TERMINAL = ["mltrack.render.provenance", "mltrack.render.terminal", "mltrack.render.text",
             "mltrack.render.wording"]  # fmt: skip
-HTML = ["mltrack.render.html", "mltrack.render.layout", "mltrack.render.wording"]
+MARKDOWN = ["mltrack.render.layout", "mltrack.render.markdown", "mltrack.render.provenance",
+            "mltrack.render.text", "mltrack.render.wording"]  # fmt: skip
+HTML = ["mltrack.render.html", "mltrack.render.layout", "mltrack.render.provenance",
+        "mltrack.render.wording"]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -120,7 +123,7 @@ ENROLL = ["cert", "enroll", "stanford-ml"]
     [
         ([], ["start", "python"]),
         ([], ["done", "python", "--note", "n", "--on", "yesterday"]),
-        ([], ["skip", "hadoop"]),
+        ([], ["skip", "mooc-edx"]),
         ([["done", "python"]], ["reset", "python"]),
         ([["done", "python"]], ["undo"]),
         ([["cert", "pass", "stanford-ml"]], ["undo"]),  # a group: the pass and its item

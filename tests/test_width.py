@@ -40,7 +40,7 @@ SETUP = [
     ["done", "probability", "--on", days(-16)],
     ["done", "random-variables", "--on", days(-9)],
     ["start", "deep-learning", "--on", days(-3), "--note", "fast.ai part 1, lessons one to four"],
-    ["skip", "hadoop", "--note", "not used where I apply"],
+    ["skip", "mooc-edx", "--note", "took the Coursera one"],
     ["require", "statistical-learning", "--after", "estimation"],
     ["target", "set", days(200)],
     ["log", "1h30", "deep-learning", "--note", "chapter six exercises on convolutional networks"],

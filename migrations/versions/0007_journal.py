@@ -7,7 +7,7 @@ rules (an out-of-order timeline, a loop) are kept with a ``flag`` that ``doctor`
 The downgrade converts back.
 
 Revision ID: 0007_journal
-Revises: 0005_cert_undo
+Revises: 0006_provenance
 Create Date: 2026-11-29 22:20:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_journal"
-down_revision: str | None = "0005_cert_undo"
+down_revision: str | None = "0006_provenance"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -53,7 +53,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Show or set the date you mean to finish the required pathway by.",
     ),
     "learner": ("mltrack.cli.learner:learner", "Manage learner profiles."),
-    "career": ("mltrack.cli.career:career", "Show the salary and outlook figures, with sources."),
+    "career": (
+        "mltrack.cli.career:career",
+        "Show the salary and outlook figures, with sources, country and period.",
+    ),
     "seed": ("mltrack.cli.seed:seed", "Reload or check the pathway seed files."),
     "cert": (
         "mltrack.cli.certs:cert",

@@ -99,6 +99,12 @@ ITEM = Ref("item", "item_id", "item", "slug")
 AREA = Ref("area", "area_id", "area", "slug")
 STEP = Ref("step", "step_id", "step", "slug")
 
+# Columns that only seeded rows fill (provenance of the pathway's facts): the export covers
+# learner data, so a learner's own items leave them at their defaults.
+SEEDED_ONLY: dict[str, set[str]] = {
+    "item": {"group_id", "on_the_job", "article_name", "provenance"},
+}
+
 SECTIONS: tuple[Section, ...] = (
     Section(
         "learners", "learner",

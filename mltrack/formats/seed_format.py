@@ -20,17 +20,33 @@ ITEM_KINDS = tuple(kind.value for kind in ItemKind)
 # Allowed keys per table, and which of them must be present.
 SCHEMA: dict[str, tuple[set[str], set[str]]] = {
     "pathway": ({"slug", "title", "source"}, {"slug", "title", "source"}),
-    "step": ({"slug", "title", "summary", "source"}, {"slug", "title", "source"}),
-    "area": ({"slug", "title", "summary", "source", "step"}, {"slug", "title", "source", "step"}),
+    "step": ({"slug", "title", "summary", "source", "quote", "suggested"},
+             {"slug", "title", "source"}),
+    "area": ({"slug", "title", "summary", "source", "step", "quote"},
+             {"slug", "title", "source", "step", "quote"}),
+    "group": ({"slug", "title", "required", "source", "quote", "from_article", "suggested"},
+              {"slug", "title", "required", "source", "quote"}),
     "item": (
         {
             "slug", "title", "kind", "step", "area", "required", "hours_estimate",
-            "provider", "url", "source", "quote", "after",
+            "provider", "url", "source", "quote", "after", "group", "on_the_job",
+            "article_name", "from_article", "suggested",
         },
-        {"slug", "title", "kind", "step", "source"},
+        {"slug", "title", "kind", "step", "source", "quote"},
     ),
-    "career": ({"slug", "label", "value", "source"}, {"slug", "label", "value", "source"}),
+    "career": ({"slug", "label", "value", "source", "quote", "country", "period"},
+               {"slug", "label", "value", "source", "quote"}),
+    "source": ({"slug", "name", "url"}, {"slug", "name", "url"}),
 }  # fmt: skip
+# The facts of an item whose provenance the seed must give: each is in ``from_article`` (the
+# item's section and quote back it) or in ``suggested`` with a one-line reason.
+FACTS = {
+    "required": "whether it is required",
+    "step": "its step",
+    "hours": "its hour estimate",
+    "after": "its prerequisites",
+    "name": "its corrected name",
+}
 TABLES = tuple(SCHEMA)
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -114,9 +130,47 @@ def _load_file(path: Path, data: SeedData) -> list[str]:
             if not isinstance(values, dict):
                 problems.append(f"{path.name}:{line}: {table} must be a table, not {values!r:.40}")
                 continue
-            merged = {**defaults, **values} if table == "item" else values
+            merged = _with_defaults(defaults, values) if table == "item" else values
             data.entries[table].append(Entry(table, merged, path.name, line))
     return problems
+
+
+def _with_defaults(defaults: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """An item with its file's defaults; ``from_article`` and ``suggested`` merge fact by fact,
+    the item's own word on a fact winning over the defaults'."""
+    merged = {**defaults, **values}
+    own_article = set(values.get("from_article", []))
+    own_suggested = values.get("suggested", {})
+    if isinstance(own_suggested, dict) and isinstance(defaults.get("suggested", {}), dict):
+        suggested = {**defaults.get("suggested", {}), **own_suggested}
+        merged["suggested"] = {f: r for f, r in suggested.items() if f not in own_article}
+    if isinstance(defaults.get("from_article", []), list):
+        article = set(defaults.get("from_article", [])) | own_article
+        merged["from_article"] = sorted(article - set(merged.get("suggested", {})))
+    return merged
+
+
+def item_facts(values: dict[str, Any]) -> list[str]:
+    """The facts of an item that need a provenance, in ``FACTS`` order."""
+    present = {
+        "required": "group" not in values,  # a group member's required-ness is the group's
+        "step": True,
+        "hours": values.get("hours_estimate") is not None,
+        "after": bool(values.get("after")),
+        "name": "article_name" in values,
+    }
+    return [fact for fact in FACTS if present[fact]]
+
+
+def provenance(values: dict[str, Any], facts: list[str]) -> dict[str, dict[str, str]]:
+    """Each fact's provenance: the article (section and quote) or mltrack's reason."""
+    suggested = values.get("suggested", {})
+    return {
+        fact: {"basis": "suggested", "reason": suggested[fact]}
+        if fact in suggested
+        else {"basis": "article", "section": values["source"], "quote": values.get("quote", "")}
+        for fact in facts
+    }
 
 
 def _table_lines(text: str) -> dict[str, list[int]]:
@@ -137,7 +191,81 @@ def validate(data: SeedData) -> list[str]:
         problems.append(f"expected exactly one [pathway] table, found {len(data['pathway'])}")
     if problems:  # references and cycles are checked on well-formed entries only
         return problems
-    return _check_references(data) or _check_cycles(data["item"])
+    return (
+        _check_references(data)
+        or _check_provenance(data)
+        or _check_groups(data)
+        or _check_cycles(data["item"])
+    )
+
+
+def _check_provenance(data: SeedData) -> list[str]:
+    """Every fact of every entry says where it comes from: the article or mltrack."""
+    problems = []
+    for entry in data["step"]:
+        if not entry.values.get("quote") and not entry.values.get("suggested"):
+            problems.append(f"{entry.where}: step {entry.slug!r} has no provenance: give the "
+                            "article's 'quote' or mltrack's reason in 'suggested'")  # fmt: skip
+    for entry in data["group"]:
+        problems += _fact_problems(entry, ["required"])
+    for entry in data["item"]:
+        problems += _fact_problems(entry, item_facts(entry.values))
+        if "group" in entry.values and "required" in entry.values:
+            group = entry.values["group"]
+            problems.append(f"{entry.where}: item {entry.slug!r} is in group {group!r}: "
+                            "required-ness belongs to the group")  # fmt: skip
+        if "article_name" in entry.values and "name" not in entry.values.get("suggested", {}):
+            problems.append(f"{entry.where}: item {entry.slug!r} gives article_name: say why the "
+                            "name was corrected in suggested.name")  # fmt: skip
+    return problems
+
+
+def _fact_problems(entry: Entry, facts: list[str]) -> list[str]:
+    at = f"{entry.where}: {entry.table} {entry.slug!r}"
+    article = entry.values.get("from_article", [])
+    suggested = entry.values.get("suggested", {})
+    if not isinstance(article, list) or not isinstance(suggested, dict):
+        return [f"{at}: from_article must be a list of facts and suggested a table of reasons"]
+    problems = [
+        f"{at} names unknown fact {fact!r}; expected one of {', '.join(FACTS)}"
+        for fact in [*article, *suggested]
+        if fact not in FACTS
+    ]
+    problems += [
+        f"{at} gives {fact!r} an empty reason"
+        for fact, reason in suggested.items()
+        if not isinstance(reason, str) or not reason.strip()
+    ]
+    for fact in facts:
+        if fact not in article and fact not in suggested:
+            problems.append(
+                f"{at} has no provenance for {FACTS[fact]}: add {fact!r} to from_article "
+                f"(the quote backs it) or give mltrack's reason as suggested.{fact}"
+            )
+    return problems
+
+
+def _check_groups(data: SeedData) -> list[str]:
+    """Members of an alternative group share step, area and kind; each group has two or more."""
+    groups = {entry.slug: entry for entry in data["group"]}
+    members: dict[str, list[Entry]] = {slug: [] for slug in groups}
+    problems = []
+    for entry in data["item"]:
+        group = entry.values.get("group")
+        if group is None:
+            continue
+        if group not in groups:
+            problems.append(f"{entry.where}: item {entry.slug!r} names unknown group {group!r}")
+        else:
+            members[group].append(entry)
+    for slug, entries in members.items():
+        shape = {(e.values["step"], e.values.get("area"), e.values["kind"]) for e in entries}
+        if len(entries) < 2:
+            problems.append(f"{groups[slug].where}: group {slug!r} needs two or more items")
+        elif len(shape) > 1:
+            problems.append(f"{groups[slug].where}: the items of group {slug!r} must share "
+                            "step, area and kind")  # fmt: skip
+    return problems
 
 
 def _check_keys(entries: list[Entry]) -> list[str]:

@@ -1,4 +1,4 @@
-"""The career facts the article gives, with their sources."""
+"""The career facts the article gives, with their sources, country and period."""
 
 from dataclasses import dataclass
 
@@ -10,8 +10,27 @@ class CareerFact:
     label: str
     value: str
     source: str
+    quote: str = ""
+    country: str | None = None  # where the figure holds (None: the article does not say)
+    period: str | None = None  # when it holds
+
+
+@dataclass(frozen=True)
+class CareerSource:
+    """A source the article lists at its end."""
+
+    name: str
+    url: str
 
 
 def career_facts(reader: Reader) -> list[CareerFact]:
-    sql = "SELECT label, value, source FROM career_fact WHERE NOT retired ORDER BY position"
+    """The current career facts in seed order."""
+    sql = """SELECT label, value, source, quote, country, period FROM career_fact
+             WHERE NOT retired ORDER BY position"""
     return [CareerFact(**row) for row in reader.rows(sql)]
+
+
+def career_sources(reader: Reader) -> list[CareerSource]:
+    """The article's sources with their links, as it lists them."""
+    sql = "SELECT name, url FROM career_source WHERE NOT retired ORDER BY position"
+    return [CareerSource(**row) for row in reader.rows(sql)]

@@ -24,14 +24,20 @@ def learner_id(reader: Reader, name: str) -> int:
 
 def item_choices(reader: Reader, learner_id: int, kind: str | None = None) -> list[tuple[str, str]]:
     """(slug, title and provider) of every item the learner sees, of ``kind`` if given, in
-    pathway order."""
+    pathway order; the article's own spelling of a corrected name ("John Hopkins") matches
+    too."""
     only = "AND i.kind = :kind" if kind else ""
     sql = f"""
-        SELECT i.slug, i.title, i.provider FROM item i JOIN step s ON s.id = i.step_id
+        SELECT i.slug, i.title, i.provider, i.article_name FROM item i
+        JOIN step s ON s.id = i.step_id
         WHERE {visible_items()} {only} ORDER BY s.position, i.position
     """
     rows = reader.rows(sql, learner_id=learner_id, **({"kind": kind} if kind else {}))
-    return [searchable(row["slug"], row["title"], row["provider"]) for row in rows]
+    return [
+        searchable(row["slug"], row["title"],
+                   " ".join(text for text in (row["provider"], row["article_name"]) if text))
+        for row in rows
+    ]  # fmt: skip
 
 
 def resolve_item(reader: Reader, learner_id: int, text: str) -> str:

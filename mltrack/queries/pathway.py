@@ -1,11 +1,12 @@
-"""The roadmap as rows (step, area, item, status) and one item in full."""
+"""The roadmap as rows (step, area, item, status) and one item in full, with provenance."""
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
 from mltrack.core.rules import visible_items
 from mltrack.queries.history import HistoryEntry, item_history
 from mltrack.queries.planning import PREREQUISITE_EDGES
-from mltrack.queries.reader import Reader, first, status_of
+from mltrack.queries.reader import Reader, Row, first, status_of
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,15 @@ class PathwayItem:
     required: bool
     status: str
     provider: str | None = None  # who offers it: certifications are told apart by it
+    # Where each seeded fact comes from ({} for the learner's own items, which are theirs).
+    provenance: dict[str, dict[str, str]] = field(default_factory=dict)
+    own: bool = False
+    group: str | None = None  # the alternative group (any one member satisfies it)
+    group_title: str | None = None
+    on_the_job: bool = False
+    hours_estimate: float | None = None
+    article_name: str | None = None
+    step_provenance: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,16 +62,26 @@ class ItemDetail:
     history: list[HistoryEntry]
     minutes_logged: int = 0  # study time the learner logged on the item
     sessions_logged: int = 0
+    provenance: dict[str, dict[str, str]] = field(default_factory=dict)
+    own: bool = False
+    article_name: str | None = None
+    on_the_job: bool = False
+    group: str | None = None
+    group_title: str | None = None
+    alternatives: list[str] = field(default_factory=list)  # the group's other members
     history_left_out: int = 0  # older history entries not shown (``show --all`` shows them)
 
 
 _PATHWAY_SQL = f"""
     SELECT s.slug AS step_slug, s.title AS step_title, a.slug AS area_slug,
            a.title AS area_title, i.slug, i.title, i.kind, i.required, i.provider,
-           {status_of()} AS status
+           {status_of()} AS status, i.provenance, i.learner_id, g.slug AS "group",
+           g.title AS group_title, i.on_the_job, i.hours_estimate, i.article_name,
+           s.provenance AS step_provenance
     FROM item i
     JOIN step s ON s.id = i.step_id
     LEFT JOIN area a ON a.id = i.area_id
+    LEFT JOIN item_group g ON g.id = i.group_id
     LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
     WHERE {visible_items()} {{filters}}
     ORDER BY s.position, CASE WHEN a.position IS NULL THEN 1 ELSE 0 END, a.position, i.position
@@ -79,10 +99,12 @@ ITEM_SQL = f"""
     SELECT i.id, i.slug, i.title, i.kind, i.required, i.retired, i.hours_estimate, i.provider,
            i.url, i.source, i.quote, s.title AS step_title, a.title AS area_title,
            {status_of()} AS status, p.started_on, p.finished_on, p.note,
-           p.evidence_url
+           p.evidence_url, i.provenance, i.learner_id, i.article_name, i.on_the_job,
+           i.group_id, g.slug AS "group", g.title AS group_title
     FROM item i
     JOIN step s ON s.id = i.step_id
     LEFT JOIN area a ON a.id = i.area_id
+    LEFT JOIN item_group g ON g.id = i.group_id
     LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
     WHERE i.slug = :slug
 """
@@ -99,6 +121,12 @@ PREREQUISITES_SQL = f"""
 
 SHOWN_HISTORY = 20  # history entries ``show`` prints unless asked for all
 
+ALTERNATIVES_SQL = """
+    SELECT slug FROM item
+    WHERE group_id = :group_id AND id <> :item_id AND NOT retired
+    ORDER BY position
+"""
+
 
 def pathway_items(
     reader: Reader,
@@ -112,7 +140,26 @@ def pathway_items(
     wanted = {name: value for name, value in asked.items() if value is not None}
     filters = " ".join(_PATHWAY_FILTERS[name] for name in wanted)
     rows = reader.rows(_PATHWAY_SQL.format(filters=filters), learner_id=learner_id, **wanted)
-    return [PathwayItem(**{**row, "required": bool(row["required"])}) for row in rows]
+    return [_pathway_item(row) for row in rows]
+
+
+def _pathway_item(row: Row) -> PathwayItem:
+    values = {key: row[key] for key in row.keys() if key != "learner_id"}  # noqa: SIM118
+    return PathwayItem(
+        **{
+            **values,
+            "required": bool(row["required"]),
+            "on_the_job": bool(row["on_the_job"]),
+            "own": row["learner_id"] is not None,
+            "provenance": _facts(row["provenance"]),
+            "step_provenance": _facts(row["step_provenance"]),
+        }
+    )
+
+
+def _facts(text: str | None) -> dict:
+    """Stored provenance (JSON) as a dict; {} where there is none (own items)."""
+    return json.loads(text) if text else {}
 
 
 def item_detail(
@@ -126,10 +173,16 @@ def item_detail(
     ids = {"learner_id": learner_id, "item_id": row["id"]}
     prerequisites = [Prerequisite(**r) for r in reader.rows(PREREQUISITES_SQL, **ids)]
     history, left_out = item_history(reader, learner_id, row["id"], history_limit)
-    values = {key: row[key] for key in row.keys() if key != "id"}  # noqa: SIM118 (sqlite3.Row)
+    skip = ("id", "learner_id", "group_id")
+    values = {key: row[key] for key in row.keys() if key not in skip}  # noqa: SIM118 (sqlite3.Row)
     for key in ("started_on", "finished_on"):
         values[key] = None if values[key] is None else str(values[key])
-    values.update(required=bool(row["required"]), retired=bool(row["retired"]))
+    values.update(required=bool(row["required"]), retired=bool(row["retired"]),
+                  on_the_job=bool(row["on_the_job"]), own=row["learner_id"] is not None,
+                  provenance=_facts(row["provenance"]))  # fmt: skip
+    if row["group_id"] is not None:
+        found = reader.rows(ALTERNATIVES_SQL, group_id=row["group_id"], item_id=row["id"])
+        values["alternatives"] = [r["slug"] for r in found]
     # Imported here: the study module's dataclasses would otherwise load with `pathway` too.
     from mltrack.queries.study import item_time
 

@@ -36,14 +36,23 @@ def _unmet(table: str, extra: str = "") -> str:
 
 _OPEN = sql_in(ItemStatus.PLANNED, ItemStatus.IN_PROGRESS)
 
-# Open items (planned or in progress) that the learner sees, in a current step; only the
-# required ones with :required_only, only those of the step :step unless it is NULL.
+# An alternative group the learner satisfied: another member of item ``i``'s group is done.
+_GROUP_DONE = f"""
+    SELECT 1 FROM item gm
+    JOIN progress gp ON gp.item_id = gm.id AND gp.learner_id = :learner_id
+    WHERE gm.group_id = i.group_id AND NOT gm.retired
+      AND gp.status = {sql_value(ItemStatus.DONE)}
+"""
+
+# Open items (planned or in progress) that the learner sees, in a current step, and not an
+# alternative to one already done; only the required ones with :required_only, only those of
+# the step :step unless it is NULL.
 _OPEN_ITEMS = f"""
     FROM item i
     JOIN step s ON s.id = i.step_id AND NOT s.retired
     LEFT JOIN area a ON a.id = i.area_id
     LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
-    WHERE {visible_items()} AND {status_of()} IN {_OPEN}
+    WHERE {visible_items()} AND {status_of()} IN {_OPEN} AND NOT EXISTS ({_GROUP_DONE})
       AND (i.required OR NOT :required_only) AND (:step IS NULL OR s.slug = :step)
 """
 

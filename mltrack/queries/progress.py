@@ -33,6 +33,7 @@ class Tally:
     skipped: int
     hours_total: float
     hours_done: float
+    unestimated: int = 0  # counted units without an hour estimate (outside the hours figures)
 
     @property
     def counted(self) -> int:
@@ -67,6 +68,9 @@ class Completion:
     optional_skipped: int = 0
     optional_hours_total: float = 0.0
     optional_hours_done: float = 0.0
+    # Units counted above whose hours are not estimated (degrees): outside the hours figures.
+    hours_unestimated: int = 0
+    optional_hours_unestimated: int = 0
 
     @property
     def required_counted(self) -> int:
@@ -94,7 +98,7 @@ class Completion:
     def scope(self, include_optional: bool = False) -> Tally:
         """The figures of the required items, or of all items with ``include_optional``."""
         required = Tally(self.required_total, self.required_done, self.required_skipped,
-                         self.hours_total, self.hours_done)  # fmt: skip
+                         self.hours_total, self.hours_done, self.hours_unestimated)  # fmt: skip
         if not include_optional:
             return required
         return Tally(
@@ -103,6 +107,7 @@ class Completion:
             required.skipped + self.optional_skipped,
             required.hours_total + self.optional_hours_total,
             required.hours_done + self.optional_hours_done,
+            required.unestimated + self.optional_hours_unestimated,
         )
 
 
@@ -131,6 +136,8 @@ class ProgressReport:
     target: TargetOutlook | None = None
     projects: list[StepProjects] = field(default_factory=list)
     cert_warnings: list[CertWarning] = field(default_factory=list)
+    # The duties of the job itself ("Day in the Life"), apart from the pre-hire figures above.
+    on_the_job: Completion = field(default_factory=Completion)
 
     @property
     def by_step(self) -> list[GroupCompletion]:
@@ -144,31 +151,62 @@ class ProgressReport:
 DONE, SKIPPED, IN_PROGRESS = (
     sql_value(status) for status in (ItemStatus.DONE, ItemStatus.SKIPPED, ItemStatus.IN_PROGRESS)
 )
+# The figures count units: an item, or an alternative group (Python or R...) counted once as
+# done when any member is done and skipped when every member is; a group's estimate is that of
+# the member done, else the smallest of the members not skipped. Items without an estimate
+# leave the hours figures and are counted as not estimated.
 _COMPLETION_COLUMNS = f"""
-    SUM(CASE WHEN i.required THEN 1 ELSE 0 END) AS required_total,
-    SUM(CASE WHEN i.required AND p.status = {DONE} THEN 1 ELSE 0 END) AS required_done,
-    SUM(CASE WHEN i.required AND p.status = {SKIPPED} THEN 1 ELSE 0 END) AS required_skipped,
-    SUM(CASE WHEN NOT i.required THEN 1 ELSE 0 END) AS optional_total,
-    SUM(CASE WHEN NOT i.required AND p.status = {DONE} THEN 1 ELSE 0 END) AS optional_done,
-    SUM(CASE WHEN NOT i.required AND p.status = {SKIPPED} THEN 1 ELSE 0 END) AS optional_skipped,
-    SUM(CASE WHEN i.required AND {status_of()} <> {SKIPPED}
-             THEN COALESCE(i.hours_estimate, 0) ELSE 0 END) AS hours_total,
-    SUM(CASE WHEN i.required AND p.status = {DONE}
-             THEN COALESCE(i.hours_estimate, 0) ELSE 0 END) AS hours_done,
-    SUM(CASE WHEN NOT i.required AND {status_of()} <> {SKIPPED}
-             THEN COALESCE(i.hours_estimate, 0) ELSE 0 END) AS optional_hours_total,
-    SUM(CASE WHEN NOT i.required AND p.status = {DONE}
-             THEN COALESCE(i.hours_estimate, 0) ELSE 0 END) AS optional_hours_done
+    SUM(CASE WHEN i.required = 1 THEN 1 ELSE 0 END) AS required_total,
+    SUM(CASE WHEN i.required = 1 AND i.status = {DONE} THEN 1 ELSE 0 END) AS required_done,
+    SUM(CASE WHEN i.required = 1 AND i.status = {SKIPPED} THEN 1 ELSE 0 END) AS required_skipped,
+    SUM(CASE WHEN i.required = 0 THEN 1 ELSE 0 END) AS optional_total,
+    SUM(CASE WHEN i.required = 0 AND i.status = {DONE} THEN 1 ELSE 0 END) AS optional_done,
+    SUM(CASE WHEN i.required = 0 AND i.status = {SKIPPED} THEN 1 ELSE 0 END) AS optional_skipped,
+    SUM(CASE WHEN i.required = 1 AND i.status <> {SKIPPED}
+             THEN COALESCE(i.hours, 0) ELSE 0 END) AS hours_total,
+    SUM(CASE WHEN i.required = 1 AND i.status = {DONE}
+             THEN COALESCE(i.hours, 0) ELSE 0 END) AS hours_done,
+    SUM(CASE WHEN i.required = 0 AND i.status <> {SKIPPED}
+             THEN COALESCE(i.hours, 0) ELSE 0 END) AS optional_hours_total,
+    SUM(CASE WHEN i.required = 0 AND i.status = {DONE}
+             THEN COALESCE(i.hours, 0) ELSE 0 END) AS optional_hours_done,
+    SUM(CASE WHEN i.required = 1 AND i.status <> {SKIPPED} AND i.hours IS NULL
+             THEN 1 ELSE 0 END) AS hours_unestimated,
+    SUM(CASE WHEN i.required = 0 AND i.status <> {SKIPPED} AND i.hours IS NULL
+             THEN 1 ELSE 0 END) AS optional_hours_unestimated
 """
 
-# Every visible item of a current step, with the learner's progress on it.
-_ITEMS = """
-    FROM item i
-    JOIN step s ON s.id = i.step_id AND NOT s.retired
-    LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
+_IS_DONE = f"CASE WHEN pr.status = {DONE} THEN 1 ELSE 0 END"
+_IS_SKIPPED = f"CASE WHEN pr.status = {SKIPPED} THEN 1 ELSE 0 END"
+
+
+def _units(on_the_job: bool = False) -> str:
+    """FROM the units (items and alternative groups) the learner sees, aliased ``i``, with the
+    current step as ``s``: before hiring by default, the on-the-job part with ``on_the_job``."""
+    return f"""
+    FROM (
+        SELECT MIN(it.step_id) AS step_id, MIN(it.area_id) AS area_id, MIN(it.kind) AS kind,
+               MIN(it.provider) AS provider,
+               MAX(CASE WHEN it.required THEN 1 ELSE 0 END) AS required,
+               CASE WHEN MAX({_IS_DONE}) = 1 THEN {DONE}
+                    WHEN MIN({_IS_SKIPPED}) = 1 THEN {SKIPPED}
+                    ELSE {sql_value(ItemStatus.PLANNED)} END AS status,
+               CASE WHEN MAX({_IS_DONE}) = 1
+                    THEN MIN(CASE WHEN pr.status = {DONE} THEN it.hours_estimate END)
+                    ELSE MIN(CASE WHEN {status_of("pr")} <> {SKIPPED} THEN it.hours_estimate END)
+               END AS hours
+        FROM item it
+        LEFT JOIN progress pr ON pr.item_id = it.id AND pr.learner_id = :learner_id
+        WHERE {visible_items("it")} AND {"" if on_the_job else "NOT "}it.on_the_job
+        GROUP BY CASE WHEN it.group_id IS NULL THEN it.id ELSE -it.group_id END
+    ) i
+    JOIN step s ON s.id = i.step_id
 """
 
-OVERALL_SQL = f"SELECT {_COMPLETION_COLUMNS} {_ITEMS} WHERE {visible_items()}"
+
+OVERALL_SQL = f"SELECT {_COMPLETION_COLUMNS} {_units()}"
+# The duties of the job itself, counted apart so that they never hold back the figures above.
+ON_THE_JOB_SQL = f"SELECT {_COMPLETION_COLUMNS} {_units(on_the_job=True)}"
 
 _KIND_ORDER = " ".join(f"WHEN {sql_value(kind)} THEN {n}" for n, kind in enumerate(ItemKind))
 
@@ -218,7 +256,11 @@ def progress_report(
     target = target_outlook(reader, learner_id, today, weeks, overall)
     projects = projects_per_step(reader, learner_id)
     warnings = cert_warnings(reader, learner_id, WARNING_DAYS, today)
-    return ProgressReport(learner, overall, groupings, active, target, projects, warnings)
+    job = first(reader, ON_THE_JOB_SQL, learner_id=learner_id)
+    on_the_job = Completion() if job is None else _completion(job)
+    return ProgressReport(
+        learner, overall, groupings, active, target, projects, warnings, on_the_job
+    )
 
 
 def overall_completion(reader: Reader, learner_id: int) -> Completion:
@@ -274,8 +316,7 @@ def _groups(reader: Reader, grouping: str, learner_id: int) -> list[GroupComplet
     join, slug, title, order = _GROUP_BY[grouping]
     sql = f"""
         SELECT {slug} AS slug, {title} AS title, {_COMPLETION_COLUMNS}
-        {_ITEMS} {join}
-        WHERE {visible_items()}
+        {_units()} {join}
         GROUP BY {slug}, {title}, {order}
         ORDER BY {order}, {slug}
     """
@@ -288,6 +329,7 @@ def _groups(reader: Reader, grouping: str, learner_id: int) -> list[GroupComplet
 def _completion(row: Row) -> Completion:
     counts = ("required_total", "required_done", "required_skipped", "optional_total",
               "optional_done", "optional_skipped")  # fmt: skip
+    counts += ("hours_unestimated", "optional_hours_unestimated")
     hours = ("hours_total", "hours_done", "optional_hours_total", "optional_hours_done")
     return Completion(
         **{name: row[name] or 0 for name in counts},

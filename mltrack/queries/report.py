@@ -1,9 +1,10 @@
 """``mltrack report``: every figure a shareable report shows, computed once for every format."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from mltrack.core.pace import DEFAULT_PACE_WEEKS
+from mltrack.queries.pathway import PathwayItem, pathway_items
 from mltrack.queries.planning import NextItems, next_items
 from mltrack.queries.progress import GROUPINGS, ProgressReport, progress_report
 from mltrack.queries.reader import Reader
@@ -18,6 +19,8 @@ class ReportData:
     progress: ProgressReport
     stats: StatsReport
     next: NextItems
+    # Every item with where its facts come from (the article or mltrack), for the provenance table.
+    pathway: list[PathwayItem] = field(default_factory=list)
 
 
 def report_data(
@@ -34,4 +37,5 @@ def report_data(
         progress=progress_report(reader, learner, learner_id, GROUPINGS, today, weeks),
         stats=stats_report(reader, learner, learner_id, today, weeks),
         next=next_items(reader, learner, learner_id, NEXT_IN_REPORT),
+        pathway=pathway_items(reader, learner_id),
     )

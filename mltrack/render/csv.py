@@ -19,7 +19,7 @@ COLUMNS = [
     "required_done", "required_total", "required_skipped", "required_percent",
     "optional_done", "optional_total", "optional_skipped",
     "all_done", "all_total", "all_skipped", "all_percent",
-    "hours_done", "hours_total", "hours_percent",
+    "hours_done", "hours_total", "hours_percent", "hours_not_estimated",
 ]  # fmt: skip
 
 
@@ -53,6 +53,7 @@ def _figures(completion: Completion) -> list[object]:
         completion.optional_done, completion.optional_total, completion.optional_skipped,
         every.done, every.total, every.skipped, _number(every.percent),
         completion.hours_done, completion.hours_total, _number(completion.hours_percent),
+        completion.hours_unestimated,
     ]  # fmt: skip
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from pathlib import Path
 
     from mltrack.core.pace import Forecast, Pace, Streak, TargetOutlook
-    from mltrack.queries.career import CareerFact
+    from mltrack.queries.career import CareerFact, CareerSource
     from mltrack.queries.certs import CertOverview, CertWarning
     from mltrack.queries.export import ExportSection
     from mltrack.queries.health import Check
@@ -75,6 +75,7 @@ def progress_document(report: ProgressReport) -> dict[str, Any]:
         "target": None if report.target is None else target_dict(report.target),
         "projects": [asdict(step) for step in report.projects],
         "cert_warnings": [asdict(warning) for warning in report.cert_warnings],
+        "on_the_job": completion_dict(report.on_the_job),
     }
 
 
@@ -96,6 +97,7 @@ def completion_dict(completion: Completion) -> dict[str, Any]:
             "done": completion.hours_done,
             "total": completion.hours_total,
             "percent": completion.hours_percent,
+            "not_estimated": completion.hours_unestimated,
         },
         "all": {**_tally(every), "hours": _hours(every)},
     }
@@ -330,9 +332,16 @@ def cert_due_json(warnings: Iterable[CertWarning], learner: str, within_days: in
     )
 
 
-def career_json(facts: Iterable[CareerFact]) -> str:
-    """The article's salary and outlook figures, each with its source, as the article says them."""
-    return _dump({"schema": CAREER_SCHEMA, "facts": [asdict(fact) for fact in facts]})
+def career_json(facts: Iterable[CareerFact], sources: Iterable[CareerSource] = ()) -> str:
+    """The article's salary and outlook figures, each with its source, quote, country and
+    period as the article says them; then the sources the article lists, with their links."""
+    return _dump(
+        {
+            "schema": CAREER_SCHEMA,
+            "facts": [asdict(fact) for fact in facts],
+            "sources": [asdict(source) for source in sources],
+        }
+    )
 
 
 def learners_json(learners: Iterable[LearnerSummary], current: str) -> str:

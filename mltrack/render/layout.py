@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mltrack.core.dates import format_minutes
+from mltrack.queries.pathway import PathwayItem
 from mltrack.queries.progress import ActiveItem, Completion, GroupCompletion, Tally
 from mltrack.queries.report import ReportData
 from mltrack.queries.stats import ActivitySection, ForecastSection, ReadingSection, StudySection
+from mltrack.render.provenance import NOT_ESTIMATED, basis_word
 from mltrack.render.wording import (
     GROUPING_TITLES,
     forecast_sentence,
@@ -101,6 +103,7 @@ def report_blocks(data: ReportData) -> list[Block]:
         Heading("Overall"),
         _overall_table(progress.overall),
     ]
+    blocks += _counting_notes(progress.overall, progress.on_the_job)
     if progress.target is not None:
         blocks.append(Paragraph(target_sentence(progress.target)))
     charted = [name for name in CHARTED if name in progress.groupings]
@@ -117,7 +120,53 @@ def report_blocks(data: ReportData) -> list[Block]:
         ]
     for name, groups in progress.groupings.items():
         blocks += [Heading(GROUPING_TITLES[name]), _grouping_table(name, groups)]
+    if data.pathway:
+        blocks += _provenance_blocks(data.pathway)
     return blocks
+
+
+def _counting_notes(overall: Completion, on_the_job: Completion) -> list[Block]:
+    """How the figures count: alternatives once; unestimated items, on-the-job duties apart."""
+    text = ("An alternative group (such as Python or R) counts as one required item, done when "
+            "any of its items is done.")  # fmt: skip
+    if overall.hours_unestimated:
+        text += (f" {overall.hours_unestimated} required items have no hour estimate "
+                 f"({NOT_ESTIMATED}) and are outside the hours figures.")  # fmt: skip
+    job = on_the_job
+    if job.required_total + job.optional_total:
+        done = job.required_done + job.optional_done
+        text += (f" The duties of the job itself are counted apart, after hiring: {done} of "
+                 f"{job.required_total + job.optional_total} done.")  # fmt: skip
+    return [Paragraph(text)]
+
+
+PROVENANCE_COLUMNS = ["Item", "Slug", "Required", "Required from", "Step from", "Estimate",
+                      "Estimate from", "Prerequisites from", "Article's name"]  # fmt: skip
+
+
+def _provenance_blocks(items: list[PathwayItem]) -> list[Block]:
+    """Where each item's facts come from: the article (quoted), mltrack's suggestion, or you."""
+    rows = []
+    for item in items:
+        facts = item.provenance
+
+        def word(fact: str, facts: dict = facts, own: bool = item.own) -> str:
+            return basis_word(facts.get(fact)) if fact in facts or own else "-"
+
+        estimate = NOT_ESTIMATED if item.hours_estimate is None else hours_text(item.hours_estimate)
+        required = ("yes" if item.required else "no") + (f" (one of {item.group})"
+                                                         if item.group else "")  # fmt: skip
+        rows.append([
+            item.title, item.slug, required, word("required"), word("step"), estimate,
+            word("hours") if item.hours_estimate is not None else "-", word("after"),
+            item.article_name or "-",
+        ])  # fmt: skip
+    return [
+        Heading("Where the pathway comes from"),
+        Paragraph("article: the career guide says it (show ITEM quotes the passage); mltrack: "
+                  "mltrack's suggestion, with its reason in show ITEM; yours: added by you."),
+        Table("provenance", PROVENANCE_COLUMNS, rows),
+    ]  # fmt: skip
 
 
 def _overall_table(overall: Completion) -> Table:

@@ -17,6 +17,7 @@ import click
 from mltrack.core.dates import format_minutes, local_date
 from mltrack.core.figures import cells, percent
 from mltrack.core.money import format_cents
+from mltrack.render.provenance import FACT_LABELS, NOT_ESTIMATED, OWN, SUGGESTED, basis_text
 from mltrack.render.text import (
     DEFAULT_WIDTH,
     display_width,
@@ -44,7 +45,7 @@ from mltrack.render.wording import (
 
 if TYPE_CHECKING:  # names for annotations only: each command imports just what it shows
     from mltrack.core.pace import TargetOutlook
-    from mltrack.queries.career import CareerFact
+    from mltrack.queries.career import CareerFact, CareerSource
     from mltrack.queries.certs import CertOverview, CertRow, CertWarning
     from mltrack.queries.health import Check
     from mltrack.queries.history import History, HistoryEntry
@@ -92,6 +93,8 @@ def progress_text(
     lines = [_overall_line(report, include_optional, width)]
     if report.target is not None:
         lines.append(wrap(target_sentence(report.target), width))
+    if job := _on_the_job(report):
+        lines += ["", wrap(job, width)]
     for name, groups in report.groupings.items():
         lines += ["", GROUPING_TITLES[name], *_group_lines(groups, styled, include_optional, width)]
     if report.projects:
@@ -121,11 +124,29 @@ def _overall_line(report: ProgressReport, include_optional: bool, width: int) ->
     )
     hours = (
         f"{percent_text(tally.hours_percent)} of estimated hours "
-        f"({hours_text(tally.hours_done)} of {hours_text(tally.hours_total)} h)"
+        f"({hours_text(tally.hours_done)} of {hours_text(tally.hours_total)} h"
+        f"{_unestimated(tally.unestimated)})"
     )
     if display_width(escape(f"{items} {hours}")) <= width:
         return f"{escape(items)} {hours}\n{other}"
     return f"{wrap(items, width)}\n{fill(hours, width, '  ')}\n{other}"
+
+
+def _unestimated(count: int) -> str:
+    """Counted items without an hour estimate: outside the hours figures, not 0 h."""
+    return f"; {items_text(count)} {NOT_ESTIMATED}" if count else ""
+
+
+def _on_the_job(report: ProgressReport) -> str:
+    """The duties of the job itself, counted apart from the pre-hire figures."""
+    job = report.on_the_job
+    if not job.required_total + job.optional_total:
+        return ""
+    done = job.required_done + job.optional_done
+    return (
+        f"On the job (after hiring, not counted above): {done} of "
+        f"{job.required_counted + job.optional_total - job.optional_skipped} done"
+    )
 
 
 def _group_lines(
@@ -178,22 +199,43 @@ def _blocks(filled: int, width: int, styled: bool) -> str:
 def pathway_text(
     items: Iterable[PathwayItem], styled: bool = False, width: int = DEFAULT_WIDTH
 ) -> str:
-    """The roadmap as a tree: step, then study area, then each item with its status mark."""
+    """The roadmap as a tree: step, then study area, then each item with its status mark, and
+    what the article does not say marked as mltrack's (a step), alternatives, duties, yours."""
+    items = list(items)
+    members: dict[str, list[str]] = {}
+    for item in items:
+        if item.group:
+            members.setdefault(item.group, []).append(item.slug)
     lines: list[str] = []
     step = area = None
     for item in items:
         if item.step_slug != step:
             step, area = item.step_slug, None
             lines += [""] if lines else []
-            heading = titled("", item.step_title, f" [{item.step_slug}]", width, "  ")
+            mltracks = item.step_provenance.get("basis") == "suggested"
+            suffix = f" [{item.step_slug}]" + (f" ({SUGGESTED})" if mltracks else "")
+            heading = titled("", item.step_title, suffix, width, "  ")
             lines += [_heading(line, styled) for line in heading]
         if item.area_slug != area and item.area_slug is not None:
             area = item.area_slug
             lines += titled("  ", item.area_title or "", f" [{item.area_slug}]", width, "    ")
         indent = "    " if item.area_slug else "  "
         prefix = f"{indent}{_mark(item.status, styled)} {escape(item.slug)}  "
-        lines += titled(prefix, item.title, _title_suffix(item), width, indent + "    ")
+        suffix = _title_suffix(item) + _pathway_notes(item, members)
+        lines += titled(prefix, item.title, suffix, width, indent + "    ")
     return "\n".join(lines) or "No items match."
+
+
+def _pathway_notes(item: PathwayItem, members: dict[str, list[str]]) -> str:
+    """What a pathway line adds after the title: its alternatives, or that it is a duty of the
+    job (a learner's own items are told by their ``my.`` slug; `show` says "added by you")."""
+    others = [slug for slug in members.get(item.group or "", []) if slug != item.slug]
+    notes = [
+        f"or {', '.join(others)}" if others else None,
+        "on the job" if item.on_the_job else None,
+    ]
+    shown = [note for note in notes if note]
+    return f" ({'; '.join(shown)})" if shown else ""
 
 
 def _title_suffix(item: PathwayItem | NextItem) -> str:
@@ -207,16 +249,16 @@ def item_text(detail: ItemDetail, styled: bool = False, width: int = DEFAULT_WID
     """One item in full: what, where the article says it, status, prerequisites, history."""
     facts = [
         ("kind", detail.kind + ("" if detail.required else ", optional")),
+        ("group", _group_line(detail)),
         ("step", detail.step_title),
         ("area", detail.area_title),
         ("provider", detail.provider),
-        (
-            "estimate",
-            f"{hours_text(detail.hours_estimate)} h (estimate)" if detail.hours_estimate else None,
-        ),
+        ("estimate", _estimate(detail)),
         ("logged", _logged(detail)),
         ("url", detail.url),
-        ("source", f'article, "{detail.source}"'),
+        ("source", OWN if detail.own else f'article, "{detail.source}"'),
+        ("article", f'writes "{detail.article_name}"' if detail.article_name else None),
+        ("on job", "a duty of the job: counted apart, after hiring" if detail.on_the_job else None),
         ("status", _status_line(detail)),
         ("note", detail.note),
         ("evidence", detail.evidence_url),
@@ -231,10 +273,18 @@ def item_text(detail: ItemDetail, styled: bool = False, width: int = DEFAULT_WID
     if detail.quote:
         lines += ["", fill(f'"{detail.quote}"', width, "  ", "   ")]
     if detail.prerequisites:
-        lines += ["", "Prerequisites"]
+        after = detail.provenance.get("after") or {}
+        mltracks = after.get("basis") == "suggested"
+        lines += ["", "Prerequisites" + (f" ({SUGGESTED})" if mltracks else "")]
         for p in detail.prerequisites:
             prefix = f"  {_mark(p.status, styled)} {escape(p.slug)}  "
             lines += titled(prefix, p.title, "", width, "      ")
+    if detail.provenance:
+        lines += ["", "Where each fact comes from"]
+        for fact, label in FACT_LABELS.items():
+            if fact in detail.provenance:
+                text = basis_text(detail.provenance[fact])
+                lines += wrap_lines(text, width, f"  {label + ':':<15}", " " * 17)
     if detail.history:
         lines += ["", "History"]
         if detail.history_left_out:
@@ -243,6 +293,24 @@ def item_text(detail: ItemDetail, styled: bool = False, width: int = DEFAULT_WID
                          "--all shows them)")  # fmt: skip
         lines += [f"  {line}" for line in entry_lines(detail.history, styled, width - 2)]
     return "\n".join(lines)
+
+
+def _estimate(detail: ItemDetail) -> str:
+    """The hour estimate and whose it is; "not estimated" rather than 0 h."""
+    if detail.hours_estimate is None:
+        return NOT_ESTIMATED
+    hours = detail.provenance.get("hours") or {}
+    whose = "your estimate" if detail.own else "mltrack's estimate"
+    if hours.get("basis") == "article":
+        whose = "the article's figure"
+    return f"{hours_text(detail.hours_estimate)} h ({whose})"
+
+
+def _group_line(detail: ItemDetail) -> str | None:
+    if detail.group is None:
+        return None
+    others = ", ".join(detail.alternatives) or "no other item"
+    return f"{detail.group}: done when this or {others} is done"
 
 
 def wrap_lines(text: str, width: int, indent: str, subsequent: str) -> list[str]:
@@ -265,12 +333,24 @@ def learners_text(
     return "\n".join(lines)
 
 
-def career_text(facts: Iterable[CareerFact], width: int = DEFAULT_WIDTH) -> str:
-    """Each salary or outlook figure with the source the article names for it."""
+def career_text(
+    facts: Iterable[CareerFact], sources: Iterable[CareerSource] = (), width: int = DEFAULT_WIDTH
+) -> str:
+    """Each salary or outlook figure with the source the article names for it, the country
+    and period it describes; then the sources the article lists, with their links."""
     lines = []
     for fact in facts:
         lines += [wrap(f"{fact.label}: {fact.value}", width), fill(fact.source, width, "  source: ",
                                                                   "    ")]  # fmt: skip
+        for label, value in (("country", fact.country), ("period", fact.period)):
+            if value:
+                lines.append(fill(value, width, f"  {label}: ", "    "))
+    sources = list(sources)
+    if sources:
+        lines += ["", "Sources the article lists"]
+        for source in sources:
+            # A link longer than the line folds like any text; `career --json` has it whole.
+            lines += [fill(source.name, width, "  ", "    "), fill(source.url, width, "    ")]
     return "\n".join(lines)
 
 

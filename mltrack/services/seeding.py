@@ -4,6 +4,7 @@ Learner progress is never touched: items are matched by slug, updated in place, 
 that is no longer in the seed is marked retired rather than deleted.
 """
 
+import json
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -12,12 +13,14 @@ from sqlalchemy.orm import Session
 
 from mltrack.core.dates import utc_now_iso
 from mltrack.formats.seed_files import seed_digest
-from mltrack.formats.seed_format import SeedData
+from mltrack.formats.seed_format import SeedData, item_facts, provenance
 from mltrack.models import (
     Area,
     Base,
     CareerFact,
+    CareerSource,
     Item,
+    ItemGroup,
     ItemPrerequisite,
     Learner,
     Meta,
@@ -46,23 +49,32 @@ def apply_seed(session: Session, seed: SeedData) -> SeedSummary:
     steps = _upsert(
         session,
         Step,
-        [{**e.values, "pathway_id": pathway.id, "position": i} for i, e in enumerate(seed["step"])],
+        [_step_row(e.values, pathway.id, i) for i, e in enumerate(seed["step"])],
     )
     step_ids = {step.slug: step.id for step in steps}
     areas = _upsert(
         session,
         Area,
-        [{**_without(e.values, "step"), "position": i} for i, e in enumerate(seed["area"])],
-    )
+        [{**_without(e.values, "step", "quote"), "position": i}
+         for i, e in enumerate(seed["area"])],
+    )  # fmt: skip
     area_ids = {area.slug: area.id for area in areas}
+    groups = _upsert(session, ItemGroup, [_group_row(e.values) for e in seed["group"]])
+    ids = {"step": step_ids, "area": area_ids, "group": {g.slug: g.id for g in groups}}
+    required = {
+        e.slug: (e.values["required"], provenance(e.values, ["required"])["required"])
+        for e in seed["group"]
+    }
     before = set(session.scalars(select(Item.slug)))
-    items = _upsert(session, Item, [_item_row(e.values, i, step_ids, area_ids)
+    items = _upsert(session, Item, [_item_row(e.values, i, ids, required)
                                     for i, e in enumerate(seed["item"])])  # fmt: skip
     _replace_prerequisites(session, seed, {item.slug: item.id for item in items})
+    _upsert(session, CareerFact, [_career_row(e.values, i) for i, e in enumerate(seed["career"])])
     _upsert(
-        session, CareerFact, [{**e.values, "position": i} for i, e in enumerate(seed["career"])]
+        session, CareerSource, [{**e.values, "position": i} for i, e in enumerate(seed["source"])]
     )
-    retired = sum(_retire_missing(session, model, seed) for model in (Step, Area, Item, CareerFact))
+    models = (Step, Area, ItemGroup, Item, CareerFact, CareerSource)
+    retired = sum(_retire_missing(session, model, seed) for model in models)
     _ensure_default_learner(session)
     session.merge(Meta(key=SEED_DIGEST_KEY, value=seed_digest()))
     added = len({item.slug for item in items} - before)
@@ -87,16 +99,43 @@ def _upsert(session: Session, model: type[M], rows: list[dict[str, Any]]) -> lis
     return result
 
 
-def _item_row(values: dict[str, Any], position: int, steps: dict[str, int],
-              areas: dict[str, int]) -> dict[str, Any]:  # fmt: skip
-    row = _without(values, "step", "area", "after")
-    row.setdefault("required", True)
-    for optional in ("hours_estimate", "provider", "url"):
+def _step_row(values: dict[str, Any], pathway_id: int, position: int) -> dict[str, Any]:
+    reason = values.get("suggested")
+    basis = (
+        {"basis": "suggested", "reason": reason}
+        if reason
+        else {"basis": "article", "section": values["source"], "quote": values["quote"]}
+    )
+    row = _without(values, "quote", "suggested")
+    return {**row, "pathway_id": pathway_id, "position": position, "provenance": json.dumps(basis)}
+
+
+def _group_row(values: dict[str, Any]) -> dict[str, Any]:
+    return _without(values, "from_article", "suggested")
+
+
+def _career_row(values: dict[str, Any], position: int) -> dict[str, Any]:
+    return {"country": None, "period": None, **values, "position": position}
+
+
+def _item_row(values: dict[str, Any], position: int, ids: dict[str, dict[str, int]],
+              groups: dict[str, tuple[bool, dict[str, str]]]) -> dict[str, Any]:  # fmt: skip
+    """An item's row; a group member's required-ness (and its provenance) is its group's."""
+    row = _without(values, "step", "area", "after", "group", "from_article", "suggested")
+    group = values.get("group")
+    row["required"] = groups[group][0] if group else values.get("required", True)
+    for optional in ("hours_estimate", "provider", "url", "article_name"):
         row.setdefault(optional, None)
     row.setdefault("quote", "")
+    row.setdefault("on_the_job", False)
     area = values.get("area")
-    return {**row, "position": position, "step_id": steps[values["step"]],
-            "area_id": areas[area] if area else None}  # fmt: skip
+    facts = provenance(values, item_facts(values))
+    if group:
+        facts = {"required": groups[group][1], **facts}
+    return {**row, "position": position, "step_id": ids["step"][values["step"]],
+            "area_id": ids["area"][area] if area else None,
+            "group_id": ids["group"][group] if group else None,
+            "provenance": json.dumps(facts)}  # fmt: skip
 
 
 def _replace_prerequisites(session: Session, seed: SeedData, ids: dict[str, int]) -> None:
@@ -109,7 +148,8 @@ def _replace_prerequisites(session: Session, seed: SeedData, ids: dict[str, int]
 
 
 def _retire_missing(session: Session, model: type[Base], seed: SeedData) -> int:
-    table = {Step: "step", Area: "area", Item: "item", CareerFact: "career"}[model]
+    table = {Step: "step", Area: "area", ItemGroup: "group", Item: "item", CareerFact: "career",
+             CareerSource: "source"}[model]  # fmt: skip
     keep = {entry.slug for entry in seed[table]}
     gone = [
         obj

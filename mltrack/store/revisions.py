@@ -9,6 +9,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0003_tracking",
     "0004_journal_indexes",
     "0005_cert_undo",
+    "0006_provenance",
     "0007_journal",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
