@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from mltrack.formats.seed_format import FACTS, item_facts, load_seed, seed_dir
+from mltrack.formats.seed_files import seed_dir
+from mltrack.formats.seed_format import FACTS, item_facts, load_seed
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed-article.txt"
 
