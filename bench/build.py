@@ -125,8 +125,8 @@ def database(kind: str, log: Callable[[str], None] = print, events: int | None =
     if path.exists():
         return built
     CACHE.mkdir(exist_ok=True)
-    for stale in CACHE.glob(f"{stem}-*.db*"):
-        stale.unlink()
+    for stale in [*CACHE.glob(f"{stem}-*.db*"), *CACHE.glob(f"{stem}-*.building")]:
+        stale.unlink()  # an older key's, or a build that failed
     work = path.with_suffix(".building")
     work.unlink(missing_ok=True)
     log(f"building the {kind} database (cached afterwards as {path.name})...")
@@ -571,6 +571,7 @@ def _build_stress(path: Path, log: Callable[[str], None]) -> None:
             add_learner(store, name)
     connection = sqlite3.connect(path, isolation_level=None)
     try:
+        connection.create_function(_COPY_UID, 2, _copy_uid, deterministic=True)
         connection.execute("PRAGMA foreign_keys = OFF")  # checked once at the end instead
         connection.execute("BEGIN IMMEDIATE")
         source = _learner_id(connection, HEAVY_LEARNER)
@@ -639,12 +640,12 @@ class CopiedTable:
 
 
 def _journal_value(column: str, number: int) -> str:
-    """A copied entry's uid (a UUID still: its last three hex digits are the copy's number) and
+    """A copied entry's uid (``_copy_uid``) and
     subject (a log entry's is its uid; an own item's status, plan or cert subject names the
     copied item's slug)."""
     from mltrack.core.vocabulary import JournalKind, sql_in
 
-    uid = f"substr({{0}}, 1, 33) || '{number:03x}'"
+    uid = f"{_COPY_UID}({{0}}, {number})"
     if column == "uid":
         return uid.format("uid")
     own = "(SELECT slug FROM item WHERE id = journal.item_id AND learner_id = :source)"
@@ -654,6 +655,16 @@ def _journal_value(column: str, number: int) -> str:
         f"WHEN {own} IS NOT NULL THEN replace(subject, {own}, {own} || '-{number:03d}') "
         "ELSE subject END"
     )
+
+
+_COPY_UID = "bench_copy_uid"
+
+
+def _copy_uid(uid: str, number: int) -> str:
+    """Copy ``number``'s uid for the entry ``uid``: a UUID still, its last three hex digits
+    moved on by ``number`` (never the uid itself, nor another entry's or copy's: the first 33
+    characters tell every entry apart)."""
+    return f"{uid[:33]}{(int(uid[33:], 16) + number) % 4096:03x}"
 
 
 def _rows_of_source(table: str) -> str:
