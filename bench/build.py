@@ -1,36 +1,37 @@
 """The benchmark's databases, built through mltrack's own services and cached.
 
-Three databases, each built once and kept under ``bench/.cache`` with a key made of this file's
-code, the schema revision, the seed digest and which optional services exist (so a new schema,
-a changed builder or a newly merged service rebuilds them):
+Four databases, each built once and kept under ``bench/.cache`` with a key made of this file's
+code, the schema revision, the seed digest and the journal's rules and store (so a new schema,
+a changed builder or a change to what an entry means rebuilds them):
 
 - ``fresh``: created, migrated and seeded, exactly as a first run leaves it.
 - ``heavy``: ten years of one learner's work plus four lighter profiles (see PROFILES), every
-  row written by the services: ``change_status`` and ``undo_last``, and those of
-  OPTIONAL_SERVICES that exist (study and reading logs, own items, projects, certification
-  goals). The services stamp events with the current time, so afterwards one UPDATE moves each
-  event's ``occurred_at`` to the date it is about (and an undo onto the date of the change it
-  reverted), as if the history had been typed over ten years.
+  journal entry written by the daily write services on a ``SqliteWriter``, BATCH changes per
+  ``BEGIN IMMEDIATE`` transaction: own items, then starts, finishes, skips, resets and undos
+  (``change_status``, ``undo_last``), study and reading logs, projects and certification
+  goals. The history is typed with ``--on`` the day it is about (and an undo on the day of the
+  change before it), so the journal's dates are ten years'; the services stamp
+  ``recorded_at`` with the current time, so afterwards one UPDATE moves it to the day too.
 - ``stress``: the heavy database plus 95 copies of its heavy learner, made with one
-  ``INSERT ... SELECT`` per table and copy (building a million events through the ORM would
-  take hours); about a million events over 100 profiles.
-- ``deep``: ONE learner with a very long history, by default a million progress events (see
+  ``INSERT ... SELECT`` per table and copy (journal uids, own item slugs and the subjects
+  naming them made unique per copy); about 1.5 million journal entries over 100 profiles.
+- ``deep``: ONE learner with a very long journal, by default a million entries (see
   DEEP_EVENTS; ``--events N``, the environment variable MLTRACK_BENCH_DEEP_EVENTS or
-  ``database("deep", events=N)`` choose another count), plus study sessions and reading
-  entries in the heavy learner's proportions. What a read shows is the heavy learner's (the
-  same own items, projects and certification goals, written by the services); only the
-  history is longer. The history is generated row by row with ``executemany`` in one
-  transaction, following the rules the services keep: each event leaves its item where the
-  next event of that item starts, an undo reverts the newest change not yet undone, ``prior``
-  holds the progress row as ``services/progress.py`` snapshots it, dates never go back, and
-  the ``progress`` rows are what the last events left.
+  ``database("deep", events=N)`` choose another count): status changes, study sessions and
+  reading entries in the heavy learner's proportions, ~3% undos. What a read shows besides the
+  history is the heavy learner's (the same own items, projects and certification goals,
+  written by the services); only the history is longer. The entries are generated with
+  ``executemany`` in one transaction, following ``core/journal.py``'s rules (each status change
+  valid after the previous standing one of its item, dates and times never go back, an undo
+  reverts the newest change that stands, as ``mltrack undo`` does), then
+  ``services.journal.rebuild`` writes the projections from them, as ``doctor --repair`` would;
+  the build fails if the rebuild sets aside (flags) a single entry.
 
 Standard library plus mltrack itself: the benchmark must run wherever mltrack is installed.
 """
 
 import argparse
 import hashlib
-import importlib
 import json
 import os
 import random
@@ -38,10 +39,14 @@ import shutil
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mltrack.queries.reader import SqliteWriter
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 DAYS = 3650  # ten years
@@ -60,8 +65,8 @@ class Profile:
     projects: int
 
 
-# ~20,000 progress events, ~5,000 study-log entries and 200 own items in all, half of the
-# events the heavy learner's.
+# ~20,000 status changes, ~5,000 study-log entries and 200 own items in all, half of the
+# changes the heavy learner's.
 PROFILES = (
     Profile(HEAVY_LEARNER, 10_000, 2_000, 120, 500, 20),
     *(Profile(name, 2_500, 750, 20, 100, 5) for name in ("alex", "sam", "kim", "lee")),
@@ -71,9 +76,11 @@ STRESS_LEARNER = "copy-050"  # a copy in the middle of the table, not the first 
 BATCH = 250  # changes per write transaction while building
 UNDO_SHARE = 0.03
 SKIP_SHARE = 0.05
-DEEP_EVENTS = 1_000_000  # progress events of the deep database's one learner, by default
+DEEP_EVENTS = 1_000_000  # journal entries of the deep database's one learner, by default
 DEEP_EVENTS_ENV = "MLTRACK_BENCH_DEEP_EVENTS"
-DEEP_UNDO_REACH = 1_000  # newest open changes kept for undo (a deeper run of undos changes)
+DEEP_UNDO_REACH = 1_000  # newest standing changes kept for undo (a deeper run of undos changes)
+# The mltrack sources whose change changes what a built database holds or means.
+_KEY_SOURCES = ("core/journal.py", "services/journal.py")
 
 
 @dataclass
@@ -86,42 +93,20 @@ class Built:
     notes: list[str] = field(default_factory=list)
 
 
-# Write services merged by other issues: the builder uses each one that exists (a missing one
-# leaves its rows out, and which exist is part of the cache key).
-OPTIONAL_SERVICES = {
-    "study log": ("mltrack.services.study", "log_session"),
-    "reading log": ("mltrack.services.study", "log_reading"),
-    "own items": ("mltrack.services.items", "add_own_item"),
-    "projects": ("mltrack.services.projects", "add_project"),
-    "certification goals": ("mltrack.services.certs", "set_goal"),
-}
-
-
-def service(name: str) -> Callable[..., Any] | None:
-    """The optional service called ``name`` in OPTIONAL_SERVICES, or None if not built."""
-    module_name, attribute = OPTIONAL_SERVICES[name]
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    return getattr(module, attribute, None)
-
-
-def available() -> list[str]:
-    return [name for name in OPTIONAL_SERVICES if service(name) is not None]
-
-
 def cache_key() -> str:
-    """Changes when the builder, the schema, the seed or the available services change."""
+    """Changes when the builder, the schema, the seed or the journal's rules or store change."""
+    import mltrack
     from mltrack.formats.seed_files import seed_digest
     from mltrack.store.revisions import HEAD_REVISION
 
-    parts = [Path(__file__).read_text(), HEAD_REVISION, seed_digest(), *available()]
+    package = Path(mltrack.__file__).parent
+    sources = [(package / name).read_text() for name in _KEY_SOURCES]
+    parts = [Path(__file__).read_text(), HEAD_REVISION, seed_digest(), *sources]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
 def deep_events(events: int | None = None) -> int:
-    """The deep database's number of progress events: ``events`` if given, else the
+    """The deep database's number of journal entries: ``events`` if given, else the
     environment variable DEEP_EVENTS_ENV, else DEEP_EVENTS."""
     if events is None:
         events = int(os.environ.get(DEEP_EVENTS_ENV) or DEEP_EVENTS)
@@ -132,19 +117,16 @@ def deep_events(events: int | None = None) -> int:
 
 def database(kind: str, log: Callable[[str], None] = print, events: int | None = None) -> Built:
     """The cached database of ``kind`` (fresh, heavy, stress or deep), built first if needed;
-    ``events`` is the deep database's number of progress events (see ``deep_events``)."""
+    ``events`` is the deep database's number of journal entries (see ``deep_events``)."""
     stem = f"deep-{deep_events(events)}" if kind == "deep" else kind
     path = CACHE / f"{stem}-{cache_key()}.db"
     learner = STRESS_LEARNER if kind == "stress" else HEAVY_LEARNER
-    missing = [name for name in OPTIONAL_SERVICES if name not in available()]
-    built = Built(
-        kind, path, learner, [f"services not built yet: {', '.join(missing)}"] if missing else []
-    )
+    built = Built(kind, path, learner)
     if path.exists():
         return built
     CACHE.mkdir(exist_ok=True)
-    for stale in CACHE.glob(f"{stem}-*.db*"):
-        stale.unlink()
+    for stale in [*CACHE.glob(f"{stem}-*.db*"), *CACHE.glob(f"{stem}-*.building")]:
+        stale.unlink()  # an older key's, or a build that failed
     work = path.with_suffix(".building")
     work.unlink(missing_ok=True)
     log(f"building the {kind} database (cached afterwards as {path.name})...")
@@ -173,29 +155,43 @@ def _build_fresh(path: Path) -> None:
     prepare_database(path)
 
 
+@contextmanager
+def _writer(path: Path) -> Iterator["SqliteWriter"]:
+    """The daily writes' executor on ``path`` (stdlib sqlite3, mltrack's pragmas); each
+    ``store.transaction()`` is one ``BEGIN IMMEDIATE``, as one command has it."""
+    from mltrack.queries.reader import SqliteWriter
+    from mltrack.store.db import connect
+
+    store = SqliteWriter(connect(path))
+    try:
+        yield store
+    finally:
+        store.connection.close()
+
+
 def _build_heavy(path: Path, log: Callable[[str], None]) -> None:
     from mltrack.services.learners import add_learner
-    from mltrack.store.orm import write_session
 
-    with write_session(path) as session:
-        for profile in PROFILES[1:]:
-            add_learner(session, profile.name)
-    for number, profile in enumerate(PROFILES):
-        rng = random.Random(f"mltrack-bench-{number}")
-        made = [
-            _add_own_items(path, profile),
-            _add_history(path, profile, rng),
-            _add_study_log(path, profile, rng),
-            _add_reading(path, profile, rng),
-            _add_projects(path, profile),
-            _add_cert_goals(path, profile),
-        ]
-        log(f"  {profile.name}: " + ", ".join(m for m in made if m))
-    _backdate_events(path)
+    with _writer(path) as store:
+        with store.transaction():
+            for profile in PROFILES[1:]:
+                add_learner(store, profile.name)
+        for number, profile in enumerate(PROFILES):
+            rng = random.Random(f"mltrack-bench-{number}")
+            made = [
+                _add_own_items(store, profile),
+                _add_history(store, profile, rng),
+                _add_study_log(store, profile, rng),
+                _add_reading(store, profile, rng),
+                _add_projects(store, profile),
+                _add_cert_goals(store, profile),
+            ]
+            log(f"  {profile.name}: " + ", ".join(made))
+    _backdate_entries(path)
 
 
 def _days(count: int) -> Iterator[date]:
-    """``count`` dates spread evenly over the last ten years, oldest first."""
+    """``count`` dates spread evenly over the last ten years, oldest first (before today)."""
     start = date.today() - timedelta(days=DAYS)
     for index in range(count):
         yield start + timedelta(days=index * DAYS // max(count, 1))
@@ -207,225 +203,236 @@ def _batches(count: int) -> Iterator[range]:
         yield range(start, min(start + BATCH, count))
 
 
-def _add_history(path: Path, profile: "Profile", rng: random.Random) -> str:
-    """Start, finish, skip, reset and undo items the way a learner would, year after year."""
+def _add_history(store: "SqliteWriter", profile: Profile, rng: random.Random) -> str:
+    """Start, finish, skip, reset and undo items the way a learner would, year after year,
+    each typed on the day it is about."""
     from mltrack.services.progress import change_status
     from mltrack.services.undo import undo_last
-    from mltrack.store.orm import write_session
 
-    slugs = _visible_slugs(path, profile.name)
+    slugs = _status_slugs(store, profile.name)
     status = dict.fromkeys(slugs, "planned")
+    standing = 0  # this history's changes not undone: an undo never reaches further back
     days = _days(profile.events)
     for batch in _batches(profile.events):
-        with write_session(path) as session:
-            for index in batch:
+        with store.transaction():
+            for _ in batch:
                 on = next(days)
-                if index and rng.random() < UNDO_SHARE:
-                    change = undo_last(session, profile.name)
+                if standing and rng.random() < UNDO_SHARE:
+                    changes = undo_last(store, profile.name, today=on)
+                    standing -= 1
                 else:
                     slug = rng.choice(slugs)
                     action = _next_action(status[slug], rng)
-                    change = change_status(session, profile.name, slug, action, on=on)
-                status[change.slug] = change.to_status
-                session.flush()
-    return f"{profile.events} progress events"
+                    changes = [change_status(store, profile.name, slug, action, today=on, on=on)]
+                    standing += 1
+                for change in changes:
+                    status[change.slug] = change.to_status
+    return f"{profile.events} status changes and undos"
 
 
-def _next_action(current: str, rng: random.Random) -> Any:
+def _next_action(current: str, rng: random.Random) -> str:
+    """A change that ``core/journal.py`` accepts after ``current`` (done must be reset before
+    it is taken up again)."""
     from mltrack.core.vocabulary import EventAction
 
     if current == "planned":
         return EventAction.SKIP if rng.random() < SKIP_SHARE else EventAction.START
     if current == "in_progress":
         return EventAction.DONE if rng.random() < 0.8 else EventAction.RESET
-    return EventAction.RESET if current == "skipped" or rng.random() < 0.5 else EventAction.START
+    if current == "skipped" and rng.random() < 0.5:
+        return EventAction.START
+    return EventAction.RESET
 
 
-def _add_study_log(path: Path, profile: "Profile", rng: random.Random) -> str:
-    log_session = service("study log")
-    if log_session is None:
-        return ""
-    from mltrack.store.orm import write_session
+def _add_study_log(store: "SqliteWriter", profile: Profile, rng: random.Random) -> str:
+    from mltrack.services.study import log_session
 
-    slugs = _visible_slugs(path, profile.name)
+    slugs = _visible_slugs(store, profile.name)
     days = _days(profile.study_entries)
     for batch in _batches(profile.study_entries):
-        with write_session(path) as session:
+        with store.transaction():
             for _ in batch:
                 item = rng.choice(slugs) if rng.random() < 0.8 else None
                 minutes = rng.choice((15, 30, 45, 60, 90, 120))
-                log_session(session, profile.name, minutes, item_text=item, on=next(days))
+                on = next(days)
+                log_session(store, profile.name, minutes, today=on, item_text=item, on=on)
     return f"{profile.study_entries} study-log entries"
 
 
-def _add_reading(path: Path, profile: "Profile", rng: random.Random) -> str:
-    log_reading = service("reading log")
-    if log_reading is None:
-        return ""
+def _add_reading(store: "SqliteWriter", profile: Profile, rng: random.Random) -> str:
+    """Reading entries; the first of each kind starts the item that kind keeps up (the history
+    leaves those items alone, see ``_status_slugs``)."""
     from mltrack.core.vocabulary import ReadingKind
-    from mltrack.store.orm import write_session
+    from mltrack.services.study import log_reading
 
     days = _days(profile.readings)
     for batch in _batches(profile.readings):
-        with write_session(path) as session:
+        with store.transaction():
             for index in batch:
                 kind = rng.choice(list(ReadingKind))
-                log_reading(session, profile.name, f"{kind} number {index}", kind, on=next(days))
+                on = next(days)
+                log_reading(store, profile.name, f"{kind} number {index}", kind, today=on, on=on)
     return f"{profile.readings} reading-log entries"
 
 
-def _add_own_items(path: Path, profile: "Profile") -> str:
+def _add_own_items(store: "SqliteWriter", profile: Profile) -> str:
+    """Own items, added the day the history starts (so that it can take them up)."""
     from mltrack.core.vocabulary import ItemKind
+    from mltrack.services.items import add_own_item
 
-    areas = _areas(path)
-
-    def add(add_own_item: Callable[..., Any], session: Any, number: int) -> None:
-        add_own_item(
-            session, profile.name, f"{profile.name} course {number:03d} on applied ML",
-            ItemKind.COURSE, area_text=areas[number % len(areas)], hours=10 + number % 40,
-        )  # fmt: skip
-
-    made = _in_one_transaction(path, "own items", profile.own_items, add)
-    return f"{profile.own_items} own items" if made else ""
-
-
-def _add_projects(path: Path, profile: "Profile") -> str:
-    areas = _areas(path)
-
-    def add(add_project: Callable[..., Any], session: Any, number: int) -> None:
-        add_project(
-            session, profile.name, f"Project {number:03d}", f"public data set {number}",
-            area_texts=(areas[number % len(areas)],),
-        )  # fmt: skip
-
-    made = _in_one_transaction(path, "projects", profile.projects, add)
-    return f"{profile.projects} projects" if made else ""
+    areas = _areas(store)
+    first_day = next(_days(1))
+    with store.transaction():
+        for number in range(profile.own_items):
+            add_own_item(
+                store, profile.name, f"{profile.name} course {number:03d} on applied ML",
+                ItemKind.COURSE, today=first_day, area_text=areas[number % len(areas)],
+                hours=10 + number % 40,
+            )  # fmt: skip
+    return f"{profile.own_items} own items"
 
 
-def _add_cert_goals(path: Path, profile: "Profile") -> str:
-    """A target date for every certification on the pathway."""
-    certs = [row[0] for row in _query(path, "SELECT slug FROM item WHERE kind = 'certification'")]
+def _add_projects(store: "SqliteWriter", profile: Profile) -> str:
+    """Projects started today (the first starts the seeded portfolio item if planned)."""
+    from mltrack.services.projects import add_project
 
-    def add(set_goal: Callable[..., Any], session: Any, number: int) -> None:
-        set_goal(
-            session, profile.name, certs[number], date.today() + timedelta(days=20 + 60 * number)
-        )
-
-    made = _in_one_transaction(path, "certification goals", len(certs), add)
-    return f"{len(certs)} certification goals" if made else ""
-
-
-def _in_one_transaction(
-    path: Path, name: str, count: int, call: Callable[[Callable[..., Any], Any, int], None]
-) -> bool:
-    """``call(service, session, number)`` for number in range(count), in one transaction;
-    False when the optional service ``name`` is not built."""
-    function = service(name)
-    if function is None:
-        return False
-    from mltrack.store.orm import write_session
-
-    with write_session(path) as session:
-        for number in range(count):
-            call(function, session, number)
-    return True
+    areas = _areas(store)
+    with store.transaction():
+        for number in range(profile.projects):
+            add_project(
+                store, profile.name, f"Project {number:03d}", f"public data set {number}",
+                today=date.today(), area_texts=(areas[number % len(areas)],),
+            )  # fmt: skip
+    return f"{profile.projects} projects"
 
 
-def _areas(path: Path) -> list[str]:
-    return [row[0] for row in _query(path, "SELECT slug FROM area WHERE NOT retired")]
+def _add_cert_goals(store: "SqliteWriter", profile: Profile) -> str:
+    """A target date for every certification on the pathway, set today."""
+    from mltrack.core.vocabulary import ItemKind
+    from mltrack.services.certs import set_goal
+
+    certs = [row["slug"] for row in store.rows(_CERTS_SQL, kind=ItemKind.CERTIFICATION)]
+    today = date.today()
+    with store.transaction():
+        for number, cert in enumerate(certs):
+            set_goal(store, profile.name, cert, today + timedelta(days=20 + 60 * number), today)
+    return f"{len(certs)} certification goals"
 
 
-def _visible_slugs(path: Path, learner: str) -> list[str]:
-    sql = """
-        SELECT i.slug FROM item i
-        WHERE NOT i.retired
-          AND (i.learner_id IS NULL OR i.learner_id = (SELECT id FROM learner WHERE name = ?))
-        ORDER BY i.id
-    """
-    return [row[0] for row in _query(path, sql, learner)]
+_CERTS_SQL = "SELECT slug FROM item WHERE kind = :kind AND NOT retired ORDER BY id"
 
 
-def _query(path: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
+def _areas(store: "SqliteWriter") -> list[str]:
+    return [row["slug"] for row in store.rows("SELECT slug FROM area WHERE NOT retired")]
 
 
-def _backdate_events(path: Path) -> None:
-    """Give each event the time of the day it is about (the services stamp the current time);
-    an undo takes the date and time of the change it reverted."""
+_VISIBLE_SQL = """
+    SELECT i.id, i.slug, i.kind FROM item i
+    WHERE NOT i.retired
+      AND (i.learner_id IS NULL OR i.learner_id = (SELECT id FROM learner WHERE name = :name))
+    ORDER BY i.id
+"""
+
+
+def _visible_slugs(store: "SqliteWriter", learner: str) -> list[str]:
+    return [row["slug"] for row in store.rows(_VISIBLE_SQL, name=learner)]
+
+
+def _status_slugs(store: "SqliteWriter", learner: str) -> list[str]:
+    """The items whose status the history moves: every visible item but certifications (they
+    move with their goal) and those a kind of reading keeps up (a reading starts them)."""
+    from mltrack.core.vocabulary import ItemKind
+    from mltrack.services.study import READING_ITEMS
+
+    kept_up = set(READING_ITEMS.values())
+    rows = store.rows(_VISIBLE_SQL, name=learner)
+    return [
+        row["slug"]
+        for row in rows
+        if row["kind"] != ItemKind.CERTIFICATION and row["slug"] not in kept_up
+    ]
+
+
+def _backdate_entries(path: Path) -> None:
+    """Give each entry typed for a past day a time on that day (the services stamp the current
+    time; ids keep the order of recording within the day), and the study and reading rows the
+    time of their entry."""
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(
-            "UPDATE progress_event SET occurred_at = on_date || 'T12:00:00+00:00' "
-            "WHERE action <> 'undo'"
+            """UPDATE journal
+               SET recorded_at = on_date || 'T12:00:00.' || substr('00000' || (id % 1000000), -6)
+                                 || '+00:00'
+               WHERE on_date < :today""",
+            {"today": date.today().isoformat()},
         )
+        for table in ("study_session", "reading_entry"):
+            connection.execute(
+                f"UPDATE {table} SET created_at = "
+                "(SELECT j.recorded_at FROM journal j WHERE j.id = journal_id)"
+            )
         connection.execute(
-            """UPDATE progress_event AS u
-               SET on_date = (SELECT e.on_date FROM progress_event e WHERE e.id = u.undoes_id),
-                   occurred_at = (SELECT e.occurred_at FROM progress_event e
-                                  WHERE e.id = u.undoes_id)
-               WHERE action = 'undo'"""
-        )
-        connection.execute(
-            "UPDATE learner SET created_at = ?", (f"{next(_days(1))}T09:00:00+00:00",)
+            "UPDATE learner SET created_at = ?", (f"{next(_days(1))}T09:00:00.000000+00:00",)
         )
         connection.execute("COMMIT")
     finally:
         connection.close()
+
+
+# The deep database --------------------------------------------------------------------------
 
 
 def build_deep(path: Path, events: int, log: Callable[[str], None] = print) -> None:
     """Give the heavy learner of the database at ``path`` (created and seeded first if it does
-    not exist) a history of ``events`` progress events, with study sessions and reading
-    entries in the heavy learner's proportions, over the last ten years.
+    not exist) a journal of ``events`` generated entries over the last ten years, then write
+    its projections with ``services.journal.rebuild``.
 
-    What reads show besides the history (own items, projects, certification goals) is written
-    by the services, as in the heavy database; the history itself by ``executemany``.
+    Own items are added by the services before the history (dated its first day), projects and
+    certification goals after it (dated today), as in the heavy database.
     """
+    from mltrack.core.vocabulary import ItemKind
+    from mltrack.services import journal
+
     if not path.exists():
         _build_fresh(path)
     heavy = PROFILES[0]
-    profile = Profile(
-        HEAVY_LEARNER, events, events * heavy.study_entries // heavy.events, heavy.own_items,
-        events * heavy.readings // heavy.events, heavy.projects,
-    )  # fmt: skip
-    made = [_add_own_items(path, profile), _add_projects(path, profile),
-            _add_cert_goals(path, profile)]  # fmt: skip
-    connection = sqlite3.connect(path, isolation_level=None)
-    try:
+    with _writer(path) as store:
+        made = [_add_own_items(store, heavy)]
+        learner = store.rows("SELECT id FROM learner WHERE name = :n", n=HEAVY_LEARNER)[0]["id"]
+        items = [
+            (row["id"], row["slug"])
+            for row in store.rows(_VISIBLE_SQL, name=HEAVY_LEARNER)
+            if row["kind"] != ItemKind.CERTIFICATION
+        ]
+        connection = store.connection
         connection.execute("PRAGMA cache_size = -262144")  # 256 MiB while building
-        connection.execute("BEGIN IMMEDIATE")
-        learner = _learner_id(connection, HEAVY_LEARNER)
-        items = [row[0] for row in connection.execute(_VISIBLE_IDS_SQL, (learner,))]
-        history = DeepHistory(learner, items, random.Random("mltrack-bench-deep"))
-        first = _max_id(connection, "progress_event") + 1
-        indexes = _drop_indexes(connection, _HISTORY_TABLES)  # made again once, sorted: faster
-        connection.executemany(_INSERT_EVENT_SQL, history.events(first, events))
-        connection.execute("DELETE FROM progress WHERE learner_id = :learner", {"learner": learner})
-        connection.executemany(_INSERT_PROGRESS_SQL, history.progress_rows())
-        if service("study log") is not None:
-            connection.executemany(_INSERT_SESSION_SQL, history.sessions(profile.study_entries))
-            made.append(f"{profile.study_entries} study sessions")
-        if service("reading log") is not None:
-            connection.executemany(_INSERT_READING_SQL, history.readings(profile.readings))
-            made.append(f"{profile.readings} reading entries")
-        for sql in indexes:
-            connection.execute(sql)
-        connection.execute(
-            "UPDATE learner SET created_at = :at WHERE id = :learner",
-            {"at": _timestamp(_history_start() - timedelta(hours=1)), "learner": learner},
-        )
-        connection.execute("COMMIT")
-    finally:
-        connection.close()
-    log(f"  {HEAVY_LEARNER}: {events} progress events, " + ", ".join(m for m in made if m))
-
-
-_HISTORY_TABLES = ("progress_event", "study_session", "reading_entry")
+        started = datetime.now()
+        with store.transaction():
+            history = DeepJournal(learner, items, random.Random("mltrack-bench-deep"))
+            first = (connection.execute("SELECT MAX(id) FROM journal").fetchone()[0] or 0) + 1
+            indexes = _drop_indexes(connection, ("journal",))  # made again once: faster
+            connection.executemany(_INSERT_ENTRY_SQL, history.entries(first, events))
+            for sql in indexes:
+                connection.execute(sql)
+        generated = (datetime.now() - started).total_seconds()
+        started = datetime.now()
+        with store.transaction():
+            flagged = journal.rebuild(store, learner)
+            if flagged:
+                entry, reason = flagged[0]
+                raise RuntimeError(
+                    f"the generator broke a rule {len(flagged)} times, first {entry}: {reason}"
+                )
+        rebuilt = (datetime.now() - started).total_seconds()
+        made += [_add_projects(store, heavy), _add_cert_goals(store, heavy)]
+        with store.transaction():
+            store.execute("UPDATE learner SET created_at = :at WHERE id = :learner",
+                          at=_timestamp(_history_start() - timedelta(hours=1)),
+                          learner=learner)  # fmt: skip
+    counted = ", ".join(f"{n} {kind}" for kind, n in history.counted.items())
+    log(f"  {HEAVY_LEARNER}: {events} journal entries ({counted}) generated in {generated:.1f} s, "
+        f"projections rebuilt in {rebuilt:.1f} s; " + ", ".join(made))  # fmt: skip
 
 
 def _drop_indexes(connection: sqlite3.Connection, tables: tuple[str, ...]) -> list[str]:
@@ -442,30 +449,13 @@ def _drop_indexes(connection: sqlite3.Connection, tables: tuple[str, ...]) -> li
     return [sql for _, sql in found]
 
 
-_VISIBLE_IDS_SQL = """
-    SELECT id FROM item WHERE NOT retired AND (learner_id IS NULL OR learner_id = ?) ORDER BY id
+_INSERT_ENTRY_SQL = """
+    INSERT INTO journal (id, uid, learner_id, kind, action, subject, item_id, on_date,
+                         recorded_at, data, target_id, group_id, superseded_by, flag)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)
 """
-_INSERT_EVENT_SQL = """
-    INSERT INTO progress_event (id, learner_id, item_id, occurred_at, on_date, action,
-                                from_status, to_status, note, prior, undoes_id, cert_event_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL)
-"""
-_INSERT_PROGRESS_SQL = """
-    INSERT INTO progress (learner_id, item_id, status, started_on, finished_on, note,
-                          evidence_url, updated_at)
-    VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)
-"""
-_INSERT_SESSION_SQL = """
-    INSERT INTO study_session (learner_id, item_id, on_date, week_start, minutes, note,
-                               created_at)
-    VALUES (?, ?, ?, ?, ?, NULL, ?)
-"""
-_INSERT_READING_SQL = """
-    INSERT INTO reading_entry (learner_id, title, kind, url, item_id, on_date, created_at)
-    VALUES (?, ?, ?, NULL, NULL, ?, ?)
-"""
-# The status each action leads to (services/progress.py's TARGET, as text).
-_TARGET = {"start": "in_progress", "done": "done", "skip": "skipped", "reset": "planned"}
+# An entry as _INSERT_ENTRY_SQL takes it, from ``id`` on.
+Row = tuple[int, str, int, str, str, str, int | None, str, str, str, int | None]
 
 
 def _history_start() -> datetime:
@@ -478,129 +468,110 @@ def _timestamp(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
-def _moments(count: int, phase: int) -> Iterator[tuple[str, str]]:
-    """``count`` (timestamp, date) pairs spread evenly over the ten years up to yesterday,
-    oldest first; ``phase`` (0-3) shifts them so that the three journals do not collide."""
+def _moments(count: int) -> Iterator[tuple[datetime, str, str]]:
+    """``count`` (moment, timestamp, date) triples spread evenly over the ten years up to
+    yesterday, oldest first, each after the one before."""
     start = _history_start()
     span = int((timedelta(days=DAYS - 1) - timedelta(hours=9)).total_seconds() * 1_000_000)
     for index in range(count):
-        stamp = _timestamp(
-            start + timedelta(microseconds=(4 * index + phase) * span // (4 * count))
-        )
-        yield stamp, stamp[:10]
+        moment = start + timedelta(microseconds=index * span // count)
+        stamp = _timestamp(moment)
+        yield moment, stamp, stamp[:10]
 
 
-class DeepHistory:
-    """One learner's generated journals, kept consistent the way the services keep them."""
+class DeepJournal:
+    """One learner's generated journal, kept valid by the rules of ``core/journal.py``.
 
-    def __init__(self, learner: int, items: list[int], rng: random.Random):
+    Each item's status moves as ``_next_action`` picks (a change its status accepts); a study
+    session or reading entry is a ``log`` entry whose subject is its own uid; an undo reverts
+    the newest change that stands (whatever its kind), as ``mltrack undo`` does, and the item
+    goes back to the status it had before it. Entries come one moment after another, so ids,
+    dates and times agree.
+    """
+
+    def __init__(self, learner: int, items: list[tuple[int, str]], rng: random.Random):
         self.learner, self.items, self.rng = learner, items, rng
-        self.status = dict.fromkeys(items, "planned")
-        # The progress row of each item as (status, started_on, finished_on, updated_at);
-        # None when there is none (an item never changed, or its first change undone).
-        self.rows: dict[int, tuple[str, str | None, str | None, str] | None] = dict.fromkeys(items)
-        # Changes not yet undone, newest last: (event id, item, from, to, prior).
-        self.open: deque[tuple[int, int, str, str, str | None]] = deque(maxlen=DEEP_UNDO_REACH)
-
-    def events(self, first_id: int, count: int) -> Iterator[tuple[object, ...]]:
-        """``count`` progress events, ids from ``first_id``: changes and ~3% undos."""
-        rng = self.rng
-        for number, (stamp, on) in enumerate(_moments(count, 1)):
-            event_id = first_id + number
-            if number and self.open and rng.random() < UNDO_SHARE:
-                yield self._undo(event_id, stamp, on)
-                continue
-            item = rng.choice(self.items)
-            current = self.status[item]
-            action = str(_next_action(current, rng))
-            target = _TARGET[action]
-            prior = self._snapshot(item)
-            self.rows[item] = self._applied(self.rows[item], target, on, stamp)
-            self.status[item] = target
-            self.open.append((event_id, item, current, target, prior))
-            yield (event_id, self.learner, item, stamp, on, action, current, target, prior, None)
-
-    def _undo(self, event_id: int, stamp: str, on: str) -> tuple[object, ...]:
-        """Revert the newest open change: its item's row goes back to ``prior``."""
-        undone, item, before, after, prior = self.open.pop()
-        snapshot = self._snapshot(item)
-        if prior is None:
-            self.rows[item] = None
-        else:
-            values = json.loads(prior)
-            self.rows[item] = (values["status"], values["started_on"], values["finished_on"],
-                               stamp)  # fmt: skip
-        self.status[item] = before
-        return (event_id, self.learner, item, stamp, on, "undo", after, before, snapshot, undone)
-
-    def _snapshot(self, item: int) -> str | None:
-        """The item's progress row as ``services.progress._snapshot`` stores it in ``prior``."""
-        row = self.rows[item]
-        if row is None:
-            return None
-        status, started, finished, _ = row
-        fields = {"status": status, "started_on": started, "finished_on": finished,
-                  "note": None, "evidence_url": None}  # fmt: skip
-        return json.dumps(fields)
-
-    @staticmethod
-    def _applied(
-        row: tuple[str, str | None, str | None, str] | None, target: str, on: str, stamp: str
-    ) -> tuple[str, str | None, str | None, str]:
-        """The row after a change to ``target`` on ``on`` (``services.progress._apply``)."""
-        started = row[1] if row else None
-        if target == "planned":
-            return (target, None, None, stamp)
-        if target == "in_progress":
-            return (target, on, None, stamp)
-        if target == "done":
-            return (target, started or on, on, stamp)
-        return (target, started, None, stamp)
-
-    def progress_rows(self) -> Iterator[tuple[object, ...]]:
-        """The progress rows the events leave, one per item that has one."""
-        for item, row in self.rows.items():
-            if row is not None:
-                yield (self.learner, item, *row)
-
-    def sessions(self, count: int) -> Iterator[tuple[object, ...]]:
-        """Study sessions, four in five of them on an item."""
-        rng, mondays = self.rng, _Mondays()
-        for stamp, on in _moments(count, 2):
-            item = rng.choice(self.items) if rng.random() < 0.8 else None
-            minutes = rng.choice((15, 30, 45, 60, 90, 120))
-            yield (self.learner, item, on, mondays[on], minutes, stamp)
-
-    def readings(self, count: int) -> Iterator[tuple[object, ...]]:
+        self.status = {item: "planned" for item, _ in items}
+        # Changes that stand, newest last: (entry id, kind, subject, item, status before).
+        self.standing: deque[tuple[int, str, str, int | None, str | None]] = deque(
+            maxlen=DEEP_UNDO_REACH
+        )
+        self.counted = {"status": 0, "study": 0, "reading": 0, "undo": 0}
+        heavy = PROFILES[0]
+        total = heavy.events + heavy.study_entries + heavy.readings
+        self.study_share = heavy.study_entries / total
+        self.reading_share = heavy.readings / total
         from mltrack.core.vocabulary import ReadingKind
 
-        kinds = [str(kind) for kind in ReadingKind]
-        for number, (stamp, on) in enumerate(_moments(count, 3)):
-            kind = self.rng.choice(kinds)
-            yield (self.learner, f"{kind} number {number}", kind, on, stamp)
+        self.reading_kinds = [str(kind) for kind in ReadingKind]
+
+    def entries(self, first_id: int, count: int) -> Iterator[Row]:
+        """``count`` entries, ids from ``first_id``."""
+        from mltrack.core.ids import uuid7
+
+        rng = self.rng
+        for number, (moment, stamp, on) in enumerate(_moments(count)):
+            entry_id = first_id + number
+            uid = uuid7(int(moment.timestamp() * 1000))
+            roll = rng.random()
+            if self.standing and roll < UNDO_SHARE:
+                yield self._undo(entry_id, uid, stamp, on)
+            elif roll < UNDO_SHARE + self.study_share:
+                yield self._study(entry_id, uid, stamp, on)
+            elif roll < UNDO_SHARE + self.study_share + self.reading_share:
+                yield self._reading(entry_id, uid, stamp, on, number)
+            else:
+                yield self._status(entry_id, uid, stamp, on)
+
+    def _status(self, entry_id: int, uid: str, stamp: str, on: str) -> Row:
+        item, slug = self.rng.choice(self.items)
+        before = self.status[item]
+        action = str(_next_action(before, self.rng))
+        self.status[item] = _TARGET[action]
+        self.standing.append((entry_id, "status", slug, item, before))
+        self.counted["status"] += 1
+        return (entry_id, uid, self.learner, "status", action, slug, item, on, stamp, "{}", None)
+
+    def _study(self, entry_id: int, uid: str, stamp: str, on: str) -> Row:
+        rng = self.rng
+        item = rng.choice(self.items)[0] if rng.random() < 0.8 else None
+        data = json.dumps({"minutes": rng.choice((15, 30, 45, 60, 90, 120))})
+        self.standing.append((entry_id, "study", uid, item, None))
+        self.counted["study"] += 1
+        return (entry_id, uid, self.learner, "study", "log", uid, item, on, stamp, data, None)
+
+    def _reading(self, entry_id: int, uid: str, stamp: str, on: str, number: int) -> Row:
+        kind = self.rng.choice(self.reading_kinds)
+        data = json.dumps({"kind": kind, "title": f"{kind} number {number}"}, sort_keys=True)
+        self.standing.append((entry_id, "reading", uid, None, None))
+        self.counted["reading"] += 1
+        return (entry_id, uid, self.learner, "reading", "log", uid, None, on, stamp, data, None)
+
+    def _undo(self, entry_id: int, uid: str, stamp: str, on: str) -> Row:
+        """Revert the newest change that stands; an undo carries its target's kind, subject
+        and item."""
+        target, kind, subject, item, before = self.standing.pop()
+        if kind == "status":
+            assert item is not None and before is not None
+            self.status[item] = before
+        self.counted["undo"] += 1
+        return (entry_id, uid, self.learner, kind, "undo", subject, item, on, stamp, "{}", target)
 
 
-class _Mondays(dict[str, str]):
-    """ISO date text -> the Monday of its week (``mltrack.core.dates.week_start``), memoised."""
-
-    def __missing__(self, on: str) -> str:
-        from mltrack.core.dates import week_start
-
-        monday = week_start(date.fromisoformat(on)).isoformat()
-        self[on] = monday
-        return monday
+# The status each action leads to (core/journal.py's _STATUS_AFTER, as text).
+_TARGET = {"start": "in_progress", "done": "done", "skip": "skipped", "reset": "planned"}
 
 
 def _build_stress(path: Path, log: Callable[[str], None]) -> None:
     from mltrack.services.learners import add_learner
-    from mltrack.store.orm import write_session
 
     copies = [f"copy-{number:03d}" for number in range(1, STRESS_COPIES + 1)]
-    with write_session(path) as session:
+    with _writer(path) as store, store.transaction():
         for name in copies:
-            add_learner(session, name)
+            add_learner(store, name)
     connection = sqlite3.connect(path, isolation_level=None)
     try:
+        connection.create_function(_COPY_UID, 2, _copy_uid, deterministic=True)
         connection.execute("PRAGMA foreign_keys = OFF")  # checked once at the end instead
         connection.execute("BEGIN IMMEDIATE")
         source = _learner_id(connection, HEAVY_LEARNER)
@@ -651,6 +622,8 @@ class CopiedTable:
         )
 
     def _value(self, column: str, strides: dict[str, int], number: int) -> str:
+        if self.name == "journal" and column in ("uid", "subject"):
+            return _journal_value(column, number)
         if column == "learner_id":
             return ":target"
         if column == "id" and self.has_id:
@@ -664,6 +637,34 @@ class CopiedTable:
         if column in self.unique_text:
             return f"{column} || '-{number:03d}'"
         return column
+
+
+def _journal_value(column: str, number: int) -> str:
+    """A copied entry's uid (``_copy_uid``) and
+    subject (a log entry's is its uid; an own item's status, plan or cert subject names the
+    copied item's slug)."""
+    from mltrack.core.vocabulary import JournalKind, sql_in
+
+    uid = f"{_COPY_UID}({{0}}, {number})"
+    if column == "uid":
+        return uid.format("uid")
+    own = "(SELECT slug FROM item WHERE id = journal.item_id AND learner_id = :source)"
+    return (
+        f"CASE WHEN kind IN {sql_in(JournalKind.STUDY, JournalKind.READING)} "
+        f"THEN {uid.format('subject')} "
+        f"WHEN {own} IS NOT NULL THEN replace(subject, {own}, {own} || '-{number:03d}') "
+        "ELSE subject END"
+    )
+
+
+_COPY_UID = "bench_copy_uid"
+
+
+def _copy_uid(uid: str, number: int) -> str:
+    """Copy ``number``'s uid for the entry ``uid``: a UUID still, its last three hex digits
+    moved on by ``number`` (never the uid itself, nor another entry's or copy's: the first 33
+    characters tell every entry apart)."""
+    return f"{uid[:33]}{(int(uid[33:], 16) + number) % 4096:03x}"
 
 
 def _rows_of_source(table: str) -> str:

@@ -3,19 +3,24 @@
     python bench/run.py                 # everything, several minutes on two cores
     python bench/run.py --quick         # fewer runs, no stress database
     python bench/run.py --only progress --only "done*" --only=--help
-    python bench/run.py --events 100000 # a smaller deep database
+    python bench/run.py --events 100000 # a smaller deep database (journal entries)
     python bench/run.py --write-readme  # put the table in README.md's Performance section
     python bench/run.py --ci            # the gross-regression pass CI runs, about a minute
 
 Each command runs through the ``mltrack`` script installed beside this interpreter, after a
-warm-up, in pairs with its floor (``python -c "import sqlite3, click"`` for reads,
-``python -c "import sqlalchemy.orm, click"`` for writes, see WRITE_FLOOR), the order
-alternating from pair to pair so that the machine's drift cancels: a command's ratio is the
-median of its per-pair ratios. Every read runs on the fresh, heavy and deep databases (and
+warm-up, in pairs with its floor (``python -c "import sqlite3, click"`` for reads and the
+daily writes, which run on stdlib sqlite3 too, see WRITE_FLOOR; ``python -c "import
+sqlalchemy.orm, click"`` for the first run, which migrates), the order alternating from pair
+to pair so that the machine's drift cancels: a command's ratio is the median of its per-pair
+ratios. Every read runs on the fresh, heavy and deep databases (and
 stress unless --quick); on deep and stress it is also compared with the same read on heavy.
 Wall time and each child's peak RSS come from ``os.wait4``. A command that is not built yet
 (its ``--help`` says "No such command") is listed as such instead of failing the run.
 The exit status is 1 when a measured command misses its target, 0 otherwise.
+
+Every daily write (start, done, skip, reset, undo, amend, log, read and the certification
+steps) runs in groups that leave the database as they found it (see ``_writes``), on a scratch
+copy of the heavy database, and in --ci of its small deep one.
 
 ``--ci`` is a short pass with gross limits (CI_READ_LIMIT, CI_WRITE_LIMIT) on a small deep
 database built in a temporary folder: a command over its limit is measured again with twice the
@@ -50,21 +55,23 @@ PYTHON = sys.executable
 FLOORS = {
     "pass": [PYTHON, "-c", "pass"],
     "read": [PYTHON, "-c", "import sqlite3, click"],
-    "write": [PYTHON, "-c", "import sqlalchemy.orm, click"],
+    "orm": [PYTHON, "-c", "import sqlalchemy.orm, click"],
 }
-# The floor write commands are held to: "read" once writes stop importing the ORM.
-WRITE_FLOOR = "write"
-READ_LIMIT, RSS_LIMIT, WRITE_LIMIT, FIRST_RUN_LIMIT = 1.3, 1.3, 1.3, 3.0
+# The floor the daily writes are held to: they run on stdlib sqlite3 and never import the ORM.
+WRITE_FLOOR = "read"
+# The first run creates and migrates the file (Alembic, SQLAlchemy): held to the ORM's floor.
+FIRST_RUN_FLOOR = "orm"
+READ_LIMIT, RSS_LIMIT, WRITE_LIMIT, FIRST_RUN_LIMIT = 1.3, 1.3, 1.5, 3.0
 STATS_LIMIT = 1.4  # streaks and the forecast: more work than a list
 REPORT_LIMIT = 1.6  # every figure of progress, stats and next, and the layout modules
 STRESS_LIMIT = 2.0  # a read on the stress database, to the same read on the heavy one
 STRESS_RSS_LIMIT = 1.1  # "peak memory flat": within 10% of the heavy database's
 DEEP_LIMIT = 1.2  # a read on the deep database, to the same read on the heavy one
-CI_READ_LIMIT, CI_WRITE_LIMIT = 2.0, 2.5  # --ci: gross regressions only
+CI_READ_LIMIT, CI_WRITE_LIMIT = 2.0, 2.5  # --ci: gross regressions only (both the read floor)
 # --ci: report already takes 1.6-1.9x the read floor (its target is REPORT_LIMIT, not
 # READ_LIMIT); held to CI_READ_LIMIT it would fail CI on noise alone.
 CI_REPORT_LIMIT = 2.5
-CI_EVENTS = 5_000  # --ci: progress events of its small deep database
+CI_EVENTS = 5_000  # --ci: journal entries of its small deep database
 CI_RUNS = 5  # --ci: pairs per command (twice as many to confirm a miss)
 COMPLETION_ENV = {
     "_MLTRACK_COMPLETE": "bash_complete",
@@ -89,7 +96,7 @@ class Case:
     # fresh | heavy | stress | deep | scratch (a copy of heavy for writes) | new (first run)
     # | ci (--ci's small deep database) | ci-scratch (a copy of it for writes)
     db: str
-    floor: str  # read | write
+    floor: str  # a key of FLOORS
     limit: float | None
     env: tuple[tuple[str, str], ...] = ()
     command: tuple[str, ...] | None = None  # the words whose --help tells if it is built
@@ -145,42 +152,49 @@ def cases(with_stress: bool) -> list[Case]:
     ]
     found += _reads("fresh") + _reads("heavy") + _reads("deep")
     found += _reads("stress") if with_stress else []
-    write = {"db": "scratch", "floor": WRITE_FLOOR, "limit": WRITE_LIMIT}
+    found += _writes("scratch", WRITE_LIMIT)
     found += [
-        Case("done ITEM", ("done", "{open_item}"), group="done+undo", **write),
-        Case("undo", ("undo",), group="done+undo", **write),
-        Case("log 30m", ("log", "30m"), **write),
         Case("export", ("export",), "heavy", "read", None),
-        Case("first run", ("progress",), "new", WRITE_FLOOR, FIRST_RUN_LIMIT, command=()),
+        Case("first run", ("progress",), "new", FIRST_RUN_FLOOR, FIRST_RUN_LIMIT, command=()),
     ]
     return found + _peers()
 
 
-def ci_cases() -> list[Case]:
-    """--ci: every read, and each daily write, on a small deep database, with gross limits.
+def _writes(db: str, limit: float) -> list[Case]:
+    """Every daily write on ``db``, held to ``limit`` times WRITE_FLOOR.
 
-    The writes run in groups that leave the database as they found it, so that every round
-    can run them again: an item is started, done, reset, skipped and the skip undone; a
-    certification goal is enrolled in, failed, dropped and set again.
+    They run in groups that leave the database as they found it, so that every round can run
+    them again: an item is started, done, reset, skipped and the skip undone; a certification
+    goal is enrolled in, passed (its item done with it), the pass undone (one group), failed,
+    dropped and set again; an entry's note is amended; a session and a reading are logged.
     """
-    found = [Case("--help", ("--help",), "ci", "read", CI_READ_LIMIT, command=())]
-    found += _reads("ci", ci=True)
-    write = {"db": "ci-scratch", "floor": WRITE_FLOOR, "limit": CI_WRITE_LIMIT}
-    item = {"group": "item", **write}
-    cert = {"group": "cert", **write}
-    found += [
+    write = {"db": db, "floor": WRITE_FLOOR, "limit": limit}
+    item = {"group": f"item@{db}", **write}
+    cert = {"group": f"cert@{db}", **write}
+    return [
         Case("start ITEM", ("start", "{planned_item}"), **item),
         Case("done ITEM", ("done", "{planned_item}"), **item),
         Case("reset ITEM", ("reset", "{planned_item}"), **item),
         Case("skip ITEM", ("skip", "{planned_item}"), **item),
         Case("undo", ("undo",), **item),
+        Case("amend ID --note", ("amend", "{entry}", "--note", "typed again"), **write),
         Case("log 30m ITEM", ("log", "30m", "{item}"), **write),
         Case("read TITLE", ("read", "A paper", "--kind", "paper"), **write),
         Case("cert enroll", ("cert", "enroll", "{cert}"), command=("cert", "enroll"), **cert),
+        Case("cert pass", ("cert", "pass", "{cert}"), command=("cert", "pass"), **cert),
+        Case("undo (the pass)", ("undo",), **cert),
         Case("cert fail", ("cert", "fail", "{cert}"), command=("cert", "fail"), **cert),
         Case("cert drop", ("cert", "drop", "{cert}"), command=("cert", "drop"), **cert),
         Case("cert goal", ("cert", "goal", "{cert}", "--by", "{goal_date}"), **cert),
     ]
+
+
+def ci_cases() -> list[Case]:
+    """--ci: every read, and every daily write (``_writes``), on a small deep database, with
+    gross limits."""
+    found = [Case("--help", ("--help",), "ci", "read", CI_READ_LIMIT, command=())]
+    found += _reads("ci", ci=True)
+    found += _writes("ci-scratch", CI_WRITE_LIMIT)
     return found
 
 
@@ -326,7 +340,7 @@ class Bench:
     """Runs the cases: prepares databases, checks what is built, times the pairs."""
 
     def __init__(self, runs: int, log: Callable[[str], None], events: int | None = None):
-        """``events``: the deep database's progress events (see ``build.deep_events``)."""
+        """``events``: the deep database's journal entries (see ``build.deep_events``)."""
         self.runs, self.log, self.events = runs, log, events
         self.script = mltrack_script()
         self.work = Path(tempfile.mkdtemp(prefix="mltrack-bench-"))
@@ -353,7 +367,7 @@ class Bench:
             if source == "ci":  # built afresh in the work folder: CI keeps no cache
                 path = self.work / "ci.db"
                 if not path.exists():
-                    self.log(f"building a deep database of {CI_EVENTS} events for --ci...")
+                    self.log(f"building a deep database of {CI_EVENTS} entries for --ci...")
                     build.build_deep(path, CI_EVENTS, self.log)
                 built = build.Built("ci", path, build.HEAVY_LEARNER)
             else:
@@ -489,56 +503,77 @@ def mltrack_script() -> Path:
 
 def argv_values(built: build.Built, work: Path) -> dict[str, str]:
     """What a case's argv may name: an item with the longest history, an item not done yet
-    (for ``done``), one that can be started (planned if any), a certification with a planned
-    goal (or any, for the cert steps), a target date, and a script of the statements
+    (for ``done``), one that can be started (planned or skipped; no certification, which
+    moves with its goal), a certification whose goal can be enrolled in, the newest status
+    change that stands (for ``amend``), a target date, and a script of the statements
     ``progress`` runs (for the sqlite3 shell)."""
+    from mltrack.core.vocabulary import CertStatus, EventAction, ItemKind, ItemStatus, JournalKind
+
     connection = sqlite3.connect(built.path)
+    connection.row_factory = sqlite3.Row
+    values = {
+        "status": JournalKind.STATUS, "cert": ItemKind.CERTIFICATION, "undo": "undo",
+        "planned": ItemStatus.PLANNED, "skipped": ItemStatus.SKIPPED, "done": ItemStatus.DONE,
+        "goal_planned": CertStatus.PLANNED, "dropped": CertStatus.DROPPED,
+        "failed": CertStatus.FAILED, **{f"a_{action}": action for action in EventAction},
+    }  # fmt: skip
+
+    def first(sql: str) -> Any:
+        return connection.execute(sql, values).fetchone()[0]
+
     try:
-        learner = connection.execute(
-            "SELECT id FROM learner WHERE name = ?", (built.learner,)
-        ).fetchone()[0]
-        busiest = connection.execute(
-            """SELECT i.slug FROM item i
-               LEFT JOIN progress_event e ON e.item_id = i.id AND e.learner_id = ?
-               WHERE i.learner_id IS NULL AND NOT i.retired
-               GROUP BY i.id, i.slug ORDER BY COUNT(e.id) DESC, i.slug LIMIT 1""",
-            (learner,),
-        ).fetchone()[0]
-        open_item = connection.execute(
-            """SELECT i.slug FROM item i
-               LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = ?
-               WHERE i.learner_id IS NULL AND NOT i.retired
-                 AND COALESCE(p.status, 'planned') <> 'done'
-               ORDER BY i.slug LIMIT 1""",
-            (learner,),
-        ).fetchone()[0]
-        planned_item = connection.execute(
-            """SELECT i.slug FROM item i
-               LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = ?
-               WHERE i.learner_id IS NULL AND NOT i.retired
-                 AND COALESCE(p.status, 'planned') <> 'in_progress'
-               ORDER BY COALESCE(p.status, 'planned') <> 'planned', i.slug LIMIT 1""",
-            (learner,),
-        ).fetchone()[0]
-        cert = connection.execute(
-            """SELECT i.slug FROM item i
-               LEFT JOIN cert_goal g ON g.item_id = i.id AND g.learner_id = ?
-               WHERE i.kind = 'certification' AND NOT i.retired
-               ORDER BY COALESCE(g.status, '') <> 'planned', i.slug LIMIT 1""",
-            (learner,),
-        ).fetchone()[0]
+        values["learner"] = first(f"SELECT id FROM learner WHERE name = {_literal(built.learner)}")
+        found = {
+            "item": first(_BUSIEST_SQL),
+            "open_item": first(_OPEN_ITEM_SQL),
+            "planned_item": first(_PLANNED_ITEM_SQL),
+            "cert": first(_CERT_SQL),
+            "entry": str(first(_ENTRY_SQL)),
+        }
     finally:
         connection.close()
     script = work / f"progress-{built.kind}.sql"
-    script.write_text(progress_script(built, learner))
+    script.write_text(progress_script(built, values["learner"]))
     return {
-        "item": busiest,
-        "open_item": open_item,
-        "planned_item": planned_item,
-        "cert": cert,
+        **found,
         "goal_date": (date.today() + timedelta(days=365)).isoformat(),
         "progress_script": str(script),
     }
+
+
+_BUSIEST_SQL = """
+    SELECT i.slug FROM item i
+    LEFT JOIN journal j ON j.item_id = i.id AND j.learner_id = :learner AND j.kind = :status
+    WHERE i.learner_id IS NULL AND NOT i.retired
+    GROUP BY i.id, i.slug ORDER BY COUNT(j.id) DESC, i.slug LIMIT 1
+"""
+_OPEN_ITEM_SQL = """
+    SELECT i.slug FROM item i
+    LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner
+    WHERE i.learner_id IS NULL AND NOT i.retired AND i.kind <> :cert
+      AND COALESCE(p.status, :planned) <> :done
+    ORDER BY i.slug LIMIT 1
+"""
+_PLANNED_ITEM_SQL = """
+    SELECT i.slug FROM item i
+    LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner
+    WHERE i.learner_id IS NULL AND NOT i.retired AND i.kind <> :cert
+      AND COALESCE(p.status, :planned) IN (:planned, :skipped)
+    ORDER BY COALESCE(p.status, :planned) <> :planned, i.slug LIMIT 1
+"""
+_CERT_SQL = """
+    SELECT i.slug FROM item i
+    LEFT JOIN cert_goal g ON g.item_id = i.id AND g.learner_id = :learner
+    WHERE i.kind = :cert AND NOT i.retired
+      AND COALESCE(g.status, :goal_planned) IN (:goal_planned, :dropped, :failed)
+    ORDER BY COALESCE(g.status, :goal_planned) <> :goal_planned, i.slug LIMIT 1
+"""
+_ENTRY_SQL = """
+    SELECT MAX(j.id) FROM journal j
+    WHERE j.learner_id = :learner AND j.kind = :status AND j.flag IS NULL
+      AND j.action IN (:a_start, :a_done, :a_skip, :a_reset)
+      AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = j.id AND u.action = :undo)
+"""
 
 
 def progress_script(built: build.Built, learner_id: int) -> str:
@@ -710,7 +745,7 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="only commands whose name matches (glob; repeatable)")  # fmt: skip
     parser.add_argument("--events", type=int, default=None, metavar="N",
-                        help="progress events of the deep database (default "
+                        help="journal entries of the deep database (default "
                         f"{build.DEEP_EVENTS:,}, or ${build.DEEP_EVENTS_ENV})")  # fmt: skip
     parser.add_argument("--write-readme", action="store_true",
                         help="write the table into README.md's Performance section")  # fmt: skip
@@ -824,7 +859,7 @@ def run_ci(arguments: argparse.Namespace) -> int:
     finally:
         bench.close()
     print(f"\nMachine: {described}")
-    print(f"- a deep database of {CI_EVENTS} progress events, built for this pass")
+    print(f"- a deep database of {CI_EVENTS} journal entries, built for this pass")
     print(text_table(table_rows(floors, rows, lowest)))
     print(f"\nthe --ci pass took {time.perf_counter() - started:.0f} s")
     failed = [row for row in rows if row.state == "failed"]

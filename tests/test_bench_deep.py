@@ -1,12 +1,14 @@
 """The benchmark's deep database (bench/build.py) keeps the product's rules.
 
-Its history is generated with executemany, not written by the services, so nothing else would
-notice if the generator drifted from the schema or from what the services write: these tests
-build a small one and read it back through mltrack itself.
+Its journal is generated with executemany, not written by the services, so nothing else would
+notice if the generator drifted from the schema or from ``core/journal.py``'s rules: these
+tests build a small one and read it back through mltrack itself (doctor replays the journal
+and compares every projection, progress, undo, the reads, export and import).
 """
 
 import importlib.util
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -14,10 +16,15 @@ from types import ModuleType
 
 import pytest
 
-from mltrack.services.progress import SNAPSHOT_FIELDS
+from mltrack.queries import activity, history
+from mltrack.services import journal
 
 BUILD = Path(__file__).resolve().parent.parent / "bench" / "build.py"
-EVENTS = 2_000
+EVENTS = 3_000
+TARGETS = {"start": "in_progress", "done": "done", "skip": "skipped", "reset": "planned"}
+# The generated entries: the services' own (own items, projects, goals and what they start)
+# are plan, project or cert entries, or linked ones (a group).
+GENERATED = "kind IN ('status', 'study', 'reading') AND group_id IS NULL"
 
 
 def _bench_build() -> ModuleType:
@@ -50,171 +57,126 @@ def _query(path: Path, sql: str, *params: object) -> list[tuple]:
         connection.close()
 
 
-def _learner_id(path: Path) -> int:
-    return _query(path, "SELECT id FROM learner WHERE name = 'me'")[0][0]
-
-
-def _effective_events(path: Path) -> dict[int, tuple[str, str, str]]:
-    """Per item, the newest change not undone: (slug, to_status, on_date)."""
+def _standing_statuses(path: Path) -> dict[str, tuple[str, str]]:
+    """Per item slug, the newest status change that stands (not undone, not flagged):
+    (status it leads to, its date)."""
     rows = _query(
         path,
-        """SELECT e.item_id, i.slug, e.to_status, e.on_date FROM progress_event e
-           JOIN item i ON i.id = e.item_id
-           WHERE e.learner_id = ? AND e.action <> 'undo'
-             AND NOT EXISTS (SELECT 1 FROM progress_event u WHERE u.undoes_id = e.id)
-           ORDER BY e.id""",
-        _learner_id(path),
+        """SELECT e.subject, e.action, e.on_date FROM journal e
+           WHERE e.kind = 'status' AND e.action <> 'undo' AND e.flag IS NULL
+             AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = e.id
+                             AND u.action = 'undo')
+           ORDER BY e.on_date, e.recorded_at, e.id""",
     )
-    return {item: (slug, status, on) for item, slug, status, on in rows}
+    return {slug: (TARGETS[action], on) for slug, action, on in rows}
 
 
 def test_the_generator_writes_what_it_is_asked_for(deep_db: Path) -> None:
-    counts = {
-        table: _query(deep_db, f"SELECT COUNT(*) FROM {table}")[0][0]
-        for table in ("progress_event", "study_session", "reading_entry", "learner")
-    }
-    assert counts == {
-        "progress_event": EVENTS,
-        "study_session": EVENTS // 5,
-        "reading_entry": EVENTS // 20,
-        "learner": 1,
-    }
-    undos = _query(deep_db, "SELECT COUNT(*) FROM progress_event WHERE action = 'undo'")[0][0]
-    assert 0 < undos < EVENTS // 10
+    counts = dict(
+        _query(deep_db, f"SELECT kind, COUNT(*) FROM journal WHERE {GENERATED} GROUP BY kind")
+    )
+    assert sum(counts.values()) == EVENTS
+    assert counts["status"] > counts["study"] > counts["reading"] > 0
+    undos = _query(deep_db, f"SELECT COUNT(*) FROM journal WHERE {GENERATED} AND action = 'undo'")
+    assert 0 < undos[0][0] < EVENTS // 10
+    assert _query(deep_db, "SELECT COUNT(*) FROM learner") == [(1,)]
+    assert _query(deep_db, "SELECT COUNT(*) FROM journal WHERE flag IS NOT NULL") == [(0,)]
 
 
-def test_doctor_finds_nothing_wrong(deep_db: Path, ok) -> None:
+def test_the_journal_is_in_order_and_each_undo_reverts_the_newest_change(deep_db: Path) -> None:
+    """Ids, dates and times agree; an undo names its target's kind, subject and item, and
+    its target is the newest change that stands, as ``mltrack undo`` picks it."""
+    rows = _query(
+        deep_db,
+        f"""SELECT id, kind, action, subject, item_id, on_date, recorded_at, target_id, uid
+            FROM journal WHERE {GENERATED} ORDER BY id""",
+    )
+    standing: list[tuple[int, str, str, int | None]] = []
+    previous = ("", "")
+    for entry_id, kind, action, subject, item, on, at, target, uid in rows:
+        assert (on, at) > previous and at.startswith(on)
+        previous = (on, at)
+        if action == "undo":
+            assert standing.pop() == (target, kind, subject, item)
+        else:
+            assert target is None and (kind == "status" or subject == uid)
+            standing.append((entry_id, kind, subject, item))
+
+
+def test_doctor_replays_the_journal_and_finds_nothing_wrong(deep_db: Path, ok) -> None:
     result = ok("doctor")
-    assert "no problems found" in result.output
+    assert "every projection agrees with the journal" in result.output
     assert "[fail]" not in result.output and "[warn]" not in result.output
 
 
-def test_progress_json_agrees_with_the_last_events(deep_db: Path, ok) -> None:
+def test_progress_json_agrees_with_the_journal(deep_db: Path, ok) -> None:
     shown = json.loads(ok("progress", "--json").stdout)
-    last = _effective_events(deep_db)
-    statuses = [status for _, status, _ in last.values()]
+    last = _standing_statuses(deep_db)
+    statuses = [status for status, _ in last.values()]
     overall = shown["overall"]["all"]
     # The figures count units before hiring: an alternative group once (done when a member is,
     # skipped when all are); the on-the-job duties apart.
     units: dict[object, list[str]] = {}
-    slugs = {slug: status for slug, status, _ in last.values()}
     for slug, group in _query(deep_db, "SELECT slug, group_id FROM item "
                                        "WHERE NOT retired AND NOT on_the_job"):  # fmt: skip
-        units.setdefault(group or slug, []).append(slugs.get(slug, "planned"))
+        units.setdefault(group or slug, []).append(last.get(slug, ("planned", None))[0])
     done = sum("done" in members for members in units.values())
     skipped = sum(set(members) == {"skipped"} for members in units.values())
     assert statuses.count("done") >= done
     assert overall["done"] == done
     assert overall["skipped"] == skipped
     assert overall["total"] == len(units)
-    expected = {slug: on for slug, status, on in last.values() if status == "in_progress"}
+    expected = {slug: on for slug, (status, on) in last.items() if status == "in_progress"}
     assert expected
     assert {row["slug"]: row["started_on"] for row in shown["in_progress"]} == expected
 
 
-def test_each_progress_row_is_what_its_last_event_left(deep_db: Path) -> None:
-    sql = "SELECT item_id, status FROM progress WHERE learner_id = ?"
-    rows = dict(_query(deep_db, sql, _learner_id(deep_db)))
-    last = _effective_events(deep_db)
-    assert {item: status for item, (_, status, _) in last.items()} == rows
-
-
-def test_the_journal_replays_as_the_services_wrote_it(deep_db: Path) -> None:
-    """Each event starts where the item's previous one left it, ``prior`` is the row before
-    it as services/progress.py snapshots it, an undo reverts the newest open change, and
-    dates and times never go back."""
-    events = _query(
+def test_undo_reverts_the_newest_generated_change(deep_db: Path, ok) -> None:
+    """``mltrack undo`` takes the newest change that stands: the services' goals and projects
+    (written after the history, one group each), then the generator's newest change, which
+    leaves the projections."""
+    standing = """action <> 'undo' AND NOT EXISTS
+                  (SELECT 1 FROM journal u WHERE u.target_id = journal.id AND u.action = 'undo')"""
+    newest, kind, subject = _query(
         deep_db,
-        """SELECT id, item_id, action, from_status, to_status, on_date, occurred_at, prior,
-                  undoes_id FROM progress_event ORDER BY id""",
-    )
-    targets = {"start": "in_progress", "done": "done", "skip": "skipped", "reset": "planned"}
-    rows: dict[int, dict[str, str | None]] = {}  # item -> its progress row as snapshotted
-    open_changes: list[tuple[int, int, str | None]] = []  # (event id, item, prior)
-    previous = ("", "")
-    for event_id, item, action, before, after, on, at, prior, undoes in events:
-        assert (on, at) >= previous and at.startswith(on)
-        previous = (on, at)
-        row = rows.get(item)
-        assert before == (row["status"] if row else "planned")
-        assert prior == (json.dumps(row) if row else None)
-        assert prior is None or tuple(json.loads(prior)) == SNAPSHOT_FIELDS
-        if action == "undo":
-            undone, undone_item, undone_prior = open_changes.pop()
-            assert (undoes, item) == (undone, undone_item)
-            restored = json.loads(undone_prior) if undone_prior else None
-            assert after == (restored["status"] if restored else "planned")
-            if restored is None:
-                rows.pop(item)
-            else:
-                rows[item] = restored
-            continue
-        assert undoes is None and targets[action] == after
-        open_changes.append((event_id, item, prior))
-        started = row["started_on"] if row else None
-        rows[item] = {
-            "status": after,
-            "started_on": None if after == "planned" else on if after == "in_progress"
-            else started or on if after == "done" else started,
-            "finished_on": on if after == "done" else None,
-            "note": None,
-            "evidence_url": None,
-        }  # fmt: skip
-    stored = _query(
-        deep_db, "SELECT item_id, status, started_on, finished_on FROM progress ORDER BY item_id"
-    )
-    assert stored == [
-        (item, row["status"], row["started_on"], row["finished_on"])
-        for item, row in sorted(rows.items())
-    ]
+        f"SELECT id, kind, subject FROM journal WHERE {GENERATED} AND {standing} "
+        "ORDER BY id DESC LIMIT 1",
+    )[0]
+    groups = _query(
+        deep_db,
+        f"SELECT COUNT(DISTINCT COALESCE(group_id, id)) FROM journal WHERE id > ? AND {standing}",
+        newest,
+    )[0][0]
+    assert groups  # the goals and projects
+    before = _standing_statuses(deep_db)
+    for _ in range(groups + 1):
+        ok("undo")
+    assert _query(deep_db, "SELECT 1 FROM journal WHERE target_id = ? AND action = 'undo'", newest)
+    if kind == "status":
+        after = _standing_statuses(deep_db)
+        assert after != before
+        status = _query(
+            deep_db,
+            "SELECT p.status FROM progress p JOIN item i ON i.id = p.item_id WHERE i.slug = ?",
+            subject,
+        )
+        assert status == ([(after[subject][0],)] if subject in after else [])
+    else:
+        table = "study_session" if kind == "study" else "reading_entry"
+        assert not _query(deep_db, f"SELECT 1 FROM {table} WHERE journal_id = ?", newest)
+    assert "every projection agrees with the journal" in ok("doctor").output
 
 
 def test_the_read_commands_run_on_it(deep_db: Path, ok) -> None:
     busiest = _query(
         deep_db,
-        "SELECT i.slug FROM progress_event e JOIN item i ON i.id = e.item_id "
-        "GROUP BY i.slug ORDER BY COUNT(*) DESC LIMIT 1",
+        "SELECT subject FROM journal WHERE kind = 'status' "
+        "GROUP BY subject ORDER BY COUNT(*) DESC LIMIT 1",
     )[0][0]
     assert busiest in ok("show", busiest).output
-    for args in (("stats",), ("history",), ("next",), ("log", "--list"), ("cert", "list"),
-                 ("report", "--format", "html")):  # fmt: skip
+    for args in (("stats",), ("history",), ("next",), ("log", "--list"), ("read", "--list"),
+                 ("cert", "list"), ("report", "--format", "html")):  # fmt: skip
         assert ok(*args).output
-
-
-def test_undo_reverts_its_newest_change(deep_db: Path, ok) -> None:
-    """``mltrack undo`` takes the newest entry of the journals, generated or not: each undo
-    here reverts the certification goals the services set while building (they are dated
-    today), then the newest generated change, whose item goes back to where it started."""
-    goals = _query(deep_db, "SELECT COUNT(*) FROM cert_event")[0][0]
-    event_id, slug, before, at = _query(
-        deep_db,
-        """SELECT e.id, i.slug, e.from_status, e.occurred_at FROM progress_event e
-           JOIN item i ON i.id = e.item_id
-           WHERE e.action <> 'undo'
-             AND NOT EXISTS (SELECT 1 FROM progress_event u WHERE u.undoes_id = e.id)
-           ORDER BY e.id DESC LIMIT 1""",
-    )[0]
-    # Study sessions and reading entries logged after that change go first (how many depends on
-    # the random draw: the generator's last event may itself be an undo).
-    newer = _query(
-        deep_db,
-        "SELECT COUNT(*) FROM (SELECT created_at FROM study_session "
-        "UNION ALL SELECT created_at FROM reading_entry) WHERE created_at > ?",
-        at,
-    )[0][0]
-    assert goals
-    for _ in range(goals + newer + 1):
-        ok("undo")
-    assert _query(deep_db, "SELECT COUNT(*) FROM cert_undo")[0][0] == goals
-    assert _query(deep_db, "SELECT 1 FROM progress_event WHERE undoes_id = ?", event_id)
-    status = _query(
-        deep_db,
-        """SELECT COALESCE(p.status, 'planned') FROM item i
-           LEFT JOIN progress p ON p.item_id = i.id WHERE i.slug = ?""",
-        slug,
-    )
-    assert status == [(before,)]
-    assert "no problems found" in ok("doctor").output
 
 
 def test_an_export_of_it_imports_into_a_new_database(deep_db: Path, tmp_path: Path, ok) -> None:
@@ -222,4 +184,36 @@ def test_an_export_of_it_imports_into_a_new_database(deep_db: Path, tmp_path: Pa
     ok("export", "-o", str(exported))
     other = tmp_path / "other.db"
     ok("--db", str(other), "import", str(exported))
-    assert _query(other, "SELECT COUNT(*) FROM progress_event")[0][0] == EVENTS
+    count = "SELECT COUNT(*) FROM journal"
+    assert _query(other, count) == _query(deep_db, count)
+    progress = (
+        "SELECT i.slug, p.status, p.started_on FROM progress p JOIN item i ON i.id = p.item_id"
+    )
+    assert sorted(_query(other, progress)) == sorted(_query(deep_db, progress))
+    assert "every projection agrees with the journal" in ok("--db", str(other), "doctor").output
+
+
+@pytest.mark.parametrize(
+    ("sql", "index"),
+    [
+        (journal._TIMELINE_SQL, "ix_journal_timeline"),
+        (history.TIMELINE_SQL, "ix_journal_timeline"),
+        (journal._GROUP_SQL, "ix_journal_group_id"),
+        (activity.AMENDED_FINISHES_SQL, "ix_journal_learner_action"),
+    ],
+    ids=["write timeline", "history timeline", "undo group", "amended finishes"],
+)
+def test_a_long_journal_is_reached_by_the_index_of_what_is_asked(
+    deep_db: Path, sql: str, index: str
+) -> None:
+    """A subject's entries, an undo's group and the amended finishes come through their own
+    index, not through ``(learner_id, id)``: that walks the learner's every entry, which on a
+    journal of a million entries made each write take ~0.3 s and rebuilding the projections
+    (doctor) take hours."""
+    params = dict.fromkeys(re.findall(r"(?<![:\w]):([A-Za-z_]\w*)", sql), 1)
+    connection = sqlite3.connect(deep_db)
+    try:
+        plan = " / ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+    finally:
+        connection.close()
+    assert index in plan and "ix_journal_learner_id" not in plan, plan

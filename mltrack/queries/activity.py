@@ -54,8 +54,8 @@ AMENDED_FINISHES_SQL = f"""
     WHERE a.learner_id = :learner_id AND a.kind = {sql_value(JournalKind.STATUS)}
       AND a.action = {sql_value(MetaAction.AMEND)} AND a.flag IS NULL
       AND {_stands("a")} AND {_DONE}
-    ORDER BY a.id
-"""
+    ORDER BY +a.id
+"""  # +a.id: through ix_journal_learner_action
 
 
 def finished_per_day(reader: Reader, learner_id: int, since: date | None = None) -> list[DayCount]:

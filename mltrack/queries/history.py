@@ -63,8 +63,8 @@ TIMELINE_SQL = """
     SELECT id, kind, action, subject, on_date, recorded_at, data, target_id
     FROM journal
     WHERE learner_id = :learner_id AND kind = :kind AND subject = :subject AND flag IS NULL
-    ORDER BY id
-"""
+    ORDER BY +id
+"""  # +id: through ix_journal_timeline, not every entry by id
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,8 @@ ENTRY_COLUMNS = (
 _TIMELINE_SQL = f"""
     SELECT {ENTRY_COLUMNS} FROM journal
     WHERE learner_id = :learner_id AND kind = :kind AND subject = :subject AND flag IS NULL
-    ORDER BY id
-"""
+    ORDER BY +id
+"""  # +id: sorting the subject's few rows beats walking the learner's every entry by id
 _INSERT_SQL = """
     INSERT INTO journal (uid, learner_id, kind, action, subject, item_id, on_date, recorded_at,
                          data, target_id, group_id)
@@ -153,9 +153,10 @@ _NEWEST_SQL = f"""
       AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = j.id AND u.action = :undo)
     ORDER BY j.id DESC LIMIT 1
 """
+# +learner_id: the group's few rows by its two indexes, not the learner's every entry.
 _GROUP_SQL = f"""
     SELECT {ENTRY_COLUMNS}, {_ITEM_SLUG} FROM journal j
-    WHERE j.learner_id = :learner_id AND (j.group_id = :group_id OR j.id = :group_id)
+    WHERE +j.learner_id = :learner_id AND (j.group_id = :group_id OR j.id = :group_id)
       AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = j.id AND u.action = :undo)
     ORDER BY j.id DESC
 """
