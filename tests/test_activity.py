@@ -60,8 +60,8 @@ def test_history_lists_entries_newest_first(journal: Path, ok) -> None:
     ]
     text = ok("history").stdout.splitlines()
     assert text == [
-        f"{days_ago(0)}  #6  status  undo    mooc-edx       skipped -> planned  undoes #5",
-        f"{days_ago(0)}  #5  status  skip    mooc-edx       planned -> skipped  (undone by #6)",
+        f"{days_ago(0)}  #6  status  undo    mooc-edx     skipped -> planned  undoes #5",
+        f"{days_ago(0)}  #5  status  skip    mooc-edx     planned -> skipped  (undone by #6)",
         f"{days_ago(5)}  #4  status  done    python       in progress -> done  all exercises",
         f"{days_ago(10)}  #3  status  start   python       planned -> in progress",
         f"{days_ago(20)}  #2  status  done    probability  planned -> done",
