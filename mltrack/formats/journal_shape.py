@@ -192,7 +192,10 @@ def _check_target(record: Mapping[str, Any], target: Mapping[str, Any] | None, m
             "target", f"{record['target']} is an entry about {target['kind']} "
             f"{target['subject']}, not {record['kind']} {record['subject']}",
         )  # fmt: skip
-    if target["action"] in _META_DATA:
+    # An undo may revert an amendment (``mltrack undo`` after ``mltrack amend``); nothing
+    # acts on an undo, and an amendment corrects a change, never another amendment.
+    allowed = (MetaAction.AMEND,) if record["action"] == MetaAction.UNDO else ()
+    if target["action"] in _META_DATA and target["action"] not in allowed:
         raise BadEntry("target", f"{record['target']} is an {target['action']} itself")
 
 

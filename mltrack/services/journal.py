@@ -160,7 +160,12 @@ _GROUP_SQL = f"""
       AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = j.id AND u.action = :undo)
     ORDER BY j.id DESC
 """
-_ENTRY_SQL = f"SELECT {ENTRY_COLUMNS}, learner_id, flag FROM journal WHERE id = :id"
+_ENTRY_SQL = f"""
+    SELECT {ENTRY_COLUMNS}, learner_id, flag,
+           EXISTS (SELECT 1 FROM journal u WHERE u.target_id = j.id AND u.action = :undo)
+           AS undone
+    FROM journal j WHERE id = :id
+"""
 
 
 def newest_changes(store: SqliteWriter, learner_id: int) -> list[Row]:
@@ -194,7 +199,7 @@ def undo(
 
 
 def entry_row(store: SqliteWriter, entry_id: int) -> Row | None:
-    found = store.rows(_ENTRY_SQL, id=entry_id)
+    found = store.rows(_ENTRY_SQL, id=entry_id, undo=MetaAction.UNDO)
     return found[0] if found else None
 
 

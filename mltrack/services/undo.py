@@ -48,6 +48,8 @@ def amend(
         raise InputError(f"there is no entry #{entry_id} in your history")
     if target["action"] in (MetaAction.UNDO, MetaAction.AMEND):
         raise InputError(f"#{entry_id} is an {target['action']}; amend the entry it acted on")
+    if target["undone"]:
+        raise InputError(f"#{entry_id} was undone: there is nothing of it left to correct")
     data: dict[str, str] = {}
     if on is not None:
         data["on"] = past_or_today(on, today).isoformat()
