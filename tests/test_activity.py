@@ -119,7 +119,7 @@ def test_history_shows_every_kind_and_filters_by_kind(seeded_db: Path, ok) -> No
     ok("require", "python", "--after", "probability")
     text = unfold(ok("history").stdout)
     for line in (
-        "#1 cert goal stanford-ml none -> planned target 2031-01-01",
+        "#1 cert goal stanford-ml no goal -> planned target 2031-01-01",
         "#2 cert enroll stanford-ml planned -> enrolled 49.00 USD",
         "#3 status start stanford-ml planned -> in progress",
         "#4 study log python 1h30 'chapter 6'",

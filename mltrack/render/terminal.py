@@ -17,6 +17,7 @@ import click
 from mltrack.core.dates import format_minutes, local_date
 from mltrack.core.figures import cells, percent
 from mltrack.core.money import format_cents
+from mltrack.core.vocabulary import NO_GOAL, JournalKind
 from mltrack.render.provenance import FACT_LABELS, NOT_ESTIMATED, OWN, SUGGESTED, basis_text
 from mltrack.render.text import (
     DEFAULT_WIDTH,
@@ -583,10 +584,16 @@ def entry_lines(
         head = f"{entry.on_date}  {'#' + str(entry.id):<{number}}  {what}  "
         head += pad(escape(entry_subject(entry)), subject)
         if entry.before is not None and entry.after is not None:
-            head += f"  {status_text(entry.before)} -> {status_text(entry.after)}"
+            head += f"  {_state_text(entry, entry.before)} -> {_state_text(entry, entry.after)}"
         tail = "  ".join(extra for extra in (entry_detail(entry), entry_marks(entry)) if extra)
         lines += [line.rstrip() for line in spill(head.rstrip(), tail, width, "    ")]
     return lines
+
+
+def _state_text(entry: HistoryEntry, state: str) -> str:
+    """A subject's state in a history line; a certification before any goal says "no goal",
+    as the cert commands do."""
+    return "no goal" if entry.kind == JournalKind.CERT and state == NO_GOAL else status_text(state)
 
 
 def _range_text(result: History) -> str:
