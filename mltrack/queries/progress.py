@@ -228,6 +228,11 @@ IN_PROGRESS_SQL = f"""
 """
 
 TARGET_SQL = "SELECT target_date FROM learner WHERE id = :learner_id"
+# Whether the learner has anything for the certification and project sections to show.
+HAS_CERTS_OR_PROJECTS_SQL = """
+    SELECT EXISTS (SELECT 1 FROM cert_goal WHERE learner_id = :learner_id) AS certs,
+           EXISTS (SELECT 1 FROM project WHERE learner_id = :learner_id) AS projects
+"""
 
 NO_PROVIDER = "(no provider)"
 
@@ -242,10 +247,9 @@ def progress_report(
 ) -> ProgressReport:
     """Completion overall and per grouping in ``by``, what is in progress, how the pace of the
     last ``weeks`` weeks (default 8) compares with the learner's target date (if any), the
-    portfolio projects counting toward each step, and certification dates near or past."""
-    from mltrack.queries.certs import cert_warnings
-    from mltrack.queries.projects import projects_per_step
-
+    portfolio projects counting toward each step, and certification dates near or past.
+    The certification and project queries (and their modules) run only for a learner who has
+    a certification goal or a project: one cheap query tells."""
     today = today or date.today()
     overall = overall_completion(reader, learner_id)
     groupings = {name: _groups(reader, name, learner_id) for name in by}
@@ -254,8 +258,17 @@ def progress_report(
         for row in reader.rows(IN_PROGRESS_SQL, learner_id=learner_id)
     ]
     target = target_outlook(reader, learner_id, today, weeks, overall)
-    projects = projects_per_step(reader, learner_id)
-    warnings = cert_warnings(reader, learner_id, WARNING_DAYS, today)
+    has = first(reader, HAS_CERTS_OR_PROJECTS_SQL, learner_id=learner_id)
+    projects: list[StepProjects] = []
+    warnings: list[CertWarning] = []
+    if has is not None and has["projects"]:
+        from mltrack.queries.projects import projects_per_step
+
+        projects = projects_per_step(reader, learner_id)
+    if has is not None and has["certs"]:
+        from mltrack.queries.certs import cert_warnings
+
+        warnings = cert_warnings(reader, learner_id, WARNING_DAYS, today)
     job = first(reader, ON_THE_JOB_SQL, learner_id=learner_id)
     on_the_job = Completion() if job is None else _completion(job)
     return ProgressReport(
