@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mltrack.core import figures
 from mltrack.core.rules import visible_items
@@ -24,8 +23,7 @@ GROUPINGS = ("step", "area", "kind", "provider")
 DEFAULT_GROUPINGS = ("step", "area")
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
     """Counts and estimated hours of one scope of items (required, optional or all)."""
 
     total: int
@@ -49,8 +47,7 @@ class Tally:
         return figures.percent(self.hours_done, self.hours_total)
 
 
-@dataclass(frozen=True)
-class Completion:
+class Completion(NamedTuple):
     """Counts and estimated hours for a group of items.
 
     Skipped items leave the denominator: a learner skips what does not apply to them.
@@ -111,8 +108,7 @@ class Completion:
         )
 
 
-@dataclass(frozen=True)
-class GroupCompletion:
+class GroupCompletion(NamedTuple):
     """One group's completion; ``slug`` is None for items without a provider."""
 
     slug: str | None
@@ -120,24 +116,22 @@ class GroupCompletion:
     completion: Completion
 
 
-@dataclass(frozen=True)
-class ActiveItem:
+class ActiveItem(NamedTuple):
     slug: str
     title: str
     started_on: str | None
 
 
-@dataclass(frozen=True)
-class ProgressReport:
+class ProgressReport(NamedTuple):
     learner: str
     overall: Completion
-    groupings: dict[str, list[GroupCompletion]] = field(default_factory=dict)
-    in_progress: list[ActiveItem] = field(default_factory=list)
-    target: TargetOutlook | None = None
-    projects: list[StepProjects] = field(default_factory=list)
-    cert_warnings: list[CertWarning] = field(default_factory=list)
+    groupings: dict[str, list[GroupCompletion]]
+    in_progress: list[ActiveItem]
+    target: TargetOutlook | None
+    projects: list[StepProjects]
+    cert_warnings: list[CertWarning]
     # The duties of the job itself ("Day in the Life"), apart from the pre-hire figures above.
-    on_the_job: Completion = field(default_factory=Completion)
+    on_the_job: Completion
 
     @property
     def by_step(self) -> list[GroupCompletion]:
