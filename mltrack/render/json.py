@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from mltrack.core.errors import MltrackError
-from mltrack.formats.export_format import FORMAT, VERSION
 
 if TYPE_CHECKING:  # names for annotations only: each command imports just what it shows
     from pathlib import Path
@@ -299,6 +298,9 @@ def _hours(tally: Tally) -> dict[str, Any]:
 def export_chunks(sections: Iterable[ExportSection]) -> Iterator[str]:
     """The export file, piece by piece as the rows arrive: one record per line, ASCII only
     (every other character escaped, so control characters survive any terminal or editor)."""
+    # Imported here: the export format's dataclasses would cost every --json read.
+    from mltrack.formats.export_format import FORMAT, VERSION
+
     yield f'{{\n  "format": {json.dumps(FORMAT)},\n  "version": {VERSION}'
     for section in sections:
         yield f",\n  {json.dumps(section.name)}: ["
