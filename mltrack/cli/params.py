@@ -12,13 +12,14 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import click
-from click.shell_completion import CompletionItem
 
 from mltrack.core.dates import parse_date, parse_days, parse_duration, parse_hours
 from mltrack.core.money import parse_amount, parse_currency
 
 if TYPE_CHECKING:  # imported where a file is written: pathlib, with urllib.parse and ipaddress,
     from pathlib import Path  # would cost every read command ~3 ms
+
+    from click.shell_completion import CompletionItem  # imported where completion runs
 
 
 class ParsedType(click.ParamType):
@@ -93,6 +94,8 @@ def complete_item(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
     """Item slugs for shell completion; never creates or migrates a database."""
+    from click.shell_completion import CompletionItem
+
     from mltrack.core.errors import MltrackError
     from mltrack.queries.lookup import learner_id, slugs_starting
     from mltrack.queries.reader import SqliteReader

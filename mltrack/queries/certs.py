@@ -1,6 +1,5 @@
 """Certification goals as a learner sees them: status (expired derived), dates, costs, warnings."""
 
-import json
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -108,6 +107,8 @@ def cert_overview(reader: Reader, learner_id: int, today: date | None = None) ->
 
 def cert_costs(reader: Reader, learner_id: int) -> list[CostTotal]:
     """What the learner's certification steps that stand cost, per currency."""
+    import json  # here: progress imports this module for its warnings, which need no JSON
+
     totals: dict[str, int] = {}
     for row in reader.rows(COSTS_SQL, learner_id=learner_id):
         data = json.loads(row["data"] or "{}")
