@@ -13,18 +13,28 @@ if TYPE_CHECKING:  # every command takes the digest: pathlib (urllib, ipaddress)
     from pathlib import Path
 
 
-def seed_folder() -> str:
-    """The folder of the shipped seed files, as a string (see ``seed_dir``)."""
-    import mltrack.seed
-
-    return os.path.dirname(mltrack.seed.__file__)
-
-
 def seed_dir() -> "Path":
     """The folder of the shipped seed files (the top-level ``seed/`` of a checkout)."""
     from pathlib import Path
 
-    return Path(seed_folder())
+    return Path(_shipped_folder())
+
+
+_SHIPPED_SEED_DIR = seed_dir
+
+
+def seed_folder() -> str:
+    """``seed_dir()`` as a string, without pathlib while ``seed_dir`` is the shipped one (a
+    test may replace ``seed_dir`` to point mltrack at a copy of the seed)."""
+    if seed_dir is not _SHIPPED_SEED_DIR:
+        return os.fspath(seed_dir())
+    return _shipped_folder()
+
+
+def _shipped_folder() -> str:
+    import mltrack.seed
+
+    return os.path.dirname(mltrack.seed.__file__)
 
 
 def seed_files(directory: "Path | None" = None) -> "list[Path]":
