@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,118 @@ def test_garbage_collection_skips_start_up_and_runs_for_the_work(
     enabled, frozen = done.stderr.rsplit("GC ", 1)[1].split()
     assert enabled == "True"
     assert int(frozen) > 10_000  # the objects of Click, sqlite3 (and SQLAlchemy) imports
+
+
+# Run as an installed wheel runs: without site (so no editable install's import hook, which
+# imports pathlib, urllib.parse and ipaddress in every interpreter and would hide them), with
+# the mltrack under test and the installed dependencies on PYTHONPATH (no .pth file runs).
+WHEEL_LIKE_PROBE = """
+import json, os, sys, types
+import mltrack
+seed = types.ModuleType("mltrack.seed")  # a wheel's mltrack/seed/; the editable hook maps it
+seed.__file__, seed.__path__ = os.environ["SEED_INIT"], [os.path.dirname(os.environ["SEED_INIT"])]
+sys.modules["mltrack.seed"] = mltrack.seed = seed
+before = set(sys.modules)
+from mltrack.cli import cli
+try:
+    cli.main(sys.argv[1:], prog_name="mltrack")
+except SystemExit as stop:
+    assert stop.code in (0, None), stop.code
+sys.stderr.write("\\nMODULES " + json.dumps(sorted(set(sys.modules) - before)))
+"""
+# pathlib and what it imports (urllib.parse, ipaddress; ~3 ms), dataclasses (the read side's
+# results are NamedTuples) and shutil (bz2, lzma): none of them on the path of a daily command.
+NOT_ON_THE_HOT_PATH = {"pathlib", "urllib.parse", "ipaddress", "dataclasses", "shutil"}
+
+
+def wheel_like_modules(args: list[str], db: Path) -> set[str]:
+    """The modules ``mltrack ARGS`` imported beyond those the interpreter started with, in an
+    interpreter without site (see WHEEL_LIKE_PROBE)."""
+    import sysconfig
+
+    import click
+    import mltrack.seed
+
+    import mltrack
+
+    source = Path(mltrack.__file__).resolve().parent.parent
+    installed = Path(click.__file__).resolve().parent.parent
+    paths = {"purelib", "platlib"}
+    site = [sysconfig.get_paths()[name] for name in sorted(paths)]
+    environment = {**os.environ, "MLTRACK_DB": str(db), "COLUMNS": "100",
+                   "SEED_INIT": str(mltrack.seed.__file__),
+                   "PYTHONPATH": os.pathsep.join([str(source), str(installed), *site])}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", WHEEL_LIKE_PROBE, *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert "MODULES " in done.stderr, done.stderr
+    return set(json.loads(done.stderr.rsplit("MODULES ", 1)[1]))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["progress"],
+        ["progress", "--json"],
+        ["progress", "--by", "kind", "--all"],
+        ["show", "python"],
+        ["show", "python", "--json"],
+        ["next"],
+        ["next", "--json"],
+        ["pathway"],
+        ["pathway", "--json"],
+        ["cert", "list"],
+        ["cert", "list", "--json"],
+        ["history"],
+        ["history", "--json"],
+        ["stats"],
+        ["stats", "--json"],
+    ],
+)
+def test_reads_import_no_pathlib_dataclasses_or_shutil(seeded_db: Path, args: list[str]) -> None:
+    """Read commands open the database by a str path (``os.path``), return NamedTuples and
+    size the terminal without shutil: those modules stay out."""
+    loaded = wheel_like_modules(args, seeded_db)
+    assert "mltrack.cli" in loaded  # the probe measured a real run
+    assert loaded & NOT_ON_THE_HOT_PATH == set()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["start", "python"],
+        ["done", "python", "--note", "n"],
+        ["log", "1h", "python"],
+        ["cert", "goal", "stanford-ml", "--by", "2999-01-01"],
+    ],
+)
+def test_daily_writes_import_no_pathlib(seeded_db: Path, args: list[str]) -> None:
+    """The daily writes open the database as the reads do: no pathlib, urllib.parse or
+    ipaddress (the journal's own dataclasses are another matter)."""
+    loaded = wheel_like_modules(args, seeded_db)
+    assert "mltrack.cli" in loaded
+    assert loaded & (NOT_ON_THE_HOT_PATH - {"dataclasses"}) == set()
+
+
+def test_progress_runs_the_certification_and_project_queries_only_when_there_are_some(
+    seeded_db: Path, ok
+) -> None:
+    """A learner with no certification goal and no project: progress imports neither module
+    (one EXISTS query decides). With a goal near its date and a project, both sections show."""
+    loaded = wheel_like_modules(["progress"], seeded_db)
+    assert {"mltrack.queries.certs", "mltrack.queries.projects"} & loaded == set()
+    assert "mltrack.queries.progress" in loaded
+
+    soon = (date.today() + timedelta(days=5)).isoformat()
+    ok("cert", "goal", "stanford-ml", "--by", soon)
+    ok("project", "add", "Churn model", "--dataset", "telco")
+    loaded = wheel_like_modules(["progress"], seeded_db)
+    assert {"mltrack.queries.certs", "mltrack.queries.projects"} <= loaded
+    document = json.loads(ok("progress", "--json").output)
+    assert [(w["slug"], w["what"], w["on_date"]) for w in document["cert_warnings"]] == [
+        ("stanford-ml", "target", soon)
+    ]
+    assert sum(step["total"] for step in document["projects"]) == 1

@@ -4,14 +4,15 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from mltrack.store.paths import resolve_db_path
+from mltrack.store.paths import resolve_db_file
 
 if TYPE_CHECKING:  # type names only: importing these at run time would slow every start-up
+    from pathlib import Path
+
     from sqlalchemy.orm import Session
 
     from mltrack.queries.reader import SqliteReader, SqliteWriter
@@ -27,8 +28,17 @@ class App:
         self._reader: SqliteReader | None = None
 
     @cached_property
-    def path(self) -> Path:
-        return resolve_db_path(self.db_option)
+    def db_file(self) -> str:
+        """The database path as a string: what reads and daily writes open, without pathlib
+        (whose import, with urllib.parse and ipaddress, would cost every command ~3 ms)."""
+        return resolve_db_file(self.db_option)
+
+    @cached_property
+    def path(self) -> "Path":
+        """The database path as a ``Path``, for the commands that handle the file itself."""
+        from pathlib import Path
+
+        return Path(self.db_file)
 
     def reader(self) -> "SqliteReader":
         """A read connection (standard library sqlite3), the database made ready first."""
@@ -38,7 +48,7 @@ class App:
             from mltrack.store.db import connect
 
             self.prepare()
-            self._reader = SqliteReader(connect(self.path))
+            self._reader = SqliteReader(connect(self.db_file))
         return self._reader
 
     def close(self) -> None:
@@ -51,7 +61,7 @@ class App:
         """Create, upgrade or reseed the database if it needs it, saying so on stderr."""
         from mltrack.services.startup import prepare_database
 
-        for notice in prepare_database(self.path):
+        for notice in prepare_database(self.db_file):
             click.echo(f"mltrack: {notice}", err=True)
 
     def learner_id(self) -> int:
@@ -68,7 +78,7 @@ class App:
         from mltrack.store.db import connect
 
         self.prepare()
-        store = SqliteWriter(connect(self.path))
+        store = SqliteWriter(connect(self.db_file))
         try:
             with store.transaction():
                 yield store

@@ -1,5 +1,7 @@
 """Argument types and options shared by several commands. Light: imported at command load."""
 
+from __future__ import annotations  # Path is named in annotations only, see below
+
 import os
 import re
 import stat
@@ -7,14 +9,17 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from click.shell_completion import CompletionItem
 
 from mltrack.core.dates import parse_date, parse_days, parse_duration, parse_hours
 from mltrack.core.money import parse_amount, parse_currency
+
+if TYPE_CHECKING:  # imported where a file is written: pathlib, with urllib.parse and ipaddress,
+    from pathlib import Path  # would cost every read command ~3 ms
+
+    from click.shell_completion import CompletionItem  # imported where completion runs
 
 
 class ParsedType(click.ParamType):
@@ -89,15 +94,17 @@ def complete_item(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
     """Item slugs for shell completion; never creates or migrates a database."""
+    from click.shell_completion import CompletionItem
+
     from mltrack.core.errors import MltrackError
     from mltrack.queries.lookup import learner_id, slugs_starting
     from mltrack.queries.reader import SqliteReader
     from mltrack.store.db import connect
     from mltrack.store.files import FileState, inspect_file
-    from mltrack.store.paths import DEFAULT_LEARNER, resolve_db_path
+    from mltrack.store.paths import DEFAULT_LEARNER, resolve_db_file
 
     root = ctx.find_root().params
-    path = resolve_db_path(root.get("db"))
+    path = resolve_db_file(root.get("db"))
     try:
         if inspect_file(path).state is not FileState.CURRENT:
             return []
@@ -169,17 +176,31 @@ def styled() -> bool:
 def width() -> int:
     """The columns text views fit their lines to: the terminal's width, read once a run.
 
-    ``shutil.get_terminal_size`` honours COLUMNS, and gives 80 when standard output is not a
+    COLUMNS wins, as in ``shutil.get_terminal_size``, and 80 when standard output is not a
     terminal; renderers never read the environment themselves, they are given this.
     """
     meta = click.get_current_context().find_root().meta
     if WIDTH_KEY not in meta:
-        import shutil
-
         from mltrack.render.text import clamp
 
-        meta[WIDTH_KEY] = clamp(shutil.get_terminal_size().columns)
+        meta[WIDTH_KEY] = clamp(terminal_columns())
     return int(meta[WIDTH_KEY])
+
+
+def terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns`` without importing shutil (and with it bz2, lzma
+    and fnmatch, ~2 ms): COLUMNS if a positive number, else standard output's terminal, else
+    80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", 0))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 WIDTH_KEY = "mltrack.width"
@@ -193,6 +214,8 @@ class OutputPath(click.ParamType):
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> Path | None:
+        from pathlib import Path
+
         if value is None or isinstance(value, Path):
             return value
         if value == "-":
@@ -251,6 +274,7 @@ def write_output(target: Path | None, chunks: Iterable[str]) -> None:
                 file.write(chunk)
         return
     import tempfile
+    from pathlib import Path
 
     handle, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp",
                                     dir=destination.parent)  # fmt: skip
@@ -273,6 +297,8 @@ def write_output(target: Path | None, chunks: Iterable[str]) -> None:
 def _output_destination(target: Path) -> tuple[Path, int | None]:
     """The file ``target`` names, symbolic links resolved, and its mode (None if there is no
     file yet); MltrackError for what mltrack will not write to (a socket, a directory)."""
+    from pathlib import Path
+
     from mltrack.core.errors import MltrackError
 
     destination = Path(os.path.realpath(target))

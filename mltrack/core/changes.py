@@ -8,10 +8,12 @@ them without importing a service (which would pull in the ORM).
 """
 
 from datetime import date
-from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from mltrack.core.vocabulary import CertAction, CertStatus, ReadingKind
+
+if TYPE_CHECKING:  # a name only: pathlib (urllib, ipaddress) would cost every write ~3 ms
+    from pathlib import Path
 
 
 class Change(NamedTuple):
@@ -89,6 +91,6 @@ class ImportSummary(NamedTuple):
 class Repair(NamedTuple):
     """What ``doctor --repair`` did."""
 
-    backup: Path
+    backup: "Path"
     changes: tuple[str, ...] = ()  # projection rows rewritten, in words
     flagged: tuple[str, ...] = ()  # entries newly set aside, with why

@@ -7,8 +7,8 @@ parameter, so that every figure can be checked on a constructed history. Weeks a
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from mltrack.core.dates import last_weeks_start, week_start
 from mltrack.core.figures import rate
@@ -19,8 +19,7 @@ MIN_ACTIVE_WEEKS = 2
 WEEK = timedelta(days=7)
 
 
-@dataclass(frozen=True)
-class DayCount:
+class DayCount(NamedTuple):
     """Items finished on one local date (all of them, and the required ones among them)."""
 
     day: date
@@ -28,8 +27,7 @@ class DayCount:
     required_finished: int
 
 
-@dataclass(frozen=True)
-class WeekCount:
+class WeekCount(NamedTuple):
     """Items finished in one ISO week, which starts on ``start`` (a Monday)."""
 
     start: date
@@ -41,8 +39,7 @@ class WeekCount:
         return week_label(self.start)
 
 
-@dataclass(frozen=True)
-class Streak:
+class Streak(NamedTuple):
     """A run of consecutive active weeks: its first week's Monday and its length in weeks."""
 
     start: date
@@ -62,14 +59,12 @@ class Streak:
         return week_label(self.last)
 
 
-@dataclass(frozen=True)
-class Streaks:
+class Streaks(NamedTuple):
     current: Streak | None
     longest: Streak | None
 
 
-@dataclass(frozen=True)
-class Pace:
+class Pace(NamedTuple):
     """Required items finished from ``since`` (a Monday) to ``until`` (today), both included."""
 
     weeks: int
@@ -97,8 +92,7 @@ class Pace:
         return self.active_weeks >= self.active_weeks_needed
 
 
-@dataclass(frozen=True)
-class Forecast:
+class Forecast(NamedTuple):
     """When the required items left would be done if ``pace`` held from ``today`` on."""
 
     today: date
@@ -120,8 +114,7 @@ class Forecast:
         return "forecast" if self.pace.enough_history else "too_little_history"
 
 
-@dataclass(frozen=True)
-class TargetOutlook:
+class TargetOutlook(NamedTuple):
     """Whether the pace of recent weeks reaches the learner's target date."""
 
     target: date

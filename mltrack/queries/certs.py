@@ -1,8 +1,7 @@
 """Certification goals as a learner sees them: status (expired derived), dates, costs, warnings."""
 
-import json
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from mltrack.core.rules import goal_status, visible_items
 from mltrack.core.vocabulary import (
@@ -20,8 +19,7 @@ NO_LIMIT = "9999-12-31"
 _DATE_COLUMNS = ("target_date", "enrolled_on", "passed_on", "expires_on")
 
 
-@dataclass(frozen=True)
-class CertRow:
+class CertRow(NamedTuple):
     slug: str
     title: str
     provider: str | None
@@ -36,20 +34,17 @@ class CertRow:
     credential_url: str | None
 
 
-@dataclass(frozen=True)
-class CostTotal:
+class CostTotal(NamedTuple):
     currency: str
     cents: int
 
 
-@dataclass(frozen=True)
-class CertOverview:
+class CertOverview(NamedTuple):
     certs: list[CertRow]
     costs: list[CostTotal]  # per currency, undone passes left out
 
 
-@dataclass(frozen=True)
-class CertWarning:
+class CertWarning(NamedTuple):
     """A goal's target date or a pass's expiry date that is near or past."""
 
     slug: str
@@ -112,6 +107,8 @@ def cert_overview(reader: Reader, learner_id: int, today: date | None = None) ->
 
 def cert_costs(reader: Reader, learner_id: int) -> list[CostTotal]:
     """What the learner's certification steps that stand cost, per currency."""
+    import json  # here: progress imports this module for its warnings, which need no JSON
+
     totals: dict[str, int] = {}
     for row in reader.rows(COSTS_SQL, learner_id=learner_id):
         data = json.loads(row["data"] or "{}")

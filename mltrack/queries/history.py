@@ -13,9 +13,8 @@ journal read in date order, so that a date range and ``--limit`` still read an i
 import itertools
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from mltrack.core.journal import (
     Entry,
@@ -67,8 +66,7 @@ TIMELINE_SQL = """
 """  # +id: through ix_journal_timeline, not every entry by id
 
 
-@dataclass(frozen=True)
-class Correction:
+class Correction(NamedTuple):
     """What amendments changed in an entry: its date and/or note as first recorded."""
 
     by: tuple[int, ...]  # the amend entries that stand, oldest first
@@ -77,8 +75,7 @@ class Correction:
     note_corrected: bool = False
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     id: int
     uid: str
     kind: str  # a JournalKind; undo and amend entries carry their target's
@@ -102,12 +99,11 @@ class HistoryEntry:
         return self.undone_by is not None
 
 
-@dataclass(frozen=True)
-class History:
+class History(NamedTuple):
     learner: str
     since: date | None
     until: date | None
-    entries: list[HistoryEntry] = field(default_factory=list)
+    entries: list[HistoryEntry] = []  # noqa: RUF012 (never mutated)
     more: bool = False  # the limit cut older entries off
     kinds: tuple[str, ...] = ()  # only these kinds (empty: every kind)
 
@@ -231,8 +227,7 @@ def _corrected(entry: HistoryEntry, amendments: list[Row]) -> HistoryEntry:
         tuple(a["id"] for a in amendments), entry.on_date if on != entry.on_date else None,
         entry.data.get("note") if note_corrected else None, note_corrected,
     )  # fmt: skip
-    return HistoryEntry(**{**entry.__dict__, "on_date": on, "data": data,
-                           "corrected": correction})  # fmt: skip
+    return entry._replace(on_date=on, data=data, corrected=correction)
 
 
 def _entry(row: Row) -> HistoryEntry:
@@ -265,7 +260,7 @@ def _with_states(
                                subject=entry.subject)  # fmt: skip
             timelines[key] = [_timeline_entry(row) for row in rows]
         before, after = _states_around(timelines[key], entry)
-        shown.append(HistoryEntry(**{**entry.__dict__, "before": before, "after": after}))
+        shown.append(entry._replace(before=before, after=after))
     return shown
 
 

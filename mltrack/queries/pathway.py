@@ -1,7 +1,7 @@
 """The roadmap as rows (step, area, item, status) and one item in full, with provenance."""
 
 import json
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mltrack.core.rules import visible_items
 from mltrack.queries.history import HistoryEntry, item_history
@@ -9,8 +9,7 @@ from mltrack.queries.planning import PREREQUISITE_EDGES
 from mltrack.queries.reader import Reader, Row, first, status_of
 
 
-@dataclass(frozen=True)
-class PathwayItem:
+class PathwayItem(NamedTuple):
     step_slug: str
     step_title: str
     area_slug: str | None
@@ -22,25 +21,23 @@ class PathwayItem:
     status: str
     provider: str | None = None  # who offers it: certifications are told apart by it
     # Where each seeded fact comes from ({} for the learner's own items, which are theirs).
-    provenance: dict[str, dict[str, str]] = field(default_factory=dict)
+    provenance: dict[str, dict[str, str]] = {}  # noqa: RUF012 (never mutated)
     own: bool = False
     group: str | None = None  # the alternative group (any one member satisfies it)
     group_title: str | None = None
     on_the_job: bool = False
     hours_estimate: float | None = None
     article_name: str | None = None
-    step_provenance: dict[str, str] = field(default_factory=dict)
+    step_provenance: dict[str, str] = {}  # noqa: RUF012 (never mutated)
 
 
-@dataclass(frozen=True)
-class Prerequisite:
+class Prerequisite(NamedTuple):
     slug: str
     title: str
     status: str
 
 
-@dataclass(frozen=True)
-class ItemDetail:
+class ItemDetail(NamedTuple):
     slug: str
     title: str
     kind: str
@@ -62,13 +59,13 @@ class ItemDetail:
     history: list[HistoryEntry]
     minutes_logged: int = 0  # study time the learner logged on the item
     sessions_logged: int = 0
-    provenance: dict[str, dict[str, str]] = field(default_factory=dict)
+    provenance: dict[str, dict[str, str]] = {}  # noqa: RUF012 (never mutated)
     own: bool = False
     article_name: str | None = None
     on_the_job: bool = False
     group: str | None = None
     group_title: str | None = None
-    alternatives: list[str] = field(default_factory=list)  # the group's other members
+    alternatives: list[str] = []  # noqa: RUF012 (never mutated); the group's other members
     history_left_out: int = 0  # older history entries not shown (``show --all`` shows them)
 
 

@@ -8,7 +8,7 @@ progress before new ones, then pathway order. ``required_only`` and ``step`` nar
 its counts.
 """
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mltrack.core.errors import NotFoundError
 from mltrack.core.rules import visible_items
@@ -90,8 +90,7 @@ _PREREQUISITES_OF_SQL = f"""
 """
 
 
-@dataclass(frozen=True)
-class NextItem:
+class NextItem(NamedTuple):
     slug: str
     title: str
     kind: str
@@ -104,10 +103,9 @@ class NextItem:
     provider: str | None = None  # who offers it: certifications are told apart by it
 
 
-@dataclass(frozen=True)
-class NextItems:
+class NextItems(NamedTuple):
     learner: str
-    items: list[NextItem] = field(default_factory=list)
+    items: list[NextItem] = []  # noqa: RUF012 (never mutated)
     open_items: int = 0
     waiting: int = 0  # open items held back by a prerequisite not yet done
     required_only: bool = False  # the items and counts are of required items only

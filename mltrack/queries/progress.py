@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mltrack.core import figures
 from mltrack.core.rules import visible_items
@@ -24,8 +23,7 @@ GROUPINGS = ("step", "area", "kind", "provider")
 DEFAULT_GROUPINGS = ("step", "area")
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
     """Counts and estimated hours of one scope of items (required, optional or all)."""
 
     total: int
@@ -49,8 +47,7 @@ class Tally:
         return figures.percent(self.hours_done, self.hours_total)
 
 
-@dataclass(frozen=True)
-class Completion:
+class Completion(NamedTuple):
     """Counts and estimated hours for a group of items.
 
     Skipped items leave the denominator: a learner skips what does not apply to them.
@@ -111,8 +108,7 @@ class Completion:
         )
 
 
-@dataclass(frozen=True)
-class GroupCompletion:
+class GroupCompletion(NamedTuple):
     """One group's completion; ``slug`` is None for items without a provider."""
 
     slug: str | None
@@ -120,24 +116,22 @@ class GroupCompletion:
     completion: Completion
 
 
-@dataclass(frozen=True)
-class ActiveItem:
+class ActiveItem(NamedTuple):
     slug: str
     title: str
     started_on: str | None
 
 
-@dataclass(frozen=True)
-class ProgressReport:
+class ProgressReport(NamedTuple):
     learner: str
     overall: Completion
-    groupings: dict[str, list[GroupCompletion]] = field(default_factory=dict)
-    in_progress: list[ActiveItem] = field(default_factory=list)
-    target: TargetOutlook | None = None
-    projects: list[StepProjects] = field(default_factory=list)
-    cert_warnings: list[CertWarning] = field(default_factory=list)
+    groupings: dict[str, list[GroupCompletion]]
+    in_progress: list[ActiveItem]
+    target: TargetOutlook | None
+    projects: list[StepProjects]
+    cert_warnings: list[CertWarning]
     # The duties of the job itself ("Day in the Life"), apart from the pre-hire figures above.
-    on_the_job: Completion = field(default_factory=Completion)
+    on_the_job: Completion
 
     @property
     def by_step(self) -> list[GroupCompletion]:
@@ -228,6 +222,11 @@ IN_PROGRESS_SQL = f"""
 """
 
 TARGET_SQL = "SELECT target_date FROM learner WHERE id = :learner_id"
+# Whether the learner has anything for the certification and project sections to show.
+HAS_CERTS_OR_PROJECTS_SQL = """
+    SELECT EXISTS (SELECT 1 FROM cert_goal WHERE learner_id = :learner_id) AS certs,
+           EXISTS (SELECT 1 FROM project WHERE learner_id = :learner_id) AS projects
+"""
 
 NO_PROVIDER = "(no provider)"
 
@@ -242,10 +241,9 @@ def progress_report(
 ) -> ProgressReport:
     """Completion overall and per grouping in ``by``, what is in progress, how the pace of the
     last ``weeks`` weeks (default 8) compares with the learner's target date (if any), the
-    portfolio projects counting toward each step, and certification dates near or past."""
-    from mltrack.queries.certs import cert_warnings
-    from mltrack.queries.projects import projects_per_step
-
+    portfolio projects counting toward each step, and certification dates near or past.
+    The certification and project queries (and their modules) run only for a learner who has
+    a certification goal or a project: one cheap query tells."""
     today = today or date.today()
     overall = overall_completion(reader, learner_id)
     groupings = {name: _groups(reader, name, learner_id) for name in by}
@@ -254,8 +252,17 @@ def progress_report(
         for row in reader.rows(IN_PROGRESS_SQL, learner_id=learner_id)
     ]
     target = target_outlook(reader, learner_id, today, weeks, overall)
-    projects = projects_per_step(reader, learner_id)
-    warnings = cert_warnings(reader, learner_id, WARNING_DAYS, today)
+    has = first(reader, HAS_CERTS_OR_PROJECTS_SQL, learner_id=learner_id)
+    projects: list[StepProjects] = []
+    warnings: list[CertWarning] = []
+    if has is not None and has["projects"]:
+        from mltrack.queries.projects import projects_per_step
+
+        projects = projects_per_step(reader, learner_id)
+    if has is not None and has["certs"]:
+        from mltrack.queries.certs import cert_warnings
+
+        warnings = cert_warnings(reader, learner_id, WARNING_DAYS, today)
     job = first(reader, ON_THE_JOB_SQL, learner_id=learner_id)
     on_the_job = Completion() if job is None else _completion(job)
     return ProgressReport(

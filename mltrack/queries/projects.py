@@ -1,12 +1,11 @@
 """A learner's portfolio projects, and how many are done toward each education step."""
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mltrack.queries.reader import Reader
 
 
-@dataclass(frozen=True)
-class ProjectRow:
+class ProjectRow(NamedTuple):
     slug: str
     name: str
     dataset: str
@@ -17,8 +16,7 @@ class ProjectRow:
     areas: list[str]
 
 
-@dataclass(frozen=True)
-class StepProjects:
+class StepProjects(NamedTuple):
     slug: str
     title: str
     done: int

@@ -1,12 +1,11 @@
 """``mltrack stats``: weekly activity, streaks and a forecast, as a list of sections.
 
-Each section is a frozen dataclass with a ``kind`` name; renderers look its view up by that
-name, so a new kind of statistics is one more dataclass here and one more view per renderer.
+Each section is a NamedTuple with a ``kind`` name; renderers look its view up by that name, so
+a new kind of statistics is one more NamedTuple here and one more view per renderer.
 """
 
-from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar, Protocol
+from typing import ClassVar, NamedTuple, Protocol
 
 from mltrack.core.dates import last_weeks_start
 from mltrack.core.pace import (
@@ -36,47 +35,42 @@ class StatsSection(Protocol):
     kind: ClassVar[str]
 
 
-@dataclass(frozen=True)
-class ActivitySection:
+class ActivitySection(NamedTuple):
     """Items finished per ISO week over the last weeks; streaks over the whole history."""
 
-    kind: ClassVar[str] = "activity"
+    kind = "activity"  # unannotated: a NamedTuple makes every annotated name a field
     weeks: list[WeekCount]
     streaks: Streaks
 
 
-@dataclass(frozen=True)
-class ForecastSection:
+class ForecastSection(NamedTuple):
     """When the required pathway would be complete at the pace of the same weeks."""
 
-    kind: ClassVar[str] = "forecast"
+    kind = "forecast"
     forecast: Forecast
 
 
-@dataclass(frozen=True)
-class StudySection:
+class StudySection(NamedTuple):
     """Study time logged over the same weeks: per week (weeks without study left out) and per
     study area."""
 
-    kind: ClassVar[str] = "study"
+    kind = "study"
     by_week: list[StudyTotal]
     by_area: list[StudyTotal]
 
 
-@dataclass(frozen=True)
-class ReadingSection:
+class ReadingSection(NamedTuple):
     """Continuing education (blogs, podcasts, papers...) logged per month over the same weeks."""
 
-    kind: ClassVar[str] = "reading"
+    kind = "reading"
     months: list[ReadingMonth]
 
 
-@dataclass(frozen=True)
-class StatsReport:
+class StatsReport(NamedTuple):
     learner: str
     today: date
     weeks: int
-    sections: list[StatsSection] = field(default_factory=list)
+    sections: list[StatsSection] = []  # noqa: RUF012 (never mutated)
 
 
 def stats_report(

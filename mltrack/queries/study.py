@@ -1,15 +1,14 @@
 """Study time and continuing education, summed in SQL: per week, per study area, per month."""
 
-from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from mltrack.queries.reader import Reader
 
 ALL_TIME = "0001-01-01"
 
 
-@dataclass(frozen=True)
-class StudyEntry:
+class StudyEntry(NamedTuple):
     on_date: str
     minutes: int
     slug: str | None
@@ -17,8 +16,7 @@ class StudyEntry:
     note: str | None
 
 
-@dataclass(frozen=True)
-class StudyTotal:
+class StudyTotal(NamedTuple):
     """Minutes and sessions in one group: a week (key = its Monday) or a study area."""
 
     key: str | None  # None: sessions on no item, or on an item without a study area
@@ -27,15 +25,13 @@ class StudyTotal:
     sessions: int
 
 
-@dataclass(frozen=True)
-class ReadingMonth:
+class ReadingMonth(NamedTuple):
     month: str  # YYYY-MM
     total: int
-    by_kind: dict[str, int] = field(default_factory=dict)
+    by_kind: dict[str, int] = {}  # noqa: RUF012 (never mutated)
 
 
-@dataclass(frozen=True)
-class StudyLog:
+class StudyLog(NamedTuple):
     since: str
     sessions: list[StudyEntry]
     by_week: list[StudyTotal]

@@ -8,11 +8,9 @@ from __future__ import annotations  # the query types below are for annotations 
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from mltrack.core.errors import MltrackError
-from mltrack.formats.export_format import FORMAT, VERSION
 
 if TYPE_CHECKING:  # names for annotations only: each command imports just what it shows
     from pathlib import Path
@@ -37,6 +35,24 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
         StudySection,
     )
     from mltrack.queries.study import StudyLog
+
+
+def asdict(value: Any) -> Any:
+    """``dataclasses.asdict`` for the query results, NamedTuples (``_asdict``) and dataclasses
+    alike, nested in lists, tuples and dicts: plain data, without importing ``dataclasses``
+    for the NamedTuples the read side returns (a NamedTuple inside becomes a dict too)."""
+    if hasattr(value, "_asdict"):
+        return {name: asdict(field) for name, field in value._asdict().items()}
+    if hasattr(value, "__dataclass_fields__"):  # so dataclasses is imported already
+        from dataclasses import fields
+
+        return {field.name: asdict(getattr(value, field.name)) for field in fields(value)}
+    if isinstance(value, list | tuple):
+        return type(value)(asdict(member) for member in value)
+    if isinstance(value, dict):
+        return {asdict(key): asdict(member) for key, member in value.items()}
+    return value
+
 
 PROGRESS_SCHEMA = "mltrack.progress/1"
 NEXT_SCHEMA = "mltrack.next/1"
@@ -282,6 +298,9 @@ def _hours(tally: Tally) -> dict[str, Any]:
 def export_chunks(sections: Iterable[ExportSection]) -> Iterator[str]:
     """The export file, piece by piece as the rows arrive: one record per line, ASCII only
     (every other character escaped, so control characters survive any terminal or editor)."""
+    # Imported here: the export format's dataclasses would cost every --json read.
+    from mltrack.formats.export_format import FORMAT, VERSION
+
     yield f'{{\n  "format": {json.dumps(FORMAT)},\n  "version": {VERSION}'
     for section in sections:
         yield f",\n  {json.dumps(section.name)}: ["

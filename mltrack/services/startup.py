@@ -4,31 +4,41 @@ Standard library only at import: a read command on a current database pays for n
 than the file check. Alembic, SQLAlchemy and the seeding service load only when work is due.
 """
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mltrack.store.files import FileState, check_writable, inspect_file
 
+if TYPE_CHECKING:  # a str from every command: pathlib (urllib, ipaddress) costs ~3 ms
+    from pathlib import Path
 
-def prepare_database(path: Path) -> list[str]:
+
+def prepare_database(path: "str | Path") -> list[str]:
     """Create, upgrade or reseed the database at ``path`` if it needs it; returns one line per
     thing done on the learner's behalf, for the CLI to report."""
     check_writable(path)
     info = inspect_file(path)
     if info.state is FileState.NEW:
+        from pathlib import Path
+
         from mltrack.services.migrate import create_database
 
-        summary = create_database(path)
+        summary = create_database(Path(path))
         return [f"created a new database at {path} ({summary})"]
     notices = []
     if info.state is FileState.BEHIND:
+        from pathlib import Path
+
         from mltrack.services.migrate import upgrade_database
 
-        backup = upgrade_database(path)
+        backup = upgrade_database(Path(path))
         notices.append(f"upgraded the database at {path}; the previous file is kept as {backup}")
     from mltrack.formats.seed_files import seed_digest
 
     if info.seed_digest != seed_digest():
+        from pathlib import Path
+
         from mltrack.services.migrate import reseed_database
 
-        notices.append(f"updated the pathway from the new seed files ({reseed_database(path)})")
+        summary = reseed_database(Path(path))
+        notices.append(f"updated the pathway from the new seed files ({summary})")
     return notices

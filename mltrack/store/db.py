@@ -7,7 +7,10 @@ else.
 
 import os
 import sqlite3
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # paths arrive as str or Path; pathlib (urllib, ipaddress) costs ~3 ms
+    from pathlib import Path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SEED_DIGEST_KEY = "seed_digest"  # the meta row naming the seed the database holds
@@ -53,7 +56,7 @@ def integrity_problems(connection: sqlite3.Connection) -> list[str]:
     return [] if found == ["ok"] else found
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: "str | Path") -> sqlite3.Connection:
     """A connection with mltrack's pragmas, rows addressable by column name."""
     connection = sqlite3.connect(path, isolation_level=None)
     connection.row_factory = sqlite3.Row
@@ -61,13 +64,24 @@ def connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def connect_read_only(path: Path) -> sqlite3.Connection:
+def connect_read_only(path: "str | Path") -> sqlite3.Connection:
     """A connection that cannot write, so cannot migrate, reseed or repair anything."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    connection = sqlite3.connect(f"{file_uri(path)}?mode=ro", uri=True)
     connection.row_factory = sqlite3.Row
     connection.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
     connection.execute("PRAGMA trusted_schema = OFF")
     return connection
+
+
+_URI_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~/")
+
+
+def file_uri(path: "str | Path") -> str:
+    """``Path(path).resolve().as_uri()`` without pathlib or urllib: the absolute path, symbolic
+    links resolved, every byte but unreserved ones and ``/`` percent-encoded."""
+    absolute = os.fsencode(os.path.realpath(path))
+    quoted = "".join(chr(b) if b in _URI_SAFE else f"%{b:02X}" for b in absolute)
+    return "file://" + quoted
 
 
 def read_meta(connection: sqlite3.Connection, key: str) -> str | None:
@@ -76,10 +90,13 @@ def read_meta(connection: sqlite3.Connection, key: str) -> str | None:
     return row[0] if row else None
 
 
-def explain(error: sqlite3.Error, path: Path) -> str | None:
+def explain(error: sqlite3.Error, path: "str | Path") -> str | None:
     """What an SQLite error means for the learner, in one line naming the file or folder:
     locked, disk full, permission denied, or damaged (only when SQLite says the file is);
     None for any other error (a constraint, a bug), which the caller words itself."""
+    from pathlib import Path  # a failure only
+
+    path = Path(path)
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF
     folder = path.parent
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
@@ -107,7 +124,7 @@ _WRITE_FAILURES = (
 )
 
 
-def disk_full(folder: Path) -> bool:
+def disk_full(folder: "str | Path") -> bool:
     """Whether the file system holding ``folder`` has (next to) no space left."""
     try:
         stat = os.statvfs(folder)
@@ -116,6 +133,6 @@ def disk_full(folder: Path) -> bool:
     return stat.f_bavail * stat.f_frsize < FULL_BELOW
 
 
-def _accessible(path: Path) -> bool:
+def _accessible(path: "Path") -> bool:
     wanted = os.R_OK | os.W_OK | (os.X_OK if path.is_dir() else 0)
     return os.access(path, wanted)

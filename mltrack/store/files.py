@@ -6,9 +6,9 @@ Standard library only: start-up classifies the file on every command.
 import os
 import sqlite3
 import stat
-from dataclasses import dataclass
+from collections.abc import Iterator
 from enum import Enum
-from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from mltrack.core.errors import DatabaseError
 from mltrack.store.db import (
@@ -21,6 +21,9 @@ from mltrack.store.db import (
 from mltrack.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
 from mltrack.store.schema import expected_text, schema_text
 
+if TYPE_CHECKING:  # paths arrive as str (every command) or Path; pathlib costs ~3 ms to import
+    from pathlib import Path
+
 
 class FileState(Enum):
     NEW = "new"  # missing, zero bytes, or an SQLite file with no tables: safe to create in
@@ -28,14 +31,13 @@ class FileState(Enum):
     CURRENT = "current"
 
 
-@dataclass(frozen=True)
-class FileInfo:
+class FileInfo(NamedTuple):  # not a dataclass: every command builds one, and imports it
     state: FileState
     seed_digest: str | None = None  # of the seed the database holds, when it is current
     revision: str | None = None  # the stored schema revision ("" at base), if any
 
 
-def inspect_file(path: Path, verify_schema: bool = True) -> FileInfo:
+def inspect_file(path: "str | Path", verify_schema: bool = True) -> FileInfo:
     """Classify the file at ``path`` without writing to it; refuse anything not mltrack's:
     a file that is not a regular one (before SQLite opens it), another application's
     database, an unknown revision, or a schema that is not exactly its revision's (an extra
@@ -90,12 +92,12 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def regular_file(path: Path, what: str = "an mltrack database file") -> bool:
+def regular_file(path: "str | Path", what: str = "an mltrack database file") -> bool:
     """Whether ``path`` (a symbolic link followed) is a regular file; False when nothing is
     there. DatabaseError for anything else, before anything opens it (opening a FIFO would
     block, and SQLite would create a journal beside a device)."""
     try:
-        mode = path.stat().st_mode
+        mode = os.stat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
         return False
     except PermissionError:
@@ -107,21 +109,24 @@ def regular_file(path: Path, what: str = "an mltrack database file") -> bool:
     return True
 
 
-def _nearest_folder(path: Path) -> Path:
+def _nearest_folder(path: "str | Path") -> "Path":
     """The folder that denies access on the way to ``path``: the first of its parents, from
     the top, that cannot be searched or read."""
+    from pathlib import Path  # a refusal only
+
+    path = Path(path)
     for parent in reversed(path.parents):
         if not os.access(parent, os.X_OK):
             return parent
     return path.parent
 
 
-def check_writable(path: Path) -> None:
+def check_writable(path: "str | Path") -> None:
     """Raise DatabaseError unless the database at ``path`` can be written or created: SQLite
     also writes beside it (the -wal and -shm files), so its folder must be writable too."""
     exists = regular_file(path)
-    folder = next(parent for parent in path.parents if parent.exists())
-    if not folder.is_dir():
+    folder = next(parent for parent in _parents(os.fspath(path)) if os.path.exists(parent))
+    if not os.path.isdir(folder):
         raise DatabaseError(f"cannot create {path}: {folder} is a file, not a folder")
     for place in (folder, path) if exists else (folder,):
         if not os.access(place, os.W_OK):
@@ -132,22 +137,36 @@ def check_writable(path: Path) -> None:
             )
 
 
-def _read_only_fs(path: Path) -> bool:
+def _parents(path: str) -> Iterator[str]:
+    """``Path(path).parents`` as strings, nearest first, without pathlib: ``a/b/c`` gives
+    ``a/b``, ``a`` and ``.``; ``/a/b`` gives ``/a`` and ``/``."""
+    while path != ".":
+        parent = os.path.dirname(path.rstrip(os.sep)) if path.rstrip(os.sep) else path
+        if not parent:
+            yield "."
+            return
+        if parent == path:
+            return
+        yield parent
+        path = parent
+
+
+def _read_only_fs(path: "str | Path") -> bool:
     try:
         return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
     except OSError:
         return False
 
 
-def _read_header(path: Path) -> bytes:
+def _read_header(path: "str | Path") -> bytes:
     try:
-        with path.open("rb") as file:
+        with open(path, "rb") as file:
             return file.read(len(SQLITE_HEADER))
     except OSError as error:
         raise DatabaseError(f"cannot read {path}: {error.strerror}") from None
 
 
-def _stored_revision(path: Path) -> tuple[str | None, bool, str | None, str]:
+def _stored_revision(path: "str | Path") -> tuple[str | None, bool, str | None, str]:
     """The stored Alembic revision ('' at base, None if no such table), whether the file has
     tables, the digest of the seed it holds, and its schema (``mltrack.store.schema``)."""
     connection = connect_read_only(path)

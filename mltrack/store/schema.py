@@ -15,10 +15,14 @@ comparison); restore, doctor and a refused open compare object by object and nam
 difference. Standard library only: every command opens the database through here.
 """
 
+import os
 import sqlite3
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-SNAPSHOT_DIR = Path(__file__).resolve().parent / "schemas"
+if TYPE_CHECKING:  # every command reads a snapshot: pathlib (urllib, ipaddress) costs ~3 ms
+    from pathlib import Path
+
+SNAPSHOT_FOLDER = os.path.join(os.path.dirname(os.path.realpath(__file__)), "schemas")
 BASE = "base"  # the snapshot name of revision "" (an empty alembic_version table)
 REGENERATE = "python -m mltrack.services.schema_snapshot --write"
 
@@ -93,14 +97,30 @@ def _text(rows: list[tuple[str, str, str, str | None]]) -> str:
     return "\n".join(sorted(lines))
 
 
-def snapshot_path(revision: str) -> Path:
-    return SNAPSHOT_DIR / f"{revision or BASE}.schema"
+def __getattr__(name: str) -> "Path":
+    """``SNAPSHOT_DIR``, the snapshots' folder as a ``Path``, made when first asked for."""
+    if name == "SNAPSHOT_DIR":
+        from pathlib import Path
+
+        return Path(SNAPSHOT_FOLDER)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def snapshot_path(revision: str) -> "Path":
+    from pathlib import Path
+
+    return Path(snapshot_file(revision))
+
+
+def snapshot_file(revision: str) -> str:
+    return os.path.join(SNAPSHOT_FOLDER, f"{revision or BASE}.schema")
 
 
 def expected_text(revision: str) -> str | None:
     """The schema revision ``revision`` has ("" for base), or None if none is shipped."""
     try:
-        return snapshot_path(revision).read_text(encoding="utf-8").strip("\n")
+        with open(snapshot_file(revision), encoding="utf-8") as file:
+            return file.read().strip("\n")
     except FileNotFoundError:
         return None
 
