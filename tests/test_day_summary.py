@@ -50,6 +50,10 @@ def test_each_change_rewrites_the_days_it_touches(seeded_db: Path, ok, rows) -> 
                      "python")  # fmt: skip
     ok("amend", str(done), "--on", "-9d")  # the finish moves: both days change
     assert summary() == [(ago(9), 1, 1, 0), (ago(5), 1, 0, 0), (ago(3), 0, 0, 90)]
+    ok("undo")  # the amendment: back to its first date
+    assert summary() == [(ago(5), 2, 1, 0), (ago(3), 0, 0, 90)]
+    ok("amend", str(done), "--on", "-9d")
+    assert summary() == [(ago(9), 1, 1, 0), (ago(5), 1, 0, 0), (ago(3), 0, 0, 90)]
     ok("reset", "mooc-edx", "--on", "-2d")  # a finish that stands counts on its day, as ever
     ok("done", "mooc-edx", "--on", "-1d")  # and finishing again counts again
     assert summary() == [(ago(9), 1, 1, 0), (ago(5), 1, 0, 0), (ago(3), 0, 0, 90),
