@@ -312,6 +312,28 @@ class Journal(Base):
     flag: Mapped[str | None] = mapped_column(Text)
 
 
+class LearnerDay(Base):
+    """One learner's day as the journal leaves it: items finished (the required ones among
+    them) and minutes studied. A projection of the journal, rewritten for the days a change
+    touches and rebuilt by ``doctor --repair``, so that streaks and weekly activity read one
+    row per active day instead of every entry ever made. A day with nothing is no row.
+    """
+
+    __tablename__ = "learner_day"
+    __table_args__ = (
+        CheckConstraint(
+            "finished >= 0 AND required_finished >= 0 AND required_finished <= finished "
+            "AND minutes >= 0",
+            name="counts",
+        ),
+    )
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"), primary_key=True)
+    on_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    finished: Mapped[int] = mapped_column(default=0)
+    required_finished: Mapped[int] = mapped_column(default=0)
+    minutes: Mapped[int] = mapped_column(default=0)
+
+
 class CareerFact(Base):
     """A salary or outlook figure, with the source the article names for it."""
 

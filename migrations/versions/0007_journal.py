@@ -108,7 +108,7 @@ def _rebuild(bind: sa.Connection, learners: list[int]) -> None:
     try:
         store = SqliteWriter(raw)
         for learner_id in learners:
-            rebuild(store, learner_id)
+            rebuild(store, learner_id, summary=False)  # learner_day: 0008
     finally:
         raw.row_factory = row_factory
     for table, rows in stamps.items():  # the rows were rewritten, not changed: keep their time

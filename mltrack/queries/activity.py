@@ -5,6 +5,9 @@ was undone (an undo entry targets it) or flagged does not count, an amended one 
 corrected date (the newest amendment that stands), and an item finished again after a reset
 counts again. One row per active day, however long the journal.
 
+``finished_per_day`` counts from the journal; the write path keeps the result per day in the
+``learner_day`` summary, and reports read that (``active_days``).
+
 "Stands" is cheap in SQL: NOT EXISTS an undo targeting the entry (the ``target_id`` index).
 Amendments are rare and their dates live in the entry's JSON data, which portable SQL cannot
 read: the finishes with no amendment are counted per day in SQL (the (learner, kind, action,
@@ -58,23 +61,61 @@ AMENDED_FINISHES_SQL = f"""
 """  # +a.id: through ix_journal_learner_action
 
 
-def finished_per_day(reader: Reader, learner_id: int, since: date | None = None) -> list[DayCount]:
-    """Items finished on each day (from ``since`` on, when given), oldest day first."""
-    # The condition is left out rather than written "(:since IS NULL OR ...)", which would
+def finished_per_day(
+    reader: Reader, learner_id: int, since: date | None = None, until: date | None = None
+) -> list[DayCount]:
+    """Items finished on each day (from ``since`` on and up to ``until``, when given), oldest
+    day first, counted from the journal: what ``learner_day`` is rebuilt from. Reports read
+    ``active_days`` (the summary) instead."""
+    # The conditions are left out rather than written "(:since IS NULL OR ...)", which would
     # keep the index from bounding the range.
-    condition = "" if since is None else "AND e.on_date >= :since"
-    params = {"learner_id": learner_id} | ({} if since is None else {"since": since.isoformat()})
+    conditions = "".join(
+        condition
+        for condition, value in (("AND e.on_date >= :since ", since),
+                                 ("AND e.on_date <= :until ", until))
+        if value is not None
+    )  # fmt: skip
+    params: dict[str, object] = {"learner_id": learner_id}
+    params |= {} if since is None else {"since": since.isoformat()}
+    params |= {} if until is None else {"until": until.isoformat()}
     finished: Counter[date] = Counter()
     required: Counter[date] = Counter()
-    for row in reader.rows(_FINISHED_PER_DAY_SQL.format(since=condition), **params):
+    for row in reader.rows(_FINISHED_PER_DAY_SQL.format(since=conditions), **params):
         day = as_date(row["on_date"])
         finished[day] += row["finished"]
         required[day] += row["required_finished"] or 0
     for day, is_required in _amended_finishes(reader, learner_id):
-        if since is None or day >= since:
+        if (since is None or day >= since) and (until is None or day <= until):
             finished[day] += 1
             required[day] += 1 if is_required else 0
     return [DayCount(day, finished[day], required[day]) for day in sorted(finished)]
+
+
+# The summary (``learner_day``, kept by the write path): one row per active day, however
+# many entries the journal holds.
+ACTIVE_DAYS_SQL = """
+    SELECT on_date, finished, required_finished FROM learner_day
+    WHERE learner_id = :learner_id AND finished > 0
+    ORDER BY on_date
+"""
+ACTIVE_DAYS_SINCE_SQL = """
+    SELECT on_date, finished, required_finished FROM learner_day
+    WHERE learner_id = :learner_id AND on_date >= :since AND finished > 0
+    ORDER BY on_date
+"""
+
+
+def active_days(reader: Reader, learner_id: int, since: date | None = None) -> list[DayCount]:
+    """Items finished on each day (from ``since`` on, when given), oldest day first, from the
+    day summary: at most one row per day with an item finished (about 3,650 in ten years),
+    so it reads in proportion to days, not to journal entries."""
+    if since is None:
+        rows = reader.rows(ACTIVE_DAYS_SQL, learner_id=learner_id)
+    else:
+        rows = reader.rows(ACTIVE_DAYS_SINCE_SQL, learner_id=learner_id, since=since.isoformat())
+    return [
+        DayCount(as_date(row["on_date"]), row["finished"], row["required_finished"]) for row in rows
+    ]
 
 
 def _amended_finishes(reader: Reader, learner_id: int) -> list[tuple[date, bool]]:

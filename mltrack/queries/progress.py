@@ -310,11 +310,11 @@ def required_forecast(
     (default 8)."""
     from mltrack.core.dates import last_weeks_start
     from mltrack.core.pace import DEFAULT_PACE_WEEKS, Forecast, measure_pace
-    from mltrack.queries.activity import finished_per_day
+    from mltrack.queries.activity import active_days
 
     weeks = weeks or DEFAULT_PACE_WEEKS
     overall = overall or overall_completion(reader, learner_id)
-    days = finished_per_day(reader, learner_id, since=last_weeks_start(today, weeks))
+    days = active_days(reader, learner_id, since=last_weeks_start(today, weeks))
     pace = measure_pace(days, today, weeks)
     return Forecast(today, overall.required_remaining, pace)
 

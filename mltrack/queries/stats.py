@@ -17,7 +17,7 @@ from mltrack.core.pace import (
     fold_weeks,
     measure_pace,
 )
-from mltrack.queries.activity import finished_per_day
+from mltrack.queries.activity import active_days
 from mltrack.queries.progress import overall_completion
 from mltrack.queries.reader import Reader
 from mltrack.queries.study import (
@@ -83,8 +83,10 @@ def stats_report(
     """Activity of the last ``weeks`` ISO weeks (this one included), streaks, a forecast, and
     the study time and continuing education logged in those weeks."""
     today = today or date.today()
-    # One row per active day: streaks need the whole history, the chart and pace its end.
-    days = finished_per_day(reader, learner_id)
+    # One row per active day, from the day summary (not the journal): streaks need the whole
+    # history (at most ~3,650 rows in ten years, however many entries), the chart and pace
+    # its end.
+    days = active_days(reader, learner_id)
     since = last_weeks_start(today, weeks)
     activity = ActivitySection(
         weeks=fold_weeks(days, since, today),

@@ -95,6 +95,11 @@ PROJECTIONS = (
         """SELECT l.name, i.slug, i.retired
            FROM item i JOIN learner l ON l.id = i.learner_id""",
     ),
+    Projection(
+        "learner_day", ("learner", "on_date", "finished", "required_finished", "minutes"), 2,
+        """SELECT l.name, d.on_date, d.finished, d.required_finished, d.minutes
+           FROM learner_day d JOIN learner l ON l.id = d.learner_id""",
+    ),
 )  # fmt: skip
 
 FLAGGED_SQL = """

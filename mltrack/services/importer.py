@@ -101,6 +101,7 @@ _PROJECTIONS_SQL = (
     "(SELECT id FROM project WHERE learner_id = :learner_id)",
     "DELETE FROM project WHERE learner_id = :learner_id",
     "DELETE FROM learner_prerequisite WHERE learner_id = :learner_id",
+    "DELETE FROM learner_day WHERE learner_id = :learner_id",
 )
 _ORDERINGS_SQL = """
     SELECT i.slug AS item, r.slug AS requires FROM item_prerequisite p

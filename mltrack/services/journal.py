@@ -26,7 +26,8 @@ from mltrack.core.journal import (
     check,
     effective,
 )
-from mltrack.core.vocabulary import JournalKind, MetaAction
+from mltrack.core.vocabulary import EventAction, JournalKind, MetaAction
+from mltrack.queries.activity import finished_per_day
 from mltrack.queries.reader import Row, SqliteWriter
 
 _META = frozenset(MetaAction)
@@ -108,6 +109,7 @@ def record(
     entry_id = _insert(store, learner_id, change, recorded_at, group_id)
     final = effective([*entries, _as_entry(change, entry_id, recorded_at)])
     project(store, learner_id, change.kind, change.subject, change.item_id, final, after)
+    refresh_days(store, learner_id, _touched_days(change.kind, standing, final))
     last = not final or final[-1].id == entry_id or change.action in _META
     return Recorded(entry_id, change, before, after, last)
 
@@ -371,7 +373,7 @@ _SUBJECTS_SQL = """
 """
 
 
-_CLEAR_SQL = (
+_CLEAR_PROJECTIONS_SQL = (
     "DELETE FROM progress WHERE learner_id = :learner_id",
     "DELETE FROM cert_goal WHERE learner_id = :learner_id",
     "DELETE FROM study_session WHERE learner_id = :learner_id",
@@ -383,13 +385,15 @@ _CLEAR_SQL = (
     "UPDATE learner SET target_date = NULL WHERE id = :learner_id",
     "UPDATE item SET retired = 1 WHERE learner_id = :learner_id",
 )
+_CLEAR_SQL = (*_CLEAR_PROJECTIONS_SQL, "DELETE FROM learner_day WHERE learner_id = :learner_id")
 
 
-def rebuild(store: SqliteWriter, learner_id: int) -> list[tuple[Entry, str]]:
+def rebuild(store: SqliteWriter, learner_id: int, summary: bool = True) -> list[tuple[Entry, str]]:
     """Write every projection of the learner again from the journal. An entry that cannot
     stand where it is (data from an older version or a file) is flagged, left out, and
-    returned with the reason; nothing is deleted from the journal."""
-    for sql in _CLEAR_SQL:
+    returned with the reason; nothing is deleted from the journal. ``summary=False`` leaves
+    the day summary out (migration 0007 runs before its table exists)."""
+    for sql in _CLEAR_SQL if summary else _CLEAR_PROJECTIONS_SQL:
         store.execute(sql, learner_id=learner_id)
     flagged: list[tuple[Entry, str]] = []
     for row in store.rows(_SUBJECTS_SQL, learner_id=learner_id):
@@ -399,6 +403,8 @@ def rebuild(store: SqliteWriter, learner_id: int) -> list[tuple[Entry, str]]:
     for entry, reason in flagged:
         store.execute("UPDATE journal SET flag = :reason WHERE id = :id",
                       reason=reason, id=entry.id)  # fmt: skip
+    if summary:
+        rebuild_days(store, learner_id)
     return flagged
 
 
@@ -424,3 +430,69 @@ def _replay_flagging(
 def current_state(store: SqliteWriter, learner_id: int, kind: str, subject: str) -> State:
     """The state a subject's timeline leads to now."""
     return _state_of(effective(timeline(store, learner_id, kind, subject)))
+
+
+# The day summary: ``learner_day`` ---------------------------------------------------------
+#
+# Items finished per day (as ``queries.activity.finished_per_day`` counts them from the
+# journal) and minutes studied per day (from ``study_session``), one row per day that has
+# either. A change rewrites the days it touches, each from that day's entries only; a rebuild
+# writes every day of the learner again.
+
+_MINUTES_SQL = """
+    SELECT on_date, SUM(minutes) AS minutes FROM study_session
+    WHERE learner_id = :learner_id {day}
+    GROUP BY on_date
+"""
+_DAY_INSERT_SQL = """
+    INSERT INTO learner_day (learner_id, on_date, finished, required_finished, minutes)
+    VALUES (:learner_id, :on, :finished, :required, :minutes)
+"""
+_SUMMARISED = frozenset({JournalKind.STATUS, JournalKind.STUDY})
+
+
+def _touched_days(kind: str, before: Sequence[Entry], after: Sequence[Entry]) -> set[date]:
+    """The days whose summary a change of one subject can alter: where a finish (or a study
+    session) that stood before no longer stands, or one stands now that did not."""
+    if kind not in _SUMMARISED:
+        return set()
+
+    def counted(entries: Sequence[Entry]) -> set[tuple[int, date]]:
+        return {(e.id, e.on) for e in entries
+                if kind == JournalKind.STUDY or e.action == EventAction.DONE}  # fmt: skip
+
+    return {on for _, on in counted(before) ^ counted(after)}
+
+
+def refresh_days(store: SqliteWriter, learner_id: int, days: Iterable[date]) -> None:
+    """Write the summary of each of ``days`` again, from that day's entries only."""
+    for day in sorted(set(days)):
+        store.execute("DELETE FROM learner_day WHERE learner_id = :l AND on_date = :on",
+                      l=learner_id, on=day.isoformat())  # fmt: skip
+        finished = finished_per_day(store, learner_id, since=day, until=day)
+        minutes = store.rows(_MINUTES_SQL.format(day="AND on_date = :on"),
+                             learner_id=learner_id, on=day.isoformat())  # fmt: skip
+        _write_days(store, learner_id, finished, minutes)
+
+
+def rebuild_days(store: SqliteWriter, learner_id: int) -> None:
+    """Write the learner's whole day summary again from the journal (and study sessions)."""
+    store.execute("DELETE FROM learner_day WHERE learner_id = :l", l=learner_id)
+    minutes = store.rows(_MINUTES_SQL.format(day=""), learner_id=learner_id)
+    _write_days(store, learner_id, finished_per_day(store, learner_id), minutes)
+
+
+def _write_days(
+    store: SqliteWriter, learner_id: int, finished: Iterable[Any], minutes: Iterable[Row]
+) -> None:
+    days: dict[str, list[int]] = {}
+    for count in finished:
+        days[count.day.isoformat()] = [count.finished, count.required_finished, 0]
+    for row in minutes:
+        on = row["on_date"]
+        on = on.isoformat() if isinstance(on, date) else str(on)
+        days.setdefault(on, [0, 0, 0])[2] = row["minutes"] or 0
+    for on, (done, required, studied) in sorted(days.items()):
+        if done or studied:
+            store.execute(_DAY_INSERT_SQL, learner_id=learner_id, on=on, finished=done,
+                          required=required, minutes=studied)  # fmt: skip

@@ -22,6 +22,7 @@ from mltrack.models import (
     Item,
     ItemGroup,
     ItemPrerequisite,
+    Journal,
     Learner,
     Meta,
     Pathway,
@@ -66,8 +67,10 @@ def apply_seed(session: Session, seed: SeedData) -> SeedSummary:
         for e in seed["group"]
     }
     before = set(session.scalars(select(Item.slug)))
+    was_required = {row.id: row.required for row in session.execute(select(Item.id, Item.required))}
     items = _upsert(session, Item, [_item_row(e.values, i, ids, required)
                                     for i, e in enumerate(seed["item"])])  # fmt: skip
+    _resummarise(session, [i.id for i in items if was_required.get(i.id, i.required) != i.required])
     _replace_prerequisites(session, seed, {item.slug: item.id for item in items})
     _upsert(session, CareerFact, [_career_row(e.values, i) for i, e in enumerate(seed["career"])])
     _upsert(
@@ -79,6 +82,27 @@ def apply_seed(session: Session, seed: SeedData) -> SeedSummary:
     session.merge(Meta(key=SEED_DIGEST_KEY, value=seed_digest()))
     added = len({item.slug for item in items} - before)
     return SeedSummary(items=len(items), added=added, retired=retired)
+
+
+def _resummarise(session: Session, item_ids: list[int]) -> None:
+    """The day summary counts required finishes: rebuild it for every learner who has an
+    entry about an item whose required-ness the seed changed."""
+    if not item_ids:
+        return
+    from mltrack.queries.reader import SqliteWriter
+    from mltrack.services.journal import rebuild_days
+
+    learners = session.scalars(
+        select(Journal.learner_id).where(Journal.item_id.in_(item_ids)).distinct()
+    ).all()
+    raw = session.connection().connection.driver_connection
+    row_factory = raw.row_factory
+    try:
+        store = SqliteWriter(raw)
+        for learner_id in learners:
+            rebuild_days(store, learner_id)
+    finally:
+        raw.row_factory = row_factory
 
 
 def _upsert(session: Session, model: type[M], rows: list[dict[str, Any]]) -> list[M]:

@@ -11,5 +11,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0005_cert_undo",
     "0006_provenance",
     "0007_journal",
+    "0008_day_summary",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
