@@ -311,8 +311,8 @@ def test_two_processes_writing_at_once_lose_nothing(seeded_db: Path, rows) -> No
     # replayed in order, every one of them is valid (no done on a done item, ...).
     connection = sqlite3.connect(seeded_db)
     connection.row_factory = sqlite3.Row
-    from mltrack.core.journal import ItemState, replay
-    from mltrack.services.journal import ENTRY_COLUMNS, entry_of
+    from mltrack.core.journal import ItemState, entry_of, replay
+    from mltrack.services.journal import ENTRY_COLUMNS
 
     for item in ("python", "probability"):
         stored = connection.execute(

@@ -15,6 +15,7 @@ an amended one moves to its corrected date or note (the newest amendment wins).
 Standard library only: the daily write commands run it without SQLAlchemy.
 """
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, NamedTuple
@@ -270,6 +271,22 @@ def effective(entries: Iterable[Entry]) -> list[Entry]:
             continue
         standing[entry.id] = entry
     return sorted(standing.values(), key=lambda e: e.order)
+
+
+def entry_of(row: Mapping[str, Any]) -> Entry:
+    """A stored journal row (a mapping with its columns) as the rule function sees it: an
+    undo or amend names its target in ``data``. Both sides load entries through it."""
+    data = json.loads(row["data"] or "{}")
+    if row["action"] == MetaAction.UNDO:
+        data = {"undoes": row["target_id"]}
+    elif row["action"] == MetaAction.AMEND:
+        data = {**data, "amends": row["target_id"]}
+    on = row["on_date"]
+    return Entry(
+        row["id"], JournalKind(row["kind"]), row["action"], row["subject"],
+        on if isinstance(on, date) else date.fromisoformat(str(on)), str(row["recorded_at"]),
+        data,
+    )  # fmt: skip
 
 
 def amended(target: Entry, amendment: Entry) -> Entry:

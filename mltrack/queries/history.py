@@ -24,6 +24,7 @@ from mltrack.core.journal import (
     ProjectState,
     State,
     effective,
+    entry_of,
 )
 from mltrack.core.journal import apply as apply_entry
 from mltrack.core.vocabulary import NO_GOAL, ItemStatus, JournalKind, MetaAction
@@ -258,7 +259,7 @@ def _with_states(
         if key not in timelines:
             rows = reader.rows(TIMELINE_SQL, learner_id=learner_id, kind=entry.kind,
                                subject=entry.subject)  # fmt: skip
-            timelines[key] = [_timeline_entry(row) for row in rows]
+            timelines[key] = [entry_of(row) for row in rows]
         before, after = _states_around(timelines[key], entry)
         shown.append(entry._replace(before=before, after=after))
     return shown
@@ -269,22 +270,6 @@ def _has_state(entry: HistoryEntry) -> bool:
     return kind in (JournalKind.STATUS, JournalKind.CERT, JournalKind.PROJECT) or (
         kind is JournalKind.PLAN and entry.subject == "target"
     )
-
-
-def _timeline_entry(row: Row) -> Entry:
-    """A stored row as the rule function sees it (as ``services.journal.entry_of`` does; the
-    read side cannot import the store)."""
-    data = json.loads(row["data"] or "{}")
-    if row["action"] == MetaAction.UNDO:
-        data = {"undoes": row["target_id"]}
-    elif row["action"] == MetaAction.AMEND:
-        data = {**data, "amends": row["target_id"]}
-    on = row["on_date"]
-    return Entry(
-        row["id"], JournalKind(row["kind"]), row["action"], row["subject"],
-        on if isinstance(on, date) else date.fromisoformat(str(on)), str(row["recorded_at"]),
-        data,
-    )  # fmt: skip
 
 
 def _states_around(timeline: list[Entry], shown: HistoryEntry) -> tuple[str | None, str | None]:

@@ -25,6 +25,7 @@ from mltrack.core.journal import (
     apply,
     check,
     effective,
+    entry_of,
 )
 from mltrack.core.vocabulary import EventAction, JournalKind, MetaAction
 from mltrack.queries.activity import finished_per_day
@@ -73,20 +74,6 @@ class Recorded:
     before: State
     after: State
     last: bool  # the newest change of its subject's timeline (not back-dated among others)
-
-
-def entry_of(row: Row) -> Entry:
-    """A stored row as the rule function sees it (undo and amend name their target)."""
-    data = json.loads(row["data"])
-    if row["action"] == MetaAction.UNDO:
-        data = {"undoes": row["target_id"]}
-    elif row["action"] == MetaAction.AMEND:
-        data = {**data, "amends": row["target_id"]}
-    on = row["on_date"]
-    return Entry(
-        row["id"], JournalKind(row["kind"]), row["action"], row["subject"],
-        on if isinstance(on, date) else date.fromisoformat(on), row["recorded_at"], data,
-    )  # fmt: skip
 
 
 def timeline(store: SqliteWriter, learner_id: int, kind: str, subject: str) -> list[Entry]:
