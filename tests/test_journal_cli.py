@@ -139,3 +139,10 @@ def test_an_undone_entry_cannot_be_amended(seeded_db: Path, ok, run) -> None:
     refused = run("amend", "1", "--on", day(2))
     assert refused.exit_code == 2
     assert refused.stderr == "Error: #1 was undone: there is nothing of it left to correct\n"
+
+
+def test_amending_a_study_session_names_what_it_is_about(seeded_db: Path, ok) -> None:
+    ok("log", "1h", "deep-learning")
+    assert ok("amend", "1", "--on", day(1)).stdout.startswith(
+        f"amended entry #1 of deep-learning: date {day(1)}"
+    )

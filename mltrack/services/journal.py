@@ -150,7 +150,7 @@ _GROUP_SQL = f"""
     ORDER BY j.id DESC
 """
 _ENTRY_SQL = f"""
-    SELECT {ENTRY_COLUMNS}, learner_id, flag,
+    SELECT {ENTRY_COLUMNS}, learner_id, flag, {_ITEM_SLUG},
            EXISTS (SELECT 1 FROM journal u WHERE u.target_id = j.id AND u.action = :undo)
            AS undone
     FROM journal j WHERE id = :id

@@ -62,7 +62,7 @@ def amend(
     recorded = journal.record(store, learner, change)
     kind = recorded.change.kind
     before, after = _summary(kind, recorded.before), _summary(kind, recorded.after)
-    return Change(target["subject"], "", MetaAction.AMEND, before, after, on or today,
+    return Change(_described(target)[0], "", MetaAction.AMEND, before, after, on or today,
                   f"entry #{entry_id}", recorded.id)  # fmt: skip
 
 
