@@ -93,12 +93,12 @@ def test_undo_reaches_targets_orderings_own_items_and_projects(seeded_db: Path, 
     ok("project", "add", "Churn", "--dataset", "Telco")
     assert ok("undo").stdout.startswith("undo: portfolio-real-data")  # the project's link first
     assert ok("project", "list", "--json").stdout.count('"slug"') == 0
-    assert ok("undo").stdout.startswith("undo: item:my.kaggle-micro-courses (set -> removed)")
+    assert ok("undo").stdout.startswith("undo: my.kaggle-micro-courses (set -> removed)")
     assert "my.kaggle-micro-courses" not in statuses(ok)
-    assert ok("undo").stdout.startswith("undo: after:variance:bias (set -> removed)")
+    assert ok("undo").stdout.startswith("undo: variance after bias (set -> removed)")
     ok("require", "bias", "--after", "variance")  # the ordering is gone: no loop now
     ok("undo")
-    assert ok("undo").stdout.startswith("undo: target (set -> removed)")
+    assert ok("undo").stdout.startswith("undo: target date (set -> removed)")
     assert "no target date" in ok("target").stdout.lower()
 
 

@@ -297,10 +297,10 @@ def test_planning_changes_are_journal_entries_that_undo_reverts(seeded_db: Path,
     ]
     target = "SELECT target_date FROM learner WHERE name = 'me'"
     ordering = "SELECT COUNT(*) FROM learner_prerequisite"
-    assert ok("undo").stdout == f"undo: target (removed -> set); plan clear of {TODAY} (#5)\n"
+    assert ok("undo").stdout == f"undo: target date (removed -> set); plan clear of {TODAY} (#5)\n"
     assert rows(seeded_db, target) == [(second.isoformat(),)]
     assert ok("undo").stdout == (
-        f"undo: after:python:fourier-transforms (removed -> set); plan clear of {TODAY} (#4)\n"
+        f"undo: python after fourier-transforms (removed -> set); plan clear of {TODAY} (#4)\n"
     )
     assert rows(seeded_db, ordering) == [(1,)]
     assert "python" not in [i["slug"] for i in next_items(ok, "-n", "100")]

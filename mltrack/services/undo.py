@@ -83,17 +83,30 @@ def _described(entry: Row) -> tuple[str, str]:
     """What an entry is about, and the entry in a few words, e.g. ``("-", "blog 'The
     Gradient' of 2026-11-29")``."""
     data, on = json.loads(entry["data"]), entry["on_date"]
+    subject = _subject_words(entry)
     if entry["action"] == MetaAction.AMEND:
-        subject = (
-            entry["item_slug"] or entry["subject"] if entry["kind"] in _LOGS else entry["subject"]
-        )
         return subject, f"amendment of #{entry['target_id']} made {on}"
     if entry["kind"] == JournalKind.STUDY:
-        minutes = format_minutes(data["minutes"])
-        return entry["item_slug"] or "-", f"study session of {minutes} on {on}"
+        return subject, f"study session of {format_minutes(data['minutes'])} on {on}"
     if entry["kind"] == JournalKind.READING:
-        return entry["item_slug"] or "-", f"{data['kind']} {data['title']!r} of {on}"
-    return entry["subject"], f"{entry['kind']} {entry['action']} of {on}"
+        return subject, f"{data['kind']} {data['title']!r} of {on}"
+    return subject, f"{entry['kind']} {entry['action']} of {on}"
+
+
+def _subject_words(entry: Row) -> str:
+    """The subject as a learner names it: an item's slug, ``target date``, ``variance after
+    bias`` (an ordering), never a journal key such as ``after:variance:bias``."""
+    subject = entry["subject"]
+    if entry["kind"] in _LOGS:
+        return entry["item_slug"] or "-"
+    if entry["kind"] == JournalKind.PLAN:
+        if subject == "target":
+            return "target date"
+        if subject.startswith("after:"):
+            item, requires = subject.removeprefix("after:").split(":", 1)
+            return f"{item} after {requires}"
+        return subject.removeprefix("item:")
+    return subject
 
 
 def _summary(kind: str, state: State) -> str:
