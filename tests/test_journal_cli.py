@@ -146,3 +146,13 @@ def test_amending_a_study_session_names_what_it_is_about(seeded_db: Path, ok) ->
     assert ok("amend", "1", "--on", day(1)).stdout.startswith(
         f"amended entry #1 of deep-learning: date {day(1)}"
     )
+
+
+def test_amend_cannot_move_a_session_onto_a_full_day(seeded_db: Path, ok, run, dump) -> None:
+    ok("log", "20h", "--on", day(2))
+    ok("log", "5h", "--on", day(1))
+    before = dump(seeded_db)
+    refused = run("amend", "2", "--on", day(2))
+    assert refused.exit_code == 1 and "a day holds at most 24h" in refused.stderr
+    assert dump(seeded_db) == before
+    ok("amend", "1", "--on", day(2))  # moving a session within its own day counts it once

@@ -56,7 +56,7 @@ def log_session(
     learner = learner_id(store, learner_name)
     item = find_item(store, learner, item_text) if item_text else None
     on = past_or_today(on, today)
-    _check_day_total(store, learner, on, minutes)
+    check_day_total(store, learner, on, minutes)
     data: dict[str, object] = {"minutes": minutes} | ({"note": note} if note is not None else {})
     uid = uuid7()
     change = journal.Change(JournalKind.STUDY, PlanAction.LOG, uid, on,
@@ -70,12 +70,16 @@ def log_session(
 
 _DAY_SQL = """
     SELECT COUNT(*) AS sessions, COALESCE(SUM(minutes), 0) AS minutes FROM study_session
-    WHERE learner_id = :learner_id AND on_date = :on
+    WHERE learner_id = :learner_id AND on_date = :on AND COALESCE(journal_id, 0) <> :moving
 """
 
 
-def _check_day_total(store: SqliteWriter, learner: int, on: date, minutes: int) -> None:
-    logged = store.rows(_DAY_SQL, learner_id=learner, on=on.isoformat())[0]
+def check_day_total(
+    store: SqliteWriter, learner: int, on: date, minutes: int, moving: int = 0
+) -> None:
+    """A day holds at most 24 hours of study: refuse ``minutes`` more on ``on`` (a session
+    being moved there, ``moving``, is not counted twice), naming what is logged already."""
+    logged = store.rows(_DAY_SQL, learner_id=learner, on=on.isoformat(), moving=moving)[0]
     sessions, total = logged["sessions"], logged["minutes"]
     if total + minutes > MAX_DAY_MINUTES:
         left = max(MAX_DAY_MINUTES - total, 0)

@@ -17,6 +17,7 @@ from mltrack.core.vocabulary import NO_GOAL, ItemStatus, JournalKind, MetaAction
 from mltrack.queries.lookup import learner_id
 from mltrack.queries.reader import Row, SqliteWriter
 from mltrack.services import journal
+from mltrack.services.study import check_day_total
 
 
 def undo_last(store: SqliteWriter, learner_name: str, today: date) -> list[Change]:
@@ -53,6 +54,9 @@ def amend(
     data: dict[str, str] = {}
     if on is not None:
         data["on"] = past_or_today(on, today).isoformat()
+        if target["kind"] == JournalKind.STUDY:  # the day it moves to holds 24 h at most
+            minutes = json.loads(target["data"])["minutes"]
+            check_day_total(store, learner, date.fromisoformat(data["on"]), minutes, entry_id)
     if note is not None:
         data["note"] = note
     change = journal.Change(
