@@ -98,19 +98,15 @@ def upgrade() -> None:
 def _rebuild(bind: sa.Connection, learners: list[int]) -> None:
     """Every projection written again from the journal; entries that break today's rules are
     flagged (no new transaction: Alembic's is the one)."""
-    from mltrack.queries.reader import SqliteWriter
+    from mltrack.queries.reader import borrowed_writer
     from mltrack.services.journal import rebuild
 
     raw = bind.connection.driver_connection
     stamps = {table: raw.execute(f"SELECT updated_at, learner_id, item_id FROM {table}").fetchall()
               for table in ("progress", "cert_goal")}  # fmt: skip
-    row_factory = raw.row_factory
-    try:
-        store = SqliteWriter(raw)
+    with borrowed_writer(raw) as store:
         for learner_id in learners:
             rebuild(store, learner_id, summary=False)  # learner_day: 0008
-    finally:
-        raw.row_factory = row_factory
     for table, rows in stamps.items():  # the rows were rewritten, not changed: keep their time
         raw.executemany(
             f"UPDATE {table} SET updated_at = ? WHERE learner_id = ? AND item_id = ?", rows

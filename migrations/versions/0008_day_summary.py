@@ -42,18 +42,14 @@ def upgrade() -> None:
 def _fill(bind: sa.Connection) -> None:
     """Every learner's days computed from the journal (no new transaction: Alembic's is the
     one)."""
-    from mltrack.queries.reader import SqliteWriter
+    from mltrack.queries.reader import borrowed_writer
     from mltrack.services.journal import rebuild_days
 
     raw = bind.connection.driver_connection
     learners = [row[0] for row in raw.execute("SELECT id FROM learner ORDER BY id")]
-    row_factory = raw.row_factory
-    try:
-        store = SqliteWriter(raw)
+    with borrowed_writer(raw) as store:
         for learner_id in learners:
             rebuild_days(store, learner_id)
-    finally:
-        raw.row_factory = row_factory
 
 
 def downgrade() -> None:

@@ -70,6 +70,17 @@ class SqliteWriter(SqliteReader):
         self.connection.execute("COMMIT")
 
 
+@contextmanager
+def borrowed_writer(connection: sqlite3.Connection) -> Iterator[SqliteWriter]:
+    """The write executor on a connection someone else owns and keeps in its transaction
+    (Alembic's, the ORM session's): no BEGIN or COMMIT here, and its row factory as it was."""
+    row_factory = connection.row_factory
+    try:
+        yield SqliteWriter(connection)
+    finally:
+        connection.row_factory = row_factory
+
+
 class SqlAlchemyReader:
     """Reads through a SQLAlchemy connection: the same SQL, for databases other than SQLite."""
 

@@ -72,7 +72,7 @@ from mltrack.formats.export_format import (
     name_of,
 )
 from mltrack.models import Base
-from mltrack.queries.reader import SqliteWriter
+from mltrack.queries.reader import SqliteWriter, borrowed_writer
 from mltrack.services.journal import rebuild
 from mltrack.services.learners import check_learner_name
 from mltrack.store.files import regular_file
@@ -684,9 +684,7 @@ class _Importer:
         return written
 
     def _rebuild(self, connection: Any, first: int, strict: bool) -> None:
-        row_factory = connection.row_factory
-        try:
-            store = SqliteWriter(connection)
+        with borrowed_writer(connection) as store:
             for learner_id in self.ids.get(_LEARNERS.name, []):
                 flagged = rebuild(store, learner_id)
                 if strict and flagged:
@@ -694,8 +692,6 @@ class _Importer:
                     raise InvalidExportFile(f"{JOURNAL.name}[{entry.id - first}].action: {reason}")
                 self._refuse_loops(store, learner_id, first)
                 self._refuse_full_days(store, learner_id, first)
-        finally:
-            connection.row_factory = row_factory
 
     def _refuse_full_days(self, store: SqliteWriter, learner_id: int, first: int) -> None:
         """A day holds at most 24 hours of study, as ``mltrack log`` allows: the file's
@@ -844,7 +840,7 @@ def _convert(kind: type, value: Any) -> Any:
             raise ValueError(f"{_shown(value)} is not one of {', '.join(kind)}")
         return value
     if kind is date:
-        parsed = _date(value)
+        parsed = journal_shape.parse_date(value)
         if parsed is None:
             raise ValueError(f"{_shown(value)} is not a YYYY-MM-DD date")
         return parsed
@@ -854,18 +850,6 @@ def _convert(kind: type, value: Any) -> Any:
         return float(value) if kind is float else value
     expected = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
     raise ValueError(f"expected {expected.get(kind, kind.__name__)}, got {_shown(value)}")
-
-
-def _date(value: Any) -> date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.year > LAST_YEAR:
-        return None
-    return parsed if parsed.isoformat() == value else None  # no other ISO spellings
 
 
 def _check_limits(table: str, column: str, kind: type, value: Any) -> None:

@@ -89,20 +89,16 @@ def _resummarise(session: Session, item_ids: list[int]) -> None:
     entry about an item whose required-ness the seed changed."""
     if not item_ids:
         return
-    from mltrack.queries.reader import SqliteWriter
+    from mltrack.queries.reader import borrowed_writer
     from mltrack.services.journal import rebuild_days
 
     learners = session.scalars(
         select(Journal.learner_id).where(Journal.item_id.in_(item_ids)).distinct()
     ).all()
     raw = session.connection().connection.driver_connection
-    row_factory = raw.row_factory
-    try:
-        store = SqliteWriter(raw)
+    with borrowed_writer(raw) as store:
         for learner_id in learners:
             rebuild_days(store, learner_id)
-    finally:
-        raw.row_factory = row_factory
 
 
 def _upsert(session: Session, model: type[M], rows: list[dict[str, Any]]) -> list[M]:
