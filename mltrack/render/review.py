@@ -61,12 +61,16 @@ def review_json(result: ReviewList) -> str:
 
     return json.dumps(
         {
-            "schema": REVIEW_SCHEMA, "learner": result.learner, "today": result.today.isoformat(),
-            "due": [item(e) for e in result.due], "later": [item(e) for e in result.later],
+            "schema": REVIEW_SCHEMA,
+            "learner": result.learner,
+            "today": result.today.isoformat(),
+            "due": [item(e) for e in result.due],
+            "later": [item(e) for e in result.later],
             "areas": result.areas,
-        },  # fmt: skip
-        indent=2, ensure_ascii=False,
-    )  # fmt: skip
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
 
 
 def review_change_text(change: ReviewChange) -> str:

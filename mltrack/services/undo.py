@@ -132,7 +132,9 @@ def _summary(kind: str, state: State) -> str:
         on = {True: "on review", False: "off review", None: "review by area"}[state.enabled]
         count = len(state.ratings)
         return f"{on}, {count} review{'s' if count != 1 else ''}" if count else on
-    return {JournalKind.STATUS: ItemStatus.PLANNED, JournalKind.CERT: NO_GOAL,
-            JournalKind.REVIEW: "not on review"}.get(  # fmt: skip
-        JournalKind(kind), "removed"
-    )
+    nothing = {
+        JournalKind.STATUS: ItemStatus.PLANNED,
+        JournalKind.CERT: NO_GOAL,
+        JournalKind.REVIEW: "not on review",
+    }
+    return nothing.get(JournalKind(kind), "removed")
