@@ -44,8 +44,8 @@ def _fsrs_direct(history: list[tuple[date, str]]) -> fsrs.Card:
 def test_schedule_is_pinned_to_the_fsrs_package(seeded_db: Path, ok) -> None:
     ok("done", "python", "--on", FINISHED.isoformat())
     ok("review", "--enable", "python")
-    history = [(FINISHED + timedelta(days=d), g) for d, g in
-               ((1, "good"), (4, "good"), (15, "hard"), (40, "again"), (42, "good"), (60, "easy"))]  # fmt: skip
+    grades = ((1, "good"), (4, "good"), (15, "hard"), (40, "again"), (42, "good"), (60, "easy"))
+    history = [(FINISHED + timedelta(days=d), g) for d, g in grades]
     for day, grade in history:
         out = ok("review", "python", grade, "--on", day.isoformat()).output
     expected = _fsrs_direct(history)
@@ -112,8 +112,10 @@ def test_listing_review_imports_no_fsrs(seeded_db: Path) -> None:
     probe = "import sys\nfrom mltrack.cli import main\ntry:\n    main()\nexcept SystemExit:\n" \
             "    pass\nprint('FSRS', 'fsrs' in sys.modules, file=sys.stderr)"  # fmt: skip
     for args in (["review"], ["done", "python"], ["progress"]):
-        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
-                              text=True, env={"MLTRACK_DB": str(seeded_db), "PATH": ""})  # fmt: skip
+        environment = {"MLTRACK_DB": str(seeded_db), "PATH": ""}
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, env=environment
+        )
         assert "FSRS False" in done.stderr, (args, done.stderr)
 
 

@@ -103,8 +103,13 @@ def gaps(reader: Reader, learner: str, learner_id: int, today: date) -> Gaps:
     since = today - timedelta(days=STALLED_DAYS)
     for row in reader.rows(_STALLED_SQL, learner_id=learner_id, since=since.isoformat()):
         last = f"last studied {row['last_studied']}" if row["last_studied"] else "no study logged"
-        found.append(Gap("stalled", row["slug"],
-                         f"{row['slug']} is in progress (since {row['started_on']}) with no "
-                         f"study time in {STALLED_DAYS // 7} weeks ({last})",
-                         f"mltrack log 1h {row['slug']}  (or: mltrack skip {row['slug']})"))  # fmt: skip
+        found.append(
+            Gap(
+                "stalled",
+                row["slug"],
+                f"{row['slug']} is in progress (since {row['started_on']}) with no "
+                f"study time in {STALLED_DAYS // 7} weeks ({last})",
+                f"mltrack log 1h {row['slug']}  (or: mltrack skip {row['slug']})",
+            )
+        )
     return Gaps(learner, today, found)
