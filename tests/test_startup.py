@@ -46,8 +46,8 @@ TERMINAL = ["mltrack.render.provenance", "mltrack.render.terminal", "mltrack.ren
             "mltrack.render.wording"]  # fmt: skip
 MARKDOWN = ["mltrack.render.layout", "mltrack.render.markdown", "mltrack.render.provenance",
             "mltrack.render.text", "mltrack.render.wording"]  # fmt: skip
-HTML = ["mltrack.render.html", "mltrack.render.layout", "mltrack.render.provenance",
-        "mltrack.render.wording"]  # fmt: skip
+HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout",
+        "mltrack.render.provenance", "mltrack.render.wording"]  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ would address it.
 - an item in progress with no study time logged in the last 4 weeks (started before then).
 """
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from mltrack.core.rules import visible_items
 from mltrack.core.vocabulary import CertStatus, ItemStatus, sql_in, sql_value
@@ -63,16 +63,14 @@ _STALLED_SQL = f"""
 """
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(NamedTuple):
     kind: str  # "area", "step", "certification" or "stalled"
     subject: str  # the area's, step's, certification's or item's slug
     says: str  # the gap in plain words
     command: str  # what would address it
 
 
-@dataclass(frozen=True)
-class Gaps:
+class Gaps(NamedTuple):
     learner: str
     today: date
     gaps: list[Gap]

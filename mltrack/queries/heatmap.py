@@ -2,8 +2,8 @@
 (Monday to Sunday) up to the current one, from the ``learner_day`` summary in one indexed
 range of 371 days, however long the learner's history."""
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from mltrack.core.dates import week_start
 from mltrack.queries.reader import Reader
@@ -15,16 +15,14 @@ _DAYS_SQL = """
 """
 
 
-@dataclass(frozen=True)
-class Day:
+class Day(NamedTuple):
     on: date
     minutes: int
     finished: int
     future: bool  # after today: the rest of the current week, drawn empty
 
 
-@dataclass(frozen=True)
-class Heatmap:
+class Heatmap(NamedTuple):
     learner: str
     today: date
     first: date  # a Monday

@@ -1,7 +1,7 @@
 """``mltrack review``: the finished items on spaced review, and which of them are due."""
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from mltrack.core.rules import visible_items
 from mltrack.core.vocabulary import REVISABLE_KINDS, ItemStatus, sql_in, sql_value
@@ -28,8 +28,7 @@ _AREAS_SQL = """
 """
 
 
-@dataclass(frozen=True)
-class ReviewItem:
+class ReviewItem(NamedTuple):
     slug: str
     title: str
     kind: str
@@ -45,8 +44,7 @@ class ReviewItem:
         return max((today - self.due_on).days, 0) if self.due_on else 0
 
 
-@dataclass(frozen=True)
-class ReviewList:
+class ReviewList(NamedTuple):
     learner: str
     today: date
     due: list[ReviewItem]

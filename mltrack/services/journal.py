@@ -341,7 +341,7 @@ def _project_plan(store, learner_id, subject, item_id, standing, state) -> None:
 def _project_review(store, learner_id, subject, item_id, standing, state) -> None:  # type: ignore[no-untyped-def]
     # The FSRS schedule is computed by the review service, which imports ``fsrs`` only when a
     # review subject is written (no other command pays for it).
-    from mltrack.services.review import project_review
+    from mltrack.services.review_card import project_review
 
     project_review(store, learner_id, subject, item_id, state)
 
@@ -379,10 +379,15 @@ _CLEAR_PROJECTIONS_SQL = (
     "DELETE FROM project WHERE learner_id = :learner_id",
     "DELETE FROM learner_prerequisite WHERE learner_id = :learner_id",
     "UPDATE learner SET target_date = NULL WHERE id = :learner_id",
-    "DELETE FROM review_card WHERE learner_id = :learner_id",
     "UPDATE item SET retired = 1 WHERE learner_id = :learner_id",
 )
-_CLEAR_SQL = (*_CLEAR_PROJECTIONS_SQL, "DELETE FROM learner_day WHERE learner_id = :learner_id")
+# Tables later than migration 0007 (which rebuilds with ``summary=False``): the day summary,
+# and the review cards (no review entry exists before their revision).
+_CLEAR_SQL = (
+    *_CLEAR_PROJECTIONS_SQL,
+    "DELETE FROM learner_day WHERE learner_id = :learner_id",
+    "DELETE FROM review_card WHERE learner_id = :learner_id",
+)
 
 
 def rebuild(store: SqliteWriter, learner_id: int, summary: bool = True) -> list[tuple[Entry, str]]:
