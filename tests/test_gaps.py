@@ -21,7 +21,9 @@ def test_gaps_name_each_neglect_with_a_command(seeded_db: Path, ok) -> None:
     assert ("area", "statistics") not in {(g["kind"], g["subject"]) for g in after}
     stalled = [g for g in after if g["kind"] == "stalled"]
     assert [g["subject"] for g in stalled] == ["random-variables"]
-    assert stalled[0]["command"].startswith("mltrack log 1h random-variables")
+    assert stalled[0]["command"] == "mltrack log 1h random-variables"
+    assert "mltrack skip random-variables" in stalled[0]["says"]
+    assert all(len(line) <= 80 for line in ok("gaps").output.splitlines())
     ok("log", "30m", "random-variables", "--on", (TODAY - timedelta(days=2)).isoformat())
     assert not [g for g in _gaps(ok) if g["kind"] == "stalled"]
     # An old session does not count: 4 weeks without study is a stall again.

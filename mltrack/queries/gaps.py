@@ -106,8 +106,9 @@ def gaps(reader: Reader, learner: str, learner_id: int, today: date) -> Gaps:
                 "stalled",
                 row["slug"],
                 f"{row['slug']} is in progress (since {row['started_on']}) with no "
-                f"study time in {STALLED_DAYS // 7} weeks ({last})",
-                f"mltrack log 1h {row['slug']}  (or: mltrack skip {row['slug']})",
+                f"study time in {STALLED_DAYS // 7} weeks ({last}); or, if you have dropped "
+                f"it: mltrack skip {row['slug']}",
+                f"mltrack log 1h {row['slug']}",
             )
         )
     return Gaps(learner, today, found)
