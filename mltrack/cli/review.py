@@ -43,7 +43,7 @@ def review(
 
     \b
     Examples:
-      mltrack review --enable linear-algebra    a whole study area
+      mltrack review --enable statistics        a whole study area
       mltrack review --enable python            one item
       mltrack review                            what is due today
       mltrack review python good                record a review
