@@ -145,6 +145,9 @@ def _reads(db: str, ci: bool = False) -> list[Case]:
         read("report --format html", ("report", "--format", "html"), REPORT_LIMIT),
         read("cert list", ("cert", "list"), READ_LIMIT, command=("cert", "list")),
         read("cert due", ("cert", "due"), READ_LIMIT, command=("cert", "due")),
+        read("review", ("review",), READ_LIMIT),
+        read("heatmap", ("heatmap",), READ_LIMIT),
+        read("gaps", ("gaps",), READ_LIMIT),
     ]
 
 

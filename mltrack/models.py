@@ -361,3 +361,25 @@ class CareerSource(Base):
     name: Mapped[str] = mapped_column(String(300))
     url: Mapped[str] = mapped_column(String(500))
     retired: Mapped[bool] = mapped_column(default=False)
+
+
+class ReviewCard(Base):
+    """Spaced review of a finished item (subject: its slug) or a study area's opt-in
+    (``area:<slug>``, no card): a projection of the learner's review entries, written with
+    each of them and rebuilt by replay. ``enabled`` NULL leaves an item to its area; the card
+    columns hold the FSRS schedule that the ratings so far lead to (``services.review``)."""
+
+    __tablename__ = "review_card"
+    __table_args__ = (Index("ix_review_card_learner_due_on", "learner_id", "due_on"),)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(300), primary_key=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    enabled: Mapped[bool | None]
+    reviews: Mapped[int] = mapped_column(default=0)
+    last_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    stability: Mapped[float | None]
+    difficulty: Mapped[float | None]
+    # fsrs.Card.to_dict() as JSON: the whole card, so that a later version can read it back.
+    card: Mapped[str | None] = mapped_column(Text)

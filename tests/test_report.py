@@ -177,7 +177,7 @@ def test_html_report_agrees_with_progress_json(history: Path, ok, tmp_path: Path
     check_tables(page.tables, document)
     bars = [attrs for tag, attrs in page.elements if tag == "rect" and attrs.get("class") == "bar"]
     charts = [attrs["id"] for tag, attrs in page.elements if tag == "svg"]
-    assert charts == ["chart-step", "chart-area", "chart-weeks"]
+    assert charts == ["chart-step", "chart-area", "chart-weeks", "heatmap"]
     # A bar per step, then per area, its width the group's percentage of the 640-unit track.
     widths = [float(attrs["width"] or 0) for attrs in bars[: len(document["steps"])]]
     assert widths == [round(640 * (s["required"]["percent"] or 0) / 100, 1)

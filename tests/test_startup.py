@@ -46,8 +46,8 @@ TERMINAL = ["mltrack.render.provenance", "mltrack.render.terminal", "mltrack.ren
             "mltrack.render.wording"]  # fmt: skip
 MARKDOWN = ["mltrack.render.layout", "mltrack.render.markdown", "mltrack.render.provenance",
             "mltrack.render.text", "mltrack.render.wording"]  # fmt: skip
-HTML = ["mltrack.render.html", "mltrack.render.layout", "mltrack.render.provenance",
-        "mltrack.render.wording"]  # fmt: skip
+HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout",
+        "mltrack.render.provenance", "mltrack.render.wording"]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -94,6 +94,12 @@ HTML = ["mltrack.render.html", "mltrack.render.layout", "mltrack.render.provenan
         (["pathway", "--json"], ["mltrack.render.json"]),
         (["show", "python", "--json"], ["mltrack.render.json"]),
         (["next", "--required", "--step", "ml-training"], TERMINAL),
+        (["review"], ["mltrack.render.review", "mltrack.render.text"]),
+        (["review", "--json"], ["mltrack.render.review", "mltrack.render.text"]),
+        (["heatmap"], ["mltrack.render.heatmap"]),
+        (["heatmap", "--json"], ["mltrack.render.heatmap"]),
+        (["gaps"], ["mltrack.render.gaps", "mltrack.render.text"]),
+        (["gaps", "--json"], ["mltrack.render.gaps", "mltrack.render.text"]),
     ],
 )
 def test_read_commands_never_import_sqlalchemy_or_alembic(
@@ -285,6 +291,9 @@ def wheel_like_modules(args: list[str], db: Path) -> set[str]:
         ["history", "--json"],
         ["stats"],
         ["stats", "--json"],
+        ["review"],
+        ["heatmap"],
+        ["gaps"],
     ],
 )
 def test_reads_import_no_pathlib_dataclasses_or_shutil(seeded_db: Path, args: list[str]) -> None:

@@ -75,6 +75,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("mltrack.cli.data:backup", "Copy the database to a timestamped backup file."),
     "restore": ("mltrack.cli.data:restore", "Restore the database from a backup file."),
     "doctor": ("mltrack.cli.data:doctor", "Check the database for damage and inconsistencies."),
+    "review": (
+        "mltrack.cli.review:review",
+        "List finished items due for review today, or record a review.",
+    ),
+    "heatmap": (
+        "mltrack.cli.insight:heatmap",
+        "Show a year of study minutes and finished items, day by day.",
+    ),
+    "gaps": (
+        "mltrack.cli.insight:gaps",
+        "Show what is neglected: untouched areas, stalled items, unready goals.",
+    ),
 }
 
 COLOR_ENV = "MLTRACK_COLOR"

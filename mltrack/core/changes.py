@@ -94,3 +94,16 @@ class Repair(NamedTuple):
     backup: "Path"
     changes: tuple[str, ...] = ()  # projection rows rewritten, in words
     flagged: tuple[str, ...] = ()  # entries newly set aside, with why
+
+
+class ReviewChange(NamedTuple):
+    """What a review command changed: an opt-in or opt-out (of an item or a study area), or a
+    review with the schedule it leads to."""
+
+    subject: str  # an item's slug, or "study area <slug>"
+    action: str  # a ReviewAction or ReviewRating
+    on_date: date
+    entry_id: int
+    due_on: date | None = None  # a review: the next one's date (FSRS)
+    stability: float | None = None  # a review: days until recall falls to 90%
+    reviews: int = 0  # a review: how many the item has had, this one included

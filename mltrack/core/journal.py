@@ -32,6 +32,8 @@ from mltrack.core.vocabulary import (
     MetaAction,
     PlanAction,
     ProjectAction,
+    ReviewAction,
+    ReviewRating,
 )
 
 _META = frozenset(MetaAction)
@@ -108,7 +110,17 @@ class PresentState(NamedTuple):
     values: Mapping[str, Any]
 
 
-State = ItemState | GoalState | ProjectState | PresentState | None
+class ReviewState(NamedTuple):
+    """Spaced review of an item (subject: its slug) or of a study area (``area:<slug>``):
+    whether the learner opted it in (True), out (False) or left it to its area (None), and
+    the ratings of its reviews in timeline order. The schedule (FSRS) is computed from the
+    ratings by the service layer; the rule only keeps the record consistent."""
+
+    enabled: bool | None = None
+    ratings: tuple[tuple[date, ReviewRating], ...] = ()
+
+
+State = ItemState | GoalState | ProjectState | PresentState | ReviewState | None
 
 
 def apply(state: State, entry: Entry) -> State:
@@ -119,6 +131,8 @@ def apply(state: State, entry: Entry) -> State:
         return _apply_cert(state if isinstance(state, GoalState) else None, entry)
     if entry.kind is JournalKind.PROJECT:
         return _apply_project(state if isinstance(state, ProjectState) else None, entry)
+    if entry.kind is JournalKind.REVIEW:
+        return _apply_review(state if isinstance(state, ReviewState) else ReviewState(), entry)
     return _apply_presence(state, entry)
 
 
@@ -250,6 +264,29 @@ def _apply_presence(state: State, entry: Entry) -> State:
     if entry.action == PlanAction.LOG and state is not None:
         raise Refusal(f"{entry.subject} is logged already")
     return PresentState(entry.data)
+
+
+# Spaced review ---------------------------------------------------------------------------
+
+AREA_PREFIX = "area:"  # the subject of an area's review setting: ``area:<area slug>``
+
+
+def _apply_review(state: ReviewState, entry: Entry) -> ReviewState:
+    area = entry.subject.startswith(AREA_PREFIX)
+    name = f"study area {entry.subject.removeprefix(AREA_PREFIX)}" if area else entry.subject
+    if entry.action == ReviewAction.ENABLE:
+        if state.enabled:
+            raise Refusal(f"review of {name} is already on")
+        return state._replace(enabled=True)
+    if entry.action == ReviewAction.DISABLE:
+        # An item may be turned off while its area is on; an area is on or not at all.
+        if state.enabled is False or (area and not state.enabled):
+            raise Refusal(f"review of {name} is already off")
+        return state._replace(enabled=None if area else False)
+    if area:
+        raise Refusal(f"a review rates an item, not the {name}")
+    rating = ReviewRating(entry.action)
+    return state._replace(ratings=(*state.ratings, (entry.on, rating)))
 
 
 # Timelines -------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ class JournalKind(StrEnum):
     READING = "reading"  # a reading entry logged
     PROJECT = "project"  # a portfolio project: add, done
     PLAN = "plan"  # the target date, the learner's own orderings and items
+    REVIEW = "review"  # spaced review of finished work: enable, disable, a rating
 
 
 class MetaAction(StrEnum):
@@ -91,9 +92,28 @@ class PlanAction(StrEnum):
     LOG = "log"
 
 
+class ReviewAction(StrEnum):
+    """Opting an item or a study area in to (or out of) spaced review."""
+
+    ENABLE = "enable"
+    DISABLE = "disable"
+
+
+class ReviewRating(StrEnum):
+    """How a review went (FSRS's four grades): each is the action of a review entry."""
+
+    AGAIN = "again"
+    HARD = "hard"
+    GOOD = "good"
+    EASY = "easy"
+
+
+# The kinds of item that can be revised once finished (spaced review).
+REVISABLE_KINDS: tuple[ItemKind, ...] = (ItemKind.TOPIC, ItemKind.COURSE)
+
 # Every action a journal entry can record, whatever its kind (the journal's CHECK).
 JOURNAL_ACTIONS: tuple[type[StrEnum], ...] = (
-    EventAction, CertAction, ProjectAction, PlanAction, MetaAction,
+    EventAction, CertAction, ProjectAction, PlanAction, MetaAction, ReviewAction, ReviewRating,
 )  # fmt: skip
 
 EXPIRED = "expired"  # a certification goal's derived status: see ``core.rules.goal_status``

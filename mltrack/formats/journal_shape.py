@@ -33,6 +33,8 @@ from mltrack.core.vocabulary import (
     PlanAction,
     ProjectAction,
     ReadingKind,
+    ReviewAction,
+    ReviewRating,
 )
 
 
@@ -51,6 +53,7 @@ ACTIONS: dict[JournalKind, frozenset[str]] = {
     JournalKind.PLAN: frozenset((PlanAction.SET, PlanAction.CLEAR)),
     JournalKind.STUDY: frozenset((PlanAction.LOG,)),
     JournalKind.READING: frozenset((PlanAction.LOG,)),
+    JournalKind.REVIEW: frozenset((*ReviewAction, *ReviewRating)),
 }
 # A day of slack between the day an entry happened and the UTC day it was recorded: the
 # learner's local date may be ahead of UTC.
@@ -121,6 +124,7 @@ _DATA: dict[tuple[str, str], dict[str, tuple[Callable[[Any], bool], bool, bool]]
     },
     (JournalKind.PROJECT, ProjectAction.DONE): {},
     (JournalKind.PLAN, PlanAction.CLEAR): {},
+    **{(JournalKind.REVIEW, action): {} for action in (*ReviewAction, *ReviewRating)},
 }  # fmt: skip
 _PLAN_TARGET = {"target_date": (_iso_date, True, False)}
 _PLAN_ITEM = {
@@ -209,6 +213,15 @@ def _check_subject(record: Mapping[str, Any], kind: JournalKind, meta: bool) -> 
     elif kind in (JournalKind.STUDY, JournalKind.READING):
         if not meta and subject != record["uid"]:
             raise BadEntry("subject", f"a {kind} entry is its own subject (its uid)")
+    elif kind is JournalKind.REVIEW:
+        if subject.startswith("area:"):
+            if item is not None or subject == "area:":
+                raise BadEntry("subject", "an area's review setting is about no item")
+            if record["action"] in ReviewRating._value2member_map_:
+                raise BadEntry("action", "a review rates an item, not a study area")
+        elif subject != item:
+            raise BadEntry("subject", f"a review entry is about its item ({item!r}) or "
+                           f"area:<slug>, not {subject!r}")  # fmt: skip
     elif kind is JournalKind.PROJECT:
         if item is not None or not subject:
             raise BadEntry("subject", "a project entry names its project's slug and no item")

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mltrack.core.pace import DEFAULT_PACE_WEEKS
+from mltrack.queries.heatmap import Heatmap, heatmap
 from mltrack.queries.pathway import PathwayItem, pathway_items
 from mltrack.queries.planning import NextItems, next_items
 from mltrack.queries.progress import GROUPINGS, ProgressReport, progress_report
@@ -21,6 +22,8 @@ class ReportData:
     next: NextItems
     # Every item with where its facts come from (the article or mltrack), for the provenance table.
     pathway: list[PathwayItem] = field(default_factory=list)
+    # A year of activity, day by day (the HTML report draws it).
+    heatmap: Heatmap | None = None
 
 
 def report_data(
@@ -38,4 +41,5 @@ def report_data(
         stats=stats_report(reader, learner, learner_id, today, weeks),
         next=next_items(reader, learner, learner_id, NEXT_IN_REPORT),
         pathway=pathway_items(reader, learner_id),
+        heatmap=heatmap(reader, learner, learner_id, today),
     )

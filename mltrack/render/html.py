@@ -61,6 +61,10 @@ def report_html(data: ReportData) -> str:
     blocks = report_blocks(data)
     title = next(block.text for block in blocks if isinstance(block, Heading))
     body = "\n".join(_block(block) for block in blocks)
+    if data.heatmap is not None:
+        from mltrack.render.heatmap import heatmap_svg
+
+        body += "\n<h2>Activity</h2>\n" + heatmap_svg(data.heatmap)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

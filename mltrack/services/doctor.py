@@ -100,6 +100,12 @@ PROJECTIONS = (
         """SELECT l.name, d.on_date, d.finished, d.required_finished, d.minutes
            FROM learner_day d JOIN learner l ON l.id = d.learner_id""",
     ),
+    Projection(
+        "review_card", ("learner", "subject", "enabled", "reviews", "last_on", "due_on",
+                        "card"), 2,
+        """SELECT l.name, c.subject, c.enabled, c.reviews, c.last_on, c.due_on, c.card
+           FROM review_card c JOIN learner l ON l.id = c.learner_id""",
+    ),
 )  # fmt: skip
 
 FLAGGED_SQL = """

@@ -102,6 +102,7 @@ _PROJECTIONS_SQL = (
     "DELETE FROM project WHERE learner_id = :learner_id",
     "DELETE FROM learner_prerequisite WHERE learner_id = :learner_id",
     "DELETE FROM learner_day WHERE learner_id = :learner_id",
+    "DELETE FROM review_card WHERE learner_id = :learner_id",
 )
 _ORDERINGS_SQL = """
     SELECT i.slug AS item, r.slug AS requires FROM item_prerequisite p
@@ -644,6 +645,8 @@ class _Importer:
         named = [("step", data.get("step")), *(("area", a) for a in data.get("areas", []))]
         if record["kind"] == JournalKind.PLAN:
             named.append(("area", data.get("area")))
+        if record["kind"] == JournalKind.REVIEW and subject.startswith("area:"):
+            named.append(("area", subject.removeprefix("area:")))
         for table, slug in named:
             if slug is not None and slug not in self._shared(table):
                 raise bad("data", str(NotFoundError(table, slug, [])))

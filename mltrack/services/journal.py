@@ -338,6 +338,14 @@ def _project_plan(store, learner_id, subject, item_id, standing, state) -> None:
                       retired=values is None, i=item_id, l=learner_id)  # fmt: skip
 
 
+def _project_review(store, learner_id, subject, item_id, standing, state) -> None:  # type: ignore[no-untyped-def]
+    # The FSRS schedule is computed by the review service, which imports ``fsrs`` only when a
+    # review subject is written (no other command pays for it).
+    from mltrack.services.review_card import project_review
+
+    project_review(store, learner_id, subject, item_id, state)
+
+
 _PROJECTIONS = {
     JournalKind.STATUS: _project_status,
     JournalKind.CERT: _project_cert,
@@ -345,6 +353,7 @@ _PROJECTIONS = {
     JournalKind.READING: _project_reading,
     JournalKind.PROJECT: _project_project,
     JournalKind.PLAN: _project_plan,
+    JournalKind.REVIEW: _project_review,
 }
 
 
@@ -372,7 +381,13 @@ _CLEAR_PROJECTIONS_SQL = (
     "UPDATE learner SET target_date = NULL WHERE id = :learner_id",
     "UPDATE item SET retired = 1 WHERE learner_id = :learner_id",
 )
-_CLEAR_SQL = (*_CLEAR_PROJECTIONS_SQL, "DELETE FROM learner_day WHERE learner_id = :learner_id")
+# Tables later than migration 0007 (which rebuilds with ``summary=False``): the day summary,
+# and the review cards (no review entry exists before their revision).
+_CLEAR_SQL = (
+    *_CLEAR_PROJECTIONS_SQL,
+    "DELETE FROM learner_day WHERE learner_id = :learner_id",
+    "DELETE FROM review_card WHERE learner_id = :learner_id",
+)
 
 
 def rebuild(store: SqliteWriter, learner_id: int, summary: bool = True) -> list[tuple[Entry, str]]:

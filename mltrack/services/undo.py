@@ -11,7 +11,14 @@ from datetime import date
 from mltrack.core.changes import Change
 from mltrack.core.dates import format_minutes
 from mltrack.core.errors import InputError, MltrackError
-from mltrack.core.journal import GoalState, ItemState, PresentState, ProjectState, State
+from mltrack.core.journal import (
+    GoalState,
+    ItemState,
+    PresentState,
+    ProjectState,
+    ReviewState,
+    State,
+)
 from mltrack.core.rules import past_or_today
 from mltrack.core.vocabulary import NO_GOAL, ItemStatus, JournalKind, MetaAction
 from mltrack.queries.lookup import learner_id
@@ -121,6 +128,13 @@ def _summary(kind: str, state: State) -> str:
         return "done" if state.done_on else "under way"
     if isinstance(state, PresentState):
         return "set" if kind == JournalKind.PLAN else "logged"
-    return {JournalKind.STATUS: ItemStatus.PLANNED, JournalKind.CERT: NO_GOAL}.get(
-        JournalKind(kind), "removed"
-    )
+    if isinstance(state, ReviewState):
+        on = {True: "on review", False: "off review", None: "review by area"}[state.enabled]
+        count = len(state.ratings)
+        return f"{on}, {count} review{'s' if count != 1 else ''}" if count else on
+    nothing = {
+        JournalKind.STATUS: ItemStatus.PLANNED,
+        JournalKind.CERT: NO_GOAL,
+        JournalKind.REVIEW: "not on review",
+    }
+    return nothing.get(JournalKind(kind), "removed")

@@ -1,0 +1,53 @@
+"""Views of ``mltrack gaps``: text and JSON. Pure functions."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from mltrack.render.text import DEFAULT_WIDTH, escape, wrap
+
+if TYPE_CHECKING:
+    from mltrack.queries.gaps import Gaps
+
+GAPS_SCHEMA = "mltrack.gaps/1"
+HEADINGS = {
+    "area": "Study areas not begun",
+    "step": "Steps not begun",
+    "certification": "Certification goals whose prerequisites have not started",
+    "stalled": "Items in progress with no study time in 4 weeks",
+}
+
+
+def gaps_text(result: Gaps, width: int = DEFAULT_WIDTH) -> str:
+    """The gaps under a heading per kind, each line followed by the command to address it."""
+    if not result.gaps:
+        return "No gaps: every area and step has work done, started or targeted, no goal waits "\
+               "on an unstarted prerequisite, and nothing in progress has stalled."  # fmt: skip
+    lines: list[str] = []
+    for kind, heading in HEADINGS.items():
+        found = [gap for gap in result.gaps if gap.kind == kind]
+        if not found:
+            continue
+        lines += [""] if lines else []
+        lines.append(f"{heading}: {len(found)}")
+        for gap in found:
+            lines += wrap(gap.says, width, "  - ", "    ")
+            lines.append(f"    -> {escape(gap.command)}")
+    return "\n".join(lines)
+
+
+def gaps_json(result: Gaps) -> str:
+    return json.dumps(
+        {
+            "schema": GAPS_SCHEMA,
+            "learner": result.learner,
+            "today": result.today.isoformat(),
+            "gaps": [
+                {"kind": g.kind, "subject": g.subject, "says": g.says, "command": g.command}
+                for g in result.gaps
+            ],
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
