@@ -12,6 +12,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0006_provenance",
     "0007_journal",
     "0008_day_summary",
-    "0011_review",
+    "0009_review",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -2,7 +2,7 @@
 ratings), and ``review_card`` holds each item's schedule and each opt-in, a projection of
 them (empty on upgrade: no review entry exists before this revision).
 
-Revision ID: 0011_review
+Revision ID: 0009_review
 Revises: 0008_day_summary
 Create Date: 2026-11-30 00:20:00
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_review"
+revision: str = "0009_review"
 down_revision: str | None = "0008_day_summary"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
