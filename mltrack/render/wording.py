@@ -137,7 +137,7 @@ def entry_subject(entry: HistoryEntry) -> str:
             return f"{item} after {requires}"
         if subject.startswith("item:"):
             return f"own item {subject.split(':', 1)[1]}"
-    if entry.kind in ("study", "reading"):
+    if entry.kind in ("study", "reading", "note", "link"):
         return entry.slug or "-"
     return subject
 
@@ -156,6 +156,8 @@ def entry_detail(entry: HistoryEntry) -> str:
         parts.append(format_minutes(int(data["minutes"])))
     elif entry.kind == "reading" and "title" in data:
         parts.append(f"{data.get('kind', '')} {data['title']!r}".strip())
+    elif entry.kind == "link" and "url" in data:
+        parts.append(f"{data['title']!r} {data['url']}" if data.get("title") else data["url"])
     elif entry.kind == "project" and "name" in data:
         parts.append(repr(data["name"]))
     elif entry.kind == "cert" and data.get("target_date"):
