@@ -42,7 +42,9 @@ FTS_SQL = f"""
     FROM search_index {_VISIBLE} AND search_index MATCH :query
     ORDER BY score, i.slug LIMIT :limit
 """
-LIKE_SQL = f"""
+# A scan by nature (LIKE '%word%'), run only where SQLite has no FTS5: a template, not a
+# statement (``{condition}`` holds one LIKE per word).
+LIKE_TEMPLATE = f"""
     SELECT i.slug, i.title, search_index.source, search_index.body
     FROM search_index {_VISIBLE} AND ({{condition}})
 """
@@ -143,7 +145,7 @@ def _like(
     joiner = " AND " if every_word else " OR "
     condition = joiner.join(f"search_index.body LIKE :w{n} ESCAPE '\\'" for n in range(len(words)))
     params = {f"w{n}": like_pattern(word) for n, word in enumerate(words)}
-    rows = reader.rows(LIKE_SQL.format(condition=condition), learner_id=learner_id, **params)
+    rows = reader.rows(LIKE_TEMPLATE.format(condition=condition), learner_id=learner_id, **params)
     hits = []
     for row in rows:
         body = str(row["body"])
