@@ -291,3 +291,20 @@ def test_any_text_makes_a_valid_fts5_query(text: str) -> None:
             assert found == 1
     for word in words:
         assert like_pattern(word).startswith("%") and like_pattern(word).endswith("%")
+
+
+def test_import_refuses_a_link_no_browser_should_open(
+    seeded_db: Path, ok, run, rows, tmp_path: Path
+) -> None:
+    ok("link", "deep", "https://example.org", "--title", "fine")
+    out = tmp_path / "out.json"
+    ok("export", "-o", str(out))
+    document = json.loads(out.read_text())
+    [entry] = [e for e in document["journal"] if e["kind"] == "link"]
+    entry["data"]["url"] = "javascript:alert(1)"
+    out.write_text(json.dumps(document))
+    before = rows(seeded_db, "SELECT COUNT(*) FROM journal")
+    refused = run("import", "--replace", str(out))
+    assert refused.exit_code != 0
+    assert "data" in refused.output and "an http(s) URL" in refused.output
+    assert rows(seeded_db, "SELECT COUNT(*) FROM journal") == before
