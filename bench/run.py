@@ -148,6 +148,8 @@ def _reads(db: str, ci: bool = False) -> list[Case]:
         read("review", ("review",), READ_LIMIT),
         read("heatmap", ("heatmap",), READ_LIMIT),
         read("gaps", ("gaps",), READ_LIMIT),
+        read("search WORDS", ("search", "machine", "learning"), READ_LIMIT),
+        read("note (list)", ("note",), READ_LIMIT),
     ]
 
 
@@ -186,6 +188,8 @@ def _writes(db: str, limit: float) -> list[Case]:
         Case("amend ID --note", ("amend", "{entry}", "--note", "typed again"), **write),
         Case("log 30m ITEM", ("log", "30m", "{item}"), **write),
         Case("read TITLE", ("read", "A paper", "--kind", "paper"), **write),
+        Case("note ITEM TEXT", ("note", "{item}", "worth a second read"), **write),
+        Case("link ITEM URL", ("link", "{item}", "https://example.org/a"), **write),
         Case("cert enroll", ("cert", "enroll", "{cert}"), command=("cert", "enroll"), **cert),
         Case("cert pass", ("cert", "pass", "{cert}"), command=("cert", "pass"), **cert),
         Case("undo (the pass)", ("undo",), **cert),

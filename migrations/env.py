@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from mltrack.models import Base
+from mltrack.store.search import not_search_index
 
 config = context.config
 if config.config_file_name is not None:
@@ -17,7 +18,12 @@ target_metadata = Base.metadata
 
 def run_on(connection) -> None:  # type: ignore[no-untyped-def]
     # render_as_batch: SQLite cannot ALTER most things, so changes rebuild the table.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        include_name=not_search_index,  # derived data, no model's: see mltrack.store.search
+    )
     with context.begin_transaction():
         context.run_migrations()
 

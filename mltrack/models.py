@@ -22,6 +22,7 @@ from mltrack.core.vocabulary import (
     ItemKind,
     ItemStatus,
     JournalKind,
+    NoteKind,
     ReadingKind,
     sql_in,
 )
@@ -310,6 +311,27 @@ class Journal(Base):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("journal.id"), index=True)
     superseded_by: Mapped[str | None] = mapped_column(String(36))
     flag: Mapped[str | None] = mapped_column(Text)
+
+
+class ItemNote(Base):
+    """A learner's private note or link on an item: a projection of the journal's ``note``
+    and ``link`` entries (one row per standing one; ``journal_id`` = the entry that added it,
+    ``on_date`` and ``text`` as amended). ``text`` is the note, or the link's title."""
+
+    __tablename__ = "item_note"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", NoteKind), name="kind"),
+        Index("ix_item_note_learner_item", "learner_id", "item_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    journal_id: Mapped[int] = mapped_column(ForeignKey("journal.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    on_date: Mapped[date] = mapped_column(Date)
+    text: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[str] = mapped_column(String(32))
 
 
 class LearnerDay(Base):

@@ -100,6 +100,12 @@ HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout"
         (["heatmap", "--json"], ["mltrack.render.heatmap"]),
         (["gaps"], ["mltrack.render.gaps", "mltrack.render.text"]),
         (["gaps", "--json"], ["mltrack.render.gaps", "mltrack.render.text"]),
+        (["note"], TERMINAL),
+        (["note", "python", "--json"], ["mltrack.render.json"]),
+        (["link", "python"], TERMINAL),
+        (["search", "deep", "learning"], TERMINAL),
+        (["search", "deep", "--json"], ["mltrack.render.json"]),
+        (["report", "--with-notes"], MARKDOWN),
     ],
 )
 def test_read_commands_never_import_sqlalchemy_or_alembic(
@@ -149,6 +155,10 @@ ENROLL = ["cert", "enroll", "stanford-ml"]
         ([], PROJECT),
         ([PROJECT], ["project", "done", "p"]),
         ([], ["learner", "add", "alex"]),
+        ([], ["note", "python", "a note"]),
+        ([], ["link", "python", "https://docs.python.org", "--title", "docs"]),
+        ([["note", "python", "a note"]], ["note", "--remove", "1"]),
+        ([["link", "python", "https://docs.python.org"]], ["undo"]),
     ],
 )
 def test_daily_writes_never_import_sqlalchemy_or_alembic(

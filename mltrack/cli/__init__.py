@@ -68,6 +68,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Log continuing education: a blog post, podcast, paper, talk or course.",
     ),
     "project": ("mltrack.cli.projects:project", "Track portfolio projects on real data."),
+    "note": ("mltrack.cli.notes:note", "Add a private note to an item, or list your notes."),
+    "link": ("mltrack.cli.notes:link", "Add a private link to an item, or list your links."),
+    "search": (
+        "mltrack.cli.notes:search",
+        "Search item titles, the article's quotes, your notes and your link titles.",
+    ),
     "add": ("mltrack.cli.items:add", "Add an item of your own to the pathway."),
     "remove": ("mltrack.cli.items:remove", "Remove an item you added (never a shipped one)."),
     "export": ("mltrack.cli.data:export", "Export every learner's data as JSON."),

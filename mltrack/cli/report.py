@@ -25,8 +25,14 @@ EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
 )
 @output_option
 @weeks_option
+@click.option(
+    "--with-notes", is_flag=True,
+    help="Add your notes and links (private: left out by default).",
+)  # fmt: skip
 @pass_app
-def report(app: App, output_format: str | None, output: Path | None, weeks: int) -> None:
+def report(
+    app: App, output_format: str | None, output: Path | None, weeks: int, with_notes: bool
+) -> None:
     """Write a shareable progress report (md, html, json, csv).
 
     Markdown and HTML hold the overall figures, your target, completion per education step,
@@ -34,6 +40,7 @@ def report(app: App, output_format: str | None, output: Path | None, weeks: int)
     comes next, the weekly activity chart, streaks and the forecast. The HTML file is
     self-contained: it loads nothing from anywhere. JSON holds every figure; CSV the
     completion table. Every format shows the same figures as mltrack progress --json.
+    Your notes and links are private: the report holds them only with --with-notes.
 
     Markdown on standard output fits the terminal's width like the other views (a table too
     wide becomes a list of its rows); written with -o it keeps every table. On a terminal,
@@ -44,13 +51,15 @@ def report(app: App, output_format: str | None, output: Path | None, weeks: int)
       mltrack report -o progress.html
       mltrack report --format md
       mltrack report --format csv -o progress.csv
+      mltrack report -o mine.html --with-notes
     """
     import sys
 
     from mltrack.queries.report import report_data
 
     chosen = output_format or EXTENSIONS.get(output.suffix.lower() if output else "", "md")
-    data = report_data(app.reader(), app.learner, app.learner_id(), weeks=weeks)
+    data = report_data(app.reader(), app.learner, app.learner_id(), weeks=weeks,
+                       with_notes=with_notes)  # fmt: skip
     text = render(chosen, data, width() if output is None and chosen == "md" else None)
     if output is None and sys.stdout.isatty():
         from mltrack.render.text import escape

@@ -107,3 +107,15 @@ class ReviewChange(NamedTuple):
     due_on: date | None = None  # a review: the next one's date (FSRS)
     stability: float | None = None  # a review: days until recall falls to 90%
     reviews: int = 0  # a review: how many the item has had, this one included
+
+
+class Annotated(NamedTuple):
+    """A note or link added to an item, or one removed (``removed``)."""
+
+    kind: str  # a NoteKind
+    entry_id: int  # the journal entry that added it (its id for --remove and amend)
+    slug: str
+    on_date: date
+    text: str | None  # the note, or the link's title
+    url: str | None = None
+    removed: bool = False

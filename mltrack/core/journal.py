@@ -37,6 +37,9 @@ from mltrack.core.vocabulary import (
 )
 
 _META = frozenset(MetaAction)
+# A learner's notes and links on items: each is its own subject (its uid), added by ``log``,
+# removed by ``clear``, its text (``note``) or date corrected by amend.
+_ANNOTATIONS = frozenset((JournalKind.NOTE, JournalKind.LINK))
 
 
 class Refusal(MltrackError):
@@ -133,6 +136,8 @@ def apply(state: State, entry: Entry) -> State:
         return _apply_project(state if isinstance(state, ProjectState) else None, entry)
     if entry.kind is JournalKind.REVIEW:
         return _apply_review(state if isinstance(state, ReviewState) else ReviewState(), entry)
+    if entry.kind in _ANNOTATIONS:
+        return _apply_annotation(state, entry)
     return _apply_presence(state, entry)
 
 
@@ -287,6 +292,17 @@ def _apply_review(state: ReviewState, entry: Entry) -> ReviewState:
         raise Refusal(f"a review rates an item, not the {name}")
     rating = ReviewRating(entry.action)
     return state._replace(ratings=(*state.ratings, (entry.on, rating)))
+
+
+def _apply_annotation(state: State, entry: Entry) -> State:
+    """A note needs words and a link an address: an amendment cannot blank either."""
+    if entry.action == PlanAction.LOG:
+        field = "note" if entry.kind is JournalKind.NOTE else "url"
+        if not str(entry.data.get(field) or "").strip():
+            raise InvalidValue(f"a {entry.kind} needs {'text' if field == 'note' else 'a URL'}")
+    if entry.action == PlanAction.CLEAR and state is None:
+        raise Refusal(f"that {entry.kind} is removed already")
+    return _apply_presence(state, entry)
 
 
 # Timelines -------------------------------------------------------------------------------

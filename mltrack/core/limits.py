@@ -106,3 +106,27 @@ def column_range(table: str, column: str) -> tuple[int | float, int | float]:
 def name_key(name: str) -> str:
     """What two learner names are compared by: ``Me`` and ``me`` are the same learner."""
     return unicodedata.normalize("NFKC", name).casefold()
+
+
+MAX_URL = 2_000  # characters in a link's address (browsers and servers cut longer ones)
+WEB_SCHEMES = ("http", "https")
+
+
+def check_web_url(value: str, what: str = "a link") -> str:
+    """Return ``value`` if it is an http(s) address a browser can open, else InputError.
+
+    Only ``http://`` and ``https://`` with a host: a ``javascript:``, ``file:`` or ``data:``
+    address in a note could run or reveal something when the HTML report is opened. No
+    white space or control characters anywhere (a URL never needs them; they would let a
+    link hide what it points to).
+    """
+    check_text(value, what, max_length=MAX_URL)
+    scheme, separator, rest = value.partition("://")
+    if not separator or scheme.lower() not in WEB_SCHEMES:
+        raise InputError(f"{what} must start with http:// or https://, not {value[:40]!r}")
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
+    if not host or host.startswith(":"):
+        raise InputError(f"{what} needs a host after {scheme}://")
+    if any(char.isspace() for char in value):
+        raise InputError(f"{what} cannot contain white space")
+    return value

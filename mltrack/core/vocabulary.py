@@ -69,6 +69,8 @@ class JournalKind(StrEnum):
     PROJECT = "project"  # a portfolio project: add, done
     PLAN = "plan"  # the target date, the learner's own orderings and items
     REVIEW = "review"  # spaced review of finished work: enable, disable, a rating
+    NOTE = "note"  # a private note on an item: log (add), clear (remove)
+    LINK = "link"  # a private link on an item: log (add), clear (remove)
 
 
 class MetaAction(StrEnum):
@@ -115,6 +117,24 @@ REVISABLE_KINDS: tuple[ItemKind, ...] = (ItemKind.TOPIC, ItemKind.COURSE)
 JOURNAL_ACTIONS: tuple[type[StrEnum], ...] = (
     EventAction, CertAction, ProjectAction, PlanAction, MetaAction, ReviewAction, ReviewRating,
 )  # fmt: skip
+
+
+class NoteKind(StrEnum):
+    """The rows of ``item_note``: the journal kinds that annotate an item."""
+
+    NOTE = "note"
+    LINK = "link"
+
+
+class SearchSource(StrEnum):
+    """What a ``mltrack search`` hit matched: an item's title, its article quote, a note of
+    the learner's, or the title (or address) of a link of theirs."""
+
+    TITLE = "title"
+    QUOTE = "quote"
+    NOTE = "note"
+    LINK = "link"
+
 
 EXPIRED = "expired"  # a certification goal's derived status: see ``core.rules.goal_status``
 # A certification's status before the learner's first step for it (the journal stores it).

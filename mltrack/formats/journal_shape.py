@@ -23,6 +23,7 @@ from mltrack.core.limits import (
     MAX_SESSION_MINUTES,
     MULTILINE_COLUMNS,
     check_text,
+    check_web_url,
 )
 from mltrack.core.vocabulary import (
     CertAction,
@@ -54,6 +55,8 @@ ACTIONS: dict[JournalKind, frozenset[str]] = {
     JournalKind.STUDY: frozenset((PlanAction.LOG,)),
     JournalKind.READING: frozenset((PlanAction.LOG,)),
     JournalKind.REVIEW: frozenset((*ReviewAction, *ReviewRating)),
+    JournalKind.NOTE: frozenset((PlanAction.LOG, PlanAction.CLEAR)),
+    JournalKind.LINK: frozenset((PlanAction.LOG, PlanAction.CLEAR)),
 }
 # A day of slack between the day an entry happened and the UTC day it was recorded: the
 # learner's local date may be ahead of UTC.
@@ -92,10 +95,17 @@ def _flag(value: Any) -> bool:
     return type(value) is bool
 
 
+def _web_url(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and check_web_url(value) == value
+    except InputError:
+        return False
+
+
 _COST = {"cost_cents": _whole(0, MAX_COST_CENTS), "currency": _text}
 _EXPECTED = {
     _text: "text", _iso_date: "a YYYY-MM-DD date", _number: "a number", _slugs: "a list of slugs",
-    _flag: "true or false",
+    _flag: "true or false", _web_url: "an http(s) URL",
 }  # fmt: skip
 # (kind, action) -> field -> (check, required, may be null). Undo and amend: below.
 _STATUS = {"note": (_text, False, False), "evidence_url": (_text, False, False)}
@@ -125,6 +135,11 @@ _DATA: dict[tuple[str, str], dict[str, tuple[Callable[[Any], bool], bool, bool]]
     (JournalKind.PROJECT, ProjectAction.DONE): {},
     (JournalKind.PLAN, PlanAction.CLEAR): {},
     **{(JournalKind.REVIEW, action): {} for action in (*ReviewAction, *ReviewRating)},
+    (JournalKind.NOTE, PlanAction.LOG): {"note": (_text, True, False)},
+    (JournalKind.NOTE, PlanAction.CLEAR): {},
+    (JournalKind.LINK, PlanAction.LOG): {"url": (_web_url, True, False),
+                                         "title": (_text, False, True)},
+    (JournalKind.LINK, PlanAction.CLEAR): {},
 }  # fmt: skip
 _PLAN_TARGET = {"target_date": (_iso_date, True, False)}
 _PLAN_ITEM = {
@@ -222,6 +237,13 @@ def _check_subject(record: Mapping[str, Any], kind: JournalKind, meta: bool) -> 
         elif subject != item:
             raise BadEntry("subject", f"a review entry is about its item ({item!r}) or "
                            f"area:<slug>, not {subject!r}")  # fmt: skip
+    elif kind in (JournalKind.NOTE, JournalKind.LINK):
+        if item is None:
+            raise BadEntry("item", f"a {kind} is about an item")
+        if not meta and record["action"] == PlanAction.LOG and subject != record["uid"]:
+            raise BadEntry("subject", f"a {kind} entry is its own subject (its uid)")
+        if not subject:
+            raise BadEntry("subject", f"a {kind} removal names the uid of the {kind}")
     elif kind is JournalKind.PROJECT:
         if item is not None or not subject:
             raise BadEntry("subject", "a project entry names its project's slug and no item")

@@ -147,12 +147,14 @@ def _retired_prerequisites(reader: Reader) -> Check:
 
 
 # Learner data naming items: every table with both columns (the journal, its projections,
-# the learner's orderings), found in the file's own schema.
+# the learner's orderings), found in the file's own schema; not the search index, whose rows
+# only repeat what the item and the notes hold.
 LEARNER_ITEM_TABLES_SQL = """
     SELECT m.name FROM sqlite_master m
     WHERE m.type = 'table'
       AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'item_id')
       AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'learner_id')
+      AND m.name NOT LIKE 'search\\_index%' ESCAPE '\\'
     ORDER BY m.name
 """
 

@@ -4,7 +4,9 @@ import json
 from typing import NamedTuple
 
 from mltrack.core.rules import visible_items
+from mltrack.core.vocabulary import NoteKind
 from mltrack.queries.history import HistoryEntry, item_history
+from mltrack.queries.notes import ItemNote, item_notes
 from mltrack.queries.planning import PREREQUISITE_EDGES
 from mltrack.queries.reader import Reader, Row, first, status_of
 
@@ -66,6 +68,8 @@ class ItemDetail(NamedTuple):
     group: str | None = None
     group_title: str | None = None
     alternatives: list[str] = []  # noqa: RUF012 (never mutated); the group's other members
+    notes: tuple[ItemNote, ...] = ()  # the learner's own notes on it, oldest first (private)
+    links: tuple[ItemNote, ...] = ()  # and links
     history_left_out: int = 0  # older history entries not shown (``show --all`` shows them)
 
 
@@ -184,7 +188,10 @@ def item_detail(
     from mltrack.queries.study import item_time
 
     minutes, sessions = item_time(reader, learner_id, row["id"])
+    annotations = item_notes(reader, learner_id, row["id"])
     return ItemDetail(
+        notes=tuple(n for n in annotations if n.kind == NoteKind.NOTE),
+        links=tuple(n for n in annotations if n.kind == NoteKind.LINK),
         **values,
         prerequisites=prerequisites,
         history=history,

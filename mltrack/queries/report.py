@@ -5,6 +5,7 @@ from datetime import date
 
 from mltrack.core.pace import DEFAULT_PACE_WEEKS
 from mltrack.queries.heatmap import Heatmap, heatmap
+from mltrack.queries.notes import ItemNote, item_notes
 from mltrack.queries.pathway import PathwayItem, pathway_items
 from mltrack.queries.planning import NextItems, next_items
 from mltrack.queries.progress import GROUPINGS, ProgressReport, progress_report
@@ -24,6 +25,8 @@ class ReportData:
     pathway: list[PathwayItem] = field(default_factory=list)
     # A year of activity, day by day (the HTML report draws it).
     heatmap: Heatmap | None = None
+    # The learner's notes and links: private, so only when asked for (None: not asked).
+    notes: list[ItemNote] | None = None
 
 
 def report_data(
@@ -32,8 +35,10 @@ def report_data(
     learner_id: int,
     today: date | None = None,
     weeks: int = DEFAULT_PACE_WEEKS,
+    with_notes: bool = False,
 ) -> ReportData:
-    """Progress in every grouping, the stats of the last ``weeks`` weeks and what comes next."""
+    """Progress in every grouping, the stats of the last ``weeks`` weeks and what comes next;
+    the learner's notes and links too ``with_notes`` (they are private: never by default)."""
     today = today or date.today()
     return ReportData(
         generated_on=today,
@@ -42,4 +47,5 @@ def report_data(
         next=next_items(reader, learner, learner_id, NEXT_IN_REPORT),
         pathway=pathway_items(reader, learner_id),
         heatmap=heatmap(reader, learner, learner_id, today),
+        notes=item_notes(reader, learner_id) if with_notes else None,
     )

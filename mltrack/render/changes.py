@@ -8,6 +8,7 @@ from datetime import date
 from shlex import quote
 
 from mltrack.core.changes import (
+    Annotated,
     CertChange,
     Change,
     ImportSummary,
@@ -20,6 +21,7 @@ from mltrack.core.changes import (
 )
 from mltrack.core.dates import format_minutes
 from mltrack.core.vocabulary import NO_GOAL, CertAction
+from mltrack.render.text import escape
 
 
 def goal_status_text(status: str) -> str:
@@ -146,3 +148,11 @@ def repair_text(repair: Repair) -> str:
     if not repair.changes and not repair.flagged:
         lines.append("nothing to repair: every table agrees with the journal")
     return "\n".join(lines)
+
+
+def annotated_text(change: Annotated) -> str:
+    """``note: #42 on deep-learning (2026-11-29)``, or its removal."""
+    if change.removed:
+        return (f"removed {change.kind} #{change.entry_id} of {escape(change.slug)} "
+                "(mltrack undo brings it back)")  # fmt: skip
+    return f"{change.kind}: #{change.entry_id} on {escape(change.slug)} ({change.on_date})"

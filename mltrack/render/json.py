@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.queries.health import Check
     from mltrack.queries.history import History, HistoryEntry
     from mltrack.queries.learners import LearnerSummary
+    from mltrack.queries.notes import ItemNote, SearchResult
     from mltrack.queries.pathway import ItemDetail, PathwayItem
     from mltrack.queries.planning import NextItems
     from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport, Tally
@@ -64,6 +65,8 @@ ITEM_SCHEMA = "mltrack.item/2"  # 2: history entries are journal entries
 CERTS_SCHEMA = "mltrack.certs/1"
 CERT_DUE_SCHEMA = "mltrack.cert-due/1"
 CAREER_SCHEMA = "mltrack.career/1"
+NOTES_SCHEMA = "mltrack.notes/1"
+SEARCH_SCHEMA = "mltrack.search/1"
 LEARNERS_SCHEMA = "mltrack.learners/1"
 PROJECTS_SCHEMA = "mltrack.projects/1"
 STUDY_SCHEMA = "mltrack.study/1"
@@ -203,15 +206,16 @@ def stats_document(report: StatsReport) -> dict[str, Any]:
 
 
 def report_json(data: ReportData) -> str:
-    return _dump(
-        {
-            "schema": REPORT_SCHEMA,
-            "generated_on": data.generated_on.isoformat(),
-            "progress": progress_document(data.progress),
-            "stats": stats_document(data.stats),
-            "next": next_document(data.next),
-        }
-    )
+    document = {
+        "schema": REPORT_SCHEMA,
+        "generated_on": data.generated_on.isoformat(),
+        "progress": progress_document(data.progress),
+        "stats": stats_document(data.stats),
+        "next": next_document(data.next),
+    }
+    if data.notes is not None:  # private: only with --with-notes
+        document["notes"] = [{"item": note.slug, **note_dict(note)} for note in data.notes]
+    return _dump(document)
 
 
 def pathway_json(items: list[PathwayItem]) -> str:
@@ -223,6 +227,8 @@ def item_json(detail: ItemDetail) -> str:
     """One item in full: its facts, status, prerequisites, history and logged time."""
     document = {"schema": ITEM_SCHEMA, **asdict(detail)}
     document["history"] = [entry_dict(entry) for entry in detail.history]
+    document["notes"] = [note_dict(note) for note in detail.notes]
+    document["links"] = [note_dict(note) for note in detail.links]
     return _dump(document)
 
 
@@ -419,3 +425,30 @@ def checks_json(checks: Iterable[Check], path: Path) -> str:
             "problems": sum(check.status == "fail" for check in checks),
         }
     )
+
+
+def note_dict(note: ItemNote) -> dict[str, Any]:
+    """A note or link without its item (it sits under one): its id, date, text, URL."""
+    found = {"id": note.id, "kind": note.kind, "on_date": note.on_date}
+    if note.kind == "note":
+        return {**found, "text": note.text}
+    return {**found, "title": note.text, "url": note.url}
+
+
+def notes_json(notes: list[ItemNote], kind: str, learner: str) -> str:
+    """The learner's notes (or links), each with its item."""
+    return _dump({
+        "schema": NOTES_SCHEMA, "learner": learner, "kind": kind,
+        kind + "s": [{"item": note.slug, **note_dict(note)} for note in notes],
+    })  # fmt: skip
+
+
+def search_json(result: SearchResult) -> str:
+    """The hits of a search, best first, with what each matched and the words around it."""
+    return _dump({
+        "schema": SEARCH_SCHEMA, "query": result.text, "words": list(result.words),
+        "engine": result.engine, "every_word": result.every_word,
+        "hits": [{"item": hit.slug, "title": hit.title, "matched": hit.matched,
+                  "snippet": hit.snippet, "rank": rank}
+                 for rank, hit in enumerate(result.hits, start=1)],
+    })  # fmt: skip

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mltrack.core.dates import format_minutes
+from mltrack.queries.notes import ItemNote
 from mltrack.queries.pathway import PathwayItem
 from mltrack.queries.progress import ActiveItem, Completion, GroupCompletion, Tally
 from mltrack.queries.report import ReportData
@@ -120,9 +121,23 @@ def report_blocks(data: ReportData) -> list[Block]:
         ]
     for name, groups in progress.groupings.items():
         blocks += [Heading(GROUPING_TITLES[name]), _grouping_table(name, groups)]
+    if data.notes is not None:
+        blocks += _notes_blocks(data.notes)
     if data.pathway:
         blocks += _provenance_blocks(data.pathway)
     return blocks
+
+
+NOTE_COLUMNS = ["Item", "Kind", "Date", "Note or title", "URL"]
+
+
+def _notes_blocks(notes: list[ItemNote]) -> list[Block]:
+    """The learner's notes and links (the report holds them only with --with-notes)."""
+    if not notes:
+        return [Heading("Notes and links"), Paragraph("No notes or links.")]
+    rows = [[note.slug, note.kind, note.on_date, note.text or "", note.url or ""]
+            for note in notes]  # fmt: skip
+    return [Heading("Notes and links"), Table("notes", NOTE_COLUMNS, rows)]
 
 
 def _counting_notes(overall: Completion, on_the_job: Completion) -> list[Block]:

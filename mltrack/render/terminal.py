@@ -17,7 +17,7 @@ import click
 from mltrack.core.dates import format_minutes, local_date
 from mltrack.core.figures import cells, percent
 from mltrack.core.money import format_cents
-from mltrack.core.vocabulary import NO_GOAL, JournalKind
+from mltrack.core.vocabulary import NO_GOAL, JournalKind, NoteKind, SearchSource
 from mltrack.render.provenance import FACT_LABELS, NOT_ESTIMATED, OWN, SUGGESTED, basis_text
 from mltrack.render.text import (
     DEFAULT_WIDTH,
@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.queries.health import Check
     from mltrack.queries.history import History, HistoryEntry
     from mltrack.queries.learners import LearnerSummary
+    from mltrack.queries.notes import ItemNote, SearchResult
     from mltrack.queries.pathway import ItemDetail, PathwayItem
     from mltrack.queries.planning import NextItem, NextItems
     from mltrack.queries.progress import Completion, GroupCompletion, ProgressReport
@@ -273,6 +274,9 @@ def item_text(detail: ItemDetail, styled: bool = False, width: int = DEFAULT_WID
             lines += wrap_lines(str(value), width, f"  {label + ':':<10}", " " * 12)
     if detail.quote:
         lines += ["", fill(f'"{detail.quote}"', width, "  ", "   ")]
+    for heading, kept in (("Notes", detail.notes), ("Links", detail.links)):
+        if kept:
+            lines += ["", heading, *annotation_lines(kept, width)]
     if detail.prerequisites:
         after = detail.provenance.get("after") or {}
         mltracks = after.get("basis") == "suggested"
@@ -650,3 +654,72 @@ SECTION_TEXTS: dict[str, Callable[[Any, bool, int], str]] = {
     "study": _study_text,
     "reading": _reading_text,
 }
+
+
+# Notes, links and search ------------------------------------------------------------------
+
+
+def annotation_lines(notes: Iterable[ItemNote], width: int = DEFAULT_WIDTH) -> list[str]:
+    """One entry per note or link: ``#id  date`` then the text (a note wraps under it; a
+    link's title, then its address whole on a line of its own when it does not fit)."""
+    notes = list(notes)
+    if not notes:
+        return []
+    number = max(len(str(note.id)) for note in notes) + 1
+    lines = []
+    for note in notes:
+        head = f"  {'#' + str(note.id):<{number}}  {note.on_date}"
+        if note.kind == NoteKind.NOTE:
+            lines += spill(head, note.text or "", width, "    ")
+            continue
+        url = escape(note.url or "")  # checked: no control characters, but escaped all the same
+        if note.text:
+            lines += spill(head, note.text, width, "    ")
+            whole = f"{lines[-1]}  {url}"
+            if display_width(whole) <= width:
+                lines[-1] = whole
+            else:
+                lines += wrap_lines(note.url or "", width, "    ", "    ")
+        else:
+            lines += spill(head, note.url or "", width, "    ")
+    return lines
+
+
+def notes_text(notes: list[ItemNote], kind: str, width: int = DEFAULT_WIDTH) -> str:
+    """The learner's notes (or links), item by item, each with the id ``--remove`` and
+    ``amend`` take."""
+    plural = f"{kind}s"
+    if not notes:
+        return f"No {plural} yet; add one with: mltrack {kind} ITEM " + (
+            "TEXT" if kind == NoteKind.NOTE else "URL [--title T]"
+        )
+    lines: list[str] = []
+    for slug in dict.fromkeys(note.slug for note in notes):
+        of_item = [note for note in notes if note.slug == slug]
+        if lines:
+            lines.append("")
+        lines += titled(f"{escape(slug)}  ", of_item[0].title, "", width, "  ")
+        lines += annotation_lines(of_item, width)
+    return "\n".join(lines)
+
+
+def search_text(result: SearchResult, width: int = DEFAULT_WIDTH) -> str:
+    """Each hit: the item's slug and title, what matched, and the words around the match."""
+    if not result.words:
+        return f"No words to search for in {escape(result.text)!s}; give letters or digits."
+    if not result.hits:
+        return f"No matches for {escape(' '.join(result.words))}."
+    lines = []
+    if not result.every_word:
+        lines += wrap_lines(
+            f"No item holds every word of {' '.join(result.words)}; these hold some of them.",
+            width, "", "",
+        )  # fmt: skip
+    slug = max(display_width(escape(hit.slug)) for hit in result.hits)
+    slug = slug if slug + 2 + 5 + 2 + 20 <= width else 0
+    for hit in result.hits:
+        head = f"{pad(escape(hit.slug), slug)}  {hit.matched:<5}  "
+        lines += titled(head, hit.title, "", width, "    ")
+        if hit.matched != SearchSource.TITLE:
+            lines += wrap_lines(hit.snippet, width, "    ", "    ")
+    return "\n".join(lines)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from mltrack.core.dates import format_minutes
 from mltrack.core.money import format_cents
-from mltrack.core.vocabulary import MetaAction
+from mltrack.core.vocabulary import JournalKind, MetaAction
 
 if TYPE_CHECKING:  # names for annotations only: ``progress`` should not pay for importing them
     from mltrack.core.pace import Forecast, Pace, Streak, Streaks, TargetOutlook
@@ -125,6 +125,12 @@ def streaks_sentence(streaks: Streaks) -> str:
     )
 
 
+# Kinds whose entries are their own subject (a uid): named by the item they are about.
+_OWN_SUBJECTS = frozenset(
+    (JournalKind.STUDY, JournalKind.READING, JournalKind.NOTE, JournalKind.LINK)
+)
+
+
 def entry_subject(entry: HistoryEntry) -> str:
     """What a journal entry is about, in a word or a few: an item's or project's slug, the
     target date, an ordering, an own item; "-" for time or reading logged about nothing."""
@@ -137,7 +143,7 @@ def entry_subject(entry: HistoryEntry) -> str:
             return f"{item} after {requires}"
         if subject.startswith("item:"):
             return f"own item {subject.split(':', 1)[1]}"
-    if entry.kind in ("study", "reading"):
+    if entry.kind in _OWN_SUBJECTS:
         return entry.slug or "-"
     return subject
 
@@ -156,6 +162,8 @@ def entry_detail(entry: HistoryEntry) -> str:
         parts.append(format_minutes(int(data["minutes"])))
     elif entry.kind == "reading" and "title" in data:
         parts.append(f"{data.get('kind', '')} {data['title']!r}".strip())
+    elif entry.kind == "link" and "url" in data:
+        parts.append(f"{data['title']!r} {data['url']}" if data.get("title") else data["url"])
     elif entry.kind == "project" and "name" in data:
         parts.append(repr(data["name"]))
     elif entry.kind == "cert" and data.get("target_date"):

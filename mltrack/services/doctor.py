@@ -96,6 +96,12 @@ PROJECTIONS = (
            FROM item i JOIN learner l ON l.id = i.learner_id""",
     ),
     Projection(
+        "item_note", ("learner", "entry", "kind", "item", "on_date", "text", "url"), 2,
+        """SELECT l.name, n.journal_id, n.kind, i.slug, n.on_date, n.text, n.url
+           FROM item_note n JOIN learner l ON l.id = n.learner_id
+           JOIN item i ON i.id = n.item_id""",
+    ),
+    Projection(
         "learner_day", ("learner", "on_date", "finished", "required_finished", "minutes"), 2,
         """SELECT l.name, d.on_date, d.finished, d.required_finished, d.minutes
            FROM learner_day d JOIN learner l ON l.id = d.learner_id""",

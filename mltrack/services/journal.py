@@ -27,9 +27,10 @@ from mltrack.core.journal import (
     effective,
     entry_of,
 )
-from mltrack.core.vocabulary import EventAction, JournalKind, MetaAction
+from mltrack.core.vocabulary import EventAction, JournalKind, MetaAction, SearchSource
 from mltrack.queries.activity import finished_per_day
 from mltrack.queries.reader import Row, SqliteWriter
+from mltrack.services.search_index import index_annotation, index_items, index_own_items, unindex
 
 _META = frozenset(MetaAction)
 # A new entry's id before it is stored: after every stored one, as it will be.
@@ -336,6 +337,31 @@ def _project_plan(store, learner_id, subject, item_id, standing, state) -> None:
     elif subject.startswith("item:"):
         store.execute("UPDATE item SET retired = :retired WHERE id = :i AND learner_id = :l",
                       retired=values is None, i=item_id, l=learner_id)  # fmt: skip
+        index_items(store, "WHERE id = :item_id", item_id=item_id)
+
+
+def _project_annotation(store, learner_id, subject, item_id, standing, state) -> None:  # type: ignore[no-untyped-def]
+    """A note or link: its ``item_note`` row and its search row, both keyed by the entry
+    that added it (``subject`` is that entry's uid)."""
+    log_id = _log_id(store, subject)
+    store.execute("DELETE FROM item_note WHERE journal_id = :id", id=log_id)
+    if log_id is not None:
+        unindex(store, [log_id])
+    if not isinstance(state, PresentState):
+        return
+    made = standing[-1]
+    if made.kind is JournalKind.NOTE:
+        text, url, source = made.data["note"], None, SearchSource.NOTE
+    else:
+        text, url, source = made.data.get("title"), made.data["url"], SearchSource.LINK
+    store.execute(
+        """INSERT INTO item_note (learner_id, item_id, journal_id, kind, on_date, text, url,
+                                  created_at)
+           VALUES (:l, :i, :id, :kind, :on, :text, :url, :at)""",
+        l=learner_id, i=item_id, id=made.id, kind=made.kind.value, on=made.on.isoformat(),
+        text=text, url=url, at=made.recorded_at,
+    )  # fmt: skip
+    index_annotation(store, made.id, learner_id, item_id, source, text or url)
 
 
 def _project_review(store, learner_id, subject, item_id, standing, state) -> None:  # type: ignore[no-untyped-def]
@@ -354,6 +380,8 @@ _PROJECTIONS = {
     JournalKind.PROJECT: _project_project,
     JournalKind.PLAN: _project_plan,
     JournalKind.REVIEW: _project_review,
+    JournalKind.NOTE: _project_annotation,
+    JournalKind.LINK: _project_annotation,
 }
 
 
@@ -382,11 +410,14 @@ _CLEAR_PROJECTIONS_SQL = (
     "UPDATE item SET retired = 1 WHERE learner_id = :learner_id",
 )
 # Tables later than migration 0007 (which rebuilds with ``summary=False``): the day summary,
-# and the review cards (no review entry exists before their revision).
+# the review cards (no review entry exists before their revision), the notes and links and
+# the search index (none before 0010_notes).
 _CLEAR_SQL = (
     *_CLEAR_PROJECTIONS_SQL,
     "DELETE FROM learner_day WHERE learner_id = :learner_id",
     "DELETE FROM review_card WHERE learner_id = :learner_id",
+    "DELETE FROM item_note WHERE learner_id = :learner_id",
+    "DELETE FROM search_index WHERE learner_id = :learner_id",
 )
 
 
@@ -397,6 +428,8 @@ def rebuild(store: SqliteWriter, learner_id: int, summary: bool = True) -> list[
     the day summary out (migration 0007 runs before its table exists)."""
     for sql in _CLEAR_SQL if summary else _CLEAR_PROJECTIONS_SQL:
         store.execute(sql, learner_id=learner_id)
+    if summary:
+        index_own_items(store, learner_id)
     flagged: list[tuple[Entry, str]] = []
     for row in store.rows(_SUBJECTS_SQL, learner_id=learner_id):
         entries = timeline(store, learner_id, row["kind"], row["subject"])

@@ -79,6 +79,7 @@ def apply_seed(session: Session, seed: SeedData) -> SeedSummary:
     models = (Step, Area, ItemGroup, Item, CareerFact, CareerSource)
     retired = sum(_retire_missing(session, model, seed) for model in models)
     _ensure_default_learner(session)
+    _reindex(session)
     session.merge(Meta(key=SEED_DIGEST_KEY, value=seed_digest()))
     added = len({item.slug for item in items} - before)
     return SeedSummary(items=len(items), added=added, retired=retired)
@@ -99,6 +100,17 @@ def _resummarise(session: Session, item_ids: list[int]) -> None:
     with borrowed_writer(raw) as store:
         for learner_id in learners:
             rebuild_days(store, learner_id)
+
+
+def _reindex(session: Session) -> None:
+    """The search index's titles and quotes of the shipped items, as the seed now has them."""
+    from mltrack.queries.reader import borrowed_writer
+    from mltrack.services.search_index import index_items
+
+    session.flush()
+    raw = session.connection().connection.driver_connection
+    with borrowed_writer(raw) as store:
+        index_items(store, "WHERE learner_id IS NULL")
 
 
 def _upsert(session: Session, model: type[M], rows: list[dict[str, Any]]) -> list[M]:

@@ -20,7 +20,7 @@ from mltrack.core.journal import (
     State,
 )
 from mltrack.core.rules import past_or_today
-from mltrack.core.vocabulary import NO_GOAL, ItemStatus, JournalKind, MetaAction
+from mltrack.core.vocabulary import NO_GOAL, ItemStatus, JournalKind, MetaAction, PlanAction
 from mltrack.queries.lookup import learner_id
 from mltrack.queries.reader import Row, SqliteWriter
 from mltrack.services import journal
@@ -65,6 +65,11 @@ def amend(
             minutes = json.loads(target["data"])["minutes"]
             check_day_total(store, learner, date.fromisoformat(data["on"]), minutes, entry_id)
     if note is not None:
+        if target["kind"] == JournalKind.LINK:
+            raise InputError(
+                f"#{entry_id} is a link, which has no note; remove it (mltrack link --remove "
+                f"{entry_id}) and add it again to change it"
+            )
         data["note"] = note
     change = journal.Change(
         JournalKind(target["kind"]), MetaAction.AMEND, target["subject"], today,
@@ -87,7 +92,7 @@ def _reverted(target: Row, recorded: journal.Recorded) -> Change:
     )  # fmt: skip
 
 
-_LOGS = (JournalKind.STUDY, JournalKind.READING)
+_LOGS = (JournalKind.STUDY, JournalKind.READING, JournalKind.NOTE, JournalKind.LINK)
 
 
 def _described(entry: Row) -> tuple[str, str]:
@@ -101,6 +106,10 @@ def _described(entry: Row) -> tuple[str, str]:
         return subject, f"study session of {format_minutes(data['minutes'])} on {on}"
     if entry["kind"] == JournalKind.READING:
         return subject, f"{data['kind']} {data['title']!r} of {on}"
+    if entry["kind"] in (JournalKind.NOTE, JournalKind.LINK):
+        what = "removal" if entry["action"] == PlanAction.CLEAR else "the"
+        shown = data.get("note") or data.get("url")
+        return subject, f"{what} {entry['kind']}{f' {shown[:40]!r}' if shown else ''} of {on}"
     return subject, f"{entry['kind']} {entry['action']} of {on}"
 
 
@@ -127,6 +136,8 @@ def _summary(kind: str, state: State) -> str:
     if isinstance(state, ProjectState):
         return "done" if state.done_on else "under way"
     if isinstance(state, PresentState):
+        if kind in (JournalKind.NOTE, JournalKind.LINK):
+            return "added"
         return "set" if kind == JournalKind.PLAN else "logged"
     if isinstance(state, ReviewState):
         on = {True: "on review", False: "off review", None: "review by area"}[state.enabled]

@@ -13,5 +13,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0007_journal",
     "0008_day_summary",
     "0009_review",
+    "0010_notes",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

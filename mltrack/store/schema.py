@@ -26,10 +26,12 @@ SNAPSHOT_FOLDER = os.path.join(os.path.dirname(os.path.realpath(__file__)), "sch
 BASE = "base"  # the snapshot name of revision "" (an empty alembic_version table)
 REGENERATE = "python -m mltrack.services.schema_snapshot --write"
 
-# SQLite makes these itself (ANALYZE, PRAGMA optimize): statistics, not schema.
+# SQLite makes these itself (ANALYZE, PRAGMA optimize): statistics, not schema. The search
+# index (and FTS5's shadow tables) is derived data whose shape depends on the SQLite build:
+# an FTS5 table, or a plain one where FTS5 is missing (see ``store.search``).
 SCHEMA_SQL = (
     "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_stat%' "
-    "ESCAPE '\\'"
+    "ESCAPE '\\' AND tbl_name NOT LIKE 'search\\_index%' ESCAPE '\\'"
 )
 _FIELD, _ROW = "\x00", "\x01"  # not white space to str.split
 _ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r", "\\": "\\\\"})
