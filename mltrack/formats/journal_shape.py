@@ -142,6 +142,7 @@ _DATA: dict[tuple[str, str], dict[str, tuple[Callable[[Any], bool], bool, bool]]
     (JournalKind.LINK, PlanAction.CLEAR): {},
 }  # fmt: skip
 _PLAN_TARGET = {"target_date": (_iso_date, True, False)}
+_PLAN_PATHWAY = {"slug": (_text, True, False)}  # the pathway the learner follows
 _PLAN_ITEM = {
     "title": (_text, True, False), "kind": (_one_of(ItemKind), True, False),
     "step": (_text, True, False), "area": (_text, False, True),
@@ -247,9 +248,9 @@ def _check_subject(record: Mapping[str, Any], kind: JournalKind, meta: bool) -> 
     elif kind is JournalKind.PROJECT:
         if item is not None or not subject:
             raise BadEntry("subject", "a project entry names its project's slug and no item")
-    elif subject == "target":
+    elif subject in ("target", "pathway"):
         if item is not None:
-            raise BadEntry("item", "the target date is about no item")
+            raise BadEntry("item", f"the {subject} chosen is about no item")
     elif subject.startswith("after:"):
         parts = subject.split(":")
         if len(parts) != 3 or parts[1] != item or not parts[2]:
@@ -257,7 +258,9 @@ def _check_subject(record: Mapping[str, Any], kind: JournalKind, meta: bool) -> 
         if parts[1] == parts[2]:
             raise BadEntry("subject", f"{item} cannot come after itself")
     elif not (subject.startswith("item:") and subject[5:] == item):
-        raise BadEntry("subject", f"{subject!r} is not target, after:... or item:<its item>")
+        raise BadEntry(
+            "subject", f"{subject!r} is not target, pathway, after:... or item:<its item>"
+        )
 
 
 def _check_data(record: Mapping[str, Any], kind: JournalKind, action: str, meta: bool) -> None:
@@ -267,7 +270,7 @@ def _check_data(record: Mapping[str, Any], kind: JournalKind, action: str, meta:
     elif kind is JournalKind.PLAN and action == PlanAction.SET:
         subject = record["subject"]
         schema = _PLAN_TARGET if subject == "target" else _PLAN_ITEM if subject.startswith(
-            "item:") else {}  # fmt: skip
+            "item:") else _PLAN_PATHWAY if subject == "pathway" else {}  # fmt: skip
     else:
         schema = _DATA[kind, action]
     for key in data:

@@ -321,6 +321,12 @@ def _project_plan(store, learner_id, subject, item_id, standing, state) -> None:
     if subject == "target":
         store.execute("UPDATE learner SET target_date = :on WHERE id = :l",
                       on=values["target_date"] if values else None, l=learner_id)  # fmt: skip
+    elif subject == "pathway":  # a pathway since removed: the shipped one is followed
+        store.execute(
+            "UPDATE learner SET pathway_id = (SELECT id FROM pathway WHERE slug = :slug) "
+            "WHERE id = :l",
+            slug=values["slug"] if values else None, l=learner_id,
+        )  # fmt: skip
     elif subject.startswith("after:"):
         requires = subject.rsplit(":", 1)[1]
         store.execute(
@@ -406,7 +412,7 @@ _CLEAR_PROJECTIONS_SQL = (
     "(SELECT id FROM project WHERE learner_id = :learner_id)",
     "DELETE FROM project WHERE learner_id = :learner_id",
     "DELETE FROM learner_prerequisite WHERE learner_id = :learner_id",
-    "UPDATE learner SET target_date = NULL WHERE id = :learner_id",
+    "UPDATE learner SET target_date = NULL, pathway_id = NULL WHERE id = :learner_id",
     "UPDATE item SET retired = 1 WHERE learner_id = :learner_id",
 )
 # Tables later than migration 0007 (which rebuilds with ``summary=False``): the day summary,
