@@ -49,7 +49,11 @@ def install_pathway(session: Session, path: Path) -> Installed:
     """Install or update the pathway in ``path`` (the seed format, every rule of ``seed
     --check``). The shipped pathway cannot be replaced, nor its career facts added to."""
     _, content = read_pathway_file(path)
-    seed = load_seed_files([path])
+    try:
+        seed = load_seed_files([path])
+    except SeedError as error:  # one line, as every refusal: the first problem, and a count
+        more = len(error.problems) - 1
+        raise SeedError([error.problems[0] + (f" (and {more} more)" if more else "")]) from None
     problems = [f"{e.where}: [{e.table}] belongs to the shipped pathway only"
                 for table in ("career", "source") for e in seed[table]]  # fmt: skip
     if problems:
