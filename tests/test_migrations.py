@@ -162,7 +162,7 @@ def test_pathways_upgrade_from_0008_keeps_ids_progress_and_journal(seeded_db: Pa
     """0012 turns the one shipped pathway into pathway rows and memberships: every item id,
     progress row and journal entry stays, and the views read the same."""
     ok("done", "python")
-    ok("start", "statistics")
+    ok("start", "statistical-analysis")
     ok("add", "Kaggle course", "--area", "statistics")
     ok("target", "set", "2999-01-01")
     kept = {

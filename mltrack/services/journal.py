@@ -412,18 +412,19 @@ _CLEAR_PROJECTIONS_SQL = (
     "(SELECT id FROM project WHERE learner_id = :learner_id)",
     "DELETE FROM project WHERE learner_id = :learner_id",
     "DELETE FROM learner_prerequisite WHERE learner_id = :learner_id",
-    "UPDATE learner SET target_date = NULL, pathway_id = NULL WHERE id = :learner_id",
+    "UPDATE learner SET target_date = NULL WHERE id = :learner_id",
     "UPDATE item SET retired = 1 WHERE learner_id = :learner_id",
 )
 # Tables later than migration 0007 (which rebuilds with ``summary=False``): the day summary,
 # the review cards (no review entry exists before their revision), the notes and links and
-# the search index (none before 0010_notes).
+# the search index (none before 0010_notes), the pathway followed (0012_pathways).
 _CLEAR_SQL = (
     *_CLEAR_PROJECTIONS_SQL,
     "DELETE FROM learner_day WHERE learner_id = :learner_id",
     "DELETE FROM review_card WHERE learner_id = :learner_id",
     "DELETE FROM item_note WHERE learner_id = :learner_id",
     "DELETE FROM search_index WHERE learner_id = :learner_id",
+    "UPDATE learner SET pathway_id = NULL WHERE id = :learner_id",
 )
 
 
