@@ -133,7 +133,7 @@ def next_items(
     keeps that step's items only; the counts are of the items so narrowed.
     """
     if step is not None:
-        _check_step(reader, step)
+        _check_step(reader, learner_id, step)
     narrowed = {"learner_id": learner_id, "required_only": required_only, "step": step}
     rows = reader.rows(READY_SQL, **narrowed, required_first=not all_in_step_order, limit=limit)
     prerequisites = _prerequisites_of(reader, learner_id, [row["id"] for row in rows])
