@@ -100,15 +100,6 @@ class PathwayChangeLog(Base):
     changed_at: Mapped[str] = mapped_column(String(32))
 
 
-class PathwaySeen(Base):
-    """The newest change of a pathway a learner has seen in ``whatsnew``."""
-
-    __tablename__ = "pathway_seen"
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"), primary_key=True)
-    pathway_id: Mapped[int] = mapped_column(ForeignKey("pathway.id"), primary_key=True)
-    change_id: Mapped[int]
-
-
 class Step(Base):
     """An ordered education step of the pathway (bachelor's, ML training, ML experience)."""
 

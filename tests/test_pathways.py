@@ -186,3 +186,19 @@ def test_arbitrary_bytes_never_crash_or_change_data(
     assert result.exit_code in (1, 2)
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert dump(seeded_db) == before
+
+
+def test_looking_at_whatsnew_is_recorded_but_never_undone(
+    seeded_db: Path, ok, own: Path, tmp_path: Path
+) -> None:
+    ok("pathway", "install", str(own))
+    own.write_text(own.read_text().replace("Docker basics", "Docker"))
+    ok("pathway", "install", str(own))
+    ok("done", "python")
+    assert "docker-basics" in ok("whatsnew").output
+    assert "python" in ok("undo").output  # the last change, not the look at whatsnew
+    assert "pathway changes seen" in ok("history").output
+    exported = tmp_path / "export.json"
+    exported.write_text(ok("export").output)
+    ok("import", str(exported), "--replace")
+    assert "Nothing new" in ok("whatsnew").output  # the mark travels with the journal

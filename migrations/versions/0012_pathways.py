@@ -1,7 +1,7 @@
 """Pathways of one's own: the shipped pathway is marked ``shipped``, items join pathways
 through ``pathway_item`` (filled here from each seeded item's step, so every id, progress row
-and journal entry stays as it was), the log of what installs changed (``pathway_change``), what
-each learner has seen of it (``pathway_seen``) and the pathway a learner follows.
+and journal entry stays as it was), the log of what updates changed (``pathway_change``; what a
+learner has seen of it is a journal entry) and the pathway a learner follows.
 
 Revision ID: 0012_pathways
 Revises: 0009_review
@@ -73,19 +73,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("pathway_change") as batch_op:
         batch_op.create_index("ix_pathway_change_pathway_id", ["pathway_id", "id"], unique=False)
-    op.create_table(
-        "pathway_seen",
-        sa.Column("learner_id", sa.Integer(), nullable=False),
-        sa.Column("pathway_id", sa.Integer(), nullable=False),
-        sa.Column("change_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["learner_id"], ["learner.id"], name=op.f("fk_pathway_seen_learner_id_learner")
-        ),
-        sa.ForeignKeyConstraint(
-            ["pathway_id"], ["pathway.id"], name=op.f("fk_pathway_seen_pathway_id_pathway")
-        ),
-        sa.PrimaryKeyConstraint("learner_id", "pathway_id", name=op.f("pk_pathway_seen")),
-    )
     # Until now a database held one pathway, the shipped one; every seeded item sat in one
     # step of it. Own items (learner_id set) stay in the pathway of their own step.
     now = datetime.now(UTC).isoformat(timespec="microseconds")
@@ -101,7 +88,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # Items installed from other pathways stay as items of their home step.
-    op.drop_table("pathway_seen")
     with op.batch_alter_table("pathway_change") as batch_op:
         batch_op.drop_index("ix_pathway_change_pathway_id")
     op.drop_table("pathway_change")

@@ -211,8 +211,10 @@ def whatsnew(app: App, output_format: str, as_json: bool) -> None:
 
     news = unseen_changes(app.reader(), app.learner_id())
     if news:
+        from datetime import date
+
         with app.writer() as store:
-            mark_seen(store, app.learner, [(row.pathway, row.id) for row in news])
+            mark_seen(store, app.learner, max(row.changed_at for row in news), date.today())
     if wants_json(output_format, as_json):
         from mltrack.render.pathways import news_json
 

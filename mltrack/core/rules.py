@@ -32,13 +32,15 @@ def visible_items(alias: str = "i") -> str:
 
     Statements using it take a ``:learner_id`` parameter.
     """
+    # Two OR-ed terms, each bounded by learner_id: SQLite reads them through the item's
+    # learner_id index (MULTI-INDEX OR) rather than scanning every item.
     return (
-        f"NOT {alias}.retired AND CASE WHEN {alias}.learner_id IS NULL THEN EXISTS ("
+        f"NOT {alias}.retired AND (({alias}.learner_id IS NULL AND EXISTS ("
         f"SELECT 1 FROM pathway_item rm JOIN step rs ON rs.id = rm.step_id"
         f" WHERE rm.pathway_id = {pathway_in_use()} AND rm.item_id = {alias}.id"
-        f" AND NOT rs.retired) ELSE {alias}.learner_id = :learner_id AND EXISTS ("
+        f" AND NOT rs.retired)) OR ({alias}.learner_id = :learner_id AND EXISTS ("
         f"SELECT 1 FROM step rs WHERE rs.id = {alias}.step_id AND NOT rs.retired"
-        f" AND rs.pathway_id = {pathway_in_use()}) END"
+        f" AND rs.pathway_id = {pathway_in_use()})))"
     )
 
 

@@ -3,8 +3,8 @@
 from typing import NamedTuple
 
 from mltrack.core.rules import pathway_in_use
-from mltrack.core.vocabulary import ItemStatus, sql_value
-from mltrack.queries.reader import Reader
+from mltrack.core.vocabulary import ItemStatus, JournalKind, sql_value
+from mltrack.queries.reader import Reader, first
 
 
 class PathwayRow(NamedTuple):
@@ -49,10 +49,16 @@ NEWS_SQL = """
     FROM pathway_change c
     JOIN pathway p ON p.id = c.pathway_id AND NOT p.retired
     JOIN item i ON i.id = c.item_id
-    WHERE c.id > COALESCE((SELECT s.change_id FROM pathway_seen s
-                           WHERE s.learner_id = :learner_id AND s.pathway_id = c.pathway_id), 0)
+    WHERE c.changed_at > :seen
     ORDER BY p.shipped DESC, p.slug, c.id
 """
+# The newest standing "seen" mark (undo never reverts one: see services.journal).
+SEEN_SQL = """
+    SELECT data FROM journal
+    WHERE learner_id = :learner_id AND kind = :plan AND subject = :seen AND flag IS NULL
+    ORDER BY on_date DESC, recorded_at DESC LIMIT 1
+"""
+SEEN = "whatsnew"
 
 
 def installed_pathways(reader: Reader, learner_id: int) -> list[PathwayRow]:
@@ -75,4 +81,8 @@ def installed_pathways(reader: Reader, learner_id: int) -> list[PathwayRow]:
 
 def unseen_changes(reader: Reader, learner_id: int) -> list[NewsRow]:
     """What updates of the installed pathways changed since the learner last looked."""
-    return [NewsRow(**dict(row)) for row in reader.rows(NEWS_SQL, learner_id=learner_id)]
+    import json
+
+    mark = first(reader, SEEN_SQL, learner_id=learner_id, plan=JournalKind.PLAN, seen=SEEN)
+    seen = json.loads(mark["data"])["seen"] if mark else ""
+    return [NewsRow(**dict(row)) for row in reader.rows(NEWS_SQL, seen=seen)]

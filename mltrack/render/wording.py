@@ -138,6 +138,8 @@ def entry_subject(entry: HistoryEntry) -> str:
     if entry.kind == "plan":
         if subject == "target":
             return "target date"
+        if subject == "whatsnew":
+            return "pathway changes seen"
         if subject == "pathway":
             slug = entry.data.get("slug")
             return f"pathway {slug}" if slug else "pathway"

@@ -136,10 +136,12 @@ def _insert(
 
 # Undo and amend ---------------------------------------------------------------------------
 
+SEEN = "whatsnew"  # plan subject: the newest pathway change the learner has seen
 _ITEM_SLUG = "(SELECT slug FROM item WHERE id = j.item_id) AS item_slug"
 _NEWEST_SQL = f"""
     SELECT {ENTRY_COLUMNS}, {_ITEM_SLUG} FROM journal j
     WHERE j.learner_id = :learner_id AND j.action <> :undo AND j.flag IS NULL
+      AND j.subject <> :seen
       AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = j.id AND u.action = :undo)
     ORDER BY j.id DESC LIMIT 1
 """
@@ -160,7 +162,8 @@ _ENTRY_SQL = f"""
 
 def newest_changes(store: SqliteWriter, learner_id: int) -> list[Row]:
     """The learner's newest change that stands, with the changes made together with it."""
-    found = store.rows(_NEWEST_SQL, learner_id=learner_id, undo=MetaAction.UNDO)
+    # Looking at whatsnew is recorded (what was seen, when) but is no change to revert.
+    found = store.rows(_NEWEST_SQL, learner_id=learner_id, undo=MetaAction.UNDO, seen=SEEN)
     if not found:
         return []
     group_id = found[0]["group_id"]

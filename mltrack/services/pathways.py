@@ -11,6 +11,7 @@ from mltrack.queries.reader import SqliteWriter
 from mltrack.services import journal
 
 SUBJECT = "pathway"
+SEEN = journal.SEEN
 
 
 def use_pathway(store: SqliteWriter, learner_name: str, slug: str, today: date) -> str | None:
@@ -31,16 +32,10 @@ def use_pathway(store: SqliteWriter, learner_name: str, slug: str, today: date) 
     return before
 
 
-def mark_seen(store: SqliteWriter, learner_name: str, changes: list[tuple[str, int]]) -> None:
-    """Record that the learner has seen each pathway's changes up to the given id."""
+def mark_seen(store: SqliteWriter, learner_name: str, newest: str, today: date) -> None:
+    """Record that the learner has seen the pathway changes made up to ``newest`` (the
+    ``changed_at`` of the newest shown): a journal entry, exported with the rest."""
     learner = learner_id(store, learner_name)
-    newest: dict[str, int] = {}
-    for pathway, change_id in changes:
-        newest[pathway] = max(change_id, newest.get(pathway, 0))
-    for pathway, change_id in newest.items():
-        store.execute(
-            """INSERT INTO pathway_seen (learner_id, pathway_id, change_id)
-               SELECT :l, id, :c FROM pathway WHERE slug = :p
-               ON CONFLICT (learner_id, pathway_id) DO UPDATE SET change_id = excluded.change_id""",
-            l=learner, c=change_id, p=pathway,
-        )  # fmt: skip
+    change = journal.Change(JournalKind.PLAN, PlanAction.SET, SEEN, today,
+                            data={"seen": newest})  # fmt: skip
+    journal.record(store, learner, change)
