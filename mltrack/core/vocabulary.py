@@ -113,6 +113,7 @@ class ReviewRating(StrEnum):
 # The kinds of item that can be revised once finished (spaced review).
 REVISABLE_KINDS: tuple[ItemKind, ...] = (ItemKind.TOPIC, ItemKind.COURSE)
 
+
 class PathwayChange(StrEnum):
     """What installing a new version of a pathway did to one of its items (``whatsnew``)."""
 
