@@ -41,8 +41,8 @@ def installed_text(
         return (f"installed pathway {slug} ({title}), {items} items\n"
                 f"follow it: mltrack pathway use {slug}")  # fmt: skip
     added, retitled, retired = changes
-    return (f"updated pathway {slug} ({title}), {items} items: {added} added, {retitled} "
-            f"retitled, {retired} retired\nsee what changed: mltrack whatsnew")  # fmt: skip
+    return (f"updated pathway {slug} ({title}), {items} items\n{added} added, {retitled} "
+            f"retitled, {retired} retired; see what changed: mltrack whatsnew")  # fmt: skip
 
 
 def removed_text(slug: str, items: int, kept: int) -> str:
