@@ -202,3 +202,10 @@ def test_looking_at_whatsnew_is_recorded_but_never_undone(
     exported.write_text(ok("export").output)
     ok("import", str(exported), "--replace")
     assert "Nothing new" in ok("whatsnew").output  # the mark travels with the journal
+
+
+def test_doctor_finds_nothing_wrong_with_an_installed_pathway(seeded_db: Path, ok) -> None:
+    ok("pathway", "install", str(SAMPLE))
+    ok("pathway", "use", "mlops")
+    ok("done", "docker-basics")
+    assert "[fail]" not in ok("doctor").output
