@@ -4,7 +4,7 @@ and journal entry stays as it was), the log of what updates changed (``pathway_c
 learner has seen of it is a journal entry) and the pathway a learner follows.
 
 Revision ID: 0012_pathways
-Revises: 0009_review
+Revises: 0010_notes
 Create Date: 2026-11-30 00:20:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_pathways"
-down_revision: str | None = "0009_review"
+down_revision: str | None = "0010_notes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
