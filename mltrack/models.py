@@ -23,6 +23,7 @@ from mltrack.core.vocabulary import (
     ItemStatus,
     JournalKind,
     NoteKind,
+    PathwayChange,
     ReadingKind,
     sql_in,
 )
@@ -55,11 +56,48 @@ class Meta(Base):
 
 
 class Pathway(Base):
+    """A roadmap: the shipped one (``shipped``) or one a learner installed from a seed file."""
+
     __tablename__ = "pathway"
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(200))
+    shipped: Mapped[bool] = mapped_column(default=False, server_default="0")
+    retired: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Fingerprint of the file it was last installed from (the shipped seed's: the meta row's).
+    digest: Mapped[str | None] = mapped_column(String(80))
+    installed_at: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class PathwayItem(Base):
+    """Membership: ``item`` sits in ``step`` of ``pathway``. An item shared by pathways (one
+    slug) is one item in several of these; a learner's own items are in the pathway of their
+    own step and have none."""
+
+    __tablename__ = "pathway_item"
+    pathway_id: Mapped[int] = mapped_column(ForeignKey("pathway.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True, index=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("step.id"))
+    position: Mapped[int]
+
+
+class PathwayChangeLog(Base):
+    """What an install or update of a pathway did to its items, for ``whatsnew``."""
+
+    __tablename__ = "pathway_change"
+    __table_args__ = (
+        CheckConstraint(one_of("change", PathwayChange), name="change"),
+        Index("ix_pathway_change_pathway_id", "pathway_id", "id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pathway_id: Mapped[int] = mapped_column(ForeignKey("pathway.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    change: Mapped[PathwayChange] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    old_title: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[str] = mapped_column(String(32))
 
 
 class Step(Base):
@@ -168,6 +206,8 @@ class Learner(Base):
     created_at: Mapped[str] = mapped_column(String(32))
     # The local date by which the learner means to finish the required pathway.
     target_date: Mapped[date | None] = mapped_column(Date)
+    # The pathway the learner follows (``pathway use``); NULL: the shipped one.
+    pathway_id: Mapped[int | None] = mapped_column(ForeignKey("pathway.id"))
 
 
 class Progress(Base):

@@ -106,6 +106,11 @@ HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout"
         (["search", "deep", "learning"], TERMINAL),
         (["search", "deep", "--json"], ["mltrack.render.json"]),
         (["report", "--with-notes"], MARKDOWN),
+        (["pathway", "list"], ["mltrack.render.pathways", "mltrack.render.text"]),
+        (["pathway", "list", "--json"], ["mltrack.render.pathways"]),
+        (["whatsnew"], ["mltrack.render.pathways", "mltrack.render.text"]),
+        (["whatsnew", "--json"], ["mltrack.render.pathways"]),
+        (["pathway", "install", "--help"], []),
     ],
 )
 def test_read_commands_never_import_sqlalchemy_or_alembic(
@@ -128,6 +133,7 @@ def test_completion_imports_nothing_heavy(seeded_db: Path) -> None:
 
 
 PROJECT = ["project", "add", "P", "--dataset", "d"]
+OWN_PATHWAY = Path(__file__).parent / "data" / "pathways" / "mlops.toml"
 ENROLL = ["cert", "enroll", "stanford-ml"]
 
 
@@ -159,6 +165,7 @@ ENROLL = ["cert", "enroll", "stanford-ml"]
         ([], ["link", "python", "https://docs.python.org", "--title", "docs"]),
         ([["note", "python", "a note"]], ["note", "--remove", "1"]),
         ([["link", "python", "https://docs.python.org"]], ["undo"]),
+        ([["pathway", "install", str(OWN_PATHWAY)]], ["pathway", "use", "mlops"]),
     ],
 )
 def test_daily_writes_never_import_sqlalchemy_or_alembic(

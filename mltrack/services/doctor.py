@@ -85,6 +85,10 @@ PROJECTIONS = (
         "SELECT l.name, l.target_date FROM learner l",
     ),
     Projection(
+        "pathway followed", ("learner", "pathway"), 1,
+        """SELECT l.name, p.slug FROM learner l LEFT JOIN pathway p ON p.id = l.pathway_id""",
+    ),
+    Projection(
         "learner_prerequisite", ("learner", "item", "requires"), 3,
         """SELECT l.name, i.slug, r.slug
            FROM learner_prerequisite lp JOIN learner l ON l.id = lp.learner_id

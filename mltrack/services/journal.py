@@ -136,10 +136,12 @@ def _insert(
 
 # Undo and amend ---------------------------------------------------------------------------
 
+SEEN = "whatsnew"  # plan subject: the newest pathway change the learner has seen
 _ITEM_SLUG = "(SELECT slug FROM item WHERE id = j.item_id) AS item_slug"
 _NEWEST_SQL = f"""
     SELECT {ENTRY_COLUMNS}, {_ITEM_SLUG} FROM journal j
     WHERE j.learner_id = :learner_id AND j.action <> :undo AND j.flag IS NULL
+      AND j.subject <> :seen
       AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = j.id AND u.action = :undo)
     ORDER BY j.id DESC LIMIT 1
 """
@@ -160,7 +162,8 @@ _ENTRY_SQL = f"""
 
 def newest_changes(store: SqliteWriter, learner_id: int) -> list[Row]:
     """The learner's newest change that stands, with the changes made together with it."""
-    found = store.rows(_NEWEST_SQL, learner_id=learner_id, undo=MetaAction.UNDO)
+    # Looking at whatsnew is recorded (what was seen, when) but is no change to revert.
+    found = store.rows(_NEWEST_SQL, learner_id=learner_id, undo=MetaAction.UNDO, seen=SEEN)
     if not found:
         return []
     group_id = found[0]["group_id"]
@@ -321,6 +324,12 @@ def _project_plan(store, learner_id, subject, item_id, standing, state) -> None:
     if subject == "target":
         store.execute("UPDATE learner SET target_date = :on WHERE id = :l",
                       on=values["target_date"] if values else None, l=learner_id)  # fmt: skip
+    elif subject == "pathway":  # a pathway since removed: the shipped one is followed
+        store.execute(
+            "UPDATE learner SET pathway_id = (SELECT id FROM pathway WHERE slug = :slug) "
+            "WHERE id = :l",
+            slug=values["slug"] if values else None, l=learner_id,
+        )  # fmt: skip
     elif subject.startswith("after:"):
         requires = subject.rsplit(":", 1)[1]
         store.execute(
@@ -411,13 +420,14 @@ _CLEAR_PROJECTIONS_SQL = (
 )
 # Tables later than migration 0007 (which rebuilds with ``summary=False``): the day summary,
 # the review cards (no review entry exists before their revision), the notes and links and
-# the search index (none before 0010_notes).
+# the search index (none before 0010_notes), the pathway followed (0012_pathways).
 _CLEAR_SQL = (
     *_CLEAR_PROJECTIONS_SQL,
     "DELETE FROM learner_day WHERE learner_id = :learner_id",
     "DELETE FROM review_card WHERE learner_id = :learner_id",
     "DELETE FROM item_note WHERE learner_id = :learner_id",
     "DELETE FROM search_index WHERE learner_id = :learner_id",
+    "UPDATE learner SET pathway_id = NULL WHERE id = :learner_id",
 )
 
 
