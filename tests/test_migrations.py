@@ -159,7 +159,7 @@ def test_tracking_downgrades_and_upgrades_with_data_in_its_tables(seeded_db: Pat
 
 
 def test_pathways_upgrade_from_0008_keeps_ids_progress_and_journal(seeded_db: Path, ok, rows):
-    """0012 turns the one shipped pathway into pathway rows and memberships: every item id,
+    """0011 turns the one shipped pathway into pathway rows and memberships: every item id,
     progress row and journal entry stays, and the views read the same."""
     ok("done", "python")
     ok("start", "statistical-analysis")

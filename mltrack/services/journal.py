@@ -420,7 +420,7 @@ _CLEAR_PROJECTIONS_SQL = (
 )
 # Tables later than migration 0007 (which rebuilds with ``summary=False``): the day summary,
 # the review cards (no review entry exists before their revision), the notes and links and
-# the search index (none before 0010_notes), the pathway followed (0012_pathways).
+# the search index (none before 0010_notes), the pathway followed (0011_pathways).
 _CLEAR_SQL = (
     *_CLEAR_PROJECTIONS_SQL,
     "DELETE FROM learner_day WHERE learner_id = :learner_id",

@@ -3,7 +3,7 @@ through ``pathway_item`` (filled here from each seeded item's step, so every id,
 and journal entry stays as it was), the log of what updates changed (``pathway_change``; what a
 learner has seen of it is a journal entry) and the pathway a learner follows.
 
-Revision ID: 0012_pathways
+Revision ID: 0011_pathways
 Revises: 0010_notes
 Create Date: 2026-11-30 00:20:00
 """
@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012_pathways"
+revision: str = "0011_pathways"
 down_revision: str | None = "0010_notes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
