@@ -57,11 +57,10 @@ def import_(app: App, file: Path, replace: bool) -> None:
       mltrack --db new.db import mltrack-2026-11.json
       mltrack import --replace mltrack-2026-11.json
     """
-    from mltrack.services.importer import import_data, load_export
+    from mltrack.services.importer import import_file
 
-    document = load_export(file)
     with app.orm_session() as session:
-        summary = import_data(session, document, replace)
+        summary = import_file(session, file, replace)
     from mltrack.render.changes import import_text
 
     click.echo(import_text(summary))
