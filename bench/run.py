@@ -892,7 +892,11 @@ def transfer_table(bench: Bench) -> tuple[str, list[str]]:
         missed += [f"{name} (deep): {miss}" for miss in over]
         lines.append((name, f"{events:,}", f"{wall:.2f} s", f"{rate:,.0f}", f"{rss:.1f} MiB",
                       f"<= {target_s:.0f} s per {per:,}", "; ".join(over) or "ok"))  # fmt: skip
-    return text_table(lines), missed
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    out = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+           for line in lines]  # fmt: skip
+    out.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(out), missed
 
 
 def run_ci(arguments: argparse.Namespace) -> int:
