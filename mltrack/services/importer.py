@@ -1,9 +1,13 @@
 """``mltrack import``: an export file's learner data into the database, in one transaction.
 
-The whole file is checked before anything is written, and the first bad value is reported by
-its path into the JSON (``progress[3].status: ...``). Loading (``load_export``) refuses what
-no export holds, whatever the field: bytes that are not UTF-8, nesting deeper than
-``MAX_JSON_DEPTH``, duplicate keys, numbers beyond 64 bits or not finite, NaN and Infinity, lone
+Nothing stays written unless the whole file passes (one transaction), and the first bad value
+is reported by its path into the JSON (``journal[3].action: ...``). A file laid out as
+``export`` writes it (one record per line) is streamed (``import_file``): memory is bounded by
+a batch of ``BATCH`` entries, whatever the file's length; any other file is read whole.
+
+Loading (``load_export``, or each line when streamed) refuses what no export holds, whatever
+the field: bytes that are not UTF-8, nesting deeper than ``MAX_JSON_DEPTH``, duplicate keys,
+numbers beyond 64 bits or not finite, NaN and Infinity, lone
 surrogates and text longer than ``MAX_TEXT`` (``mltrack.core.limits``). Then each value is
 checked against its model column (type, null, enum, unique, the range and text rules of
 ``mltrack.core.limits``); a reference must name a row of the file or, for the shared pathway
@@ -808,9 +812,9 @@ class _Importer:
     def _written_entries(self, batch: list[Any]) -> dict[str, dict[str, str]]:
         """The entries this import has written that ``batch`` names (as its own uid, a
         target or a group): uid -> learner, kind, subject and action."""
-        named = {raw.get(name) for raw in batch if isinstance(raw, dict)
-                 for name in ("uid", "target", "group")}  # fmt: skip
-        uids = [uid for uid in named if isinstance(uid, str)]
+        named = (raw.get(name) for raw in batch if isinstance(raw, dict)
+                 for name in ("uid", "target", "group"))  # fmt: skip
+        uids = list({uid for uid in named if isinstance(uid, str)})
         found: dict[str, dict[str, str]] = {}
         connection = self.session.connection().connection.driver_connection
         for chunk in batches(uids, 500):
