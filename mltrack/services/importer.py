@@ -343,7 +343,7 @@ def import_file(session: Session, path: Path, replace: bool = False) -> ImportSu
         connection.execute("ROLLBACK TO SAVEPOINT import_stream")
         connection.execute("RELEASE SAVEPOINT import_stream")
         size = path.stat().st_size
-        if size > WHOLE_FILE_LIMIT:
+        if size > WHOLE_FILE_LIMIT and not layout.legacy:
             raise InvalidExportFile(
                 f"{path}, line {layout.line}: {layout}; a file not laid out one record per "
                 f"line, as mltrack export writes it, is read whole, up to "
@@ -358,7 +358,8 @@ def _import_lines(session: Session, lines: "_ExportLines", replace: bool) -> Imp
     header = lines.header()
     version, _ = _sections(header)
     if version != VERSION:
-        raise _NotLineLayout(lines.number, f"format version {version} is read whole")
+        # Format 1 files (small, from before the journal) are converted whole, as always.
+        raise _NotLineLayout(lines.number, f"format version {version} is read whole", legacy=True)
     raw: dict[str, Iterable[Any]] = {}
     for section in SECTIONS:
         rows = lines.section(section.name)
@@ -370,15 +371,17 @@ def _import_lines(session: Session, lines: "_ExportLines", replace: bool) -> Imp
 
 IMPORT_CACHE_KIB = 8192
 MAX_LINE = 1 << 20  # bytes in one line of an export file: its longest record is far shorter
-WHOLE_FILE_LIMIT = 64 << 20  # bytes of a file read whole (not laid out one record per line)
+# Bytes of a format-2 file read whole (not laid out one record per line): parsed whole, a file
+# takes several times its size in memory, and this keeps that within the import's bound.
+WHOLE_FILE_LIMIT = 8 << 20
 
 
 class _NotLineLayout(Exception):
     """The file is not laid out one record per line as ``export_chunks`` writes it."""
 
-    def __init__(self, line: int, reason: str):
+    def __init__(self, line: int, reason: str, legacy: bool = False):
         super().__init__(reason)
-        self.line = line
+        self.line, self.legacy = line, legacy
 
 
 class _ExportLines:
