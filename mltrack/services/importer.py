@@ -343,7 +343,7 @@ def import_file(session: Session, path: Path, replace: bool = False) -> ImportSu
         connection.execute("ROLLBACK TO SAVEPOINT import_stream")
         connection.execute("RELEASE SAVEPOINT import_stream")
         size = path.stat().st_size
-        if size > WHOLE_FILE_LIMIT and not layout.legacy:
+        if size > WHOLE_FILE_LIMIT and not (layout.legacy or _legacy_start(path)):
             raise InvalidExportFile(
                 f"{path}, line {layout.line}: {layout}; a file not laid out one record per "
                 f"line, as mltrack export writes it, is read whole, up to "
@@ -352,6 +352,17 @@ def import_file(session: Session, path: Path, replace: bool = False) -> ImportSu
         return import_data(session, load_export(path), replace)
     connection.execute("RELEASE SAVEPOINT import_stream")
     return summary
+
+
+# How a format-1 file begins (it has no line layout of its own: it is read whole, as always).
+_LEGACY_START = re.compile(
+    rb'\s*\{\s*"format"\s*:\s*"mltrack-export"\s*,\s*"version"\s*:\s*1\s*[,}]'
+)
+
+
+def _legacy_start(path: Path) -> bool:
+    with path.open("rb") as file:
+        return _LEGACY_START.match(file.read(4096)) is not None
 
 
 def _import_lines(session: Session, lines: "_ExportLines", replace: bool) -> ImportSummary:
