@@ -820,6 +820,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         floors = bench.floors()
         rows = measure_groups(bench, grouped(chosen))
         compare_with_heavy(rows)
+        transfer, transfer_missed = "", []
+        if "deep" in bench.databases:
+            log("timing export and import of the deep database...")
+            transfer, transfer_missed = transfer_table(bench)
         notes = database_notes(bench)
         lowest = bench.launcher.own_rss()
         notes += f"\n- launcher peak RSS (a lower bound of every RSS figure): {lowest:.1f} MiB"
@@ -833,13 +837,66 @@ def main(argv: Sequence[str] | None = None) -> int:
     deep = deep_table(rows)
     if deep:
         print(f"\nThe deep database against the heavy one (target <= {DEEP_LIMIT}x):\n{deep}")
+    if transfer:
+        print(f"\nExport and import of the deep database ({TRANSFER_RUNS} runs, medians):")
+        print(transfer)
+        for miss in transfer_missed:
+            print(f"MISS {miss}")
     print(f"\n{runs} pairs per command; the run took {elapsed:.0f} s.")
     print_misses(rows)
     if arguments.write_readme:
         write_readme(readme_report(described, notes, runs, lines))
         print(f"wrote the table into {README}")
     missed = [row for row in rows if row.runs and row.misses()]
-    return 1 if missed else 0
+    return 1 if missed or transfer_missed else 0
+
+
+# Streaming import and export of the deep database (issue 12's targets, for a million events
+# exported and 300,000 imported): seconds per million events and peak memory.
+EXPORT_SECONDS_PER_MILLION = 10.0
+IMPORT_SECONDS_PER_300K = 10.0
+IMPORT_RSS_LIMIT_MIB = 150.0
+TRANSFER_RUNS = 3
+
+
+def transfer_table(bench: Bench) -> tuple[str, list[str]]:
+    """Export the deep database, then import that file into a copy of the fresh one, each
+    ``TRANSFER_RUNS`` times (medians): events per second and peak RSS; and the misses."""
+    built = bench.databases.get("deep") or build.database("deep", bench.log, events=bench.events)
+    events = sqlite3.connect(built.path).execute("SELECT COUNT(*) FROM journal").fetchone()[0]
+    fresh = build.database("fresh", bench.log).path
+    export = bench.work / "deep-export.json"
+    env = base_environment()
+    exports, imports = [], []
+    for number in range(TRANSFER_RUNS):
+        argv = [str(bench.script), "--db", str(built.path), "export", "-o", str(export)]
+        exports.append(bench.launcher.run(argv, env, bench.work))
+        target = bench.work / f"import-{number}.db"
+        shutil.copyfile(fresh, target)
+        argv = [str(bench.script), "--db", str(target), "import", str(export)]
+        imports.append(bench.launcher.run(argv, env, bench.work))
+        target.unlink()
+    lines = [("command", "events", "median", "events/s", "peak RSS", "target", "result")]
+    missed = []
+    for name, samples, target_s, per in (
+        ("export", exports, EXPORT_SECONDS_PER_MILLION, 1_000_000),
+        ("import", imports, IMPORT_SECONDS_PER_300K, 300_000),
+    ):
+        wall = statistics.median(sample.wall for sample in samples)
+        rss = max(sample.rss for sample in samples)
+        rate = events / wall
+        over = [f"{per / rate:.1f} s per {per:,} events (>{target_s:.0f} s)"] if (
+            per / rate > target_s) else []  # fmt: skip
+        if name == "import" and rss > IMPORT_RSS_LIMIT_MIB:
+            over.append(f"peak RSS {rss:.0f} MiB (>{IMPORT_RSS_LIMIT_MIB:.0f} MiB)")
+        missed += [f"{name} (deep): {miss}" for miss in over]
+        lines.append((name, f"{events:,}", f"{wall:.2f} s", f"{rate:,.0f}", f"{rss:.1f} MiB",
+                      f"<= {target_s:.0f} s per {per:,}", "; ".join(over) or "ok"))  # fmt: skip
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    out = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+           for line in lines]  # fmt: skip
+    out.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(out), missed
 
 
 def run_ci(arguments: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ a ``BadEntry`` naming the field, so import can report ``journal[3].data: ...``.
 Standard library only.
 """
 
-import uuid
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -169,13 +169,14 @@ def parse_date(value: Any) -> date | None:
     return parsed
 
 
+# A UUID's canonical text form (either case), as ``str(uuid.UUID(...))`` writes it: a pattern
+# is several times faster than parsing, and import checks every entry's uid.
+_UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+
+
 def check_uid(value: str) -> None:
     """A uid is a UUID in its canonical text form."""
-    try:
-        canonical = str(uuid.UUID(value))
-    except ValueError:
-        canonical = None
-    if canonical != value.lower() or len(value) != 36:
+    if not value.isascii() or _UID.fullmatch(value) is None:
         raise BadEntry("uid", f"{value[:40]!r} is not a UUID")
 
 

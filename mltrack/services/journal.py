@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
 from typing import Any
 
 from mltrack.core.dates import utc_now_iso, week_start
@@ -400,9 +401,11 @@ def _iso(value: date | None) -> str | None:
 
 # Replay: the projections rebuilt from the journal (doctor --repair, import, migration) ---
 
-_SUBJECTS_SQL = """
-    SELECT DISTINCT kind, subject, item_id FROM journal
-    WHERE learner_id = :learner_id AND target_id IS NULL
+# The learner's whole journal, subject after subject (the timeline index gives that order;
+# only each subject's few rows are sorted by id): one pass, memory bounded by one subject.
+_SUBJECTS_SQL = f"""
+    SELECT {ENTRY_COLUMNS}, flag FROM journal WHERE learner_id = :learner_id
+    ORDER BY kind, subject, id
 """
 
 
@@ -441,10 +444,17 @@ def rebuild(store: SqliteWriter, learner_id: int, summary: bool = True) -> list[
     if summary:
         index_own_items(store, learner_id)
     flagged: list[tuple[Entry, str]] = []
-    for row in store.rows(_SUBJECTS_SQL, learner_id=learner_id):
-        entries = timeline(store, learner_id, row["kind"], row["subject"])
+    subjects = groupby(store.stream(_SUBJECTS_SQL, learner_id=learner_id),
+                       key=lambda row: (row["kind"], row["subject"]))  # fmt: skip
+    for (kind, subject), found in subjects:
+        rows = list(found)
+        # A subject's own entries name its item; undo and amend entries carry their target's.
+        item_ids = [row["item_id"] for row in rows if row["target_id"] is None]
+        if not item_ids:
+            continue
+        entries = [entry_of(row) for row in rows if row["flag"] is None]
         standing, state = _replay_flagging(entries, flagged)
-        project(store, learner_id, row["kind"], row["subject"], row["item_id"], standing, state)
+        project(store, learner_id, kind, subject, item_ids[0], standing, state)
     for entry, reason in flagged:
         store.execute("UPDATE journal SET flag = :reason WHERE id = :id",
                       reason=reason, id=entry.id)  # fmt: skip
