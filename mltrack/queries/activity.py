@@ -105,6 +105,20 @@ ACTIVE_DAYS_SINCE_SQL = """
 """
 
 
+# Only the dates (streaks): the finished days' index holds them, read without the counts.
+FINISH_DATES_SQL = """
+    SELECT on_date FROM learner_day
+    WHERE learner_id = :learner_id AND finished > 0
+    ORDER BY on_date
+"""
+
+
+def finish_dates(reader: Reader, learner_id: int) -> list[date]:
+    """Every day the learner finished an item on, oldest first (streaks over the whole history:
+    at most one row per day, the date alone)."""
+    return [as_date(row["on_date"]) for row in reader.rows(FINISH_DATES_SQL, learner_id=learner_id)]
+
+
 def active_days(reader: Reader, learner_id: int, since: date | None = None) -> list[DayCount]:
     """Items finished on each day (from ``since`` on, when given), oldest day first, from the
     day summary: at most one row per day with an item finished (about 3,650 in ten years),

@@ -27,7 +27,7 @@ from mltrack.core.journal import (
     entry_of,
 )
 from mltrack.core.journal import apply as apply_entry
-from mltrack.core.vocabulary import NO_GOAL, ItemStatus, JournalKind, MetaAction
+from mltrack.core.vocabulary import NO_GOAL, ItemStatus, JournalKind, MetaAction, sql_value
 from mltrack.queries.reader import Reader, Row
 
 _COLUMNS = """
@@ -48,10 +48,20 @@ _AMENDMENTS_SQL = """
     SELECT a.id, a.target_id, a.data
     FROM journal a
     WHERE a.learner_id = :learner_id AND a.kind IN ({kinds}) AND a.action = :amend
-      AND a.flag IS NULL {conditions}
+      AND a.flag IS NULL
       AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = a.id AND u.action = :undo)
     ORDER BY +a.id
 """  # +a.id: through ix_journal_learner_action (amendments are few), not every entry by id
+# One item's amendments: through the partial index of amendments (the literal action is what
+# lets SQLite use it; ordered by id, it needs no sort), never the item's every entry.
+_ITEM_AMENDMENTS_SQL = f"""
+    SELECT a.id, a.target_id, a.data
+    FROM journal a
+    WHERE a.learner_id = :learner_id AND a.item_id = :item_id
+      AND a.action = {sql_value(MetaAction.AMEND)} AND a.flag IS NULL
+      AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = a.id AND u.action = :undo)
+    ORDER BY a.id
+"""
 _TARGETS_SQL = f"""
     SELECT {_COLUMNS}
     FROM journal j
@@ -158,7 +168,7 @@ def history(
     if until is not None:
         conditions += " AND j.on_date <= :until"
         params["until"] = until.isoformat()
-    amended = _amended(reader, learner_id, kinds or tuple(JournalKind), "")
+    amended = _amended(reader, learner_id, kinds or tuple(JournalKind))
     in_range = [
         entry
         for entry in amended.values()
@@ -175,8 +185,7 @@ def item_history(
     """The entries about one item (every kind), oldest first: the newest ``limit`` of them,
     and how many older ones were left out."""
     params: dict[str, Any] = {"learner_id": learner_id, "item_id": item_id}
-    amended = _amended(reader, learner_id, tuple(JournalKind), "AND a.item_id = :item_id",
-                       item_id=item_id)  # fmt: skip
+    amended = _amended(reader, learner_id, (), item_id)
     # Only the newest ``limit`` are read and replayed; the rest are counted, not loaded.
     shown, more = _merged(
         reader, " AND j.item_id = :item_id", params, amended, list(amended.values()), limit
@@ -222,12 +231,17 @@ def _merged(
 
 
 def _amended(
-    reader: Reader, learner_id: int, kinds: Sequence[str], condition: str, **extra: Any
+    reader: Reader, learner_id: int, kinds: Sequence[str], item_id: int | None = None
 ) -> dict[int, HistoryEntry]:
-    """Every entry an amendment that stands corrects, as corrected, by id."""
-    params: dict[str, Any] = {"learner_id": learner_id, "amend": MetaAction.AMEND,
-                              "undo": MetaAction.UNDO, **extra}  # fmt: skip
-    sql = _AMENDMENTS_SQL.format(kinds=_bind(params, "kind", kinds), conditions=condition)
+    """Every entry an amendment that stands corrects, as corrected, by id (of one item's
+    entries when ``item_id`` is given)."""
+    params: dict[str, Any] = {"learner_id": learner_id, "undo": MetaAction.UNDO}
+    if item_id is not None:
+        sql = _ITEM_AMENDMENTS_SQL
+        params["item_id"] = item_id
+    else:
+        params["amend"] = MetaAction.AMEND
+        sql = _AMENDMENTS_SQL.format(kinds=_bind(params, "kind", kinds))
     amendments: dict[int, list[Row]] = {}
     for row in reader.rows(sql, **params):
         amendments.setdefault(row["target_id"], []).append(row)

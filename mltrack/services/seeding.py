@@ -67,10 +67,14 @@ def apply_seed(session: Session, seed: SeedData) -> SeedSummary:
         for e in seed["group"]
     }
     before = set(session.scalars(select(Item.slug)))
-    was_required = {row.id: row.required for row in session.execute(select(Item.id, Item.required))}
+    was = {row.id: (row.required, row.area_id)
+           for row in session.execute(select(Item.id, Item.required, Item.area_id))}  # fmt: skip
     items = _upsert(session, Item, [_item_row(e.values, i, ids, required)
                                     for i, e in enumerate(seed["item"])])  # fmt: skip
-    _resummarise(session, [i.id for i in items if was_required.get(i.id, i.required) != i.required])
+    changed = [
+        i.id for i in items if was.get(i.id, (i.required, i.area_id)) != (i.required, i.area_id)
+    ]
+    _resummarise(session, changed)
     _replace_prerequisites(session, seed, {item.slug: item.id for item in items})
     _upsert(session, CareerFact, [_career_row(e.values, i) for i, e in enumerate(seed["career"])])
     _upsert(
@@ -86,12 +90,13 @@ def apply_seed(session: Session, seed: SeedData) -> SeedSummary:
 
 
 def _resummarise(session: Session, item_ids: list[int]) -> None:
-    """The day summary counts required finishes: rebuild it for every learner who has an
-    entry about an item whose required-ness the seed changed."""
+    """The day summary counts required finishes, the week summary sums study per area:
+    rebuild both for every learner who has an entry about an item whose required-ness or
+    study area the seed changed."""
     if not item_ids:
         return
     from mltrack.queries.reader import borrowed_writer
-    from mltrack.services.journal import rebuild_days
+    from mltrack.services.journal import rebuild_days, rebuild_weeks
 
     learners = session.scalars(
         select(Journal.learner_id).where(Journal.item_id.in_(item_ids)).distinct()
@@ -100,6 +105,7 @@ def _resummarise(session: Session, item_ids: list[int]) -> None:
     with borrowed_writer(raw) as store:
         for learner_id in learners:
             rebuild_days(store, learner_id)
+            rebuild_weeks(store, learner_id)
 
 
 def _reindex(session: Session) -> None:
