@@ -14,7 +14,6 @@ read: the finishes with no amendment are counted per day in SQL (the (learner, k
 date) index bounds them), the amended few are read one by one and moved to their dates here.
 """
 
-import json
 from collections import Counter
 from datetime import date
 
@@ -134,6 +133,8 @@ def active_days(reader: Reader, learner_id: int, since: date | None = None) -> l
 
 def _amended_finishes(reader: Reader, learner_id: int) -> list[tuple[date, bool]]:
     """Each amended finish on its date as corrected (the newest correction of it wins)."""
+    import json  # the write path's (and doctor's) only: stats reads the summary, not this
+
     corrected: dict[int, tuple[date, bool]] = {}
     for row in reader.rows(AMENDED_FINISHES_SQL, learner_id=learner_id):
         on = json.loads(row["data"] or "{}").get("on")
