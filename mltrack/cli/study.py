@@ -60,8 +60,8 @@ def log(
     """Log study time, or list it with --list.
 
     DURATION is 90m, 2h, 1h30 or 1h30m (at most 24h in one session); ITEM, optional, is
-    what you studied (slug, prefix or title words). --list shows the sessions since a date
-    with the hours per week and per study area.
+    what you studied (slug, prefix or title words). --list shows the newest sessions since a
+    date (-n of them) with the hours per week and per study area of them all.
 
     \b
     Examples:
