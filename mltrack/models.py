@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -22,10 +23,12 @@ from mltrack.core.vocabulary import (
     ItemKind,
     ItemStatus,
     JournalKind,
+    MetaAction,
     NoteKind,
     PathwayChange,
     ReadingKind,
     sql_in,
+    sql_value,
 )
 
 NAMING_CONVENTION = {
@@ -336,6 +339,15 @@ class Journal(Base):
         Index("ix_journal_learner_id", "learner_id", "id"),
         Index("ix_journal_learner_on_date", "learner_id", "on_date"),
         Index("ix_journal_learner_action", "learner_id", "kind", "action", "on_date"),
+        # One item's entries newest first (show ITEM): its newest few, not all of them sorted.
+        Index("ix_journal_learner_item", "learner_id", "item_id", "on_date"),
+        # ...and the amendments among them (few), without walking the item's every entry.
+        Index(
+            "ix_journal_item_amendments",
+            "learner_id",
+            "item_id",
+            sqlite_where=text(f"action = {sql_value(MetaAction.AMEND)}"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(36), unique=True)
@@ -388,12 +400,50 @@ class LearnerDay(Base):
             "AND minutes >= 0",
             name="counts",
         ),
+        # The days with an item finished (streaks, pace), read from the index alone.
+        Index(
+            "ix_learner_day_finished",
+            "learner_id",
+            "on_date",
+            "finished",
+            "required_finished",
+            sqlite_where=text("finished > 0"),
+        ),
     )
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"), primary_key=True)
     on_date: Mapped[date] = mapped_column(Date, primary_key=True)
     finished: Mapped[int] = mapped_column(default=0)
     required_finished: Mapped[int] = mapped_column(default=0)
     minutes: Mapped[int] = mapped_column(default=0)
+
+
+class StudyWeek(Base):
+    """One learner's study in one ISO week on one study area (none: sessions on no item, or on
+    an item without an area): minutes and sessions. A projection of the study sessions,
+    rewritten for the weeks a change touches and rebuilt with the day summary, so that the
+    hours per week and per area of ``stats`` and ``log --list`` read a few rows a week however
+    many sessions the weeks hold.
+    """
+
+    __tablename__ = "study_week"
+    __table_args__ = (
+        CheckConstraint("minutes >= 0 AND sessions > 0", name="counts"),
+        # A learner's weeks from a Monday on, read from the index alone.
+        Index(
+            "ix_study_week_learner_week",
+            "learner_id",
+            "week_start",
+            "area_id",
+            "minutes",
+            "sessions",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"))
+    week_start: Mapped[date] = mapped_column(Date)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    minutes: Mapped[int]
+    sessions: Mapped[int]
 
 
 class CareerFact(Base):

@@ -311,6 +311,10 @@ def wheel_like_modules(args: list[str], db: Path) -> set[str]:
         ["review"],
         ["heatmap"],
         ["gaps"],
+        ["log", "--list"],
+        ["cert", "due"],
+        ["report"],
+        ["report", "--format", "html"],
     ],
 )
 def test_reads_import_no_pathlib_dataclasses_or_shutil(seeded_db: Path, args: list[str]) -> None:
@@ -319,6 +323,17 @@ def test_reads_import_no_pathlib_dataclasses_or_shutil(seeded_db: Path, args: li
     loaded = wheel_like_modules(args, seeded_db)
     assert "mltrack.cli" in loaded  # the probe measured a real run
     assert loaded & NOT_ON_THE_HOT_PATH == set()
+
+
+@pytest.mark.parametrize(
+    "args", [["progress"], ["next"], ["stats"], ["log", "--list"], ["cert", "due"]], ids=" ".join
+)
+def test_text_views_of_summaries_import_no_json(seeded_db: Path, args: list[str]) -> None:
+    """Views that read projections and summaries only, not the journal's JSON data, leave the
+    json module out (the write path's reading of amendments imports it where it is used)."""
+    loaded = wheel_like_modules(args, seeded_db)
+    assert "mltrack.cli" in loaded
+    assert "json" not in loaded
 
 
 @pytest.mark.parametrize(

@@ -406,6 +406,7 @@ def study_log_json(log: StudyLog, learner: str) -> str:
             "learner": learner,
             "since": log.since,
             "sessions": [asdict(session) for session in log.sessions],
+            "sessions_left_out": log.left_out,
             "by_week": [asdict(total) for total in log.by_week],
             "by_area": [asdict(total) for total in log.by_area],
         }

@@ -116,6 +116,12 @@ PROJECTIONS = (
         """SELECT l.name, c.subject, c.enabled, c.reviews, c.last_on, c.due_on, c.card
            FROM review_card c JOIN learner l ON l.id = c.learner_id""",
     ),
+    Projection(
+        "study_week", ("learner", "week_start", "area", "minutes", "sessions"), 3,
+        """SELECT l.name, w.week_start, a.slug, w.minutes, w.sessions
+           FROM study_week w JOIN learner l ON l.id = w.learner_id
+           LEFT JOIN area a ON a.id = w.area_id""",
+    ),
 )  # fmt: skip
 
 FLAGGED_SQL = """

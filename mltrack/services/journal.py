@@ -9,7 +9,7 @@ caller's ``BEGIN IMMEDIATE`` transaction.
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 from typing import Any
 
@@ -98,7 +98,10 @@ def record(
     entry_id = _insert(store, learner_id, change, recorded_at, group_id)
     final = effective([*entries, _as_entry(change, entry_id, recorded_at)])
     project(store, learner_id, change.kind, change.subject, change.item_id, final, after)
-    refresh_days(store, learner_id, _touched_days(change.kind, standing, final))
+    touched = _touched_days(change.kind, standing, final)
+    refresh_days(store, learner_id, touched)
+    if change.kind == JournalKind.STUDY:
+        refresh_weeks(store, learner_id, touched)
     last = not final or final[-1].id == entry_id or change.action in _META
     return Recorded(entry_id, change, before, after, last)
 
@@ -421,9 +424,9 @@ _CLEAR_PROJECTIONS_SQL = (
     "UPDATE learner SET target_date = NULL WHERE id = :learner_id",
     "UPDATE item SET retired = 1 WHERE learner_id = :learner_id",
 )
-# Tables later than migration 0007 (which rebuilds with ``summary=False``): the day summary,
-# the review cards (no review entry exists before their revision), the notes and links and
-# the search index (none before 0010_notes), the pathway followed (0011_pathways).
+# Tables later than migration 0007 (which rebuilds with ``summary=False``): the day and week
+# summaries, the review cards (no review entry exists before their revision), the notes and
+# links and the search index (none before 0010_notes), the pathway followed (0011_pathways).
 _CLEAR_SQL = (
     *_CLEAR_PROJECTIONS_SQL,
     "DELETE FROM learner_day WHERE learner_id = :learner_id",
@@ -431,6 +434,7 @@ _CLEAR_SQL = (
     "DELETE FROM item_note WHERE learner_id = :learner_id",
     "DELETE FROM search_index WHERE learner_id = :learner_id",
     "UPDATE learner SET pathway_id = NULL WHERE id = :learner_id",
+    "DELETE FROM study_week WHERE learner_id = :learner_id",
 )
 
 
@@ -438,7 +442,7 @@ def rebuild(store: SqliteWriter, learner_id: int, summary: bool = True) -> list[
     """Write every projection of the learner again from the journal. An entry that cannot
     stand where it is (data from an older version or a file) is flagged, left out, and
     returned with the reason; nothing is deleted from the journal. ``summary=False`` leaves
-    the day summary out (migration 0007 runs before its table exists)."""
+    the day and week summaries out (migration 0007 runs before their tables exist)."""
     for sql in _CLEAR_SQL if summary else _CLEAR_PROJECTIONS_SQL:
         store.execute(sql, learner_id=learner_id)
     if summary:
@@ -460,6 +464,7 @@ def rebuild(store: SqliteWriter, learner_id: int, summary: bool = True) -> list[
                       reason=reason, id=entry.id)  # fmt: skip
     if summary:
         rebuild_days(store, learner_id)
+        rebuild_weeks(store, learner_id)
     return flagged
 
 
@@ -551,3 +556,33 @@ def _write_days(
         if done or studied:
             store.execute(_DAY_INSERT_SQL, learner_id=learner_id, on=on, finished=done,
                           required=required, minutes=studied)  # fmt: skip
+
+
+# The week summary: ``study_week`` ---------------------------------------------------------
+#
+# Minutes and sessions per ISO week and study area, summed from ``study_session`` (itself a
+# projection of the journal): a study change rewrites the weeks of the days it touches.
+
+_WEEKS_INSERT_SQL = """
+    INSERT INTO study_week (learner_id, week_start, area_id, minutes, sessions)
+    SELECT s.learner_id, s.week_start, i.area_id, SUM(s.minutes), COUNT(*)
+    FROM study_session s LEFT JOIN item i ON i.id = s.item_id
+    WHERE s.learner_id = :learner_id {week}
+    GROUP BY s.learner_id, s.week_start, i.area_id
+"""
+_ONE_WEEK = "AND s.on_date >= :week AND s.on_date <= :last"
+
+
+def refresh_weeks(store: SqliteWriter, learner_id: int, days: Iterable[date]) -> None:
+    """Write the summary of the weeks of ``days`` again, from those weeks' sessions only."""
+    for monday in sorted({week_start(day) for day in days}):
+        week = {"week": monday.isoformat(), "last": (monday + timedelta(days=6)).isoformat()}
+        store.execute("DELETE FROM study_week WHERE learner_id = :l AND week_start = :week",
+                      l=learner_id, week=week["week"])  # fmt: skip
+        store.execute(_WEEKS_INSERT_SQL.format(week=_ONE_WEEK), learner_id=learner_id, **week)
+
+
+def rebuild_weeks(store: SqliteWriter, learner_id: int) -> None:
+    """Write the learner's whole week summary again from the study sessions."""
+    store.execute("DELETE FROM study_week WHERE learner_id = :l", l=learner_id)
+    store.execute(_WEEKS_INSERT_SQL.format(week=""), learner_id=learner_id)

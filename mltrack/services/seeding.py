@@ -87,9 +87,13 @@ def apply_seed(
         for e in seed["group"]
     }
     rows = [_item_row(e.values, i, ids, required) for i, e in enumerate(seed["item"])]
+    was = {row.id: (row.required, row.area_id)
+           for row in session.execute(select(Item.id, Item.required, Item.area_id))}  # fmt: skip
     items, written, log = _write_items(session, pathway.id, rows)
-    was_required = {item.id: required for item, required in written.items()}
-    _resummarise(session, [i.id for i in items if was_required.get(i.id, i.required) != i.required])
+    _resummarise(
+        session,
+        [i.id for i in items if was.get(i.id, (i.required, i.area_id)) != (i.required, i.area_id)],
+    )
     _replace_prerequisites(session, seed, {i.slug: i.id for i in items}, {i.id for i in written})
     log += _sync_members(session, pathway.id, items, rows)
     retired = sum(1 for change, _, _ in log if change == PathwayChange.RETIRED)
@@ -250,12 +254,13 @@ def _add_missing(session: Session, model: type[M], rows: list[dict[str, Any]]) -
 
 
 def _resummarise(session: Session, item_ids: list[int]) -> None:
-    """The day summary counts required finishes: rebuild it for every learner who has an
-    entry about an item whose required-ness the seed changed."""
+    """The day summary counts required finishes, the week summary sums study per area:
+    rebuild both for every learner who has an entry about an item whose required-ness or
+    study area the seed changed."""
     if not item_ids:
         return
     from mltrack.queries.reader import borrowed_writer
-    from mltrack.services.journal import rebuild_days
+    from mltrack.services.journal import rebuild_days, rebuild_weeks
 
     learners = session.scalars(
         select(Journal.learner_id).where(Journal.item_id.in_(item_ids)).distinct()
@@ -264,6 +269,7 @@ def _resummarise(session: Session, item_ids: list[int]) -> None:
     with borrowed_writer(raw) as store:
         for learner_id in learners:
             rebuild_days(store, learner_id)
+            rebuild_weeks(store, learner_id)
 
 
 def _reindex(session: Session) -> None:

@@ -15,5 +15,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0009_review",
     "0010_notes",
     "0011_pathways",
+    "0012_read_totals",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
