@@ -36,7 +36,9 @@ FLASHES = 64  # messages kept for the page a change redirects to
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'"  # the report file's own policy
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with
+    # our own forms, which _same_origin could not tell from another site's.
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
 }
@@ -49,12 +51,14 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 class Settings:
     """What one server process knows: its database, learner, token and names."""
 
-    def __init__(self, db_file: str, learner: str, token: str, hosts: set[str],
+    def __init__(self, db_file: str, learner: str, token: str, hosts: set[str] | None,
                  require_token: bool = False) -> None:  # fmt: skip
         self.db_file = db_file
         self.learner = learner
         self.token = token
-        self.hosts = hosts  # accepted Host header values, lower case, with and without port
+        # Accepted Host header values, lower case, with and without port (None: any, on a
+        # wildcard address, where every request carries the token).
+        self.hosts = hosts
         self.require_token = require_token  # every request, not only changes (non-loopback)
         self.flashes: OrderedDict[str, tuple[str, bool]] = OrderedDict()
         self.layouts: dict[Any, Any] = {}  # the map's layout by the pathway's shape
@@ -67,9 +71,9 @@ class Settings:
         return key
 
 
-def host_allowed(host: str | None, hosts: set[str]) -> bool:
+def host_allowed(host: str | None, hosts: set[str] | None) -> bool:
     """Whether a request's Host header names this server (DNS rebinding defence)."""
-    return host is not None and host.lower() in hosts
+    return host is not None and (hosts is None or host.lower() in hosts)
 
 
 class Guard:
@@ -130,7 +134,7 @@ class Guard:
         if origin is None or origin == "null":
             return origin is None
         bare = origin.split("://", 1)[-1].lower()
-        return bare in self.settings.hosts
+        return host_allowed(bare, self.settings.hosts) and bare == headers.get("host", "").lower()
 
 
 def _with_headers(response: Response) -> Response:

@@ -20,6 +20,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _is_wildcard(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return False
+
+
 def check_address(host: str, token: str | None) -> None:
     """Refuse a non-loopback address without an explicit token: anyone who can reach it could
     otherwise read and change the learner's record."""
@@ -46,9 +53,13 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def accepted_hosts(host: str, port: int) -> set[str]:
+def accepted_hosts(host: str, port: int) -> set[str] | None:
     """The Host header values this server answers to: its own address and, on loopback,
-    the loopback names, each with the port (browsers send it) and without."""
+    the loopback names, each with the port (browsers send it) and without. None (any) on a
+    wildcard address such as 0.0.0.0, whose names are not known here: every request must
+    carry the token there, which a rebinding page does not have."""
+    if _is_wildcard(host):
+        return None
     names = {host.lower()}
     if is_loopback(host):
         names |= {"127.0.0.1", "localhost", "[::1]"}
