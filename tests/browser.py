@@ -2,9 +2,8 @@
 
 Debian's ``chromium`` driven by Playwright for Python through ``executable_path``: Playwright
 never downloads a browser of its own. Where Chromium or Playwright is missing the tests skip,
-saying which (CI installs both: see .ci/run). Use it from a test module with
-
-    from tests.browser import browser, page  # noqa: F401 (fixtures)
+saying which (CI installs both: see .ci/run). tests/conftest.py loads this module as a
+plugin: any test takes ``browser`` (one per session) or ``page`` (a fresh context each).
 """
 
 import os

@@ -5,6 +5,7 @@ The server runs in a subprocess on a free port against the test's database; requ
 """
 
 import http.client
+import itertools
 import json
 import re
 import sqlite3
@@ -200,11 +201,11 @@ def test_the_map_s_arrows_run_between_boxes_and_follow_the_steps(seeded_db: Path
     boxes = {slug: (x, y, BOX_WIDTH, BOX_HEIGHT) for slug, (x, y) in layout.boxes.items()}
     for (before, after), path in layout.arrows.items():
         assert layout.boxes[before][0] < layout.boxes[after][0], (before, after)
-        for segment in zip(path, path[1:], strict=False):
+        for segment in itertools.pairwise(path):
             for slug, box in boxes.items():
                 assert not _crosses(segment, box), (before, after, slug)
     ordered = sorted(layout.bands, key=lambda band: band.step)
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in itertools.pairwise(ordered):
         assert earlier.right < later.left
     # Boxes never overlap.
     placed = sorted(layout.boxes.values())

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import browser, page  # noqa: F401 (fixtures)
 from tests.serving import Served, served
 
 PYTHON_BOX = "svg a.box[data-slug='python']"
