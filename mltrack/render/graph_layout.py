@@ -127,8 +127,9 @@ def _placed(nodes: list[Node], vertices: dict, shown: list, steps: list[int]) ->
     for step in steps:
         lefts = [boxes[n.slug][0] for n in nodes if n.step == step]
         bands.append(Band(step, min(lefts), max(lefts) + BOX_WIDTH))
-    width = max(x for x, _ in boxes.values()) + BOX_WIDTH + MARGIN
-    height = max(y for _, y in boxes.values()) + BOX_HEIGHT + MARGIN
+    bends = [point for path in arrows.values() for point in path]
+    width = max([x + BOX_WIDTH for x, _ in boxes.values()] + [x for x, _ in bends]) + MARGIN
+    height = max([y + BOX_HEIGHT for _, y in boxes.values()] + [y for _, y in bends]) + MARGIN
     return Layout(boxes, arrows, bands, width, height)
 
 

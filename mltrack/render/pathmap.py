@@ -114,7 +114,12 @@ window.addEventListener("DOMContentLoaded", function () {
   var heading = document.getElementById("panel-title");
   if (heading && document.body.dataset.focus === "panel") { heading.focus(); }
   var selected = document.querySelector("svg .box.selected");
-  if (selected && selected.scrollIntoView) { selected.scrollIntoView({block: "nearest"}); }
+  var map = document.querySelector(".map");
+  if (selected && map) {  // scroll the map, not the page, to the selected box
+    var box = selected.getBoundingClientRect(), frame = map.getBoundingClientRect();
+    map.scrollTop += box.top - frame.top - frame.height / 3;
+    map.scrollLeft += box.left - frame.left - frame.width / 3;
+  }
 });
 """
 
@@ -283,8 +288,17 @@ def page(
 
 
 def map_body(pathmap: "PathMap", layout: Layout, selected: str | None, panel: str) -> str:
-    """The map page's body: legend, map and the side panel."""
+    """The map page's body: legend (statuses, then each study area's colour), map and the
+    side panel."""
     legend = "".join(f"<span>{SYMBOLS[status]} {WORDS[status]}</span>" for status in SYMBOLS)
+    areas = dict.fromkeys((e.item.area_slug, e.item.area_title) for e in pathmap.items
+                          if e.item.area_slug)  # fmt: skip
+    for number, (_, title) in enumerate(areas):
+        colour = AREA_COLOURS[number % len(AREA_COLOURS)]
+        legend += (
+            f'<span><svg width="10" height="10" aria-hidden="true"><rect width="10" '
+            f'height="10" fill="{colour}"/></svg> {escape(title or "")}</span>'
+        )
     return (
         f'<p class="legend" aria-label="Legend">{legend}'
         "<span>→ comes before</span><span>box text: status · hours logged / estimate</span></p>"
