@@ -212,3 +212,17 @@ def test_the_map_s_arrows_run_between_boxes_and_follow_the_steps(seeded_db: Path
     for i, (x, y) in enumerate(placed):
         for u, v in placed[i + 1 :]:
             assert abs(x - u) >= BOX_WIDTH or abs(y - v) >= BOX_HEIGHT
+
+
+def test_a_port_in_use_is_one_line_and_exit_1(run, seeded_db: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = run("serve", "--port", str(port))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    ]

@@ -4,7 +4,7 @@ import ipaddress
 import socket
 from collections.abc import Callable
 
-from mltrack.core.errors import InputError
+from mltrack.core.errors import InputError, MltrackError
 from mltrack.web.app import Settings, build_app, new_token
 
 LOOPBACK_NAMES = ("localhost",)
@@ -48,7 +48,8 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind((host.strip("[]"), port))
     except OSError as error:
         sock.close()
-        raise InputError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        message = f"cannot listen on {host}:{port}: {error.strerror or error}"
+        raise MltrackError(message) from None  # the machine's state, not a usage error: exit 1
     sock.listen(64)
     return sock
 
@@ -103,5 +104,7 @@ def serve(
                             lifespan="off", server_header=False)  # fmt: skip
     try:
         uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn raises Ctrl+C again once it has shut down
+        announce("mltrack: stopped")
     finally:
         sock.close()
