@@ -11,6 +11,8 @@ A pure function of its input: the same pathway always gets the same picture.
 from itertools import pairwise
 from typing import NamedTuple
 
+from mltrack.core.figures import rounded
+
 BOX_WIDTH, BOX_HEIGHT = 196, 58
 GATE_SIZE = 2
 LAYER_GAP, ROW_GAP = 64, 14  # between columns (where arrows run) and between boxes
@@ -119,7 +121,7 @@ def _placed(nodes: list[Node], vertices: dict, shown: list, steps: list[int]) ->
                     centres[node.slug][1] + dy - BOX_HEIGHT / 2)
         for node in nodes
     }  # fmt: skip
-    columns = {round(x + BOX_WIDTH / 2) for x, _ in boxes.values()}
+    columns = {rounded(x + BOX_WIDTH / 2) for x, _ in boxes.values()}
     arrows = {
         key: _route([(y + dx, x + dy) for x, y in edge.view.points], columns) for edge, key in shown
     }
@@ -133,14 +135,14 @@ def _placed(nodes: list[Node], vertices: dict, shown: list, steps: list[int]) ->
     return Layout(boxes, arrows, bands, width, height)
 
 
-def _route(centres: list[tuple[float, float]], columns: set[int]) -> list[tuple[float, float]]:
+def _route(centres: list[tuple[float, float]], columns: set[float]) -> list[tuple[float, float]]:
     """An arrow from the right side of its first box to the left side of its last, crossing
     each layer in between straight through its dummy vertex's slot (where grandalf left no
     box): the slanted parts run only in the gaps between layers."""
     (x0, y0), (x1, y1) = centres[0], centres[-1]
     path = [(x0 + BOX_WIDTH / 2, y0)]
     for x, y in centres[1:-1]:
-        half = BOX_WIDTH / 2 if round(x) in columns else GATE_SIZE / 2
+        half = BOX_WIDTH / 2 if rounded(x) in columns else GATE_SIZE / 2
         path += [(x - half, y), (x + half, y)]
     path.append((x1 - BOX_WIDTH / 2, y1))
     return path
