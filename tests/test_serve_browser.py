@@ -114,3 +114,16 @@ def test_a_certification_box_shows_its_goal(page, server: Served, ok) -> None:
     page.goto(server.url)
     label = page.locator("svg a.box[data-slug='stanford-ml']").get_attribute("aria-label")
     assert label.endswith("goal: planned by 2999-01-01")
+
+
+def test_a_note_added_on_the_page_is_the_note_the_cli_shows(
+    page, server: Served, seeded_db: Path, ok
+) -> None:
+    ok("note", "python", "from the terminal")
+    page.goto(server.url + "?item=python")
+    assert "from the terminal" in page.locator("section[aria-labelledby=notes-title]").inner_text()
+    page.get_by_label("New note").fill("from the page")
+    page.get_by_role("button", name="Add note").click()
+    notes = page.locator("section[aria-labelledby=notes-title]").inner_text()
+    assert "from the terminal" in notes and "from the page" in notes
+    assert "from the page" in ok("note", "python").output

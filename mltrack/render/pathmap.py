@@ -27,6 +27,7 @@ from mltrack.render.provenance import FACT_LABELS, basis_text
 from mltrack.render.terminal import entry_lines
 
 if TYPE_CHECKING:
+    from mltrack.queries.notes import ItemNote
     from mltrack.queries.pathmap import MapItem, PathMap
     from mltrack.queries.pathway import ItemDetail
 
@@ -322,6 +323,7 @@ def item_panel(
     token: str,
     message: str | None = None,
     refused: bool = False,
+    notes: Sequence["ItemNote"] = (),
 ) -> str:
     """The side panel of one item: what it is, where its facts come from, its prerequisites,
     the buttons that change it, its notes and its history."""
@@ -371,7 +373,7 @@ def item_panel(
             f'<p><a href="{escape(detail.url)}" rel="noreferrer noopener">'
             f"{escape(detail.url)}</a></p>"
         )
-    out.append(notes_section(detail))
+    out.append(notes_section(detail, notes, token))
     if detail.prerequisites:
         out.append("<h3>Prerequisites</h3><ul>")
         for p in detail.prerequisites:
@@ -394,9 +396,9 @@ def item_panel(
     return "\n".join(out)
 
 
-def notes_section(detail: "ItemDetail", notes: Sequence[str] = ()) -> str:
-    """Notes and links: the note and evidence kept with the status, then ``notes`` (the
-    learner's own notes, where the notes query supplies them)."""
+def notes_section(detail: "ItemDetail", notes: Sequence["ItemNote"] = (), token: str = "") -> str:
+    """Notes and links: the note and evidence kept with the status, the learner's notes and
+    links (``mltrack note``), then a form to add a note."""
     rows = []
     if detail.note:
         rows.append(f"<li>{escape(detail.note)}</li>")
@@ -405,8 +407,20 @@ def notes_section(detail: "ItemDetail", notes: Sequence[str] = ()) -> str:
             f'<li><a href="{escape(detail.evidence_url)}" rel="noreferrer noopener">'
             f"{escape(detail.evidence_url)}</a></li>"
         )
-    rows += [f"<li>{escape(note)}</li>" for note in notes]
+    for note in notes:
+        if note.url:
+            title = escape(note.text or note.url)
+            rows.append(f'<li>{note.on_date}: <a href="{escape(note.url)}" '
+                        f'rel="noreferrer noopener">{title}</a></li>')  # fmt: skip
+        else:
+            rows.append(f"<li>{note.on_date}: {escape(note.text or '')}</li>")
     listed = f"<ul>{''.join(rows)}</ul>" if rows else "<p>None yet.</p>"
+    if token:
+        listed += (
+            f'<form method="post" action="/item/{quote(detail.slug)}/note">{_token(token)}'
+            '<label>New note <input type="text" name="text" required autocomplete="off">'
+            '</label><button type="submit">Add note</button></form>'
+        )
     heading = '<h3 id="notes-title">Notes and links</h3>'
     return f'<section aria-labelledby="notes-title">{heading}{listed}</section>'
 

@@ -199,6 +199,7 @@ def map_page(settings: Settings, selected: str | None, flash: tuple[str, bool] |
         learner = _learner_id(reader, settings)
         data = path_map(reader, settings.learner, learner)
         detail = item_detail(reader, learner, selected) if selected else None
+        notes = _notes(reader, learner, detail.slug) if detail else []
     shape = (tuple((e.item.slug, e.item.step_slug) for e in data.items), tuple(data.edges))
     layout = settings.layouts.get(shape)
     if layout is None:  # the layout depends on the pathway's shape only, not on statuses
@@ -212,11 +213,20 @@ def map_page(settings: Settings, selected: str | None, flash: tuple[str, bool] |
         chosen = None
     else:
         entry = next((e for e in data.items if e.item.slug == detail.slug), None)
-        panel = pages.item_panel(detail, entry, settings.token, message, refused)
+        panel = pages.item_panel(detail, entry, settings.token, message, refused, notes)
         chosen = detail.slug
     body = pages.map_body(data, layout, chosen, panel)
     return pages.page("Map", body, settings.token, pages.completion_line(data),
                       focus_panel=flash is not None or detail is not None)  # fmt: skip
+
+
+def _notes(reader: SqliteReader, learner: int, slug: str) -> list:
+    """The item's notes and links (``mltrack note``), oldest first."""
+    from mltrack.queries.lookup import item_by_slug
+    from mltrack.queries.notes import item_notes
+
+    found = item_by_slug(reader, learner, slug)
+    return [] if found is None else item_notes(reader, learner, found.id)
 
 
 def build_app(settings: Settings) -> Callable:
@@ -274,6 +284,22 @@ def build_app(settings: Settings) -> Callable:
         except MltrackError as error:
             return _back(settings, slug, str(error), refused=True)
         return _back(settings, slug, logged_session_text(logged))
+
+    async def add_note(request: Request) -> Response:
+        fields = await _form(request, settings)
+        if fields is None:
+            return _refused_token()
+        from mltrack.render.changes import annotated_text
+        from mltrack.services.notes import add_note
+
+        slug = request.path_params["slug"]
+        try:
+            with _writer(settings) as store:
+                added = add_note(store, settings.learner, slug, fields.get("text", ""),
+                                 date.today())  # fmt: skip
+        except MltrackError as error:
+            return _back(settings, slug, str(error), refused=True)
+        return _back(settings, slug, annotated_text(added))
 
     async def undo(request: Request) -> Response:
         fields = await _form(request, settings)
@@ -334,6 +360,7 @@ def build_app(settings: Settings) -> Callable:
         Route("/static/serve.js", script),
         Route("/item/{slug}/status", change_status, methods=["POST"]),
         Route("/item/{slug}/log", log_time, methods=["POST"]),
+        Route("/item/{slug}/note", add_note, methods=["POST"]),
         Route("/undo", undo, methods=["POST"]),
     ]
     return Guard(Starlette(routes=routes), settings)
