@@ -18,6 +18,9 @@ from mltrack.services.startup import prepare_database
 from mltrack.store.db import connect
 from mltrack.store.orm import make_engine
 
+# Headless Chromium (`browser`, `page`) for every test that looks at a page: tests/browser.py.
+pytest_plugins = ("tests.browser",)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

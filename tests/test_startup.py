@@ -22,6 +22,9 @@ try:
 except SystemExit as stop:
     code = stop.code
 heavy = [m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "alembic")]
+# serve's web stack: no other command may load it (nor, so, pay for its import).
+heavy += [m for m in sys.modules if m.split(".")[0] in ("starlette", "uvicorn", "grandalf",
+          "anyio", "h11") or m.startswith("mltrack.web")]
 renderers = [m for m in sys.modules if m.startswith("mltrack.render.")]
 sys.stderr.write(
     "\\nMODULES " + json.dumps({"heavy": heavy, "renderers": sorted(renderers), "code": code})
@@ -73,6 +76,7 @@ HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout"
         (["report", "--format", "json"], ["mltrack.render.json"]),
         (["report", "--format", "csv"], ["mltrack.render.csv"]),
         (["done", "--help"], []),
+        (["serve", "--help"], []),
         (["require", "--help"], []),
         (["target", "set", "--help"], []),
         (["cert", "list"], TERMINAL),

@@ -97,6 +97,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "mltrack.cli.insight:gaps",
         "Show what is neglected: untouched areas, stalled items, unready goals.",
     ),
+    "serve": (
+        "mltrack.cli.serve:serve",
+        "Show the pathway as a map in your browser, and change it there.",
+    ),
 }
 
 COLOR_ENV = "MLTRACK_COLOR"
