@@ -52,7 +52,7 @@ def heatmap(app: App, output_format: str, as_json: bool) -> None:
 def gaps(app: App, output_format: str, as_json: bool) -> None:
     """Show what is neglected: untouched areas, stalled items, unready goals.
 
-    Study areas and steps with nothing done, in progress or planned by a target;
+    Study areas and steps with nothing done or started and no dated goal;
     certification goals with a target date whose prerequisites have not started; items in
     progress with no study time logged in the last 4 weeks. Each comes with the command that
     would address it.

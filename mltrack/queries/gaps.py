@@ -1,7 +1,7 @@
 """``mltrack gaps``: what the learner's plan leaves untouched, each with the command that
 would address it.
 
-- a study area or step with nothing done, in progress or planned by a target (no item done
+- a study area or step with nothing done, started or aimed at (no item done
   or started, no certification goal with a target date in it);
 - a certification goal with a target date whose prerequisites have not started;
 - an item in progress with no study time logged in the last 4 weeks (started before then).
@@ -86,8 +86,8 @@ def gaps(reader: Reader, learner: str, learner_id: int, today: date) -> Gaps:
             first = row["first_item"]
             command = f"mltrack start {first}" if first else "mltrack pathway"
             found.append(Gap(kind, row["slug"],
-                             f"{kind} {row['slug']} ({row['title']}): nothing done, in progress "
-                             "or planned by a target", command))  # fmt: skip
+                             f"{kind} {row['slug']} ({row['title']}): nothing done or started, "
+                             "no certification goal with a target date", command))  # fmt: skip
     unready: dict[str, list[str]] = {}
     targets: dict[str, str] = {}
     for row in reader.rows(_UNREADY_SQL, learner_id=learner_id):
