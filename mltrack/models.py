@@ -446,6 +446,19 @@ class StudyWeek(Base):
     sessions: Mapped[int]
 
 
+class ItemTime(Base):
+    """One learner's study on one item: minutes and sessions in all. A projection of the study
+    sessions, rewritten for the item a study change is about and rebuilt with the other
+    summaries, so that ``show ITEM`` reads one row however many sessions the item holds."""
+
+    __tablename__ = "item_time"
+    __table_args__ = (CheckConstraint("minutes >= 0 AND sessions > 0", name="counts"),)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True)
+    minutes: Mapped[int]
+    sessions: Mapped[int]
+
+
 class CareerFact(Base):
     """A salary or outlook figure, with the source the article names for it."""
 

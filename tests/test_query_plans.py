@@ -366,3 +366,30 @@ def test_the_step_count_sees_a_read_that_grows_with_history(
     shallow = steps_of(["history", "-n", "0", "--json"], depth_dbs["shallow"], monkeypatch)
     deep = steps_of(["history", "-n", "0", "--json"], depth_dbs["deep"], monkeypatch)
     assert deep > 3 * shallow
+
+
+# Tighter than DEPTH_LIMIT where the read shows a fixed amount: the item's newest entries and
+# its time from ``item_time`` (no count of the older entries, no sum of its sessions), and the
+# report's figures per pathway item (no per-learner row read per item).
+STRICT_FLAT_READS = [["show", "{item}"], ["report"], ["next"]]
+STRICT_LIMIT = 1.05
+# ``next`` reads each open item's prerequisites and group by key: about 200 steps an item on
+# the deep database's pathway. Finding a group's done member through the learner's every
+# progress row made it eight times that.
+NEXT_STEP_BUDGET = 100_000
+
+
+@pytest.mark.parametrize("args", STRICT_FLAT_READS, ids=" ".join)
+def test_reads_of_a_fixed_amount_are_flat_within_five_percent(
+    depth_dbs: dict[str, Path], monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    shallow = steps_of(args, depth_dbs["shallow"], monkeypatch)
+    deep = steps_of(args, depth_dbs["deep"], monkeypatch)
+    assert deep <= STRICT_LIMIT * shallow, f"{deep:,} steps vs {shallow:,}: {deep / shallow:.3f}x"
+
+
+def test_next_is_proportional_to_the_pathway(
+    depth_dbs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps = steps_of(["next"], depth_dbs["deep"], monkeypatch)
+    assert steps <= NEXT_STEP_BUDGET, f"{steps:,} steps"

@@ -68,10 +68,6 @@ _TARGETS_SQL = f"""
     LEFT JOIN item i ON i.id = j.item_id
     WHERE j.id IN ({{ids}})
 """
-_ITEM_COUNT_SQL = """
-    SELECT COUNT(*) AS entries FROM journal j
-    WHERE j.item_id = :item_id AND j.learner_id = :learner_id
-"""
 # One subject's unflagged entries: one range of the timeline index.
 TIMELINE_SQL = """
     SELECT id, kind, action, subject, on_date, recorded_at, data, target_id
@@ -181,20 +177,16 @@ def history(
 
 def item_history(
     reader: Reader, learner_id: int, item_id: int, limit: int | None = None
-) -> tuple[list[HistoryEntry], int]:
+) -> tuple[list[HistoryEntry], bool]:
     """The entries about one item (every kind), oldest first: the newest ``limit`` of them,
-    and how many older ones were left out."""
+    and whether older ones were left out (not how many: counting them would read them all)."""
     params: dict[str, Any] = {"learner_id": learner_id, "item_id": item_id}
     amended = _amended(reader, learner_id, (), item_id)
-    # Only the newest ``limit`` are read and replayed; the rest are counted, not loaded.
+    # Only the newest ``limit`` are read and replayed (one more tells whether older ones exist).
     shown, more = _merged(
         reader, " AND j.item_id = :item_id", params, amended, list(amended.values()), limit
     )
-    left_out = 0
-    if more:
-        total = reader.rows(_ITEM_COUNT_SQL, **params)[0]["entries"]
-        left_out = max(0, total - len(shown))
-    return list(reversed(_with_states(reader, learner_id, shown))), left_out
+    return list(reversed(_with_states(reader, learner_id, shown))), more
 
 
 def _bind(params: dict[str, Any], prefix: str, values: Iterable[object]) -> str:

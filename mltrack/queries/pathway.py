@@ -70,7 +70,9 @@ class ItemDetail(NamedTuple):
     alternatives: list[str] = []  # noqa: RUF012 (never mutated); the group's other members
     notes: tuple[ItemNote, ...] = ()  # the learner's own notes on it, oldest first (private)
     links: tuple[ItemNote, ...] = ()  # and links
-    history_left_out: int = 0  # older history entries not shown (``show --all`` shows them)
+    # Older history entries exist and are not shown (``show --all`` shows them). Whether, not
+    # how many: like ``git log -n``, counting them would read the item's whole history.
+    history_more: bool = False
 
 
 _PATHWAY_SQL = f"""
@@ -173,7 +175,7 @@ def item_detail(
         return None
     ids = {"learner_id": learner_id, "item_id": row["id"]}
     prerequisites = [Prerequisite(**r) for r in reader.rows(PREREQUISITES_SQL, **ids)]
-    history, left_out = item_history(reader, learner_id, row["id"], history_limit)
+    history, more = item_history(reader, learner_id, row["id"], history_limit)
     skip = ("id", "learner_id", "group_id")
     values = {key: row[key] for key in row.keys() if key not in skip}  # noqa: SIM118 (sqlite3.Row)
     for key in ("started_on", "finished_on"):
@@ -197,7 +199,7 @@ def item_detail(
         history=history,
         minutes_logged=minutes,
         sessions_logged=sessions,
-        history_left_out=left_out,
+        history_more=more,
     )
 
 

@@ -93,9 +93,10 @@ READING_SQL = """
     ORDER BY month, r.kind
 """
 
+# From the item totals (``item_time``, kept by the write path): one row, not every session.
 ITEM_TIME_SQL = """
-    SELECT COUNT(*) AS sessions, COALESCE(SUM(minutes), 0) AS minutes
-    FROM study_session
+    SELECT COALESCE(MAX(sessions), 0) AS sessions, COALESCE(MAX(minutes), 0) AS minutes
+    FROM item_time
     WHERE learner_id = :learner_id AND item_id = :item_id
 """
 

@@ -292,10 +292,8 @@ def item_text(detail: ItemDetail, styled: bool = False, width: int = DEFAULT_WID
                 lines += wrap_lines(text, width, f"  {label + ':':<15}", " " * 17)
     if detail.history:
         lines += ["", "History"]
-        if detail.history_left_out:
-            older = detail.history_left_out
-            lines.append(f"  ({older} older {'entry' if older == 1 else 'entries'} left out; "
-                         "--all shows them)")  # fmt: skip
+        if detail.history_more:
+            lines.append("  (older entries left out; --all shows them)")
         lines += [f"  {line}" for line in entry_lines(detail.history, styled, width - 2)]
     return "\n".join(lines)
 

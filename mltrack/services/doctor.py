@@ -122,6 +122,12 @@ PROJECTIONS = (
            FROM study_week w JOIN learner l ON l.id = w.learner_id
            LEFT JOIN area a ON a.id = w.area_id""",
     ),
+    Projection(
+        "item_time", ("learner", "item", "minutes", "sessions"), 2,
+        """SELECT l.name, i.slug, t.minutes, t.sessions
+           FROM item_time t JOIN learner l ON l.id = t.learner_id
+           JOIN item i ON i.id = t.item_id""",
+    ),
 )  # fmt: skip
 
 FLAGGED_SQL = """

@@ -112,6 +112,7 @@ _PROJECTIONS_SQL = (
     "DELETE FROM item_note WHERE learner_id = :learner_id",
     "DELETE FROM search_index WHERE learner_id = :learner_id",
     "DELETE FROM study_week WHERE learner_id = :learner_id",
+    "DELETE FROM item_time WHERE learner_id = :learner_id",
 )
 _ORDERINGS_SQL = """
     SELECT i.slug AS item, r.slug AS requires FROM item_prerequisite p

@@ -102,6 +102,7 @@ def record(
     refresh_days(store, learner_id, touched)
     if change.kind == JournalKind.STUDY:
         refresh_weeks(store, learner_id, touched)
+        refresh_item_time(store, learner_id, change.item_id)
     last = not final or final[-1].id == entry_id or change.action in _META
     return Recorded(entry_id, change, before, after, last)
 
@@ -435,6 +436,7 @@ _CLEAR_SQL = (
     "DELETE FROM search_index WHERE learner_id = :learner_id",
     "UPDATE learner SET pathway_id = NULL WHERE id = :learner_id",
     "DELETE FROM study_week WHERE learner_id = :learner_id",
+    "DELETE FROM item_time WHERE learner_id = :learner_id",
 )
 
 
@@ -465,6 +467,7 @@ def rebuild(store: SqliteWriter, learner_id: int, summary: bool = True) -> list[
     if summary:
         rebuild_days(store, learner_id)
         rebuild_weeks(store, learner_id)
+        rebuild_item_times(store, learner_id)
     return flagged
 
 
@@ -586,3 +589,35 @@ def rebuild_weeks(store: SqliteWriter, learner_id: int) -> None:
     """Write the learner's whole week summary again from the study sessions."""
     store.execute("DELETE FROM study_week WHERE learner_id = :l", l=learner_id)
     store.execute(_WEEKS_INSERT_SQL.format(week=""), learner_id=learner_id)
+
+
+# The item totals: ``item_time`` ----------------------------------------------------------
+#
+# Minutes and sessions per learner and item, summed from ``study_session``: a study change
+# (log, undo, amend) sums its item's sessions again through ix_study_session_learner_item, so
+# that ``show ITEM`` reads one row instead of the item's every session.
+
+_ITEM_TIME_INSERT_SQL = """
+    INSERT INTO item_time (learner_id, item_id, minutes, sessions)
+    SELECT learner_id, item_id, SUM(minutes), COUNT(*)
+    FROM study_session
+    WHERE learner_id = :learner_id AND item_id IS NOT NULL {item}
+    GROUP BY learner_id, item_id
+"""
+
+
+def refresh_item_time(store: SqliteWriter, learner_id: int, item_id: int | None) -> None:
+    """Write the total of one item again from its sessions (nothing for a session on no
+    item)."""
+    if item_id is None:
+        return
+    store.execute("DELETE FROM item_time WHERE learner_id = :l AND item_id = :item",
+                  l=learner_id, item=item_id)  # fmt: skip
+    store.execute(_ITEM_TIME_INSERT_SQL.format(item="AND item_id = :item_id"),
+                  learner_id=learner_id, item_id=item_id)  # fmt: skip
+
+
+def rebuild_item_times(store: SqliteWriter, learner_id: int) -> None:
+    """Write the learner's every item total again from the study sessions."""
+    store.execute("DELETE FROM item_time WHERE learner_id = :l", l=learner_id)
+    store.execute(_ITEM_TIME_INSERT_SQL.format(item=""), learner_id=learner_id)
