@@ -16,6 +16,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0010_notes",
     "0011_pathways",
     "0012_read_totals",
-    "0015_item_time",
+    "0013_item_time",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -4,7 +4,7 @@
   sessions (filled here from them), so that ``show ITEM`` reads one row instead of summing
   the item's every session.
 
-Revision ID: 0015_item_time
+Revision ID: 0013_item_time
 Revises: 0012_read_totals
 Create Date: 2026-11-30 01:40:00
 """
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015_item_time"
+revision: str = "0013_item_time"
 down_revision: str | None = "0012_read_totals"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
