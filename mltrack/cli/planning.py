@@ -133,15 +133,21 @@ def target(ctx: click.Context, app: App, output_format: str, as_json: bool) -> N
         return
     from mltrack.queries.progress import target_outlook
 
-    outlook = target_outlook(app.reader(), app.learner_id(), date.today())
+    reader, today = app.reader(), date.today()
+    outlook = target_outlook(reader, app.learner_id(), today)
+    effort = None
+    if outlook is not None:
+        from mltrack.queries.effort import effort_outlook
+
+        effort = effort_outlook(reader, app.learner_id(), today)
     if wants_json(output_format, as_json):
         from mltrack.render.json import target_json
 
-        click.echo(target_json(outlook, app.learner))
+        click.echo(target_json(outlook, app.learner, effort))
     else:
         from mltrack.render.terminal import target_text
 
-        click.echo(target_text(outlook, width()))
+        click.echo(target_text(outlook, width(), effort))
 
 
 @target.command("set")

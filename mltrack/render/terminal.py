@@ -35,6 +35,9 @@ from mltrack.render.wording import (
     entry_detail,
     entry_marks,
     entry_subject,
+    effort_range_text,
+    effort_sentence,
+    effort_target_sentence,
     forecast_sentence,
     hours_text,
     items_text,
@@ -48,6 +51,7 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.core.pace import TargetOutlook
     from mltrack.queries.career import CareerFact, CareerSource
     from mltrack.queries.certs import CertOverview, CertRow, CertWarning
+    from mltrack.queries.effort import EffortOutlook
     from mltrack.queries.health import Check
     from mltrack.queries.history import History, HistoryEntry
     from mltrack.queries.learners import LearnerSummary
@@ -58,6 +62,7 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.queries.projects import ProjectRow, StepProjects
     from mltrack.queries.stats import (
         ActivitySection,
+        EffortSection,
         ForecastSection,
         ReadingSection,
         StatsReport,
@@ -531,11 +536,17 @@ def _mark(status: str, styled: bool) -> str:
     return click.style(mark, fg=colour) if styled and colour else mark
 
 
-def target_text(outlook: TargetOutlook | None, width: int = DEFAULT_WIDTH) -> str:
-    """``mltrack target``: the target date and whether the recent pace reaches it."""
+def target_text(
+    outlook: TargetOutlook | None, width: int = DEFAULT_WIDTH, effort: EffortOutlook | None = None
+) -> str:
+    """``mltrack target``: the target date and whether the recent pace reaches it, and (with
+    ``effort``) whether the study time of recent weeks does."""
     if outlook is None:
         return "No target date set; set one with: mltrack target set YYYY-MM-DD"
-    return wrap(target_sentence(outlook), width)
+    text = wrap(target_sentence(outlook), width)
+    if effort is not None and outlook.forecast.remaining > 0:
+        text += "\n" + wrap(effort_target_sentence(effort.pathway, outlook.target), width)
+    return text
 
 
 def next_text(result: NextItems, styled: bool = False, width: int = DEFAULT_WIDTH) -> str:
@@ -635,6 +646,25 @@ def _forecast_text(section: ForecastSection, styled: bool, width: int) -> str:
     return wrap("Forecast: " + forecast_sentence(section.forecast), width)
 
 
+def _effort_text(section: EffortSection, styled: bool, width: int) -> str:
+    outlook = section.outlook
+    lines = [wrap("Forecast by study time: " + effort_sentence(outlook.pathway,
+                                                             section.item_finish), width)]
+    groups = [(step.slug, step.forecast) for step in outlook.steps]
+    groups += [(cert.slug, cert.forecast) for cert in outlook.certs]
+    if outlook.pathway.state not in ("complete", "too_little_history") and groups:
+        slug = max(display_width(escape(slug)) for slug, _ in groups)
+        left = max(len(format_minutes(effort.work.minutes_left)) for _, effort in groups)
+        heading = "Per step and certification goal (hours left, done):"
+        lines.append(heading)
+        for name, effort in groups:
+            hours = format_minutes(effort.work.minutes_left) if effort.work.minutes_left else "-"
+            head = f"  {pad(escape(name), slug)}  {hours:>{left}}  "
+            lines += [line.rstrip() for line in spill(head, effort_range_text(effort), width,
+                                                      "    ")]  # fmt: skip
+    return "\n".join(lines)
+
+
 def _study_text(section: StudySection, styled: bool, width: int) -> str:
     if not section.by_week:
         return ""  # nothing logged in these weeks: no section
@@ -654,6 +684,7 @@ def _reading_text(section: ReadingSection, styled: bool, width: int) -> str:
 SECTION_TEXTS: dict[str, Callable[[Any, bool, int], str]] = {
     "activity": _activity_text,
     "forecast": _forecast_text,
+    "effort": _effort_text,
     "study": _study_text,
     "reading": _reading_text,
 }
