@@ -105,9 +105,7 @@ def stats_report(
     )
     remaining = overall_completion(reader, learner_id).required_remaining
     forecast = ForecastSection(Forecast(today, remaining, measure_pace(days, today, weeks)))
-    effort = EffortSection(
-        effort_outlook(reader, learner_id, today), forecast.forecast.finish_on
-    )
+    effort = EffortSection(effort_outlook(reader, learner_id, today), forecast.forecast.finish_on)
     study = StudySection(
         hours_per_week(reader, learner_id, since), hours_per_area(reader, learner_id, since)
     )

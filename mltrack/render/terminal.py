@@ -32,12 +32,12 @@ from mltrack.render.text import (
 )
 from mltrack.render.wording import (
     GROUPING_TITLES,
-    entry_detail,
-    entry_marks,
-    entry_subject,
     effort_range_text,
     effort_sentence,
     effort_target_sentence,
+    entry_detail,
+    entry_marks,
+    entry_subject,
     forecast_sentence,
     hours_text,
     items_text,
@@ -648,8 +648,12 @@ def _forecast_text(section: ForecastSection, styled: bool, width: int) -> str:
 
 def _effort_text(section: EffortSection, styled: bool, width: int) -> str:
     outlook = section.outlook
-    lines = [wrap("Forecast by study time: " + effort_sentence(outlook.pathway,
-                                                             section.item_finish), width)]
+    lines = [
+        wrap(
+            "Forecast by study time: " + effort_sentence(outlook.pathway, section.item_finish),
+            width,
+        )
+    ]
     groups = [(step.slug, step.forecast) for step in outlook.steps]
     groups += [(cert.slug, cert.forecast) for cert in outlook.certs]
     if outlook.pathway.state not in ("complete", "too_little_history") and groups:

@@ -266,9 +266,7 @@ def effort_sentence(effort: EffortForecast, item_finish: date | None) -> str:
     verdict = compare(item_finish, effort)
     if verdict is not None and item_finish is not None:
         where = {"earlier": "earlier than", "within": "within", "later": "later than"}[verdict]
-        text += (
-            f" The item-count forecast ({item_finish.isoformat()}) falls {where} this range."
-        )
+        text += f" The item-count forecast ({item_finish.isoformat()}) falls {where} this range."
     return text
 
 
