@@ -18,6 +18,7 @@ from typing import NamedTuple
 from mltrack.core.dates import week_start
 
 WEEK = timedelta(days=7)
+SUBJECT = "week_goal"  # the journal subject (kind ``plan``) of the weekly goal
 MAX_GOAL_MINUTES = 7 * 24 * 60  # a week holds no more
 
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
         StudySection,
     )
     from mltrack.queries.study import StudyLog
+    from mltrack.queries.week import WeekReport
 
 
 def asdict(value: Any) -> Any:
@@ -517,3 +518,34 @@ def search_json(result: SearchResult) -> str:
                   "snippet": hit.snippet, "rank": rank}
                  for rank, hit in enumerate(result.hits, start=1)],
     })  # fmt: skip
+
+
+def week_json(report: WeekReport) -> str:
+    """This week against the weekly goal; minutes are raw, dates ISO."""
+    streak = report.streak
+    return _dump(
+        {
+            "schema": WEEK_SCHEMA,
+            "learner": report.learner,
+            "today": report.today.isoformat(),
+            "week": {"start": report.start.isoformat(), "end": report.end.isoformat()},
+            "days_left": report.days_left,
+            "goal_minutes": report.goal_minutes,
+            "goal_set_on": None if report.goal_since is None else report.goal_since.isoformat(),
+            "logged_minutes": report.logged_minutes,
+            "minutes_to_goal": report.minutes_to_goal,
+            "met": report.met,
+            "finished": report.finished,
+            "required_finished": report.required_finished,
+            "streak": {
+                "weeks": streak.weeks,
+                "first": None if streak.first is None else streak.first.isoformat(),
+                "last": None if streak.last is None else streak.last.isoformat(),
+            },
+            "next": [
+                {"slug": entry.item.slug, "title": entry.item.title, "status": entry.item.status,
+                 "reason": entry.item.reason, "minutes_left": entry.minutes_left}
+                for entry in report.next
+            ],
+        }
+    )  # fmt: skip

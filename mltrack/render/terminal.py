@@ -69,6 +69,7 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
         StudySection,
     )
     from mltrack.queries.study import ReadingMonth, StudyLog, StudyTotal
+    from mltrack.queries.week import WeekReport
 
 BAR_WIDTH = 15
 MIN_BAR_WIDTH = 5
@@ -760,4 +761,53 @@ def search_text(result: SearchResult, width: int = DEFAULT_WIDTH) -> str:
         lines += titled(head, hit.title, "", width, "    ")
         if hit.matched != SearchSource.TITLE:
             lines += wrap_lines(hit.snippet, width, "    ", "    ")
+
+
+def week_text(report: WeekReport, styled: bool = False, width: int = DEFAULT_WIDTH) -> str:
+    """``mltrack week``: this week's study time against the goal, items finished, the goal
+    streak, and what ``next`` suggests with the hours left on each."""
+    from mltrack.core.pace import week_label
+
+    days = items_text(report.days_left, "day")
+    lines = [
+        wrap(f"Week {week_label(report.start)} ({report.start.isoformat()} to "
+             f"{report.end.isoformat()}): {days} left, today included", width)
+    ]  # fmt: skip
+    logged = format_minutes(report.logged_minutes) if report.logged_minutes else "nothing"
+    goal = report.goal_minutes
+    if goal is None:
+        study = f"Study time: {logged} logged; no weekly goal (set one: mltrack week --goal 6h)"
+    else:
+        share = percent_text(percent(report.logged_minutes, goal))
+        study = f"Study time: {logged} of the {format_minutes(goal)} goal ({share})"
+        to_go = report.minutes_to_goal or 0
+        if to_go == 0:
+            study += ": met"
+        else:
+            per_day = -(-to_go // report.days_left)
+            study += f"; {format_minutes(to_go)} to go, {format_minutes(per_day)} a day"
+        since = report.goal_since.isoformat() if report.goal_since else "?"
+        study += f". Goal set on {since}."
+    lines.append(wrap(study, width))
+    finished = f"Items finished: {report.finished}"
+    if report.finished:
+        finished += f" ({report.required_finished} required)"
+    lines.append(finished)
+    streak = report.streak
+    if streak.weeks and streak.first and streak.last:
+        first, last = week_label(streak.first), week_label(streak.last)
+        span = first if first == last else f"{first} to {last}"
+        lines.append(wrap(f"Goal streak: {items_text(streak.weeks, 'week')} meeting the goal "
+                          f"in force at each week's end ({span})", width))  # fmt: skip
+    else:
+        lines.append("Goal streak: none")
+    if report.next:
+        lines.append("Next (as mltrack next suggests), with the hours left on each:")
+        for entry in report.next:
+            left = "not estimated" if entry.minutes_left is None else (
+                format_minutes(entry.minutes_left) + " left")  # fmt: skip
+            prefix = f"  {_mark(entry.item.status, styled)} {escape(entry.item.slug)}  "
+            lines += titled(prefix, entry.item.title, f"  {left}", width, "      ")
+    else:
+        lines.append("Next: nothing ready to take up")
     return "\n".join(lines)

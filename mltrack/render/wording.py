@@ -146,6 +146,8 @@ def entry_subject(entry: HistoryEntry) -> str:
         if subject == "pathway":
             slug = entry.data.get("slug")
             return f"pathway {slug}" if slug else "pathway"
+        if subject == "week_goal":
+            return "weekly goal"
         if subject.startswith("after:"):
             _, item, requires = subject.split(":", 2)
             return f"{item} after {requires}"
@@ -174,6 +176,8 @@ def entry_detail(entry: HistoryEntry) -> str:
         parts.append(f"{data['title']!r} {data['url']}" if data.get("title") else data["url"])
     elif entry.kind == "project" and "name" in data:
         parts.append(repr(data["name"]))
+    elif entry.kind == "plan" and "minutes" in data:  # the weekly goal
+        parts.append(f"{format_minutes(int(data['minutes']))} a week")
     elif entry.kind == "cert" and data.get("target_date"):
         parts.append(f"target {data['target_date']}")
     if data.get("cost_cents") is not None and data.get("currency"):
