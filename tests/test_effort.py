@@ -80,9 +80,7 @@ def test_stalled_recent_weeks_leave_the_range_open_then_stall(seeded_db: Path, o
     left = minutes_left_in_pathway(ok)
     effort = effort_of(ok)
     assert [rate["median_minutes"] for rate in effort["rates"]] == [0, 300]
-    assert (effort["state"], effort["low"], effort["high"]) == (
-        "forecast", after(left, 300), None
-    )
+    assert (effort["state"], effort["low"], effort["high"]) == ("forecast", after(left, 300), None)
     assert [rate["finish_on"] for rate in effort["rates"]] == [None, after(left, 300)]
 
 
@@ -137,9 +135,7 @@ def test_steps_and_certification_goals_get_their_own_range(seeded_db: Path, ok) 
     ok("cert", "goal", "stanford", "--by", "2999-01-01")
     effort = json.loads(ok("stats", "--json").output)["effort"]
     steps = {step["slug"]: step for step in effort["steps"]}
-    assert sum(step["minutes_left"] for step in steps.values()) == effort["pathway"][
-        "minutes_left"
-    ]
+    assert sum(step["minutes_left"] for step in steps.values()) == effort["pathway"]["minutes_left"]
     assert steps["bachelors"]["state"] == "not_estimated"
     (cert,) = effort["certs"]
     assert (cert["slug"], cert["target_date"]) == ("stanford-ml", "2999-01-01")
