@@ -31,7 +31,7 @@ WEEK_SQL = """
 
 _LOGGED = """(SELECT COALESCE(SUM(ss.minutes), 0) FROM study_session ss
               WHERE ss.learner_id = :learner_id AND ss.item_id = i.id)"""
-ITEM_HOURS_SQL = f"""
+_ITEM_HOURS_SQL = f"""
     SELECT i.slug, i.hours_estimate AS hours, {_LOGGED} AS minutes
     FROM item i
     WHERE i.slug IN ({{slugs}}) AND {visible_items()}
@@ -120,7 +120,7 @@ def _with_time(reader: Reader, learner_id: int, items: list[NextItem]) -> list[N
     if not items:
         return []
     names = {f"s{n}": item.slug for n, item in enumerate(items)}
-    sql = ITEM_HOURS_SQL.format(slugs=", ".join(f":{name}" for name in names))
+    sql = _ITEM_HOURS_SQL.format(slugs=", ".join(f":{name}" for name in names))
     found = {row["slug"]: row for row in reader.rows(sql, learner_id=learner_id, **names)}
     result = []
     for item in items:

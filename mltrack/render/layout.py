@@ -24,6 +24,7 @@ from mltrack.render.wording import (
     GROUPING_TITLES,
     effort_range_text,
     effort_sentence,
+    effort_target_sentence,
     forecast_sentence,
     hours_text,
     percent_text,
@@ -107,7 +108,12 @@ def report_blocks(data: ReportData) -> list[Block]:
     ]
     blocks += _counting_notes(progress.overall, progress.on_the_job)
     if progress.target is not None:
-        blocks.append(Paragraph(target_sentence(progress.target)))
+        sentence = target_sentence(progress.target)
+        efforts = [s for s in data.stats.sections if isinstance(s, EffortSection)]
+        if efforts and progress.target.forecast.remaining > 0:  # as ``mltrack target`` says it
+            sentence += " " + effort_target_sentence(efforts[0].outlook.pathway,
+                                                     progress.target.target)  # fmt: skip
+        blocks.append(Paragraph(sentence))
     charted = [name for name in CHARTED if name in progress.groupings]
     if charted:
         blocks.append(Heading("Completion"))
