@@ -24,7 +24,6 @@ The rules, each in one place here:
 """
 
 import math
-import statistics
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -80,7 +79,18 @@ class StudyRate(NamedTuple):
     @property
     def median(self) -> float | None:
         """Median minutes a week; None without enough history."""
-        return statistics.median(self.per_week) if self.enough_history else None
+        return median(self.per_week) if self.enough_history else None
+
+
+def median(values: tuple[int, ...]) -> float:
+    """The middle value, or the mean of the two middle ones (``statistics.median``'s rule,
+    without importing ``statistics``: it pulls in ``fractions``, ``decimal`` and ``random``,
+    ~8 ms of every ``stats`` and ``week``)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def study_rate(

@@ -12,15 +12,21 @@ from typing import NamedTuple
 
 from mltrack.core.dates import week_start
 from mltrack.core.effort import minutes_left
-from mltrack.core.journal import effective, entry_of
 from mltrack.core.rules import visible_items
 from mltrack.core.vocabulary import JournalKind, PlanAction
 from mltrack.core.week import SUBJECT, GoalChange, GoalStreak, goal_on, goal_streak
-from mltrack.queries.history import TIMELINE_SQL
 from mltrack.queries.planning import NextItem, next_items
 from mltrack.queries.reader import Reader
 
 NEXT_IN_WEEK = 3
+
+# The goal's entries (undo and amend entries carry their target's subject): one index range.
+GOAL_TIMELINE_SQL = """
+    SELECT id, kind, action, subject, on_date, recorded_at, data, target_id
+    FROM journal
+    WHERE learner_id = :learner_id AND kind = :kind AND subject = :subject AND flag IS NULL
+    ORDER BY +id
+"""  # +id: through ix_journal_timeline
 
 WEEK_SQL = """
     SELECT COALESCE(SUM(minutes), 0) AS minutes, COALESCE(SUM(finished), 0) AS finished,
@@ -79,7 +85,15 @@ class WeekReport(NamedTuple):
 def goal_timeline(reader: Reader, learner_id: int) -> list[GoalChange]:
     """The weekly goal's standing changes, oldest first (undone ones left out, amended ones
     on their corrected dates)."""
-    rows = reader.rows(TIMELINE_SQL, learner_id=learner_id, kind=JournalKind.PLAN, subject=SUBJECT)
+    rows = reader.rows(
+        GOAL_TIMELINE_SQL, learner_id=learner_id, kind=JournalKind.PLAN, subject=SUBJECT
+    )
+    if not rows:
+        return []
+    # The journal's rules (undo, amend) only for a learner who ever set a goal: they import
+    # json and the rule module, ~3 ms.
+    from mltrack.core.journal import effective, entry_of
+
     return [
         GoalChange(entry.on, int(entry.data["minutes"]) if entry.action == PlanAction.SET else None)
         for entry in effective(entry_of(row) for row in rows)
