@@ -14,9 +14,9 @@ from mltrack.core.dates import week_start
 from mltrack.core.effort import minutes_left
 from mltrack.core.rules import visible_items
 from mltrack.core.vocabulary import JournalKind, PlanAction
-from mltrack.core.week import SUBJECT, GoalChange, GoalStreak, goal_on, goal_streak
+from mltrack.core.week import SUBJECT, WEEK, GoalChange, GoalStreak, goal_on, goal_streak
 from mltrack.queries.planning import NextItem, next_items
-from mltrack.queries.reader import Reader
+from mltrack.queries.reader import Reader, as_date
 
 NEXT_IN_WEEK = 3
 
@@ -27,6 +27,13 @@ GOAL_TIMELINE_SQL = """
     WHERE learner_id = :learner_id AND kind = :kind AND subject = :subject AND flag IS NULL
     ORDER BY +id
 """  # +id: through ix_journal_timeline
+
+# Days with study in a span of weeks (the streak reads them a batch at a time).
+MINUTES_BETWEEN_SQL = """
+    SELECT on_date, minutes FROM learner_day
+    WHERE learner_id = :learner_id AND on_date >= :since AND on_date < :until AND minutes > 0
+"""
+STREAK_BATCH = 26  # weeks
 
 WEEK_SQL = """
     SELECT COALESCE(SUM(minutes), 0) AS minutes, COALESCE(SUM(finished), 0) AS finished,
@@ -108,9 +115,21 @@ def week_report(reader: Reader, learner: str, learner_id: int, today: date) -> W
     cache = {start: this["minutes"]}
 
     def minutes_in_week(monday: date) -> int:
+        # The streak asks week by week, going back: read a batch of weeks at a time.
         if monday not in cache:
-            end = min(monday + timedelta(days=6), today)
-            cache[monday] = _week(reader, learner_id, monday, end)["minutes"]
+            first = monday - (STREAK_BATCH - 1) * WEEK
+            rows = reader.rows(
+                MINUTES_BETWEEN_SQL,
+                learner_id=learner_id,
+                since=first.isoformat(),
+                until=(monday + WEEK).isoformat(),
+            )
+            for n in range(STREAK_BATCH):
+                cache.setdefault(first + n * WEEK, 0)
+            for row in rows:
+                week = week_start(as_date(row["on_date"]))
+                if week <= monday:
+                    cache[week] = cache.get(week, 0) + row["minutes"]
         return cache[monday]
 
     suggested = next_items(reader, learner, learner_id, NEXT_IN_WEEK)
