@@ -118,7 +118,8 @@ def target(ctx: click.Context, app: App, output_format: str, as_json: bool) -> N
     """Show or set the date you mean to finish the required pathway by.
 
     Without a subcommand: the target date and whether your pace of the last 8 weeks (required
-    items finished per week) reaches it.
+    items finished per week) reaches it, and whether your study time does (the hours left at
+    the median study time of the last 4 and 12 weeks: a date range).
 
     \b
     Examples:

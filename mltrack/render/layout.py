@@ -283,6 +283,9 @@ def _effort_section(section: EffortSection) -> list[Block]:
     return [
         Heading("Forecast by study time"),
         Paragraph(effort_sentence(outlook.pathway, section.item_finish)),
+        Paragraph(
+            "Each step and certification goal below is dated as if all study time went to it."
+        ),
         Table("effort", ["Of", "Hours left", "Items left", "Done"], rows),
     ]
 

@@ -660,7 +660,7 @@ def _effort_text(section: EffortSection, styled: bool, width: int) -> str:
     if outlook.pathway.state not in ("complete", "too_little_history") and groups:
         slug = max(display_width(escape(slug)) for slug, _ in groups)
         left = max(len(format_minutes(effort.work.minutes_left)) for _, effort in groups)
-        heading = "Per step and certification goal (hours left, done):"
+        heading = "Each step and certification goal, if all study time went to it:"
         lines.append(heading)
         for name, effort in groups:
             hours = format_minutes(effort.work.minutes_left) if effort.work.minutes_left else "-"
