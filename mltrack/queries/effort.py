@@ -1,10 +1,11 @@
 """The effort-based forecast's figures: study minutes per week and the hours left, from SQL.
 
 The rules (hours left per item, the medians, the range) are ``core.effort``'s; this module
-only gathers what they need, in proportion to what is shown: the study minutes of the last 12
-weeks from the per-day summary ``learner_day`` (at most 84 rows), the open units of the
-pathway (with the time logged on each, summed through ``ix_study_session_learner_item`` for
-the open ones only) and the learner's open certification goals.
+only gathers what they need: the study minutes of the last 12 weeks from the per-day summary
+``learner_day`` (at most 84 rows), the open units of the pathway with the time logged on each
+(summed for the open ones only, from the covering index
+``ix_study_session_learner_item_minutes`` without a table lookup per session) and the
+learner's open certification goals.
 """
 
 from datetime import date, timedelta
