@@ -473,11 +473,15 @@ def target_json(
     outlook: TargetOutlook | None, learner: str, effort: EffortOutlook | None = None
 ) -> str:
     """The target date and whether the recent pace reaches it; ``target`` null without one.
-    ``effort`` is the forecast by study time beside it (null without a target)."""
-    target = None if outlook is None else target_dict(outlook)
-    if target is not None and effort is not None:
-        target["effort"] = effort_dict(effort.pathway, outlook.forecast.finish_on)  # type: ignore[union-attr]
-    return _dump({"schema": TARGET_SCHEMA, "learner": learner, "target": target})
+    ``effort`` is the forecast by study time beside it (null without a target), a key of its
+    own so that ``target`` stays the object ``progress --json`` shows."""
+    if outlook is None:
+        return _dump({"schema": TARGET_SCHEMA, "learner": learner, "target": None, "effort": None})
+    by_time = None if effort is None else effort_dict(effort.pathway, outlook.forecast.finish_on)
+    return _dump(
+        {"schema": TARGET_SCHEMA, "learner": learner, "target": target_dict(outlook),
+         "effort": by_time}
+    )  # fmt: skip
 
 
 def checks_json(checks: Iterable[Check], path: Path) -> str:

@@ -211,7 +211,11 @@ EFFORT_ASSUMPTIONS = (
 def rate_phrase(rate: StudyRate) -> str:
     """``the last 4 weeks (median 6h a week)``; the median as whole minutes."""
     median = rate.median
-    per_week = "no history" if median is None else f"median {format_minutes(round(median))} a week"
+    from mltrack.core.figures import rounded
+
+    per_week = (
+        "no history" if median is None else f"median {format_minutes(int(rounded(median)))} a week"
+    )
     if median == 0:
         per_week = "median 0 a week"
     return f"the study time of the last {rate.weeks} weeks ({per_week})"
