@@ -761,6 +761,7 @@ def search_text(result: SearchResult, width: int = DEFAULT_WIDTH) -> str:
         lines += titled(head, hit.title, "", width, "    ")
         if hit.matched != SearchSource.TITLE:
             lines += wrap_lines(hit.snippet, width, "    ", "    ")
+    return "\n".join(lines)
 
 
 def week_text(report: WeekReport, styled: bool = False, width: int = DEFAULT_WIDTH) -> str:
