@@ -263,7 +263,8 @@ def _check_subject(record: Mapping[str, Any], kind: JournalKind, meta: bool) -> 
     elif not (subject.startswith("item:") and subject[5:] == item):
         raise BadEntry(
             "subject",
-            f"{subject!r} is not target, pathway, whatsnew, week_goal, after:... or item:<its item>",
+            f"{subject!r} is not target, pathway, whatsnew, week_goal, after:..."
+            " or item:<its item>",
         )
 
 

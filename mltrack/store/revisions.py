@@ -16,6 +16,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0010_notes",
     "0011_pathways",
     "0012_read_totals",
-    "0010_week_goal",
+    "0013_week_goal",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -4,8 +4,8 @@ forecast by study time and ``mltrack week`` sum the minutes of the open items wi
 table lookup per session. The weekly goal itself (the ``week_goal`` subject of the journal's
 ``plan`` kind) needs no table: its timeline is one index range of the journal.
 
-Revision ID: 0010_week_goal
-Revises: 0010_notes
+Revision ID: 0013_week_goal
+Revises: 0012_read_totals
 Create Date: 2026-11-30 00:30:00
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0010_week_goal"
-down_revision: str | None = "0010_notes"
+revision: str = "0013_week_goal"
+down_revision: str | None = "0012_read_totals"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
