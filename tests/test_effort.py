@@ -18,6 +18,7 @@ from mltrack.core.effort import (
     work_of,
 )
 
+PATHWAY = Path(__file__).parent / "data" / "pathways" / "mlops.toml"
 TODAY = date.today()
 MONDAY = week_start(TODAY)
 
@@ -142,6 +143,32 @@ def test_steps_and_certification_goals_get_their_own_range(seeded_db: Path, ok) 
     hours = json.loads(ok("show", "stanford-ml", "--json").output)["hours_estimate"]
     assert cert["minutes_left"] == round(hours * 60)
     assert cert["low"] == after(cert["minutes_left"], 600)
+
+
+def test_a_learner_following_an_installed_pathway_gets_its_items_and_steps(
+    seeded_db: Path, ok
+) -> None:
+    # mlops: python (shared with the shipped pathway), docker-basics (10h), model-serving (no
+    # estimate), in its own two steps; the shipped pathway's items and steps leave the forecast.
+    ok("pathway", "install", str(PATHWAY))
+    ok("pathway", "use", "mlops")
+    log_weeks(ok, {n: 600 for n in range(1, 13)})
+    ok("log", "2h", "docker-basics", "--on", weeks_back(1).isoformat())
+    left = minutes_left_in_pathway(ok) - 2 * 60
+    effort = json.loads(ok("stats", "--json").output)["effort"]
+    pathway = effort["pathway"]
+    assert (pathway["items_left"], pathway["not_estimated"]) == (3, 1)
+    assert pathway["minutes_left"] == left
+    assert pathway["low"] == after(left, 600)
+    steps = {step["slug"]: step for step in effort["steps"]}
+    assert list(steps) == ["mlops-basics", "mlops-production"]
+    assert steps["mlops-basics"]["minutes_left"] == left
+    assert steps["mlops-production"]["state"] == "not_estimated"
+    # Back on the shipped pathway, its own steps and hours return.
+    ok("pathway", "use", "ml-engineer")
+    shipped = json.loads(ok("stats", "--json").output)["effort"]
+    assert "bachelors" in {step["slug"] for step in shipped["steps"]}
+    assert shipped["pathway"]["minutes_left"] == minutes_left_in_pathway(ok)
 
 
 def test_the_two_forecasts_are_compared_and_the_target_judged(seeded_db: Path, ok) -> None:

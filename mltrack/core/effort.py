@@ -168,12 +168,3 @@ def compare(item_count_finish: date | None, effort: EffortForecast) -> str | Non
     if high is None or item_count_finish <= high:
         return "within"
     return "later"
-
-
-def weekly_totals(days: Iterable[tuple[date, int]]) -> dict[date, int]:
-    """Minutes per day summed into ISO weeks, keyed by their Monday."""
-    totals: dict[date, int] = {}
-    for day, minutes in days:
-        week = week_start(day)
-        totals[week] = totals.get(week, 0) + minutes
-    return totals

@@ -1,25 +1,25 @@
 """The effort-based forecast's figures: study minutes per week and the hours left, from SQL.
 
 The rules (hours left per item, the medians, the range) are ``core.effort``'s; this module
-only gathers what they need: the study minutes of the last 12 weeks from the per-day summary
-``learner_day`` (at most 84 rows), the open units of the pathway with the time logged on each
-(summed for the open ones only, from the covering index
-``ix_study_session_learner_item_minutes`` without a table lookup per session) and the
-learner's open certification goals.
+only gathers what they need: the study minutes of the last 12 weeks from the week summary
+``study_week`` (one range of its covering index, a few rows a week), the open units of the
+pathway the learner follows with the time logged on each (summed for the open ones only, from
+the covering index ``ix_study_session_learner_item_minutes`` without a table lookup per
+session) and the learner's open certification goals.
 """
 
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from mltrack.core.dates import week_start
 from mltrack.core.effort import (
     RATE_WEEKS,
     EffortForecast,
     StudyRate,
     Work,
     study_rate,
-    weekly_totals,
 )
-from mltrack.core.rules import visible_items
+from mltrack.core.rules import item_step, pathway_in_use, visible_items
 from mltrack.core.vocabulary import CertStatus, ItemStatus, sql_in, sql_value
 from mltrack.queries.reader import Reader, as_date, first, status_of
 
@@ -30,12 +30,12 @@ _LOGGED = """(SELECT COALESCE(SUM(ss.minutes), 0) FROM study_session ss
               WHERE ss.learner_id = :learner_id AND ss.item_id = it.id)"""
 
 # The open required units (an item, or an alternative group counted once) before hiring, with
-# their step, estimate (the smallest of the members not skipped, as ``progress`` counts it)
-# and the time logged on their members.
+# their step in the pathway followed, their estimate (the smallest of the members not skipped,
+# as ``progress`` counts it) and the time logged on their members.
 OPEN_UNITS_SQL = f"""
     SELECT s.slug AS step, s.title AS step_title, u.hours, u.minutes
     FROM (
-        SELECT MIN(it.step_id) AS step_id,
+        SELECT MIN({item_step("it")}) AS step_id,
                MIN(CASE WHEN {status_of("pr")} <> {SKIPPED} THEN it.hours_estimate END) AS hours,
                SUM(CASE WHEN {status_of("pr")} IN ({DONE}, {SKIPPED}) THEN 0
                         ELSE {_LOGGED} END) AS minutes,
@@ -51,7 +51,12 @@ OPEN_UNITS_SQL = f"""
     ORDER BY s.position
 """
 
-STEPS_SQL = "SELECT slug, title FROM step WHERE NOT retired ORDER BY position"
+# The steps of the pathway the learner follows.
+STEPS_SQL = f"""
+    SELECT slug, title FROM step
+    WHERE NOT retired AND pathway_id = {pathway_in_use()}
+    ORDER BY position
+"""
 
 # The learner's certification goals still to reach, with the time logged on each.
 _ACTIVE_GOALS = sql_in(CertStatus.PLANNED, CertStatus.ENROLLED, CertStatus.FAILED)
@@ -67,15 +72,17 @@ OPEN_GOALS_SQL = f"""
     ORDER BY g.target_date IS NULL, g.target_date, it.slug
 """
 
+# Minutes per week from a Monday on: one range of ``ix_study_week_learner_week`` (covering),
+# a row per week and study area, already in week order.
 MINUTES_SINCE_SQL = """
-    SELECT on_date, minutes FROM learner_day
-    WHERE learner_id = :learner_id AND on_date >= :since AND minutes > 0
+    SELECT week_start, SUM(minutes) AS minutes FROM study_week
+    WHERE learner_id = :learner_id AND week_start >= :since
+    GROUP BY week_start
 """
-# The first day with study (the primary key's order; days with finishes only are skipped).
+# The week of the first study (one seek of the same index): a rate has enough history when
+# the study began in its first week or before, so the week's Monday answers as the day would.
 FIRST_STUDY_SQL = """
-    SELECT on_date FROM learner_day
-    WHERE learner_id = :learner_id AND minutes > 0
-    ORDER BY on_date LIMIT 1
+    SELECT MIN(week_start) AS week_start FROM study_week WHERE learner_id = :learner_id
 """
 
 
@@ -101,13 +108,15 @@ class EffortOutlook(NamedTuple):
 
 
 def study_rates(reader: Reader, learner_id: int, today: date) -> tuple[StudyRate, ...]:
-    """The study rates of the last 4 and 12 complete weeks, from the day summary."""
+    """The study rates of the last 4 and 12 complete weeks, from the week summary."""
     longest = max(RATE_WEEKS)
-    since = today - timedelta(days=today.weekday()) - timedelta(weeks=longest)
+    since = week_start(today) - timedelta(weeks=longest)
     rows = reader.rows(MINUTES_SINCE_SQL, learner_id=learner_id, since=since.isoformat())
-    weekly = weekly_totals((as_date(row["on_date"]), row["minutes"]) for row in rows)
+    weekly = {as_date(row["week_start"]): row["minutes"] for row in rows}
     found = first(reader, FIRST_STUDY_SQL, learner_id=learner_id)
-    first_study = None if found is None else as_date(found["on_date"])
+    first_study = (
+        None if found is None or found["week_start"] is None else as_date(found["week_start"])
+    )
     return tuple(study_rate(weekly, first_study, today, weeks) for weeks in RATE_WEEKS)
 
 
@@ -124,7 +133,7 @@ def effort_outlook(reader: Reader, learner_id: int, today: date) -> EffortOutloo
     steps = [
         GroupEffort(row["slug"], row["title"],
                     EffortForecast(today, per_step.get(row["slug"], Work()), rates))
-        for row in reader.rows(STEPS_SQL)
+        for row in reader.rows(STEPS_SQL, learner_id=learner_id)
     ]  # fmt: skip
     certs = []
     for row in reader.rows(OPEN_GOALS_SQL, learner_id=learner_id):

@@ -3,8 +3,9 @@
 The goal's rules (which goal a week is judged by, the streak) are ``core.week``'s; this module
 gathers the figures: the goal's journal timeline (one index range), this week's minutes and
 finished items from the per-day summary ``learner_day`` (at most 7 rows), what ``next``
-suggests (its own query) with the hours left on each, and one week's minutes at a time for
-the streak, only as far back as the streak goes.
+suggests (its own query) with the hours left on each, and the minutes of past weeks for the
+streak from the week summary ``study_week``, a batch of weeks at a time, only as far back as
+the streak goes.
 """
 
 from datetime import date, timedelta
@@ -28,10 +29,12 @@ GOAL_TIMELINE_SQL = """
     ORDER BY +id
 """  # +id: through ix_journal_timeline
 
-# Days with study in a span of weeks (the streak reads them a batch at a time).
+# Minutes per week in a span of weeks (the streak reads them a batch at a time): one range
+# of the week summary's covering index ``ix_study_week_learner_week``.
 MINUTES_BETWEEN_SQL = """
-    SELECT on_date, minutes FROM learner_day
-    WHERE learner_id = :learner_id AND on_date >= :since AND on_date < :until AND minutes > 0
+    SELECT week_start, SUM(minutes) AS minutes FROM study_week
+    WHERE learner_id = :learner_id AND week_start >= :since AND week_start < :until
+    GROUP BY week_start
 """
 STREAK_BATCH = 26  # weeks
 
@@ -127,9 +130,7 @@ def week_report(reader: Reader, learner: str, learner_id: int, today: date) -> W
             for n in range(STREAK_BATCH):
                 cache.setdefault(first + n * WEEK, 0)
             for row in rows:
-                week = week_start(as_date(row["on_date"]))
-                if week <= monday:
-                    cache[week] = cache.get(week, 0) + row["minutes"]
+                cache[as_date(row["week_start"])] = row["minutes"]
         return cache[monday]
 
     suggested = next_items(reader, learner, learner_id, NEXT_IN_WEEK)
