@@ -142,6 +142,7 @@ def _reads(db: str, ci: bool = False) -> list[Case]:
         read("history", ("history",), READ_LIMIT),
         read("stats", ("stats",), STATS_LIMIT),
         read("log --list", ("log", "--list"), READ_LIMIT),
+        read("week", ("week",), READ_LIMIT),
         read("report", ("report",), REPORT_LIMIT),
         read("report --format html", ("report", "--format", "html"), REPORT_LIMIT),
         read("cert list", ("cert", "list"), READ_LIMIT, command=("cert", "list")),

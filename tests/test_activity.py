@@ -230,7 +230,8 @@ def test_stats_streaks_break_across_a_gap(seeded_db: Path, ok) -> None:
     ok("done", "mooc-edx", "--on", MONDAY.isoformat())  # optional: counts as activity
     document = json.loads(ok("stats", "--json").stdout)
     assert set(document) == {
-        "schema", "learner", "today", "weeks", "activity", "forecast", "study", "reading",
+        "schema", "learner", "today", "weeks", "activity", "forecast", "effort", "study",
+        "reading",
     }  # fmt: skip
     streaks = document["activity"]["streaks"]
     label = lambda weeks: week_label(MONDAY - timedelta(weeks=weeks))  # noqa: E731

@@ -179,9 +179,11 @@ def test_target_set_show_clear(seeded_db: Path, ok, rows) -> None:
     when = (TODAY + timedelta(days=200)).isoformat()
     assert ok("target", "set", when).stdout == f"target date: {when}\n"
     assert rows(seeded_db, "SELECT target_date FROM learner WHERE name = 'me'") == [(when,)]
-    shown = unfold(ok("target").stdout)
+    pace, by_time = ok("target").stdout.split("\nBy study time")
+    shown = unfold(pace)
     assert shown.startswith(f"Target {when} (in 200 days): 23 required items left")
     assert "too little history to forecast" in shown
+    assert unfold(by_time) == ": not enough history."  # the forecast by study time, apart
     assert target_block(ok("progress").stdout) == shown
     assert ok("target", "clear").stdout == f"target date {when} removed\n"
     assert rows(seeded_db, "SELECT target_date FROM learner") == [(None,)]

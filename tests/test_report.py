@@ -124,7 +124,7 @@ def test_markdown_report_agrees_with_progress_json(history: Path, ok) -> None:
     check_tables(markdown_tables(text), progress(ok))
     # The sentences are the terminal's, word for word.
     assert f"\n\n{unfold(ok('target').stdout)}\n\n" in text
-    forecast = unfold(ok("stats").stdout.split("Forecast: ")[1])
+    forecast = unfold(ok("stats").stdout.split("Forecast: ")[1].split("\n\n")[0])
     assert f"## Forecast\n\n{forecast}\n" in text
 
 

@@ -115,6 +115,8 @@ HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout"
         (["whatsnew"], ["mltrack.render.pathways", "mltrack.render.text"]),
         (["whatsnew", "--json"], ["mltrack.render.pathways"]),
         (["pathway", "install", "--help"], []),
+        (["week"], TERMINAL),
+        (["week", "--json"], ["mltrack.render.json"]),
     ],
 )
 def test_read_commands_never_import_sqlalchemy_or_alembic(
@@ -159,6 +161,8 @@ ENROLL = ["cert", "enroll", "stanford-ml"]
         ([ENROLL], ["cert", "drop", "stanford-ml"]),
         ([], ["target", "set", "2999-01-01"]),
         ([["target", "set", "2999-01-01"]], ["target", "clear"]),
+        ([], ["week", "--goal", "6h"]),
+        ([["week", "--goal", "6h"]], ["week", "--goal", "none"]),
         ([], ["require", "python", "--after", "fourier"]),
         ([], ["add", "Thing", "--area", "statistics", "--after", "python"]),
         ([["add", "Thing", "--area", "statistics"]], ["remove", "my.thing"]),
@@ -319,6 +323,8 @@ def wheel_like_modules(args: list[str], db: Path) -> set[str]:
         ["cert", "due"],
         ["report"],
         ["report", "--format", "html"],
+        ["week"],
+        ["week", "--json"],
     ],
 )
 def test_reads_import_no_pathlib_dataclasses_or_shutil(seeded_db: Path, args: list[str]) -> None:

@@ -56,6 +56,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "mltrack.cli.planning:target",
         "Show or set the date you mean to finish the required pathway by.",
     ),
+    "week": (
+        "mltrack.cli.week:week",
+        "Show this week: study time against your weekly goal, what is next.",
+    ),
     "learner": ("mltrack.cli.learner:learner", "Manage learner profiles."),
     "career": (
         "mltrack.cli.career:career",

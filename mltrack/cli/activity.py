@@ -89,7 +89,10 @@ def stats(app: App, weeks: int, output_format: str, as_json: bool) -> None:
     A bar per ISO week (Monday to Sunday) of items finished; the current and the longest
     streak of weeks with an item finished; and a forecast: at the pace of the last N weeks
     (required items finished per week), the date the required pathway would be complete.
-    With required items finished in fewer than 2 of those weeks it says so instead.
+    With required items finished in fewer than 2 of those weeks it says so instead. Beside it,
+    the forecast by study time: the estimated hours left (estimate minus time logged, at
+    least 10% of the estimate) at the median study time of the last 4 and 12 complete weeks,
+    as a date range, for the required pathway, each step and each certification goal.
 
     \b
     Examples:

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mltrack.core.dates import parse_date, parse_days, parse_duration, parse_hours
+from mltrack.core.dates import (
+    parse_date,
+    parse_days,
+    parse_duration,
+    parse_hours,
+    parse_week_goal,
+)
 from mltrack.core.money import parse_amount, parse_currency
 
 if TYPE_CHECKING:  # imported where a file is written: pathlib, with urllib.parse and ipaddress,
@@ -48,6 +54,17 @@ class DurationType(ParsedType):
 
     name = "duration"
     parse = staticmethod(parse_duration)
+
+
+NO_WEEK_GOAL = 0  # what ``--goal none`` reads as: a goal is never 0 minutes
+
+
+class WeekGoalType(ParsedType):
+    """Minutes a week: 6h, 90m, 1h30, 1h30m or 4.5h; ``none`` reads as NO_WEEK_GOAL."""
+
+    name = "goal"
+    # Click treats a None from ``convert`` as "not given", so "none" is a 0 here.
+    parse = staticmethod(lambda text: parse_week_goal(text) or NO_WEEK_GOAL)
 
 
 class DaysType(ParsedType):

@@ -118,7 +118,8 @@ def target(ctx: click.Context, app: App, output_format: str, as_json: bool) -> N
     """Show or set the date you mean to finish the required pathway by.
 
     Without a subcommand: the target date and whether your pace of the last 8 weeks (required
-    items finished per week) reaches it.
+    items finished per week) reaches it, and whether your study time does (the hours left at
+    the median study time of the last 4 and 12 weeks: a date range).
 
     \b
     Examples:
@@ -133,15 +134,21 @@ def target(ctx: click.Context, app: App, output_format: str, as_json: bool) -> N
         return
     from mltrack.queries.progress import target_outlook
 
-    outlook = target_outlook(app.reader(), app.learner_id(), date.today())
+    reader, today = app.reader(), date.today()
+    outlook = target_outlook(reader, app.learner_id(), today)
+    effort = None
+    if outlook is not None:
+        from mltrack.queries.effort import effort_outlook
+
+        effort = effort_outlook(reader, app.learner_id(), today)
     if wants_json(output_format, as_json):
         from mltrack.render.json import target_json
 
-        click.echo(target_json(outlook, app.learner))
+        click.echo(target_json(outlook, app.learner, effort))
     else:
         from mltrack.render.terminal import target_text
 
-        click.echo(target_text(outlook, width()))
+        click.echo(target_text(outlook, width(), effort))
 
 
 @target.command("set")

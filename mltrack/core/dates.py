@@ -109,3 +109,35 @@ def format_minutes(minutes: int) -> str:
     if not hours:
         return f"{rest}m"
     return f"{hours}h{rest:02d}" if rest else f"{hours}h"
+
+
+WEEK_GOAL_FORMAT_HELP = (
+    "hours or minutes a week such as 6h, 90m, 1h30, 1h30m or 4.5h (at most 168h), or 'none'"
+)
+_DECIMAL_HOURS = re.compile(r"(?P<whole>[0-9]{1,3})\.(?P<tenths>[0-9]{1,2})h")
+_WEEK_MINUTES = 7 * 24 * 60
+
+
+def parse_week_goal(text: str) -> int | None:
+    """Minutes a week typed as ``log`` reads a duration (``6h``, ``90m``, ``1h30``, ``1h30m``)
+    or as decimal hours (``4.5h``); ``none`` is no goal (None). ValueError naming the forms
+    for anything else, for zero and for more than a week holds."""
+    value = text.strip().lower()
+    if value == "none":
+        return None
+    if match := _DECIMAL_HOURS.fullmatch(value):
+        minutes = round(float(f"{match.group('whole')}.{match.group('tenths')}") * 60)
+    elif (match := _DURATION.fullmatch(value)) is not None:
+        after = int(match.group("after") or 0)
+        if match.group("minutes") is None and after >= 60:
+            raise ValueError(f"{text!r}: the minutes after the hours must be 0 to 59")
+        minutes = (
+            int(match.group("minutes"))
+            if match.group("minutes") is not None
+            else int(match.group("hours")) * 60 + after
+        )
+    else:
+        raise ValueError(f"{text!r} is not a weekly goal; expected {WEEK_GOAL_FORMAT_HELP}")
+    if not 0 < minutes <= _WEEK_MINUTES:
+        raise ValueError(f"{text!r} is not a weekly goal; expected {WEEK_GOAL_FORMAT_HELP}")
+    return minutes

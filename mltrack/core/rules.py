@@ -53,6 +53,15 @@ def item_step(alias: str = "i") -> str:
     )
 
 
+def logged_minutes(alias: str = "i") -> str:
+    """SQL for the minutes the learner (``:learner_id``) logged on item ``alias``: one row of
+    the maintained total ``item_time``, however many sessions lie behind it."""
+    return (
+        "COALESCE((SELECT t.minutes FROM item_time t"
+        f" WHERE t.learner_id = :learner_id AND t.item_id = {alias}.id), 0)"
+    )
+
+
 def past_or_today(on: date | None, today: date) -> date:
     """The day something happened: ``on`` (never in the future) or today."""
     if on is not None and on > today:  # a date typed wrong: a usage error, like a bad format

@@ -144,6 +144,7 @@ _DATA: dict[tuple[str, str], dict[str, tuple[Callable[[Any], bool], bool, bool]]
 _PLAN_TARGET = {"target_date": (_iso_date, True, False)}
 _PLAN_PATHWAY = {"slug": (_text, True, False)}  # the pathway the learner follows
 _PLAN_SEEN = {"seen": (_text, True, False)}  # when the newest pathway change seen was made
+_PLAN_WEEK_GOAL = {"minutes": (_whole(1, 7 * 24 * 60), True, False)}
 _PLAN_ITEM = {
     "title": (_text, True, False), "kind": (_one_of(ItemKind), True, False),
     "step": (_text, True, False), "area": (_text, False, True),
@@ -250,9 +251,9 @@ def _check_subject(record: Mapping[str, Any], kind: JournalKind, meta: bool) -> 
     elif kind is JournalKind.PROJECT:
         if item is not None or not subject:
             raise BadEntry("subject", "a project entry names its project's slug and no item")
-    elif subject in ("target", "pathway", "whatsnew"):
+    elif subject in ("target", "pathway", "whatsnew", "week_goal"):
         if item is not None:
-            raise BadEntry("item", f"the {subject} chosen is about no item")
+            raise BadEntry("item", f"the {subject.replace('_', ' ')} chosen is about no item")
     elif subject.startswith("after:"):
         parts = subject.split(":")
         if len(parts) != 3 or parts[1] != item or not parts[2]:
@@ -262,7 +263,8 @@ def _check_subject(record: Mapping[str, Any], kind: JournalKind, meta: bool) -> 
     elif not (subject.startswith("item:") and subject[5:] == item):
         raise BadEntry(
             "subject",
-            f"{subject!r} is not target, pathway, whatsnew, after:... or item:<its item>",
+            f"{subject!r} is not target, pathway, whatsnew, week_goal, after:..."
+            " or item:<its item>",
         )
 
 
@@ -272,7 +274,10 @@ def _check_data(record: Mapping[str, Any], kind: JournalKind, action: str, meta:
         schema = _META_DATA[MetaAction(action)]
     elif kind is JournalKind.PLAN and action == PlanAction.SET:
         subject = record["subject"]
-        named = {"target": _PLAN_TARGET, "pathway": _PLAN_PATHWAY, "whatsnew": _PLAN_SEEN}
+        named = {
+            "target": _PLAN_TARGET, "pathway": _PLAN_PATHWAY, "whatsnew": _PLAN_SEEN,
+            "week_goal": _PLAN_WEEK_GOAL,
+        }  # fmt: skip
         schema = _PLAN_ITEM if subject.startswith("item:") else named.get(subject, {})
     else:
         schema = _DATA[kind, action]

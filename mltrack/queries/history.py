@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
+from mltrack.core.dates import format_minutes
 from mltrack.core.journal import (
     Entry,
     GoalState,
@@ -327,7 +328,7 @@ def _timeline(
 def _has_state(entry: HistoryEntry) -> bool:
     kind = JournalKind(entry.kind)
     return kind in (JournalKind.STATUS, JournalKind.CERT, JournalKind.PROJECT) or (
-        kind is JournalKind.PLAN and entry.subject == "target"
+        kind is JournalKind.PLAN and entry.subject in ("target", "week_goal")
     )
 
 
@@ -373,5 +374,7 @@ def _summary(kind: str, state: State, day: date) -> str:
     if isinstance(state, ProjectState):
         return "done" if state.done_on else "open"
     if isinstance(state, PresentState):
+        if "minutes" in state.values:  # the weekly goal
+            return f"{format_minutes(int(state.values['minutes']))} a week"
         return str(state.values.get("target_date", "set"))
     return ItemStatus.PLANNED if kind == JournalKind.STATUS else NO_GOAL

@@ -18,6 +18,7 @@ from mltrack.core.pace import (
     streaks_of,
 )
 from mltrack.queries.activity import active_days, finish_dates
+from mltrack.queries.effort import EffortOutlook, effort_outlook
 from mltrack.queries.progress import overall_completion
 from mltrack.queries.reader import Reader
 from mltrack.queries.study import (
@@ -48,6 +49,16 @@ class ForecastSection(NamedTuple):
 
     kind = "forecast"
     forecast: Forecast
+
+
+class EffortSection(NamedTuple):
+    """When the estimated hours left would be done at the study time of recent weeks (the
+    required pathway, each step, each open certification goal), beside the item-count
+    forecast's date (``item_finish``) for comparison."""
+
+    kind = "effort"
+    outlook: EffortOutlook
+    item_finish: date | None
 
 
 class StudySection(NamedTuple):
@@ -94,8 +105,9 @@ def stats_report(
     )
     remaining = overall_completion(reader, learner_id).required_remaining
     forecast = ForecastSection(Forecast(today, remaining, measure_pace(days, today, weeks)))
+    effort = EffortSection(effort_outlook(reader, learner_id, today), forecast.forecast.finish_on)
     study = StudySection(
         hours_per_week(reader, learner_id, since), hours_per_area(reader, learner_id, since)
     )
     reading = ReadingSection(reading_per_month(reader, learner_id, since))
-    return StatsReport(learner, today, weeks, [activity, forecast, study, reading])
+    return StatsReport(learner, today, weeks, [activity, forecast, effort, study, reading])

@@ -156,3 +156,14 @@ def annotated_text(change: Annotated) -> str:
         return (f"removed {change.kind} #{change.entry_id} of {escape(change.slug)} "
                 "(mltrack undo brings it back)")  # fmt: skip
     return f"{change.kind}: #{change.entry_id} on {escape(change.slug)} ({change.on_date})"
+
+
+def week_goal_text(before: int | None, after: int | None) -> str:
+    """``weekly goal: 6h (was none)``, ``weekly goal 6h removed``, or that nothing changed."""
+    if before == after:
+        return "no weekly goal set" if after is None else (
+            f"weekly goal: already {format_minutes(after)} a week")  # fmt: skip
+    if after is None:
+        return f"weekly goal {format_minutes(before or 0)} a week removed"
+    was = "none" if before is None else format_minutes(before)
+    return f"weekly goal: {format_minutes(after)} a week (was {was})"

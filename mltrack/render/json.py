@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, Any
 from mltrack.core.errors import MltrackError
 
 if TYPE_CHECKING:  # names for annotations only: each command imports just what it shows
+    from datetime import date
     from pathlib import Path
 
+    from mltrack.core.effort import EffortForecast
     from mltrack.core.pace import Forecast, Pace, Streak, TargetOutlook
     from mltrack.queries.career import CareerFact, CareerSource
     from mltrack.queries.certs import CertOverview, CertWarning
+    from mltrack.queries.effort import EffortOutlook
     from mltrack.queries.export import ExportSection
     from mltrack.queries.health import Check
     from mltrack.queries.history import History, HistoryEntry
@@ -30,12 +33,14 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.queries.report import ReportData
     from mltrack.queries.stats import (
         ActivitySection,
+        EffortSection,
         ForecastSection,
         ReadingSection,
         StatsReport,
         StudySection,
     )
     from mltrack.queries.study import StudyLog
+    from mltrack.queries.week import WeekReport
 
 
 def asdict(value: Any) -> Any:
@@ -70,6 +75,7 @@ SEARCH_SCHEMA = "mltrack.search/1"
 LEARNERS_SCHEMA = "mltrack.learners/1"
 PROJECTS_SCHEMA = "mltrack.projects/1"
 STUDY_SCHEMA = "mltrack.study/1"
+WEEK_SCHEMA = "mltrack.week/1"
 TARGET_SCHEMA = "mltrack.target/1"
 DOCTOR_SCHEMA = "mltrack.doctor/1"
 # The key each grouping of the progress report is listed under.
@@ -250,6 +256,55 @@ def _forecast_section(section: ForecastSection) -> dict[str, Any]:
     return forecast_dict(section.forecast)
 
 
+def effort_dict(effort: EffortForecast, item_finish: date | None = None) -> dict[str, Any]:
+    """One effort forecast: its state, the work left, each rate's date, the range, and how
+    the item-count forecast's date compares."""
+    from mltrack.core.effort import FLOOR_SHARE, compare
+
+    work, low, high = effort.work, effort.low, effort.high
+    dates = {rate.weeks: day for rate, day in effort.finishes}
+    return {
+        "state": effort.state,
+        "items_left": work.items_left,
+        "minutes_left": work.minutes_left,
+        "not_estimated": work.not_estimated,
+        "floor_share": FLOOR_SHARE,
+        "rates": [
+            {"weeks": rate.weeks, "since": rate.since.isoformat(), "until": rate.until.isoformat(),
+             "minutes_per_week": list(rate.per_week), "median_minutes": rate.median,
+             "enough_history": rate.enough_history,
+             "finish_on": None if dates.get(rate.weeks) is None
+             else dates[rate.weeks].isoformat()}  # type: ignore[union-attr]
+            for rate in effort.rates
+        ],
+        "low": None if low is None else low.isoformat(),
+        "high": None if high is None else high.isoformat(),
+        "item_count_finish_on": None if item_finish is None else item_finish.isoformat(),
+        "item_count_compared": compare(item_finish, effort),
+    }  # fmt: skip
+
+
+def effort_outlook_dict(outlook: EffortOutlook, item_finish: date | None) -> dict[str, Any]:
+    """The required pathway's effort forecast with each step's and certification goal's."""
+    return {
+        "pathway": effort_dict(outlook.pathway, item_finish),
+        "steps": [
+            {"slug": step.slug, "title": step.title, **effort_dict(step.forecast)}
+            for step in outlook.steps
+        ],
+        "certs": [
+            {"slug": cert.slug, "title": cert.title, "provider": cert.provider,
+             "target_date": None if cert.target_date is None else cert.target_date.isoformat(),
+             **effort_dict(cert.forecast)}
+            for cert in outlook.certs
+        ],
+    }  # fmt: skip
+
+
+def _effort_section(section: EffortSection) -> dict[str, Any]:
+    return effort_outlook_dict(section.outlook, section.item_finish)
+
+
 def _study_section(section: StudySection) -> dict[str, Any]:
     return {
         "by_week": [asdict(total) for total in section.by_week],
@@ -265,6 +320,7 @@ def _reading_section(section: ReadingSection) -> dict[str, Any]:
 SECTION_DICTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "activity": _activity,
     "forecast": _forecast_section,
+    "effort": _effort_section,
     "study": _study_section,
     "reading": _reading_section,
 }
@@ -413,10 +469,19 @@ def study_log_json(log: StudyLog, learner: str) -> str:
     )
 
 
-def target_json(outlook: TargetOutlook | None, learner: str) -> str:
-    """The target date and whether the recent pace reaches it; ``target`` null without one."""
-    target = None if outlook is None else target_dict(outlook)
-    return _dump({"schema": TARGET_SCHEMA, "learner": learner, "target": target})
+def target_json(
+    outlook: TargetOutlook | None, learner: str, effort: EffortOutlook | None = None
+) -> str:
+    """The target date and whether the recent pace reaches it; ``target`` null without one.
+    ``effort`` is the forecast by study time beside it (null without a target), a key of its
+    own so that ``target`` stays the object ``progress --json`` shows."""
+    if outlook is None:
+        return _dump({"schema": TARGET_SCHEMA, "learner": learner, "target": None, "effort": None})
+    by_time = None if effort is None else effort_dict(effort.pathway, outlook.forecast.finish_on)
+    return _dump(
+        {"schema": TARGET_SCHEMA, "learner": learner, "target": target_dict(outlook),
+         "effort": by_time}
+    )  # fmt: skip
 
 
 def checks_json(checks: Iterable[Check], path: Path) -> str:
@@ -457,3 +522,34 @@ def search_json(result: SearchResult) -> str:
                   "snippet": hit.snippet, "rank": rank}
                  for rank, hit in enumerate(result.hits, start=1)],
     })  # fmt: skip
+
+
+def week_json(report: WeekReport) -> str:
+    """This week against the weekly goal; minutes are raw, dates ISO."""
+    streak = report.streak
+    return _dump(
+        {
+            "schema": WEEK_SCHEMA,
+            "learner": report.learner,
+            "today": report.today.isoformat(),
+            "week": {"start": report.start.isoformat(), "end": report.end.isoformat()},
+            "days_left": report.days_left,
+            "goal_minutes": report.goal_minutes,
+            "goal_set_on": None if report.goal_since is None else report.goal_since.isoformat(),
+            "logged_minutes": report.logged_minutes,
+            "minutes_to_goal": report.minutes_to_goal,
+            "met": report.met,
+            "finished": report.finished,
+            "required_finished": report.required_finished,
+            "streak": {
+                "weeks": streak.weeks,
+                "first": None if streak.first is None else streak.first.isoformat(),
+                "last": None if streak.last is None else streak.last.isoformat(),
+            },
+            "next": [
+                {"slug": entry.item.slug, "title": entry.item.title, "status": entry.item.status,
+                 "reason": entry.item.reason, "minutes_left": entry.minutes_left}
+                for entry in report.next
+            ],
+        }
+    )  # fmt: skip

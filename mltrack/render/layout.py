@@ -12,10 +12,19 @@ from mltrack.queries.notes import ItemNote
 from mltrack.queries.pathway import PathwayItem
 from mltrack.queries.progress import ActiveItem, Completion, GroupCompletion, Tally
 from mltrack.queries.report import ReportData
-from mltrack.queries.stats import ActivitySection, ForecastSection, ReadingSection, StudySection
+from mltrack.queries.stats import (
+    ActivitySection,
+    EffortSection,
+    ForecastSection,
+    ReadingSection,
+    StudySection,
+)
 from mltrack.render.provenance import NOT_ESTIMATED, basis_word
 from mltrack.render.wording import (
     GROUPING_TITLES,
+    effort_range_text,
+    effort_sentence,
+    effort_target_sentence,
     forecast_sentence,
     hours_text,
     percent_text,
@@ -99,7 +108,12 @@ def report_blocks(data: ReportData) -> list[Block]:
     ]
     blocks += _counting_notes(progress.overall, progress.on_the_job)
     if progress.target is not None:
-        blocks.append(Paragraph(target_sentence(progress.target)))
+        sentence = target_sentence(progress.target)
+        efforts = [s for s in data.stats.sections if isinstance(s, EffortSection)]
+        if efforts and progress.target.forecast.remaining > 0:  # as ``mltrack target`` says it
+            sentence += " " + effort_target_sentence(efforts[0].outlook.pathway,
+                                                     progress.target.target)  # fmt: skip
+        blocks.append(Paragraph(sentence))
     charted = [name for name in CHARTED if name in progress.groupings]
     if charted:
         blocks.append(Heading("Completion"))
@@ -256,6 +270,26 @@ def _forecast_section(section: ForecastSection) -> list[Block]:
     return [Heading("Forecast"), Paragraph(forecast_sentence(section.forecast))]
 
 
+def _effort_section(section: EffortSection) -> list[Block]:
+    outlook = section.outlook
+    groups = [("Required pathway", outlook.pathway)]
+    groups += [(step.title, step.forecast) for step in outlook.steps]
+    groups += [
+        (f"{cert.title} ({cert.provider})" if cert.provider else cert.title, cert.forecast)
+        for cert in outlook.certs
+    ]
+    rows = [[title, format_minutes(effort.work.minutes_left), str(effort.work.items_left),
+             effort_range_text(effort)] for title, effort in groups]  # fmt: skip
+    return [
+        Heading("Forecast by study time"),
+        Paragraph(effort_sentence(outlook.pathway, section.item_finish)),
+        Paragraph(
+            "Each step and certification goal below is dated as if all study time went to it."
+        ),
+        Table("effort", ["Of", "Hours left", "Items left", "Done"], rows),
+    ]
+
+
 def _study_section(section: StudySection) -> list[Block]:
     if not section.by_week:
         return []
@@ -275,6 +309,7 @@ def _reading_section(section: ReadingSection) -> list[Block]:
 SECTION_BLOCKS: dict[str, Callable[[Any], list[Block]]] = {
     "activity": _activity_section,
     "forecast": _forecast_section,
+    "effort": _effort_section,
     "study": _study_section,
     "reading": _reading_section,
 }

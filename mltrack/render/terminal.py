@@ -32,6 +32,9 @@ from mltrack.render.text import (
 )
 from mltrack.render.wording import (
     GROUPING_TITLES,
+    effort_range_text,
+    effort_sentence,
+    effort_target_sentence,
     entry_detail,
     entry_marks,
     entry_subject,
@@ -48,6 +51,7 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.core.pace import TargetOutlook
     from mltrack.queries.career import CareerFact, CareerSource
     from mltrack.queries.certs import CertOverview, CertRow, CertWarning
+    from mltrack.queries.effort import EffortOutlook
     from mltrack.queries.health import Check
     from mltrack.queries.history import History, HistoryEntry
     from mltrack.queries.learners import LearnerSummary
@@ -58,12 +62,14 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.queries.projects import ProjectRow, StepProjects
     from mltrack.queries.stats import (
         ActivitySection,
+        EffortSection,
         ForecastSection,
         ReadingSection,
         StatsReport,
         StudySection,
     )
     from mltrack.queries.study import ReadingMonth, StudyLog, StudyTotal
+    from mltrack.queries.week import WeekReport
 
 BAR_WIDTH = 15
 MIN_BAR_WIDTH = 5
@@ -529,11 +535,17 @@ def _mark(status: str, styled: bool) -> str:
     return click.style(mark, fg=colour) if styled and colour else mark
 
 
-def target_text(outlook: TargetOutlook | None, width: int = DEFAULT_WIDTH) -> str:
-    """``mltrack target``: the target date and whether the recent pace reaches it."""
+def target_text(
+    outlook: TargetOutlook | None, width: int = DEFAULT_WIDTH, effort: EffortOutlook | None = None
+) -> str:
+    """``mltrack target``: the target date and whether the recent pace reaches it, and (with
+    ``effort``) whether the study time of recent weeks does."""
     if outlook is None:
         return "No target date set; set one with: mltrack target set YYYY-MM-DD"
-    return wrap(target_sentence(outlook), width)
+    text = wrap(target_sentence(outlook), width)
+    if effort is not None and outlook.forecast.remaining > 0:
+        text += "\n" + wrap(effort_target_sentence(effort.pathway, outlook.target), width)
+    return text
 
 
 def next_text(result: NextItems, styled: bool = False, width: int = DEFAULT_WIDTH) -> str:
@@ -633,6 +645,29 @@ def _forecast_text(section: ForecastSection, styled: bool, width: int) -> str:
     return wrap("Forecast: " + forecast_sentence(section.forecast), width)
 
 
+def _effort_text(section: EffortSection, styled: bool, width: int) -> str:
+    outlook = section.outlook
+    lines = [
+        wrap(
+            "Forecast by study time: " + effort_sentence(outlook.pathway, section.item_finish),
+            width,
+        )
+    ]
+    groups = [(step.slug, step.forecast) for step in outlook.steps]
+    groups += [(cert.slug, cert.forecast) for cert in outlook.certs]
+    if outlook.pathway.state not in ("complete", "too_little_history") and groups:
+        slug = max(display_width(escape(slug)) for slug, _ in groups)
+        left = max(len(format_minutes(effort.work.minutes_left)) for _, effort in groups)
+        heading = "Each step and certification goal, if all study time went to it:"
+        lines.append(heading)
+        for name, effort in groups:
+            hours = format_minutes(effort.work.minutes_left) if effort.work.minutes_left else "-"
+            head = f"  {pad(escape(name), slug)}  {hours:>{left}}  "
+            lines += [line.rstrip() for line in spill(head, effort_range_text(effort), width,
+                                                      "    ")]  # fmt: skip
+    return "\n".join(lines)
+
+
 def _study_text(section: StudySection, styled: bool, width: int) -> str:
     if not section.by_week:
         return ""  # nothing logged in these weeks: no section
@@ -652,6 +687,7 @@ def _reading_text(section: ReadingSection, styled: bool, width: int) -> str:
 SECTION_TEXTS: dict[str, Callable[[Any, bool, int], str]] = {
     "activity": _activity_text,
     "forecast": _forecast_text,
+    "effort": _effort_text,
     "study": _study_text,
     "reading": _reading_text,
 }
@@ -723,4 +759,54 @@ def search_text(result: SearchResult, width: int = DEFAULT_WIDTH) -> str:
         lines += titled(head, hit.title, "", width, "    ")
         if hit.matched != SearchSource.TITLE:
             lines += wrap_lines(hit.snippet, width, "    ", "    ")
+    return "\n".join(lines)
+
+
+def week_text(report: WeekReport, styled: bool = False, width: int = DEFAULT_WIDTH) -> str:
+    """``mltrack week``: this week's study time against the goal, items finished, the goal
+    streak, and what ``next`` suggests with the hours left on each."""
+    from mltrack.core.pace import week_label
+
+    days = items_text(report.days_left, "day")
+    lines = [
+        wrap(f"Week {week_label(report.start)} ({report.start.isoformat()} to "
+             f"{report.end.isoformat()}): {days} left, today included", width)
+    ]  # fmt: skip
+    logged = format_minutes(report.logged_minutes) if report.logged_minutes else "nothing"
+    goal = report.goal_minutes
+    if goal is None:
+        study = f"Study time: {logged} logged; no weekly goal (set one: mltrack week --goal 6h)"
+    else:
+        share = percent_text(percent(report.logged_minutes, goal))
+        study = f"Study time: {logged} of the {format_minutes(goal)} goal ({share})"
+        to_go = report.minutes_to_goal or 0
+        if to_go == 0:
+            study += ": met"
+        else:
+            per_day = -(-to_go // report.days_left)
+            study += f"; {format_minutes(to_go)} to go, {format_minutes(per_day)} a day"
+        since = report.goal_since.isoformat() if report.goal_since else "?"
+        study += f". Goal set on {since}."
+    lines.append(wrap(study, width))
+    finished = f"Items finished: {report.finished}"
+    if report.finished:
+        finished += f" ({report.required_finished} required)"
+    lines.append(finished)
+    streak = report.streak
+    if streak.weeks and streak.first and streak.last:
+        first, last = week_label(streak.first), week_label(streak.last)
+        span = first if first == last else f"{first} to {last}"
+        lines.append(wrap(f"Goal streak: {items_text(streak.weeks, 'week')} meeting the goal "
+                          f"in force at each week's end ({span})", width))  # fmt: skip
+    else:
+        lines.append("Goal streak: none")
+    if report.next:
+        lines.append("Next (as mltrack next suggests), with the hours left on each:")
+        for entry in report.next:
+            left = "not estimated" if entry.minutes_left is None else (
+                format_minutes(entry.minutes_left) + " left")  # fmt: skip
+            prefix = f"  {_mark(entry.item.status, styled)} {escape(entry.item.slug)}  "
+            lines += titled(prefix, entry.item.title, f"  {left}", width, "      ")
+    else:
+        lines.append("Next: nothing ready to take up")
     return "\n".join(lines)

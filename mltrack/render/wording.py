@@ -12,6 +12,9 @@ from mltrack.core.money import format_cents
 from mltrack.core.vocabulary import JournalKind, MetaAction
 
 if TYPE_CHECKING:  # names for annotations only: ``progress`` should not pay for importing them
+    from datetime import date
+
+    from mltrack.core.effort import EffortForecast, StudyRate
     from mltrack.core.pace import Forecast, Pace, Streak, Streaks, TargetOutlook
     from mltrack.queries.history import HistoryEntry
 
@@ -143,6 +146,8 @@ def entry_subject(entry: HistoryEntry) -> str:
         if subject == "pathway":
             slug = entry.data.get("slug")
             return f"pathway {slug}" if slug else "pathway"
+        if subject == "week_goal":
+            return "weekly goal"
         if subject.startswith("after:"):
             _, item, requires = subject.split(":", 2)
             return f"{item} after {requires}"
@@ -171,6 +176,8 @@ def entry_detail(entry: HistoryEntry) -> str:
         parts.append(f"{data['title']!r} {data['url']}" if data.get("title") else data["url"])
     elif entry.kind == "project" and "name" in data:
         parts.append(repr(data["name"]))
+    elif entry.kind == "plan" and "minutes" in data:  # the weekly goal
+        parts.append(f"{format_minutes(int(data['minutes']))} a week")
     elif entry.kind == "cert" and data.get("target_date"):
         parts.append(f"target {data['target_date']}")
     if data.get("cost_cents") is not None and data.get("currency"):
@@ -192,3 +199,99 @@ def entry_marks(entry: HistoryEntry) -> str:
     if entry.flag is not None:
         marks.append(f"flagged: {entry.flag}")
     return f"({'; '.join(marks)})" if marks else ""
+
+
+EFFORT_ASSUMPTIONS = (
+    "that study time holds at those medians, that the hour estimates are right, and that an "
+    "unfinished item keeps at least 10% of its estimate however much time is logged on it "
+    "(items without an estimate are left out)"
+)
+
+
+def rate_phrase(rate: StudyRate) -> str:
+    """``the last 4 weeks (median 6h a week)``; the median as whole minutes."""
+    median = rate.median
+    from mltrack.core.figures import rounded
+
+    per_week = (
+        "no history" if median is None else f"median {format_minutes(int(rounded(median)))} a week"
+    )
+    if median == 0:
+        per_week = "median 0 a week"
+    return f"the study time of the last {rate.weeks} weeks ({per_week})"
+
+
+def effort_range_text(effort: EffortForecast) -> str:
+    """The range in a few words: ``2027-05-03 to 2027-08-10``, ``from 2027-05-03 (open)``,
+    ``complete``, ``stalled``, ``not enough history``, ``not estimated``."""
+    state = effort.state
+    if state != "forecast":
+        return {"complete": "complete", "stalled": "stalled", "not_estimated": "not estimated",
+                "too_little_history": "not enough history"}[state]  # fmt: skip
+    low, high = effort.low, effort.high
+    assert low is not None
+    if high is None:
+        return f"from {low.isoformat()} (no end at the slower rate)"
+    return low.isoformat() if low == high else f"{low.isoformat()} to {high.isoformat()}"
+
+
+def work_phrase(effort: EffortForecast) -> str:
+    """``312h left in 19 required items (2 not estimated)``."""
+    work = effort.work
+    text = f"{format_minutes(work.minutes_left)} left in {items_text(work.items_left, 'item')}"
+    return text + (f" ({work.not_estimated} not estimated)" if work.not_estimated else "")
+
+
+def effort_sentence(effort: EffortForecast, item_finish: date | None) -> str:
+    """The effort forecast of the required pathway, its assumptions, and how the item-count
+    forecast (``item_finish``) compares."""
+    from mltrack.core.effort import compare
+
+    state = effort.state
+    if state == "complete":
+        return "The required pathway is complete."
+    head = "Required pathway: " + work_phrase(effort)
+    if state == "not_estimated":
+        return f"{head}; none of them has an hour estimate, so there is no effort forecast."
+    if state == "too_little_history":
+        weeks = min(rate.weeks for rate in effort.rates)
+        return (
+            f"{head}; not enough history: a forecast by study time needs study logged "
+            f"{weeks} full weeks back (the first week of the last {weeks})."
+        )
+    rates = "; ".join(
+        f"at {rate_phrase(rate)} "
+        + ("never, at 0 a week" if day is None else f"by {day.isoformat()}")
+        for rate, day in effort.finishes
+    )
+    if state == "stalled":
+        return (
+            f"{head}; stalled: nothing logged in most recent weeks ({rates}), so there is no "
+            "finish date. Log study time to get one."
+        )
+    text = f"{head}: done {rates}; range {effort_range_text(effort)}. This assumes "
+    text += EFFORT_ASSUMPTIONS + "."
+    verdict = compare(item_finish, effort)
+    if verdict is not None and item_finish is not None:
+        where = {"earlier": "earlier than", "within": "within", "later": "later than"}[verdict]
+        text += f" The item-count forecast ({item_finish.isoformat()}) falls {where} this range."
+    return text
+
+
+def effort_target_sentence(effort: EffortForecast, target: date) -> str:
+    """How the effort range stands against the target date."""
+    state = effort.state
+    if state != "forecast":
+        return f"By study time: {effort_range_text(effort)}."
+    low, high = effort.low, effort.high
+    assert low is not None
+    if high is not None and high <= target:
+        verdict = "on track at both rates"
+    elif low > target:
+        verdict = "behind at both rates"
+    else:
+        verdict = "on track only at the faster rate"
+    return (
+        f"By study time ({work_phrase(effort)}): done {effort_range_text(effort)}, "
+        f"{verdict} for {target.isoformat()}."
+    )

@@ -3,6 +3,7 @@ change is a journal entry (kind ``plan``); orderings never loop, seed and own on
 
 from datetime import date
 
+from mltrack.core import week
 from mltrack.core.changes import Ordering
 from mltrack.core.errors import InputError, MltrackError
 from mltrack.core.graphs import find_cycle
@@ -14,6 +15,7 @@ from mltrack.queries.reader import Reader, SqliteWriter
 from mltrack.services import journal
 
 TARGET = "target"
+WEEK_GOAL = week.SUBJECT  # the weekly study goal (minutes a week)
 _EDGES_SQL = f"""
     SELECT i.slug AS item, r.slug AS requires FROM (
         SELECT item_id, requires_id FROM item_prerequisite
@@ -42,6 +44,28 @@ def clear_target(store: SqliteWriter, learner_name: str, today: date) -> date | 
         return None
     change = journal.Change(JournalKind.PLAN, PlanAction.CLEAR, TARGET, today)
     return _date_of(journal.record(store, learner, change).before)
+
+
+def set_week_goal(
+    store: SqliteWriter, learner_name: str, minutes: int | None, today: date
+) -> tuple[int | None, int | None]:
+    """Set the weekly study goal (minutes a week), or clear it with None; return (the goal
+    before, the goal after). Setting the goal in force, or clearing none, changes nothing."""
+    learner = learner_id(store, learner_name)
+    before = _minutes_of(journal.current_state(store, learner, JournalKind.PLAN, WEEK_GOAL))
+    if minutes == before:
+        return before, before
+    if minutes is None:
+        change = journal.Change(JournalKind.PLAN, PlanAction.CLEAR, WEEK_GOAL, today)
+    else:
+        change = journal.Change(JournalKind.PLAN, PlanAction.SET, WEEK_GOAL, today,
+                                data={"minutes": minutes})  # fmt: skip
+    journal.record(store, learner, change)
+    return before, minutes
+
+
+def _minutes_of(state: object) -> int | None:
+    return int(state.values["minutes"]) if isinstance(state, PresentState) else None
 
 
 def _date_of(state: object) -> date | None:

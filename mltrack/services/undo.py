@@ -122,6 +122,8 @@ def _subject_words(entry: Row) -> str:
     if entry["kind"] == JournalKind.PLAN:
         if subject == "target":
             return "target date"
+        if subject == "week_goal":
+            return "weekly goal"
         if subject.startswith("after:"):
             item, requires = subject.removeprefix("after:").split(":", 1)
             return f"{item} after {requires}"
@@ -138,6 +140,8 @@ def _summary(kind: str, state: State) -> str:
     if isinstance(state, PresentState):
         if kind in (JournalKind.NOTE, JournalKind.LINK):
             return "added"
+        if "minutes" in state.values and kind == JournalKind.PLAN:  # the weekly goal
+            return f"{format_minutes(int(state.values['minutes']))} a week"
         return "set" if kind == JournalKind.PLAN else "logged"
     if isinstance(state, ReviewState):
         on = {True: "on review", False: "off review", None: "review by area"}[state.enabled]
