@@ -85,7 +85,9 @@ def upgrade() -> None:
     from mltrack.formats.legacy import journal_from_legacy_tables
 
     bind = op.get_bind()
-    learners = journal_from_legacy_tables(bind)
+    # Old journals exist only in SQLite files: a PostgreSQL database is created by this code,
+    # its old tables empty (read on the driver's own connection, SQLite's).
+    learners = journal_from_legacy_tables(bind) if bind.dialect.name == "sqlite" else []
     _rebuild(bind, learners)
 
     with op.batch_alter_table("cert_undo", schema=None) as batch_op:
@@ -101,10 +103,12 @@ def _rebuild(bind: sa.Connection, learners: list[int]) -> None:
     from mltrack.queries.reader import borrowed_writer
     from mltrack.services.journal import rebuild
 
+    if not learners:  # a new database (every PostgreSQL one): nothing to rebuild
+        return
     raw = bind.connection.driver_connection
     stamps = {table: raw.execute(f"SELECT updated_at, learner_id, item_id FROM {table}").fetchall()
               for table in ("progress", "cert_goal")}  # fmt: skip
-    with borrowed_writer(raw) as store:
+    with borrowed_writer(bind) as store:
         for learner_id in learners:
             rebuild(store, learner_id, summary=False)  # learner_day: 0008
     for table, rows in stamps.items():  # the rows were rewritten, not changed: keep their time

@@ -672,10 +672,15 @@ class _Importer:
         """Write the checked sections and the journal's batches as they come, then rebuild
         the projections; with ``strict``, an entry that does not replay refuses the file."""
         learner_ids = list(self.taken_over.values())
-        connection = self.session.connection().connection.driver_connection
+        with borrowed_writer(self.session.connection()) as store:
+            return self._write(store, learner_ids, journal, strict)
+
+    def _write(
+        self, store: Any, learner_ids: list[int], journal: Iterable[list[Record]], strict: bool
+    ) -> int:
         for learner_id in learner_ids:
             for sql in _PROJECTIONS_SQL:
-                connection.execute(sql, {"learner_id": learner_id})
+                store.execute(sql, learner_id=learner_id)
         if learner_ids:
             for section in reversed(_owned_sections()):
                 owned = _owned_by(section, learner_ids)
@@ -683,20 +688,19 @@ class _Importer:
         for section in TABLE_SECTIONS:
             self._write_section(section, self.records[section.name])
         self.session.flush()
-        first = connection.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM journal").fetchone()[0]
-        written = write_journal(connection, (record for batch in journal for record in batch))
-        self._rebuild(connection, first, strict)
+        first = store.rows("SELECT COALESCE(MAX(id), 0) + 1 AS first FROM journal")[0]["first"]
+        written = write_journal(store, (record for batch in journal for record in batch))
+        self._rebuild(store, first, strict)
         return written
 
-    def _rebuild(self, connection: Any, first: int, strict: bool) -> None:
-        with borrowed_writer(connection) as store:
-            for learner_id in self.ids.get(_LEARNERS.name, []):
-                flagged = rebuild(store, learner_id)
-                if strict and flagged:
-                    entry, reason = min(flagged, key=lambda pair: pair[0].id)
-                    raise InvalidExportFile(f"{JOURNAL.name}[{entry.id - first}].action: {reason}")
-                self._refuse_loops(store, learner_id, first)
-                self._refuse_full_days(store, learner_id, first)
+    def _rebuild(self, store: Any, first: int, strict: bool) -> None:
+        for learner_id in self.ids.get(_LEARNERS.name, []):
+            flagged = rebuild(store, learner_id)
+            if strict and flagged:
+                entry, reason = min(flagged, key=lambda pair: pair[0].id)
+                raise InvalidExportFile(f"{JOURNAL.name}[{entry.id - first}].action: {reason}")
+            self._refuse_loops(store, learner_id, first)
+            self._refuse_full_days(store, learner_id, first)
 
     def _refuse_full_days(self, store: SqliteWriter, learner_id: int, first: int) -> None:
         """A day holds at most 24 hours of study, as ``mltrack log`` allows: the file's

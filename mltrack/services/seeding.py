@@ -96,8 +96,7 @@ def _resummarise(session: Session, item_ids: list[int]) -> None:
     learners = session.scalars(
         select(Journal.learner_id).where(Journal.item_id.in_(item_ids)).distinct()
     ).all()
-    raw = session.connection().connection.driver_connection
-    with borrowed_writer(raw) as store:
+    with borrowed_writer(session.connection()) as store:
         for learner_id in learners:
             rebuild_days(store, learner_id)
 
