@@ -224,7 +224,9 @@ def _pg_template(pg_server: object) -> object:
     return pg_server
 
 
-def _database_on(request: pytest.FixtureRequest, seeded: bool) -> Iterator[str]:
+def _database_on(
+    request: pytest.FixtureRequest, seeded: bool, as_default: bool = True
+) -> Iterator[str]:
     from mltrack.services.engines import dispose_engines
 
     server = request.getfixturevalue("_pg_template" if seeded else "pg_server")
@@ -233,7 +235,8 @@ def _database_on(request: pytest.FixtureRequest, seeded: bool) -> Iterator[str]:
     name = f"t_{uuid.uuid4().hex[:16]}"
     server.admin(f"CREATE DATABASE {name}" + (" TEMPLATE mltrack_template" if seeded else ""))
     url = server.url(name)
-    request.getfixturevalue("monkeypatch").setenv("MLTRACK_DB", url)
+    if as_default:
+        request.getfixturevalue("monkeypatch").setenv("MLTRACK_DB", url)
     try:
         yield url
     finally:
@@ -258,3 +261,9 @@ def new_db_url(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
         yield str(db_path)
         return
     yield from _database_on(request, seeded=False)
+
+
+@pytest.fixture
+def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A seeded PostgreSQL database beside the test's SQLite one (MLTRACK_DB left alone)."""
+    yield from _database_on(request, seeded=True, as_default=False)

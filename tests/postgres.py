@@ -131,7 +131,7 @@ def query(db: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
     reader = open_reader(db)
     try:
         rows = reader.rows(sql, **params)
-        return [tuple(_as_sqlite(value) for value in row.values()) for row in rows]
+        return [tuple(_as_sqlite(row[key]) for key in row.keys()) for row in rows]  # noqa: SIM118
     finally:
         reader.connection.close()  # type: ignore[attr-defined]
 

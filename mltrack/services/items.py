@@ -28,7 +28,7 @@ _INSERT_ITEM_SQL = """
                       provider, source, quote, retired, learner_id)
     VALUES (:slug, :title, :kind, :step_id, :area_id,
             (SELECT COALESCE(MAX(position), 0) + 1 FROM item), :required, :hours, :provider,
-            :source, '', 1, :learner_id)
+            :source, '', TRUE, :learner_id)
 """
 _HISTORY_SQL = """
     SELECT kind, COUNT(*) AS entries FROM journal
