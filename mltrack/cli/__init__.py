@@ -53,6 +53,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Show or set the date you mean to finish the required pathway by.",
     ),
     "learner": ("mltrack.cli.learner:learner", "Manage learner profiles."),
+    "cohort": (
+        "mltrack.cli.cohort:cohort",
+        "Run a cohort on PostgreSQL: one role per learner, a mentor role, row-level security.",
+    ),
     "career": (
         "mltrack.cli.career:career",
         "Show the salary and outlook figures, with sources, country and period.",

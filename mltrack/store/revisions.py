@@ -14,5 +14,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0008_day_summary",
     "0009_review",
     "0010_notes",
+    "0013_cohort",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
