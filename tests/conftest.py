@@ -267,3 +267,9 @@ def new_db_url(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
 def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A seeded PostgreSQL database beside the test's SQLite one (MLTRACK_DB left alone)."""
     yield from _database_on(request, seeded=True, as_default=False)
+
+
+@pytest.fixture
+def new_pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """An empty PostgreSQL database (MLTRACK_DB left alone)."""
+    yield from _database_on(request, seeded=False, as_default=False)

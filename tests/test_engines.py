@@ -114,3 +114,31 @@ def test_the_catalogue_names_the_same_learner_tables_as_sqlite_master(
     in_file = query(str(seeded_db), learner_item_tables_sql("sqlite"))
     assert on_server == in_file
     assert ("journal",) in on_server and ("progress",) in on_server
+
+
+def test_the_migrations_go_down_and_up_again_on_postgresql(new_pg_url: str) -> None:
+    """Every revision's downgrade and upgrade on a server: from head to base and back on a new
+    database, then 0013's policies off and on again over learner data."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from mltrack.services.engines import server_engine
+    from mltrack.services.migrate import alembic_config
+
+    url = new_pg_url
+    engine = server_engine(url)
+    for target in ("head", "base", "head"):
+        with engine.begin() as connection:
+            step = command.upgrade if target == "head" else command.downgrade
+            step(alembic_config(connection), target)
+    with engine.begin() as connection:
+        tables = connection.execute(text("SELECT COUNT(*) FROM journal")).scalar()
+    assert tables == 0
+    rls = "SELECT COUNT(*) FROM pg_class WHERE relrowsecurity"
+    assert query(url, rls) == [(11,)]
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0008_day_summary")
+    assert query(url, rls) == [(0,)]
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    assert query(url, rls) == [(11,)]

@@ -121,7 +121,8 @@ def downgrade() -> None:
     _create_legacy_tables()
     from mltrack.formats.legacy import legacy_tables_from_journal
 
-    raw = op.get_bind().connection.driver_connection
+    bind = op.get_bind()
+    raw = bind.connection.driver_connection if bind.dialect.name == "sqlite" else _Named(bind)
     tables = legacy_tables_from_journal(raw)
     for table, records in (("cert_event", tables.cert_events), ("cert_undo", tables.cert_undos),
                            ("progress_event", tables.progress_events)):  # fmt: skip
@@ -252,3 +253,17 @@ def _create_legacy_tables() -> None:
         batch_op.create_index(
             "ix_progress_event_learner_item", ["learner_id", "item_id", "occurred_at"], unique=False
         )
+
+
+class _Named:
+    """sqlite3's ``execute``/``executemany`` with ``:name`` parameters on another engine's
+    SQLAlchemy connection (the downgrade's conversion is written for sqlite3)."""
+
+    def __init__(self, bind: sa.Connection):
+        self.bind = bind
+
+    def execute(self, sql: str, params: object = None):  # type: ignore[no-untyped-def]
+        return self.bind.execute(sa.text(sql), params or {}).cursor  # the DB-API cursor
+
+    def executemany(self, sql: str, rows: list) -> None:  # type: ignore[type-arg]
+        self.bind.execute(sa.text(sql), rows)
