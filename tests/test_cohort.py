@@ -127,3 +127,55 @@ def test_a_cohort_needs_postgresql(seeded_db: Path, run) -> None:
     assert result.exit_code == 2
     assert result.stderr.strip().endswith("a cohort lives on PostgreSQL: pass --db "
                                           "postgresql+psycopg://OWNER@HOST/DATABASE")  # fmt: skip
+
+
+def test_cohort_report_and_ready_on_both_engines(db_url: str, ok) -> None:
+    """The mentor views read the per-learner queries; on a file they show its learners."""
+    import json
+    from datetime import date, timedelta
+
+    ok("learner", "add", "alex")
+    ok("done", "programming", "--on", "2026-01-05")
+    ok("skip", "statistical-learning", "--on", "2026-01-06")
+    ok("-L", "alex", "done", "python", "--on", "2026-01-07")
+    soon = (date.today() + timedelta(days=10)).isoformat()
+    ok("-L", "alex", "cert", "goal", "stanford-ml", "--by", soon)
+    document = json.loads(ok("cohort", "report", "--json").stdout)
+    assert document["schema"] == "mltrack.cohort/1"
+    assert [s["slug"] for s in document["steps"]][:2] == ["bachelors", "ml-training"]
+    alex, me = document["learners"]
+    assert (alex["name"], me["name"]) == ("alex", "me")
+    assert me["steps"]["ml-training"]["done"] == 1
+    assert alex["overall"]["done"] == 1
+    assert alex["last_activity"] == date.today().isoformat()  # the goal, recorded today
+    assert me["last_activity"] == "2026-01-06"
+    assert alex["certifications_due"] == [
+        {"slug": "stanford-ml", "what": "target", "on": soon, "days_left": 10}
+    ]
+    markdown = ok("cohort", "report").stdout
+    assert "| alex | 4.3% (1/23) | 0/1 | 1/17 |" in markdown
+    csv_text = ok("cohort", "report", "--format", "csv").stdout
+    assert "me,ml-training,1,16,6.3,2026-01-06," in csv_text.splitlines()  # a skip leaves
+    ready = ok("cohort", "ready", "deep").stdout.splitlines()
+    assert ready == [
+        "Deep learning [deep-learning]: 1 of 2 learners ready",
+        "  alex  planned; waits for programming, statistical-learning",
+        "  me  planned; ready",
+    ]
+    found = json.loads(ok("cohort", "ready", "deep-learning", "--json").stdout)
+    assert [(r["name"], r["ready"]) for r in found["learners"]] == [("alex", False), ("me", True)]
+
+
+def test_under_row_level_security_a_learner_reports_only_itself(cohort: dict[str, Any], ok) -> None:
+    import json
+
+    url = cohort["url"]
+    own = json.loads(ok("--db", _as(url, cohort["a"]), "cohort", "report", "--json").stdout)
+    assert [learner["name"] for learner in own["learners"]] == [cohort["a"]]
+    everyone = json.loads(
+        ok("--db", _as(url, cohort["mentor"]), "cohort", "report", "--json").stdout
+    )
+    names = [learner["name"] for learner in everyone["learners"]]
+    assert {cohort["a"], cohort["b"]} <= set(names)
+    ready = ok("--db", _as(url, cohort["mentor"]), "cohort", "ready", "deep").stdout
+    assert f"  {cohort['a']}  planned; waits for programming, statistical-learning" in ready

@@ -71,3 +71,60 @@ def add_mentor(app: App, name: str) -> None:
     with app.writer() as store:
         done = add(store, name)
     click.echo("\n".join(done))
+
+
+@cohort.command("report")
+@click.option("--format", "output_format", type=click.Choice(["md", "json", "csv"]),
+              default="md", show_default=True, help="Markdown, JSON or CSV.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")
+@pass_app
+def report(app: App, output_format: str, as_json: bool) -> None:
+    """Show every learner you may see by step: done, last activity, certification dates due.
+
+    A mentor sees the whole cohort; a learner, under row-level security, only themselves.
+
+    \b
+    Examples:
+      mltrack --db postgresql+psycopg://sam@db.example.org/cohort cohort report
+      mltrack cohort report --format csv > cohort.csv
+    """
+    from mltrack.queries.cohort import cohort_report
+
+    found = cohort_report(app.reader())
+    if as_json or output_format == "json":
+        from mltrack.render.cohort import cohort_json
+
+        click.echo(cohort_json(found), nl=False)
+    elif output_format == "csv":
+        from mltrack.render.cohort import cohort_csv
+
+        click.echo(cohort_csv(found), nl=False)
+    else:
+        from mltrack.render.cohort import cohort_markdown
+
+        click.echo(cohort_markdown(found), nl=False)
+
+
+@cohort.command("ready")
+@click.argument("item")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def ready(app: App, item: str, as_json: bool) -> None:
+    """Show which learners have ITEM's prerequisites done (or skipped), and what others need.
+
+    \b
+    Examples:
+      mltrack cohort ready deep-learning
+      mltrack cohort ready 'deep learning' --json
+    """
+    from mltrack.queries.cohort import cohort_ready
+
+    found = cohort_ready(app.reader(), item)
+    if as_json:
+        from mltrack.render.cohort import ready_json
+
+        click.echo(ready_json(found), nl=False)
+    else:
+        from mltrack.render.cohort import ready_text
+
+        click.echo(ready_text(found), nl=False)
