@@ -142,3 +142,20 @@ def test_the_migrations_go_down_and_up_again_on_postgresql(new_pg_url: str) -> N
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
     assert query(url, rls) == [(11,)]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--db", "mysql://x/y", "progress"], 2, "mysql: mltrack runs on a SQLite file"),
+        (["--db", "postgresql+psycopg://x@/db?host=/nowhere&port=1", "progress"], 1,
+         "database error: connection"),
+        (["--db", "postgresql+psycopg://x@/db?host=/nowhere&port=1", "backup"], 2,
+         "this command works on a SQLite file"),
+    ],
+)  # fmt: skip
+def test_a_server_that_cannot_be_used_is_one_clear_line(run, args, code, message) -> None:
+    result = run(*args)
+    assert result.exit_code == code
+    assert result.stderr.startswith(f"Error: {message}")
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output

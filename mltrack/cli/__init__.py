@@ -242,7 +242,8 @@ def _first_line(error: Exception) -> str:
     "--db",
     metavar="PATH",
     envvar=DB_ENV,
-    help=f"Database file [env: {DB_ENV}; default: your user data directory].",
+    help=f"Database file, or a PostgreSQL URL (postgresql+psycopg://USER@HOST/DATABASE) "
+    f"[env: {DB_ENV}; default: your user data directory].",
 )
 @click.option(
     "--learner",

@@ -35,9 +35,20 @@ class App:
 
     @cached_property
     def path(self) -> "Path":
-        """The database path as a ``Path``, for the commands that handle the file itself."""
+        """The database path as a ``Path``, for the commands that handle the file itself
+        (backup, restore, doctor, seed): refused for a database server, whose files are the
+        server's (see the dialect policy in ``services.engines``)."""
         from pathlib import Path
 
+        from mltrack.store.paths import is_database_url
+
+        if is_database_url(self.db_file):
+            from mltrack.core.errors import InputError
+
+            raise InputError(
+                "this command works on a SQLite file; on a PostgreSQL database the server's "
+                "own tools do it (pg_dump for a backup), and the pathway is reloaded on first use"
+            )
         return Path(self.db_file)
 
     def reader(self) -> "Reader":

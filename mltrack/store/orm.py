@@ -41,6 +41,15 @@ def make_server_engine(url: str) -> Engine:
     the queries take an optional parameter as sqlite3 does, untyped in any position
     (``:step IS NULL OR s.slug = :step``), where a server-side parameter would need its type
     spelled out in a cast in every query."""
+    from mltrack.core.errors import DatabaseError, InputError
+
+    if not url.startswith(("postgresql://", "postgresql+psycopg://")):
+        raise InputError(
+            f"{url.partition('://')[0]}: mltrack runs on a SQLite file (a path) or on PostgreSQL "
+            "(postgresql+psycopg://USER@HOST/DATABASE)"
+        )
+    if url.startswith("postgresql://"):  # the driver mltrack is tested with, not psycopg2
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     try:
         from psycopg import ClientCursor
 
@@ -49,8 +58,6 @@ def make_server_engine(url: str) -> Engine:
             connect_args={"cursor_factory": ClientCursor},
         )  # fmt: skip
     except ImportError as error:  # the driver is an optional extra
-        from mltrack.core.errors import DatabaseError
-
         raise DatabaseError(
             f"no driver for {url.partition('://')[0]} ({error.name} is not installed); "
             "install it with: pip install 'mltrack[postgres]'"
