@@ -46,6 +46,10 @@ TERMINAL = ["mltrack.render.provenance", "mltrack.render.terminal", "mltrack.ren
             "mltrack.render.wording"]  # fmt: skip
 MARKDOWN = ["mltrack.render.layout", "mltrack.render.markdown", "mltrack.render.provenance",
             "mltrack.render.text", "mltrack.render.wording"]  # fmt: skip
+# The cohort views: one module, Markdown cells and CSV cells escaped as the reports escape them.
+COHORT = ["mltrack.render.cohort", "mltrack.render.csv", "mltrack.render.layout",
+          "mltrack.render.markdown", "mltrack.render.provenance", "mltrack.render.text",
+          "mltrack.render.wording"]  # fmt: skip
 HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout",
         "mltrack.render.provenance", "mltrack.render.wording"]  # fmt: skip
 
@@ -106,6 +110,9 @@ HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout"
         (["search", "deep", "learning"], TERMINAL),
         (["search", "deep", "--json"], ["mltrack.render.json"]),
         (["report", "--with-notes"], MARKDOWN),
+        (["cohort", "report"], COHORT),
+        (["cohort", "report", "--format", "csv"], COHORT),
+        (["cohort", "ready", "deep"], COHORT),
     ],
 )
 def test_read_commands_never_import_sqlalchemy_or_alembic(

@@ -35,8 +35,9 @@ def cohort_markdown(report: CohortReport) -> str:
     lines = [
         "# Cohort report",
         "",
-        f"{len(report.learners)} learners; steps count required items done of those that "
-        f"count; certification dates within {report.within_days} days or past.",
+        f"{len(report.learners)} learners. Each step counts required items done of those "
+        "that count;",
+        f"certification dates are those within {report.within_days} days or past.",
         "",
         "| " + " | ".join(_cell(text) for text in header) + " |",
         "|" + "|".join("---" for _ in header) + "|",
@@ -50,8 +51,7 @@ def cohort_markdown(report: CohortReport) -> str:
             "; ".join(_due(learner)) or "-",
         ]
         lines.append("| " + " | ".join(_cell(text) for text in cells) + " |")
-    lines += ["", "Steps: " + "; ".join(f"{_cell(slug)}: {_cell(title)}"
-                                        for slug, title in report.steps)]  # fmt: skip
+    lines += ["", "Steps:", *[f"- {_cell(slug)}: {_cell(title)}" for slug, title in report.steps]]
     return "\n".join(lines) + "\n"
 
 
