@@ -105,7 +105,7 @@ def test_through_the_cli_a_learner_cannot_act_for_another(cohort: dict[str, Any]
     result = run("--db", _as(url, a), "-L", b, "done", "probability")
     assert result.exit_code == 2 and f"learner {b!r} not found" in result.stderr
     result = run("--db", _as(url, cohort["mentor"]), "-L", a, "done", "probability")
-    assert result.exit_code == 1 and "permission denied" in result.stderr
+    assert result.exit_code == 1 and "Error: permission denied: your database role" in result.stderr
     assert "Traceback" not in result.output
     assert query(url, "SELECT COUNT(*) FROM journal") == before
     own = run("--db", _as(url, a), "-L", a, "undo")

@@ -229,6 +229,11 @@ def _database_message(ctx: click.Context, error: Exception) -> str:
         explained = explain(cause, app.path)
         if explained:
             return explained
+    if type(cause).__name__ == "InsufficientPrivilege":  # psycopg's, under a cohort's roles
+        return (
+            f"permission denied: your database role may not do this ({_first_line(error)}); "
+            "in a cohort a learner changes only their own data and a mentor only reads"
+        )
     return f"database error: {_first_line(error)}"
 
 
