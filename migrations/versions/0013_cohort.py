@@ -36,6 +36,7 @@ PER_LEARNER = (
     "learner_prerequisite",
     "learner_day",
     "review_card",
+    "item_note",
 )
 OWN = "(SELECT mltrack_learner_id())"  # a sub-select: worked out once per statement
 MENTOR = "(SELECT mltrack_is_mentor())"
@@ -73,6 +74,12 @@ def _policies() -> list[str]:
         f"CREATE POLICY learner_own ON item "
         f"USING (learner_id = {OWN}) WITH CHECK (learner_id = {OWN})",
         f"CREATE POLICY mentor_reads ON item FOR SELECT USING ({MENTOR})",
+        # The search index: the pathway's rows (no learner) read by all, a learner's own.
+        "ALTER TABLE search_index ENABLE ROW LEVEL SECURITY",
+        "CREATE POLICY pathway_reads ON search_index FOR SELECT USING (learner_id IS NULL)",
+        f"CREATE POLICY learner_own ON search_index "
+        f"USING (learner_id = {OWN}) WITH CHECK (learner_id = {OWN})",
+        f"CREATE POLICY mentor_reads ON search_index FOR SELECT USING ({MENTOR})",
         # A project's study areas belong to the project's learner.
         "ALTER TABLE project_area ENABLE ROW LEVEL SECURITY",
         f"CREATE POLICY learner_own ON project_area USING (project_id IN "
@@ -92,7 +99,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    for table in (*PER_LEARNER, "learner", "item", "project_area"):
+    for table in (*PER_LEARNER, "learner", "item", "project_area", "search_index"):
         for policy in ("learner_own", "mentor_reads", "pathway_reads"):
             op.execute(f"DROP POLICY IF EXISTS {policy} ON {table}")
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")

@@ -107,8 +107,7 @@ def _reindex(session: Session) -> None:
     from mltrack.services.search_index import index_items
 
     session.flush()
-    raw = session.connection().connection.driver_connection
-    with borrowed_writer(raw) as store:
+    with borrowed_writer(session.connection()) as store:
         index_items(store, "WHERE learner_id IS NULL")
 
 
