@@ -174,6 +174,7 @@ def retired_in_use_sql(tables: list[str]) -> str:
 LEARNER_ITEM_TABLES_CATALOGUE_SQL = """
     SELECT c.table_name AS name FROM information_schema.columns c
     WHERE c.table_schema = current_schema() AND c.column_name IN ('item_id', 'learner_id')
+      AND c.table_name NOT LIKE 'search\\_index%' ESCAPE '\\'
     GROUP BY c.table_name HAVING COUNT(*) = 2
     ORDER BY c.table_name
 """
