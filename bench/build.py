@@ -497,6 +497,7 @@ class DeepJournal:
             maxlen=DEEP_UNDO_REACH
         )
         self.counted = {"status": 0, "study": 0, "reading": 0, "undo": 0}
+        self.day = ("", 0)  # the day of the last study session, and the minutes it has left
         heavy = PROFILES[0]
         total = heavy.events + heavy.study_entries + heavy.readings
         self.study_share = heavy.study_entries / total
@@ -516,7 +517,7 @@ class DeepJournal:
             roll = rng.random()
             if self.standing and roll < UNDO_SHARE:
                 yield self._undo(entry_id, uid, stamp, on)
-            elif roll < UNDO_SHARE + self.study_share:
+            elif roll < UNDO_SHARE + self.study_share and self._day_left(on) >= 15:
                 yield self._study(entry_id, uid, stamp, on)
             elif roll < UNDO_SHARE + self.study_share + self.reading_share:
                 yield self._reading(entry_id, uid, stamp, on, number)
@@ -532,10 +533,19 @@ class DeepJournal:
         self.counted["status"] += 1
         return (entry_id, uid, self.learner, "status", action, slug, item, on, stamp, "{}", None)
 
+    def _day_left(self, on: str) -> int:
+        """Minutes of study the day ``on`` can still take (a day holds at most 24 hours,
+        which import checks)."""
+        if self.day[0] != on:
+            self.day = (on, 24 * 60)
+        return self.day[1]
+
     def _study(self, entry_id: int, uid: str, stamp: str, on: str) -> Row:
         rng = self.rng
         item = rng.choice(self.items)[0] if rng.random() < 0.8 else None
-        data = json.dumps({"minutes": rng.choice((15, 30, 45, 60, 90, 120))})
+        minutes = min(rng.choice((15, 30, 45, 60, 90, 120)), self._day_left(on))
+        self.day = (on, self.day[1] - minutes)
+        data = json.dumps({"minutes": minutes})
         self.standing.append((entry_id, "study", uid, item, None))
         self.counted["study"] += 1
         return (entry_id, uid, self.learner, "study", "log", uid, item, on, stamp, data, None)

@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -22,9 +23,12 @@ from mltrack.core.vocabulary import (
     ItemKind,
     ItemStatus,
     JournalKind,
+    MetaAction,
     NoteKind,
+    PathwayChange,
     ReadingKind,
     sql_in,
+    sql_value,
 )
 
 NAMING_CONVENTION = {
@@ -55,11 +59,48 @@ class Meta(Base):
 
 
 class Pathway(Base):
+    """A roadmap: the shipped one (``shipped``) or one a learner installed from a seed file."""
+
     __tablename__ = "pathway"
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(200))
+    shipped: Mapped[bool] = mapped_column(default=False, server_default="0")
+    retired: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Fingerprint of the file it was last installed from (the shipped seed's: the meta row's).
+    digest: Mapped[str | None] = mapped_column(String(80))
+    installed_at: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class PathwayItem(Base):
+    """Membership: ``item`` sits in ``step`` of ``pathway``. An item shared by pathways (one
+    slug) is one item in several of these; a learner's own items are in the pathway of their
+    own step and have none."""
+
+    __tablename__ = "pathway_item"
+    pathway_id: Mapped[int] = mapped_column(ForeignKey("pathway.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True, index=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("step.id"))
+    position: Mapped[int]
+
+
+class PathwayChangeLog(Base):
+    """What an install or update of a pathway did to its items, for ``whatsnew``."""
+
+    __tablename__ = "pathway_change"
+    __table_args__ = (
+        CheckConstraint(one_of("change", PathwayChange), name="change"),
+        Index("ix_pathway_change_pathway_id", "pathway_id", "id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pathway_id: Mapped[int] = mapped_column(ForeignKey("pathway.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    change: Mapped[PathwayChange] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    old_title: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[str] = mapped_column(String(32))
 
 
 class Step(Base):
@@ -168,6 +209,8 @@ class Learner(Base):
     created_at: Mapped[str] = mapped_column(String(32))
     # The local date by which the learner means to finish the required pathway.
     target_date: Mapped[date | None] = mapped_column(Date)
+    # The pathway the learner follows (``pathway use``); NULL: the shipped one.
+    pathway_id: Mapped[int | None] = mapped_column(ForeignKey("pathway.id"))
 
 
 class Progress(Base):
@@ -296,6 +339,15 @@ class Journal(Base):
         Index("ix_journal_learner_id", "learner_id", "id"),
         Index("ix_journal_learner_on_date", "learner_id", "on_date"),
         Index("ix_journal_learner_action", "learner_id", "kind", "action", "on_date"),
+        # One item's entries newest first (show ITEM): its newest few, not all of them sorted.
+        Index("ix_journal_learner_item", "learner_id", "item_id", "on_date"),
+        # ...and the amendments among them (few), without walking the item's every entry.
+        Index(
+            "ix_journal_item_amendments",
+            "learner_id",
+            "item_id",
+            sqlite_where=text(f"action = {sql_value(MetaAction.AMEND)}"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(36), unique=True)
@@ -348,12 +400,50 @@ class LearnerDay(Base):
             "AND minutes >= 0",
             name="counts",
         ),
+        # The days with an item finished (streaks, pace), read from the index alone.
+        Index(
+            "ix_learner_day_finished",
+            "learner_id",
+            "on_date",
+            "finished",
+            "required_finished",
+            sqlite_where=text("finished > 0"),
+        ),
     )
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"), primary_key=True)
     on_date: Mapped[date] = mapped_column(Date, primary_key=True)
     finished: Mapped[int] = mapped_column(default=0)
     required_finished: Mapped[int] = mapped_column(default=0)
     minutes: Mapped[int] = mapped_column(default=0)
+
+
+class StudyWeek(Base):
+    """One learner's study in one ISO week on one study area (none: sessions on no item, or on
+    an item without an area): minutes and sessions. A projection of the study sessions,
+    rewritten for the weeks a change touches and rebuilt with the day summary, so that the
+    hours per week and per area of ``stats`` and ``log --list`` read a few rows a week however
+    many sessions the weeks hold.
+    """
+
+    __tablename__ = "study_week"
+    __table_args__ = (
+        CheckConstraint("minutes >= 0 AND sessions > 0", name="counts"),
+        # A learner's weeks from a Monday on, read from the index alone.
+        Index(
+            "ix_study_week_learner_week",
+            "learner_id",
+            "week_start",
+            "area_id",
+            "minutes",
+            "sessions",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"))
+    week_start: Mapped[date] = mapped_column(Date)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    minutes: Mapped[int]
+    sessions: Mapped[int]
 
 
 class CareerFact(Base):

@@ -20,6 +20,9 @@ from mltrack.store.db import connect
 from mltrack.store.orm import make_engine
 from mltrack.store.paths import is_database_url
 
+# Headless Chromium (`browser`, `page`) for every test that looks at a page: tests/browser.py.
+pytest_plugins = ("tests.browser",)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -6,8 +6,6 @@ from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 from mltrack.core.dates import week_start
 from mltrack.render.heatmap import ASCII_SHADES, UNICODE_SHADES
 
@@ -111,27 +109,18 @@ def test_unicode_shades_on_a_utf8_terminal() -> None:
     assert max(len(line) for line in text.splitlines()) <= 80
 
 
-def test_heatmap_renders_in_headless_chromium(seeded_db: Path, ok, tmp_path: Path) -> None:
-    """The report's SVG has a size once laid out; the screenshot is for a person to look at."""
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("/usr/bin/chromium is missing: apt-get install chromium")
+def test_heatmap_renders_in_headless_chromium(seeded_db: Path, ok, tmp_path: Path, page) -> None:
+    """The report's SVG has a size once laid out; the screenshot is for a person to look at.
+    ``page``: the shared headless Chromium of tests/browser.py (skips, saying why, without it)."""
     _active(ok)
     report = tmp_path / "report.html"
     report.write_text(ok("report", "--format", "html").output, encoding="utf-8")
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 800})
-            page.goto(report.as_uri())
-            svg = page.locator("svg#heatmap")
-            box = svg.bounding_box()
-            assert box is not None and box["width"] > 0 and box["height"] > 0
-            assert page.locator("svg#heatmap rect.day").count() == (TODAY - FIRST).days + 1
-            shot = tmp_path / "heatmap.png"
-            svg.screenshot(path=str(shot))
-            assert shot.stat().st_size > 1000
-        finally:
-            browser.close()
+    page.set_viewport_size({"width": 1000, "height": 800})
+    page.goto(report.as_uri())
+    svg = page.locator("svg#heatmap")
+    box = svg.bounding_box()
+    assert box is not None and box["width"] > 0 and box["height"] > 0
+    assert page.locator("svg#heatmap rect.day").count() == (TODAY - FIRST).days + 1
+    shot = tmp_path / "heatmap.png"
+    svg.screenshot(path=str(shot))
+    assert shot.stat().st_size > 1000

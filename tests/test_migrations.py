@@ -156,3 +156,30 @@ def test_tracking_downgrades_and_upgrades_with_data_in_its_tables(seeded_db: Pat
     ok("cert", "pass", "ibm")  # and the features work again
     linked = "SELECT COUNT(*) FROM journal WHERE kind = 'status' AND group_id IS NOT NULL"
     assert rows(seeded_db, linked) == [(1,)]  # 0002 had no links; the new pass makes one
+
+
+def test_pathways_upgrade_from_0008_keeps_ids_progress_and_journal(seeded_db: Path, ok, rows):
+    """0011 turns the one shipped pathway into pathway rows and memberships: every item id,
+    progress row and journal entry stays, and the views read the same."""
+    ok("done", "python")
+    ok("start", "statistical-analysis")
+    ok("add", "Kaggle course", "--area", "statistics")
+    ok("target", "set", "2999-01-01")
+    kept = {
+        "item": "SELECT id, slug, step_id, retired FROM item ORDER BY id",
+        "progress": "SELECT * FROM progress ORDER BY 1, 2",
+        "journal": "SELECT * FROM journal ORDER BY id",
+    }
+    progress = ok("progress", "--json").output
+    before = {name: rows(seeded_db, sql) for name, sql in kept.items()}
+    migrate_as_mltrack_does(seeded_db, "downgrade", "0008_day_summary")
+    names = {name for (name,) in rows(seeded_db, "SELECT name FROM sqlite_master")}
+    assert "pathway_item" not in names
+    migrate_as_mltrack_does(seeded_db, "upgrade", "head")
+    assert {name: rows(seeded_db, sql) for name, sql in kept.items()} == before
+    assert rows(seeded_db, "SELECT slug, shipped FROM pathway") == [("ml-engineer", 1)]
+    members = "SELECT COUNT(*) FROM pathway_item"
+    seeded = "SELECT COUNT(*) FROM item WHERE learner_id IS NULL AND NOT retired"
+    assert rows(seeded_db, members) == rows(seeded_db, seeded)
+    assert ok("progress", "--json").output == progress
+    assert "kaggle" in ok("pathway").output  # an own item stays in the shipped pathway

@@ -259,3 +259,110 @@ def test_the_check_catches_a_full_scan(busy_db: Path, samples: dict[str, Any]) -
     assert (
         connection.execute("SELECT COUNT(*) FROM journal WHERE action = 'amend'").fetchone()[0] > 5
     )
+
+
+# Rows visited: each read on a long history against the same read on a short one ----------
+#
+# Exact where timing is not: SQLite's virtual-machine steps (a progress handler called at
+# every step) while the command runs through the CLI. Both databases are bench/build.py's
+# deep kind (the heavy learner's items, projects and goals, one generated journal over the
+# same ten years), SHALLOW_EVENTS and DEEP_EVENTS long: a read that shows the same thing
+# must do about the same work on both.
+SHALLOW_EVENTS, DEEP_EVENTS = 15_000, 60_000
+DEPTH_LIMIT = 1.2
+FLAT_READS = [
+    ["progress"],
+    ["progress", "--json"],
+    ["next"],
+    ["pathway"],
+    ["history"],
+    ["history", "--json"],
+    ["cert", "list"],
+    ["cert", "due"],
+    ["report"],
+    ["report", "--format", "html"],
+    # Their study sections read the week summary (a few rows a week), log --list the newest
+    # sessions only, show the item's newest entries through (learner_id, item_id, on_date).
+    ["stats"],
+    ["log", "--list"],
+    ["show", "{item}"],
+]
+
+
+def _bench_build() -> Any:
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "build.py"
+    spec = importlib.util.spec_from_file_location("bench_build_plans", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def depth_dbs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The short and the long history (built once per session)."""
+    build = _bench_build()
+    folder = tmp_path_factory.mktemp("depth")
+    found = {}
+    for name, events in (("shallow", SHALLOW_EVENTS), ("deep", DEEP_EVENTS)):
+        found[name] = folder / f"{name}.db"
+        build.build_deep(found[name], events, log=lambda _: None)
+    return found
+
+
+def _busiest_item(path: Path) -> str:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(
+            "SELECT i.slug FROM item i JOIN journal j ON j.item_id = i.id "
+            "WHERE i.learner_id IS NULL GROUP BY i.id ORDER BY COUNT(*) DESC, i.slug LIMIT 1"
+        ).fetchone()[0]
+    finally:
+        connection.close()
+
+
+def steps_of(args: list[str], db: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """SQLite VM steps ``mltrack ARGS`` takes on ``db`` (every connection it opens)."""
+    from click.testing import CliRunner
+
+    from mltrack.cli import cli
+
+    steps = [0]
+    connect = sqlite3.connect
+
+    def step() -> int:
+        steps[0] += 1
+        return 0
+
+    def counting(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = connect(*args, **kwargs)
+        connection.set_progress_handler(step, 1)
+        return connection
+
+    argv = [word.replace("{item}", _busiest_item(db)) for word in args]
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite3, "connect", counting)
+        result = CliRunner().invoke(cli, argv, env={"MLTRACK_DB": str(db), "COLUMNS": "80"})
+    assert result.exit_code == 0, (argv, result.output)
+    assert steps[0] > 0
+    return steps[0]
+
+
+@pytest.mark.parametrize("args", FLAT_READS, ids=" ".join)
+def test_a_read_visits_as_many_rows_on_a_long_history_as_on_a_short_one(
+    depth_dbs: dict[str, Path], monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    shallow = steps_of(args, depth_dbs["shallow"], monkeypatch)
+    deep = steps_of(args, depth_dbs["deep"], monkeypatch)
+    assert deep <= DEPTH_LIMIT * shallow, f"{deep:,} steps vs {shallow:,}: {deep / shallow:.2f}x"
+
+
+def test_the_step_count_sees_a_read_that_grows_with_history(
+    depth_dbs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counter itself: every entry of the history (history -n 0) is 4x the work."""
+    shallow = steps_of(["history", "-n", "0", "--json"], depth_dbs["shallow"], monkeypatch)
+    deep = steps_of(["history", "-n", "0", "--json"], depth_dbs["deep"], monkeypatch)
+    assert deep > 3 * shallow

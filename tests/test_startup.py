@@ -22,6 +22,9 @@ try:
 except SystemExit as stop:
     code = stop.code
 heavy = [m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "alembic")]
+# serve's web stack: no other command may load it (nor, so, pay for its import).
+heavy += [m for m in sys.modules if m.split(".")[0] in ("starlette", "uvicorn", "grandalf",
+          "anyio", "h11") or m.startswith("mltrack.web")]
 renderers = [m for m in sys.modules if m.startswith("mltrack.render.")]
 sys.stderr.write(
     "\\nMODULES " + json.dumps({"heavy": heavy, "renderers": sorted(renderers), "code": code})
@@ -77,6 +80,7 @@ HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout"
         (["report", "--format", "json"], ["mltrack.render.json"]),
         (["report", "--format", "csv"], ["mltrack.render.csv"]),
         (["done", "--help"], []),
+        (["serve", "--help"], []),
         (["require", "--help"], []),
         (["target", "set", "--help"], []),
         (["cert", "list"], TERMINAL),
@@ -113,6 +117,11 @@ HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout"
         (["cohort", "report"], COHORT),
         (["cohort", "report", "--format", "csv"], COHORT),
         (["cohort", "ready", "deep"], COHORT),
+        (["pathway", "list"], ["mltrack.render.pathways", "mltrack.render.text"]),
+        (["pathway", "list", "--json"], ["mltrack.render.pathways"]),
+        (["whatsnew"], ["mltrack.render.pathways", "mltrack.render.text"]),
+        (["whatsnew", "--json"], ["mltrack.render.pathways"]),
+        (["pathway", "install", "--help"], []),
     ],
 )
 def test_read_commands_never_import_sqlalchemy_or_alembic(
@@ -135,6 +144,7 @@ def test_completion_imports_nothing_heavy(seeded_db: Path) -> None:
 
 
 PROJECT = ["project", "add", "P", "--dataset", "d"]
+OWN_PATHWAY = Path(__file__).parent / "data" / "pathways" / "mlops.toml"
 ENROLL = ["cert", "enroll", "stanford-ml"]
 
 
@@ -166,6 +176,7 @@ ENROLL = ["cert", "enroll", "stanford-ml"]
         ([], ["link", "python", "https://docs.python.org", "--title", "docs"]),
         ([["note", "python", "a note"]], ["note", "--remove", "1"]),
         ([["link", "python", "https://docs.python.org"]], ["undo"]),
+        ([["pathway", "install", str(OWN_PATHWAY)]], ["pathway", "use", "mlops"]),
     ],
 )
 def test_daily_writes_never_import_sqlalchemy_or_alembic(
@@ -311,6 +322,10 @@ def wheel_like_modules(args: list[str], db: Path) -> set[str]:
         ["review"],
         ["heatmap"],
         ["gaps"],
+        ["log", "--list"],
+        ["cert", "due"],
+        ["report"],
+        ["report", "--format", "html"],
     ],
 )
 def test_reads_import_no_pathlib_dataclasses_or_shutil(seeded_db: Path, args: list[str]) -> None:
@@ -319,6 +334,17 @@ def test_reads_import_no_pathlib_dataclasses_or_shutil(seeded_db: Path, args: li
     loaded = wheel_like_modules(args, seeded_db)
     assert "mltrack.cli" in loaded  # the probe measured a real run
     assert loaded & NOT_ON_THE_HOT_PATH == set()
+
+
+@pytest.mark.parametrize(
+    "args", [["progress"], ["next"], ["stats"], ["log", "--list"], ["cert", "due"]], ids=" ".join
+)
+def test_text_views_of_summaries_import_no_json(seeded_db: Path, args: list[str]) -> None:
+    """Views that read projections and summaries only, not the journal's JSON data, leave the
+    json module out (the write path's reading of amendments imports it where it is used)."""
+    loaded = wheel_like_modules(args, seeded_db)
+    assert "mltrack.cli" in loaded
+    assert "json" not in loaded
 
 
 @pytest.mark.parametrize(

@@ -25,12 +25,14 @@ RANKS: dict[str, float] = {
     "mltrack.services": 3.5,  # the write side may read (lookups inside its transaction)
     "mltrack.render": 4,
     "mltrack.cli": 5,
+    "mltrack.web": 5,  # the pages of `mltrack serve`: handlers beside the commands
     "mltrack.__main__": 6,
 }
 FORBIDDEN = {
     "mltrack.queries": ("mltrack.services", "mltrack.models"),  # the read side: SQL, no ORM
     "mltrack.render": ("mltrack.services", "mltrack.models", "mltrack.store"),
     "mltrack.core": ("sqlalchemy", "alembic", "click"),
+    "mltrack.cli": ("starlette", "uvicorn"),  # the web stack loads with mltrack.web only
 }
 
 

@@ -37,6 +37,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Write a shareable progress report (md, html, json, csv).",
     ),
     "pathway": ("mltrack.cli.pathway:pathway", "Show the roadmap: steps, areas and items."),
+    "whatsnew": (
+        "mltrack.cli.pathway:whatsnew",
+        "Show what pathway updates added, retitled or retired since you last looked.",
+    ),
     "show": ("mltrack.cli.pathway:show", "Show one item: what it is, its status and history."),
     "start": ("mltrack.cli.marks:start", "Mark an item as in progress."),
     "done": ("mltrack.cli.marks:done", "Mark an item as done."),
@@ -96,6 +100,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gaps": (
         "mltrack.cli.insight:gaps",
         "Show what is neglected: untouched areas, stalled items, unready goals.",
+    ),
+    "serve": (
+        "mltrack.cli.serve:serve",
+        "Show the pathway as a map in your browser, and change it there.",
     ),
 }
 

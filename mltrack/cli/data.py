@@ -45,8 +45,9 @@ def export(app: App, output: Path | None) -> None:
 def import_(app: App, file: Path, replace: bool) -> None:
     """Import learner data from an export file.
 
-    All or nothing: the whole file is checked first; the first bad value is named by its
-    place in the file (e.g. progress[3].status) and nothing changes. Learners not yet in the
+    All or nothing: the file is read one record at a time, checked and written in one
+    transaction; the first bad value is named by its place in the file (e.g.
+    journal[3].action) and nothing changes. Learners not yet in the
     database are added, one with no data yet is taken over; one who already has data is
     refused unless --replace, which replaces that learner's data with the file's. Other
     learners are never touched. Items are matched by slug.
@@ -57,11 +58,10 @@ def import_(app: App, file: Path, replace: bool) -> None:
       mltrack --db new.db import mltrack-2026-11.json
       mltrack import --replace mltrack-2026-11.json
     """
-    from mltrack.services.importer import import_data, load_export
+    from mltrack.services.importer import import_file
 
-    document = load_export(file)
     with app.orm_session() as session:
-        summary = import_data(session, document, replace)
+        summary = import_file(session, file, replace)
     from mltrack.render.changes import import_text
 
     click.echo(import_text(summary))

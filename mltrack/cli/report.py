@@ -1,6 +1,5 @@
 """``mltrack report``: the shareable progress report in Markdown, HTML, JSON or CSV."""
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -8,7 +7,9 @@ import click
 from mltrack.cli.context import App, pass_app
 from mltrack.cli.params import output_option, weeks_option, width, write_output
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pathlib (with urllib.parse, ipaddress) only when -o names a file
+    from pathlib import Path
+
     from mltrack.queries.report import ReportData
 
 FORMATS = ("md", "html", "json", "csv")
@@ -31,7 +32,7 @@ EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
 )  # fmt: skip
 @pass_app
 def report(
-    app: App, output_format: str | None, output: Path | None, weeks: int, with_notes: bool
+    app: App, output_format: str | None, output: "Path | None", weeks: int, with_notes: bool
 ) -> None:
     """Write a shareable progress report (md, html, json, csv).
 

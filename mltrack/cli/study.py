@@ -8,6 +8,7 @@ from mltrack.cli.context import App, pass_app
 from mltrack.cli.params import (
     DateType,
     DurationType,
+    WholeNumber,
     choice_of,
     complete_item,
     format_option,
@@ -19,6 +20,7 @@ from mltrack.core.dates import last_weeks_start
 from mltrack.core.vocabulary import ReadingKind
 
 LIST_WEEKS = 8
+LIST_SESSIONS = 20
 
 
 # Unknown options become arguments, so that "-5m" reaches DurationType and is refused there
@@ -35,6 +37,12 @@ LIST_WEEKS = 8
     help=f"With --list: from this date [default: the Monday that opens the last {LIST_WEEKS} "
     "ISO weeks, as in mltrack stats].",
 )
+@click.option(
+    "-n",
+    "--limit",
+    type=WholeNumber(min=0, max=100_000),
+    help=f"With --list: the newest N sessions [default: {LIST_SESSIONS}]; 0 lists them all.",
+)
 @format_option("json")
 @pass_app
 def log(
@@ -45,31 +53,34 @@ def log(
     note: str | None,
     list_: bool,
     since: date | None,
+    limit: int | None,
     output_format: str,
     as_json: bool,
 ) -> None:
     """Log study time, or list it with --list.
 
     DURATION is 90m, 2h, 1h30 or 1h30m (at most 24h in one session); ITEM, optional, is
-    what you studied (slug, prefix or title words). --list shows the sessions since a date
-    with the hours per week and per study area.
+    what you studied (slug, prefix or title words). --list shows the newest sessions since a
+    date (-n of them) with the hours per week and per study area of them all.
 
     \b
     Examples:
       mltrack log 1h30 deep-learning --note "chapter 6 exercises"
       mltrack log 45m --on yesterday
       mltrack log --list --since 2026-09-01 --json
+      mltrack log --list -n 0
     """
     if list_:
         if duration is not None or on is not None or note is not None:
-            raise click.UsageError("--list takes only --since and --json")
+            raise click.UsageError("--list takes only --since, -n and --json")
         since = since or last_weeks_start(date.today(), LIST_WEEKS)
-        _list_sessions(app, since, wants_json(output_format, as_json))
+        limit = LIST_SESSIONS if limit is None else limit
+        _list_sessions(app, since, limit or None, wants_json(output_format, as_json))
         return
     if duration is None:
         raise click.UsageError("give a DURATION such as 90m or 1h30 (or --list)")
-    if since is not None:
-        raise click.UsageError("--since goes with --list")
+    if since is not None or limit is not None:
+        raise click.UsageError(f"{'--since' if since is not None else '-n'} goes with --list")
     if wants_json(output_format, as_json):
         raise click.UsageError("--json goes with --list")
     from mltrack.render.changes import logged_session_text
@@ -80,10 +91,10 @@ def log(
     click.echo(logged_session_text(logged))
 
 
-def _list_sessions(app: App, since: date, as_json: bool) -> None:
+def _list_sessions(app: App, since: date, limit: int | None, as_json: bool) -> None:
     from mltrack.queries.study import study_log
 
-    log = study_log(app.reader(), app.learner_id(), since)
+    log = study_log(app.reader(), app.learner_id(), since, limit)
     if as_json:
         from mltrack.render.json import study_log_json
 

@@ -169,7 +169,13 @@ def find_streaks(days: Iterable[DayCount], today: date) -> Streaks:
     while this week has nothing yet (it is not over); the longest is the most recent of the
     longest runs.
     """
-    active = sorted({week_start(day.day) for day in days if day.finished and day.day <= today})
+    return streaks_of((day.day for day in days if day.finished), today)
+
+
+def streaks_of(finish_dates: Iterable[date], today: date) -> Streaks:
+    """``find_streaks`` from the days with an item finished alone (their counts do not
+    matter to a run of weeks)."""
+    active = sorted({week_start(day) for day in finish_dates if day <= today})
     runs: list[Streak] = []
     for week in active:
         if runs and week - runs[-1].last == WEEK:

@@ -14,15 +14,42 @@ def goal_status(stored: str | None, expires_on: date | None, today: date) -> str
     return stored
 
 
+def pathway_in_use() -> str:
+    """SQL for the id of the pathway the learner (``:learner_id``) follows: the one chosen
+    with ``pathway use`` while it is installed, else the shipped one. Uncorrelated, so SQLite
+    works it out once per statement."""
+    return (
+        "(SELECT COALESCE((SELECT up.id FROM learner ul JOIN pathway up ON up.id = ul.pathway_id"
+        " WHERE ul.id = :learner_id AND NOT up.retired),"
+        " (SELECT sp.id FROM pathway sp WHERE sp.shipped)))"
+    )
+
+
 def visible_items(alias: str = "i") -> str:
-    """SQL condition for the items a learner sees: current seeded ones and their own, in a
-    step that is still part of the pathway. Every read and write that finds items uses it.
+    """SQL condition for the items a learner sees: current seeded ones in a step of the
+    pathway they follow, and their own in a step of it, a step still part of the pathway.
+    Every read and write that finds items uses it.
 
     Statements using it take a ``:learner_id`` parameter.
     """
+    # Two OR-ed terms, each bounded by learner_id: SQLite reads them through the item's
+    # learner_id index (MULTI-INDEX OR) rather than scanning every item.
     return (
-        f"NOT {alias}.retired AND ({alias}.learner_id IS NULL OR {alias}.learner_id = :learner_id)"
-        f" AND NOT EXISTS (SELECT 1 FROM step rs WHERE rs.id = {alias}.step_id AND rs.retired)"
+        f"NOT {alias}.retired AND (({alias}.learner_id IS NULL AND EXISTS ("
+        f"SELECT 1 FROM pathway_item rm JOIN step rs ON rs.id = rm.step_id"
+        f" WHERE rm.pathway_id = {pathway_in_use()} AND rm.item_id = {alias}.id"
+        f" AND NOT rs.retired)) OR ({alias}.learner_id = :learner_id AND EXISTS ("
+        f"SELECT 1 FROM step rs WHERE rs.id = {alias}.step_id AND NOT rs.retired"
+        f" AND rs.pathway_id = {pathway_in_use()})))"
+    )
+
+
+def item_step(alias: str = "i") -> str:
+    """SQL for the id of the step an item sits in, in the pathway the learner follows (an item
+    shared between pathways sits in a step of each); statements take ``:learner_id``."""
+    return (
+        f"COALESCE((SELECT sm.step_id FROM pathway_item sm WHERE sm.item_id = {alias}.id"
+        f" AND sm.pathway_id = {pathway_in_use()}), {alias}.step_id)"
     )
 
 

@@ -113,6 +113,15 @@ class ReviewRating(StrEnum):
 # The kinds of item that can be revised once finished (spaced review).
 REVISABLE_KINDS: tuple[ItemKind, ...] = (ItemKind.TOPIC, ItemKind.COURSE)
 
+
+class PathwayChange(StrEnum):
+    """What installing a new version of a pathway did to one of its items (``whatsnew``)."""
+
+    ADDED = "added"
+    RETITLED = "retitled"
+    RETIRED = "retired"
+
+
 # Every action a journal entry can record, whatever its kind (the journal's CHECK).
 JOURNAL_ACTIONS: tuple[type[StrEnum], ...] = (
     EventAction, CertAction, ProjectAction, PlanAction, MetaAction, ReviewAction, ReviewRating,

@@ -103,6 +103,9 @@ STEP = Ref("step", "step_id", "step", "slug")
 # learner data, so a learner's own items leave them at their defaults.
 SEEDED_ONLY: dict[str, set[str]] = {
     "item": {"group_id", "on_the_job", "article_name", "provenance"},
+    # Not seeded, but not written either: the pathway a learner follows is a projection of
+    # its journal entry (plan ``pathway``), set again when the journal is replayed on import.
+    "learner": {"pathway_id"},
 }
 
 SECTIONS: tuple[Section, ...] = (

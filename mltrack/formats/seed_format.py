@@ -90,9 +90,14 @@ class SeedData:
 
 def load_seed(directory: Path | None = None) -> SeedData:
     """Read and validate every seed file; raise SeedError listing all problems found."""
+    return load_seed_files(seed_files(directory))
+
+
+def load_seed_files(paths: list[Path]) -> SeedData:
+    """Read and validate seed files (one pathway, by ``seed --check``'s rules)."""
     data = SeedData()
     problems: list[str] = []
-    for path in seed_files(directory):
+    for path in paths:
         problems += _load_file(path, data)
     if not problems:
         problems += validate(data)

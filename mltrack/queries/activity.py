@@ -14,7 +14,6 @@ read: the finishes with no amendment are counted per day in SQL (the (learner, k
 date) index bounds them), the amended few are read one by one and moved to their dates here.
 """
 
-import json
 from collections import Counter
 from datetime import date
 
@@ -105,6 +104,20 @@ ACTIVE_DAYS_SINCE_SQL = """
 """
 
 
+# Only the dates (streaks): the finished days' index holds them, read without the counts.
+FINISH_DATES_SQL = """
+    SELECT on_date FROM learner_day
+    WHERE learner_id = :learner_id AND finished > 0
+    ORDER BY on_date
+"""
+
+
+def finish_dates(reader: Reader, learner_id: int) -> list[date]:
+    """Every day the learner finished an item on, oldest first (streaks over the whole history:
+    at most one row per day, the date alone)."""
+    return [as_date(row["on_date"]) for row in reader.rows(FINISH_DATES_SQL, learner_id=learner_id)]
+
+
 def active_days(reader: Reader, learner_id: int, since: date | None = None) -> list[DayCount]:
     """Items finished on each day (from ``since`` on, when given), oldest day first, from the
     day summary: at most one row per day with an item finished (about 3,650 in ten years),
@@ -120,6 +133,8 @@ def active_days(reader: Reader, learner_id: int, since: date | None = None) -> l
 
 def _amended_finishes(reader: Reader, learner_id: int) -> list[tuple[date, bool]]:
     """Each amended finish on its date as corrected (the newest correction of it wins)."""
+    import json  # the write path's (and doctor's) only: stats reads the summary, not this
+
     corrected: dict[int, tuple[date, bool]] = {}
     for row in reader.rows(AMENDED_FINISHES_SQL, learner_id=learner_id):
         on = json.loads(row["data"] or "{}").get("on")

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from mltrack.core.rules import goal_status, visible_items
+from mltrack.core.rules import goal_status, item_step, visible_items
 from mltrack.core.vocabulary import (
     CertAction,
     CertStatus,
@@ -62,7 +62,7 @@ CERTS_SQL = f"""
            g.target_date, g.enrolled_on, g.passed_on, g.expires_on,
            COALESCE(g.attempts, 0) AS attempts, g.credential_id, g.credential_url
     FROM item i
-    JOIN step s ON s.id = i.step_id
+    JOIN step s ON s.id = {item_step()}
     LEFT JOIN cert_goal g ON g.item_id = i.id AND g.learner_id = :learner_id
     WHERE i.kind = {sql_value(ItemKind.CERTIFICATION)} AND {visible_items()}
     ORDER BY s.position, i.position

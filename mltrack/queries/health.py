@@ -95,7 +95,12 @@ def _schema_check(connection: sqlite3.Connection, revision: str) -> Check:
     return Check("schema", OK, f"exactly what revision {revision or 'base'} has")
 
 
-SEEDED_ITEMS_SQL = "SELECT slug, retired FROM item WHERE learner_id IS NULL"
+# The shipped pathway's items (pathways a learner installed have their own).
+SEEDED_ITEMS_SQL = """
+    SELECT i.slug, i.retired FROM item i
+    JOIN pathway_item m ON m.item_id = i.id JOIN pathway p ON p.id = m.pathway_id AND p.shipped
+    WHERE i.learner_id IS NULL
+"""
 
 RETIRED_PREREQUISITES_SQL = """
     SELECT i.slug FROM item_prerequisite p

@@ -27,7 +27,7 @@ from mltrack.core.journal import (
     entry_of,
 )
 from mltrack.core.journal import apply as apply_entry
-from mltrack.core.vocabulary import NO_GOAL, ItemStatus, JournalKind, MetaAction
+from mltrack.core.vocabulary import NO_GOAL, ItemStatus, JournalKind, MetaAction, sql_value
 from mltrack.queries.reader import Reader, Row
 
 _COLUMNS = """
@@ -48,7 +48,17 @@ _AMENDMENTS_SQL = """
     SELECT a.id, a.target_id, a.data
     FROM journal a
     WHERE a.learner_id = :learner_id AND a.kind IN ({kinds}) AND a.action = :amend
-      AND a.flag IS NULL {conditions}
+      AND a.flag IS NULL
+      AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = a.id AND u.action = :undo)
+    ORDER BY +a.id
+"""  # +a.id: through ix_journal_learner_action (amendments are few), not every entry by id
+# One item's amendments: through the partial index of amendments (the literal action is what
+# lets SQLite use it; ordered by id, it needs no sort), never the item's every entry.
+_ITEM_AMENDMENTS_SQL = f"""
+    SELECT a.id, a.target_id, a.data
+    FROM journal a
+    WHERE a.learner_id = :learner_id AND a.item_id = :item_id
+      AND a.action = {sql_value(MetaAction.AMEND)} AND a.flag IS NULL
       AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = a.id AND u.action = :undo)
     ORDER BY a.id
 """
@@ -58,6 +68,10 @@ _TARGETS_SQL = f"""
     LEFT JOIN item i ON i.id = j.item_id
     WHERE j.id IN ({{ids}})
 """
+_ITEM_COUNT_SQL = """
+    SELECT COUNT(*) AS entries FROM journal j
+    WHERE j.item_id = :item_id AND j.learner_id = :learner_id
+"""
 # One subject's unflagged entries: one range of the timeline index.
 TIMELINE_SQL = """
     SELECT id, kind, action, subject, on_date, recorded_at, data, target_id
@@ -65,6 +79,27 @@ TIMELINE_SQL = """
     WHERE learner_id = :learner_id AND kind = :kind AND subject = :subject AND flag IS NULL
     ORDER BY +id
 """  # +id: through ix_journal_timeline, not every entry by id
+# The same from a date on: the tail of a long timeline (see _timeline).
+TIMELINE_FROM_SQL = """
+    SELECT id, kind, action, subject, on_date, recorded_at, data, target_id
+    FROM journal
+    WHERE learner_id = :learner_id AND kind = :kind AND subject = :subject AND flag IS NULL
+      AND on_date >= :start
+    ORDER BY +id
+"""
+# The date TIMELINE_MARGIN entries before a day in a subject's timeline (index only).
+TIMELINE_START_SQL = """
+    SELECT on_date FROM journal
+    WHERE learner_id = :learner_id AND kind = :kind AND subject = :subject
+      AND on_date <= :oldest
+    ORDER BY on_date DESC, recorded_at DESC
+    LIMIT 1 OFFSET :margin
+"""
+# How many of an item's status changes before the oldest one shown are replayed: an item's
+# status after a change is the change's own (start: in progress, done: done...), so the
+# states around the entries shown need only the changes just before them; the margin keeps
+# an undo or amendment of an older change inside the window.
+TIMELINE_MARGIN = 64
 
 
 class Correction(NamedTuple):
@@ -133,7 +168,7 @@ def history(
     if until is not None:
         conditions += " AND j.on_date <= :until"
         params["until"] = until.isoformat()
-    amended = _amended(reader, learner_id, kinds or tuple(JournalKind), "")
+    amended = _amended(reader, learner_id, kinds or tuple(JournalKind))
     in_range = [
         entry
         for entry in amended.values()
@@ -150,13 +185,15 @@ def item_history(
     """The entries about one item (every kind), oldest first: the newest ``limit`` of them,
     and how many older ones were left out."""
     params: dict[str, Any] = {"learner_id": learner_id, "item_id": item_id}
-    amended = _amended(reader, learner_id, tuple(JournalKind), "AND a.item_id = :item_id",
-                       item_id=item_id)  # fmt: skip
-    entries, _ = _merged(
-        reader, " AND j.item_id = :item_id", params, amended, list(amended.values()), None
+    amended = _amended(reader, learner_id, (), item_id)
+    # Only the newest ``limit`` are read and replayed; the rest are counted, not loaded.
+    shown, more = _merged(
+        reader, " AND j.item_id = :item_id", params, amended, list(amended.values()), limit
     )
-    left_out = 0 if limit is None else max(0, len(entries) - limit)
-    shown = entries[:limit] if limit is not None else entries
+    left_out = 0
+    if more:
+        total = reader.rows(_ITEM_COUNT_SQL, **params)[0]["entries"]
+        left_out = max(0, total - len(shown))
     return list(reversed(_with_states(reader, learner_id, shown))), left_out
 
 
@@ -194,12 +231,17 @@ def _merged(
 
 
 def _amended(
-    reader: Reader, learner_id: int, kinds: Sequence[str], condition: str, **extra: Any
+    reader: Reader, learner_id: int, kinds: Sequence[str], item_id: int | None = None
 ) -> dict[int, HistoryEntry]:
-    """Every entry an amendment that stands corrects, as corrected, by id."""
-    params: dict[str, Any] = {"learner_id": learner_id, "amend": MetaAction.AMEND,
-                              "undo": MetaAction.UNDO, **extra}  # fmt: skip
-    sql = _AMENDMENTS_SQL.format(kinds=_bind(params, "kind", kinds), conditions=condition)
+    """Every entry an amendment that stands corrects, as corrected, by id (of one item's
+    entries when ``item_id`` is given)."""
+    params: dict[str, Any] = {"learner_id": learner_id, "undo": MetaAction.UNDO}
+    if item_id is not None:
+        sql = _ITEM_AMENDMENTS_SQL
+        params["item_id"] = item_id
+    else:
+        params["amend"] = MetaAction.AMEND
+        sql = _AMENDMENTS_SQL.format(kinds=_bind(params, "kind", kinds))
     amendments: dict[int, list[Row]] = {}
     for row in reader.rows(sql, **params):
         amendments.setdefault(row["target_id"], []).append(row)
@@ -249,7 +291,12 @@ def _with_states(
     reader: Reader, learner_id: int, entries: list[HistoryEntry]
 ) -> list[HistoryEntry]:
     """The entries with the states of their subjects before and after them."""
-    timelines: dict[tuple[str, str], list[Entry]] = {}
+    timelines: dict[tuple[str, str], tuple[State, list[Entry]]] = {}
+    oldest: dict[tuple[str, str], str] = {}
+    for entry in entries:
+        key = (entry.kind, entry.subject)
+        first = min(entry.on_date, (entry.corrected and entry.corrected.on_date) or entry.on_date)
+        oldest[key] = min(first, oldest.get(key, first))
     shown = []
     for entry in entries:
         if entry.flag is not None or not _has_state(entry):
@@ -257,12 +304,32 @@ def _with_states(
             continue
         key = (entry.kind, entry.subject)
         if key not in timelines:
-            rows = reader.rows(TIMELINE_SQL, learner_id=learner_id, kind=entry.kind,
-                               subject=entry.subject)  # fmt: skip
-            timelines[key] = [entry_of(row) for row in rows]
-        before, after = _states_around(timelines[key], entry)
+            timelines[key] = _timeline(reader, learner_id, entry, oldest[key])
+        before, after = _states_around(*timelines[key], entry)
         shown.append(entry._replace(before=before, after=after))
     return shown
+
+
+# A status before the window of a cut timeline: unknown, and unlike every status a change
+# leads to, so that the window's first change applies to it (its own state is never shown).
+_UNKNOWN = ItemState("unknown")  # type: ignore[arg-type]
+
+
+def _timeline(
+    reader: Reader, learner_id: int, entry: HistoryEntry, oldest: str
+) -> tuple[State, list[Entry]]:
+    """The state to replay from and the entries of ``entry``'s subject needed for the states
+    of those shown (the oldest shown dated ``oldest``): a long status timeline from
+    TIMELINE_MARGIN changes before it, from an unknown status; any other whole timeline, from
+    nothing (a certification goal's state is made by every step of it; such timelines are
+    short)."""
+    subject = {"learner_id": learner_id, "kind": entry.kind, "subject": entry.subject}
+    if entry.kind == JournalKind.STATUS:
+        found = reader.rows(TIMELINE_START_SQL, **subject, oldest=oldest, margin=TIMELINE_MARGIN)
+        if found:
+            rows = reader.rows(TIMELINE_FROM_SQL, **subject, start=str(found[0]["on_date"]))
+            return _UNKNOWN, [entry_of(row) for row in rows]
+    return None, [entry_of(row) for row in reader.rows(TIMELINE_SQL, **subject)]
 
 
 def _has_state(entry: HistoryEntry) -> bool:
@@ -272,27 +339,29 @@ def _has_state(entry: HistoryEntry) -> bool:
     )
 
 
-def _states_around(timeline: list[Entry], shown: HistoryEntry) -> tuple[str | None, str | None]:
+def _states_around(
+    start: State, timeline: list[Entry], shown: HistoryEntry
+) -> tuple[str | None, str | None]:
     """The subject's state before and after ``shown``: as it stands now; for an undone entry,
     as it stood before the undo; for an undo or amend, the whole subject's before and after."""
     if shown.action in (MetaAction.UNDO, MetaAction.AMEND):
-        before = _replayed(effective(e for e in timeline if e.id < shown.id))
-        after = _replayed(effective(e for e in timeline if e.id <= shown.id))
+        before = _replayed(effective(e for e in timeline if e.id < shown.id), start)
+        after = _replayed(effective(e for e in timeline if e.id <= shown.id), start)
         day = date.fromisoformat(shown.on_date)
         return _summary(shown.kind, before[-1][1], day), _summary(shown.kind, after[-1][1], day)
     cutoff = shown.undone_by
     standing = effective(e for e in timeline if cutoff is None or e.id < cutoff)
-    states = _replayed(standing)
+    states = _replayed(standing, start)
     for (_, previous), (entry, state) in itertools.pairwise(states):
         if entry is not None and entry.id == shown.id:
             return _summary(shown.kind, previous, entry.on), _summary(shown.kind, state, entry.on)
     return None, None
 
 
-def _replayed(standing: list[Entry]) -> list[tuple[Entry | None, State]]:
-    """(entry, state after it) along a timeline, starting with (None, nothing yet)."""
-    states: list[tuple[Entry | None, State]] = [(None, None)]
-    state: State = None
+def _replayed(standing: list[Entry], start: State = None) -> list[tuple[Entry | None, State]]:
+    """(entry, state after it) along a timeline, starting with (None, ``start``)."""
+    states: list[tuple[Entry | None, State]] = [(None, start)]
+    state: State = start
     for entry in standing:
         try:
             state = apply_entry(state, entry)

@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 from mltrack.core.errors import InputError
 from mltrack.core.matching import find_learner_name, match_slug, searchable, unknown_learner
-from mltrack.core.rules import visible_items
+from mltrack.core.rules import item_step, visible_items
 from mltrack.queries.reader import Reader, first
 
 
@@ -29,7 +29,7 @@ def item_choices(reader: Reader, learner_id: int, kind: str | None = None) -> li
     only = "AND i.kind = :kind" if kind else ""
     sql = f"""
         SELECT i.slug, i.title, i.provider, i.article_name FROM item i
-        JOIN step s ON s.id = i.step_id
+        JOIN step s ON s.id = {item_step()}
         WHERE {visible_items()} {only} ORDER BY s.position, i.position
     """
     rows = reader.rows(sql, learner_id=learner_id, **({"kind": kind} if kind else {}))

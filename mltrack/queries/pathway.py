@@ -3,7 +3,7 @@
 import json
 from typing import NamedTuple
 
-from mltrack.core.rules import visible_items
+from mltrack.core.rules import item_step, visible_items
 from mltrack.core.vocabulary import NoteKind
 from mltrack.queries.history import HistoryEntry, item_history
 from mltrack.queries.notes import ItemNote, item_notes
@@ -80,7 +80,7 @@ _PATHWAY_SQL = f"""
            g.title AS group_title, i.on_the_job, i.hours_estimate, i.article_name,
            s.provenance AS step_provenance
     FROM item i
-    JOIN step s ON s.id = i.step_id
+    JOIN step s ON s.id = {item_step()}
     LEFT JOIN area a ON a.id = i.area_id
     LEFT JOIN item_group g ON g.id = i.group_id
     LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
@@ -103,7 +103,7 @@ ITEM_SQL = f"""
            p.evidence_url, i.provenance, i.learner_id, i.article_name, i.on_the_job,
            i.group_id, g.slug AS "group", g.title AS group_title
     FROM item i
-    JOIN step s ON s.id = i.step_id
+    JOIN step s ON s.id = {item_step()}
     LEFT JOIN area a ON a.id = i.area_id
     LEFT JOIN item_group g ON g.id = i.group_id
     LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id

@@ -11,7 +11,7 @@ its counts.
 from typing import NamedTuple
 
 from mltrack.core.errors import NotFoundError
-from mltrack.core.rules import visible_items
+from mltrack.core.rules import item_step, pathway_in_use, visible_items
 from mltrack.core.vocabulary import ItemStatus, sql_in, sql_value
 from mltrack.queries.reader import Reader, status_of
 
@@ -49,7 +49,7 @@ _GROUP_DONE = f"""
 # the step :step unless it is NULL.
 _OPEN_ITEMS = f"""
     FROM item i
-    JOIN step s ON s.id = i.step_id AND NOT s.retired
+    JOIN step s ON s.id = {item_step()} AND NOT s.retired
     LEFT JOIN area a ON a.id = i.area_id
     LEFT JOIN progress p ON p.item_id = i.id AND p.learner_id = :learner_id
     WHERE {visible_items()} AND {status_of()} IN {_OPEN} AND NOT EXISTS ({_GROUP_DONE})
@@ -112,7 +112,8 @@ class NextItems(NamedTuple):
     step: str | None = None  # ... of this step's items only
 
 
-STEPS_SQL = "SELECT slug FROM step WHERE NOT retired ORDER BY position"
+STEPS_SQL = f"""SELECT slug FROM step WHERE NOT retired AND pathway_id = {pathway_in_use()}
+               ORDER BY position"""
 
 
 def next_items(
@@ -132,7 +133,7 @@ def next_items(
     keeps that step's items only; the counts are of the items so narrowed.
     """
     if step is not None:
-        _check_step(reader, step)
+        _check_step(reader, learner_id, step)
     narrowed = {"learner_id": learner_id, "required_only": required_only, "step": step}
     rows = reader.rows(READY_SQL, **narrowed, required_first=not all_in_step_order, limit=limit)
     prerequisites = _prerequisites_of(reader, learner_id, [row["id"] for row in rows])
@@ -154,8 +155,8 @@ def next_items(
     )
 
 
-def _check_step(reader: Reader, step: str) -> None:
-    steps = [row["slug"] for row in reader.rows(STEPS_SQL)]
+def _check_step(reader: Reader, learner_id: int, step: str) -> None:
+    steps = [row["slug"] for row in reader.rows(STEPS_SQL, learner_id=learner_id)]
     if step not in steps:
         raise NotFoundError("step", step, [], hint="steps are: " + ", ".join(steps))
 

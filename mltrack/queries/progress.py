@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 from mltrack.core import figures
-from mltrack.core.rules import visible_items
+from mltrack.core.rules import item_step, visible_items
 from mltrack.core.vocabulary import ItemKind, ItemStatus, sql_value
 from mltrack.queries.reader import Reader, Row, as_date, first, status_of
 
@@ -179,7 +179,8 @@ def _units(on_the_job: bool = False) -> str:
     current step as ``s``: before hiring by default, the on-the-job part with ``on_the_job``."""
     return f"""
     FROM (
-        SELECT MIN(it.step_id) AS step_id, MIN(it.area_id) AS area_id, MIN(it.kind) AS kind,
+        SELECT MIN({item_step("it")}) AS step_id, MIN(it.area_id) AS area_id,
+               MIN(it.kind) AS kind,
                MIN(it.provider) AS provider,
                MAX(CASE WHEN it.required THEN 1 ELSE 0 END) AS required,
                CASE WHEN MAX({_IS_DONE}) = 1 THEN {DONE}

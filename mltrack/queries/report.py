@@ -1,7 +1,7 @@
 """``mltrack report``: every figure a shareable report shows, computed once for every format."""
 
-from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from mltrack.core.pace import DEFAULT_PACE_WEEKS
 from mltrack.queries.heatmap import Heatmap, heatmap
@@ -15,14 +15,13 @@ from mltrack.queries.stats import StatsReport, stats_report
 NEXT_IN_REPORT = 5
 
 
-@dataclass(frozen=True)
-class ReportData:
+class ReportData(NamedTuple):  # not a dataclass: its import costs more than the report's reads
     generated_on: date
     progress: ProgressReport
     stats: StatsReport
     next: NextItems
     # Every item with where its facts come from (the article or mltrack), for the provenance table.
-    pathway: list[PathwayItem] = field(default_factory=list)
+    pathway: list[PathwayItem] = []  # noqa: RUF012 (never mutated)
     # A year of activity, day by day (the HTML report draws it).
     heatmap: Heatmap | None = None
     # The learner's notes and links: private, so only when asked for (None: not asked).

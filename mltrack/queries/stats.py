@@ -13,11 +13,11 @@ from mltrack.core.pace import (
     Forecast,
     Streaks,
     WeekCount,
-    find_streaks,
     fold_weeks,
     measure_pace,
+    streaks_of,
 )
-from mltrack.queries.activity import active_days
+from mltrack.queries.activity import active_days, finish_dates
 from mltrack.queries.progress import overall_completion
 from mltrack.queries.reader import Reader
 from mltrack.queries.study import (
@@ -83,14 +83,14 @@ def stats_report(
     """Activity of the last ``weeks`` ISO weeks (this one included), streaks, a forecast, and
     the study time and continuing education logged in those weeks."""
     today = today or date.today()
-    # One row per active day, from the day summary (not the journal): streaks need the whole
-    # history (at most ~3,650 rows in ten years, however many entries), the chart and pace
-    # its end.
-    days = active_days(reader, learner_id)
+    # From the day summary (not the journal): streaks need the dates of the whole history (at
+    # most ~3,650 in ten years, however many entries), the chart and pace the counts of its
+    # last weeks only.
     since = last_weeks_start(today, weeks)
+    days = active_days(reader, learner_id, since)
     activity = ActivitySection(
         weeks=fold_weeks(days, since, today),
-        streaks=find_streaks(days, today),
+        streaks=streaks_of(finish_dates(reader, learner_id), today),
     )
     remaining = overall_completion(reader, learner_id).required_remaining
     forecast = ForecastSection(Forecast(today, remaining, measure_pace(days, today, weeks)))

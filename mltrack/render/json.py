@@ -311,6 +311,10 @@ def export_chunks(sections: Iterable[ExportSection]) -> Iterator[str]:
     for section in sections:
         yield f",\n  {json.dumps(section.name)}: ["
         empty = True
+        if section.lines is not None:
+            for line in section.lines:
+                yield ("\n    " if empty else ",\n    ") + line
+                empty = False
         for index, record in enumerate(section.rows):
             yield ("\n    " if empty else ",\n    ") + _strict(
                 json.dumps, record, f"{section.name}[{index}]"
@@ -402,6 +406,7 @@ def study_log_json(log: StudyLog, learner: str) -> str:
             "learner": learner,
             "since": log.since,
             "sessions": [asdict(session) for session in log.sessions],
+            "sessions_left_out": log.left_out,
             "by_week": [asdict(total) for total in log.by_week],
             "by_area": [asdict(total) for total in log.by_area],
         }

@@ -5,8 +5,7 @@ reports always show the same figures in the same order. Pure: report data in, bl
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from mltrack.core.dates import format_minutes
 from mltrack.queries.notes import ItemNote
@@ -34,19 +33,16 @@ SLUGGED = ("step", "area")
 CHART_WEEKS_TITLE = "Items finished per ISO week (the last one is still running)"
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     text: str
     level: int = 2
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     text: str
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """A table of text cells; ``name`` identifies it (an HTML id, a test's handle)."""
 
     name: str
@@ -61,16 +57,14 @@ class Table:
         ]
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     label: str
     value: float
     text: str  # the value as shown beside the bar
     running: bool = False  # a period not over yet (this week): drawn lighter
 
 
-@dataclass(frozen=True)
-class Chart:
+class Chart(NamedTuple):
     """Bars against ``maximum``: ``across`` (one row a bar) or ``up`` (columns, e.g. weeks)."""
 
     name: str
@@ -80,9 +74,8 @@ class Chart:
     direction: str = "across"
 
 
-@dataclass(frozen=True)
-class Bullets:
-    items: list[str] = field(default_factory=list)
+class Bullets(NamedTuple):
+    items: list[str] = []  # noqa: RUF012 (never mutated)
 
 
 Block = Heading | Paragraph | Table | Chart | Bullets

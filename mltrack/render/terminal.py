@@ -418,6 +418,9 @@ def study_log_text(log: StudyLog, width: int = DEFAULT_WIDTH) -> str:
         return wrap(f"No study sessions since {log.since}; log one with: mltrack log 90m ITEM",
                     width)  # fmt: skip
     lines = [f"Study sessions since {log.since}"]
+    if log.left_out:
+        older = f"{log.left_out} older session{'s' if log.left_out != 1 else ''}"
+        lines.append(f"  ({older} left out; -n 0 lists them all)")
     for entry in log.sessions:
         head = f"  {entry.on_date}  {format_minutes(entry.minutes):>6}  "
         head += escape(entry.slug or "(no item)")

@@ -138,6 +138,11 @@ def entry_subject(entry: HistoryEntry) -> str:
     if entry.kind == "plan":
         if subject == "target":
             return "target date"
+        if subject == "whatsnew":
+            return "pathway changes seen"
+        if subject == "pathway":
+            slug = entry.data.get("slug")
+            return f"pathway {slug}" if slug else "pathway"
         if subject.startswith("after:"):
             _, item, requires = subject.split(":", 2)
             return f"{item} after {requires}"

@@ -85,6 +85,10 @@ PROJECTIONS = (
         "SELECT l.name, l.target_date FROM learner l",
     ),
     Projection(
+        "pathway followed", ("learner", "pathway"), 1,
+        """SELECT l.name, p.slug FROM learner l LEFT JOIN pathway p ON p.id = l.pathway_id""",
+    ),
+    Projection(
         "learner_prerequisite", ("learner", "item", "requires"), 3,
         """SELECT l.name, i.slug, r.slug
            FROM learner_prerequisite lp JOIN learner l ON l.id = lp.learner_id
@@ -111,6 +115,12 @@ PROJECTIONS = (
                         "card"), 2,
         """SELECT l.name, c.subject, c.enabled, c.reviews, c.last_on, c.due_on, c.card
            FROM review_card c JOIN learner l ON l.id = c.learner_id""",
+    ),
+    Projection(
+        "study_week", ("learner", "week_start", "area", "minutes", "sessions"), 3,
+        """SELECT l.name, w.week_start, a.slug, w.minutes, w.sessions
+           FROM study_week w JOIN learner l ON l.id = w.learner_id
+           LEFT JOIN area a ON a.id = w.area_id""",
     ),
 )  # fmt: skip
 

@@ -1,9 +1,13 @@
 """``mltrack import``: an export file's learner data into the database, in one transaction.
 
-The whole file is checked before anything is written, and the first bad value is reported by
-its path into the JSON (``progress[3].status: ...``). Loading (``load_export``) refuses what
-no export holds, whatever the field: bytes that are not UTF-8, nesting deeper than
-``MAX_JSON_DEPTH``, duplicate keys, numbers beyond 64 bits or not finite, NaN and Infinity, lone
+Nothing stays written unless the whole file passes (one transaction), and the first bad value
+is reported by its path into the JSON (``journal[3].action: ...``). A file laid out as
+``export`` writes it (one record per line) is streamed (``import_file``): memory is bounded by
+a batch of ``BATCH`` entries, whatever the file's length; any other file is read whole.
+
+Loading (``load_export``, or each line when streamed) refuses what no export holds, whatever
+the field: bytes that are not UTF-8, nesting deeper than ``MAX_JSON_DEPTH``, duplicate keys,
+numbers beyond 64 bits or not finite, NaN and Infinity, lone
 surrogates and text longer than ``MAX_TEXT`` (``mltrack.core.limits``). Then each value is
 checked against its model column (type, null, enum, unique, the range and text rules of
 ``mltrack.core.limits``); a reference must name a row of the file or, for the shared pathway
@@ -20,6 +24,7 @@ database already has is a conflict too.
 
 import json
 import math
+import re
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -88,6 +93,7 @@ VALUE_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
 # table and the fields the snapshot holds (none since format 2).
 SNAPSHOTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
 JOURNAL = SECTIONS_BY_NAME["journal"]
+_JOURNAL_FIELDS = tuple(JOURNAL.field_names())
 # The sections written row for row; the journal is checked and written in batches.
 TABLE_SECTIONS = tuple(section for section in SECTIONS if section is not JOURNAL)
 _ACTIONS = frozenset(member for enum in JOURNAL_ACTIONS for member in enum)
@@ -105,6 +111,7 @@ _PROJECTIONS_SQL = (
     "DELETE FROM review_card WHERE learner_id = :learner_id",
     "DELETE FROM item_note WHERE learner_id = :learner_id",
     "DELETE FROM search_index WHERE learner_id = :learner_id",
+    "DELETE FROM study_week WHERE learner_id = :learner_id",
 )
 _ORDERINGS_SQL = """
     SELECT i.slug AS item, r.slug AS requires FROM item_prerequisite p
@@ -177,10 +184,7 @@ def load_export(path: Path) -> Any:
 def parse_export(text: str, name: str = "the file") -> Any:
     """``text`` parsed as JSON and checked by ``check_json``; InvalidExportFile otherwise."""
     try:
-        document = json.loads(
-            text, object_pairs_hook=_JsonObject.of, parse_int=_json_int,
-            parse_float=_json_float, parse_constant=_JsonRefused.constant,
-        )  # fmt: skip
+        document = _loads(text)
     except json.JSONDecodeError as error:
         raise InvalidExportFile(f"{name} is not valid JSON ({error})") from None
     except RecursionError:  # far past MAX_JSON_DEPTH, which check_json reports with its path
@@ -189,6 +193,14 @@ def parse_export(text: str, name: str = "the file") -> Any:
         ) from None
     check_json(document)
     return document
+
+
+def _loads(text: str) -> Any:
+    """Strict JSON: see ``check_json`` for what the hooks let it report."""
+    return json.loads(
+        text, object_pairs_hook=_JsonObject.of, parse_int=_json_int,
+        parse_float=_json_float, parse_constant=_JsonRefused.constant,
+    )  # fmt: skip
 
 
 class _JsonObject(dict[str, Any]):
@@ -294,13 +306,253 @@ def import_data(session: Session, document: Any, replace: bool = False) -> Impor
             raise InvalidExportFile(str(error)) from None
         raw = {"learners": raw.get("learners", []), "items": raw.get("items", []),
                "journal": journal}  # fmt: skip
+    return _import(session, raw, replace, strict=version > 1)
+
+
+def _import(
+    session: Session, raw: dict[str, Iterable[Any]], replace: bool, strict: bool
+) -> ImportSummary:
+    """Check the table sections (small: read whole), then check and write the journal batch
+    by batch as ``raw["journal"]`` yields its records (an iterator for a streamed file)."""
     importer = _Importer(session, replace)
     for section in TABLE_SECTIONS:
-        importer.check_section(section, raw.get(section.name, []))
-    written = importer.write(importer.check_journal(raw.get(JOURNAL.name, [])), strict=version > 1)
+        importer.check_section(section, list(raw.get(section.name, [])))
+    written = importer.write(importer.check_journal(raw.get(JOURNAL.name, [])), strict=strict)
     counts = [(name, len(records)) for name, records in importer.records.items()]
     return ImportSummary(counts=(*counts, (JOURNAL.name, written)),
                          replaced=tuple(importer.replaced))  # fmt: skip
+
+
+def import_file(session: Session, path: Path, replace: bool = False) -> ImportSummary:
+    """Import the export file at ``path``: streamed, one record per line, when it is laid out
+    as ``mltrack export`` writes it (memory bounded by a batch, not by the file); otherwise
+    (format 1, a file written by hand or another tool) read whole by ``load_export``, up to
+    ``WHOLE_FILE_LIMIT`` bytes. All or nothing either way: the caller's transaction is rolled
+    back on any refusal, even one found at the file's last line."""
+    if not regular_file(path, "an export file"):
+        raise InvalidExportFile(f"{path} does not exist")
+    connection = session.connection().connection.driver_connection
+    # The journal's indexes take most of the writing: a page cache of IMPORT_CACHE_KIB keeps
+    # their hot pages (the default 2 MiB does not), and its cap keeps memory flat.
+    connection.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    connection.execute("SAVEPOINT import_stream")
+    try:
+        with path.open("rb") as file:
+            summary = _import_lines(session, _ExportLines(file, str(path)), replace)
+    except _NotLineLayout as layout:
+        # Nothing streamed so far stays; the whole file is read the ordinary way instead.
+        connection.execute("ROLLBACK TO SAVEPOINT import_stream")
+        connection.execute("RELEASE SAVEPOINT import_stream")
+        size = path.stat().st_size
+        if size > WHOLE_FILE_LIMIT and not (layout.legacy or _legacy_start(path)):
+            raise InvalidExportFile(
+                f"{path}, line {layout.line}: {layout}; a file not laid out one record per "
+                f"line, as mltrack export writes it, is read whole, up to "
+                f"{WHOLE_FILE_LIMIT >> 20} MiB (this one has {size / 2**20:,.0f} MiB)"
+            ) from None
+        return import_data(session, load_export(path), replace)
+    connection.execute("RELEASE SAVEPOINT import_stream")
+    return summary
+
+
+# How a format-1 file begins (it has no line layout of its own: it is read whole, as always).
+_LEGACY_START = re.compile(
+    rb'\s*\{\s*"format"\s*:\s*"mltrack-export"\s*,\s*"version"\s*:\s*1\s*[,}]'
+)
+
+
+def _legacy_start(path: Path) -> bool:
+    with path.open("rb") as file:
+        return _LEGACY_START.match(file.read(4096)) is not None
+
+
+def _import_lines(session: Session, lines: "_ExportLines", replace: bool) -> ImportSummary:
+    header = lines.header()
+    version, _ = _sections(header)
+    if version != VERSION:
+        # Format 1 files (small, from before the journal) are converted whole, as always.
+        raise _NotLineLayout(lines.number, f"format version {version} is read whole", legacy=True)
+    raw: dict[str, Iterable[Any]] = {}
+    for section in SECTIONS:
+        rows = lines.section(section.name)
+        raw[section.name] = rows if section is JOURNAL else list(rows)
+    summary = _import(session, raw, replace, strict=True)
+    lines.end()
+    return summary
+
+
+IMPORT_CACHE_KIB = 8192
+MAX_LINE = 1 << 20  # bytes in one line of an export file: its longest record is far shorter
+# Bytes of a format-2 file read whole (not laid out one record per line): parsed whole, a file
+# takes several times its size in memory, and this keeps that within the import's bound.
+WHOLE_FILE_LIMIT = 8 << 20
+
+
+class _NotLineLayout(Exception):
+    """The file is not laid out one record per line as ``export_chunks`` writes it."""
+
+    def __init__(self, line: int, reason: str, legacy: bool = False):
+        super().__init__(reason)
+        self.line, self.legacy = line, legacy
+
+
+class _ExportLines:
+    """An export file read line by line, each line at most ``MAX_LINE`` bytes: the header
+    lines (``"format": ...,``), then each section's opening line (``"learners": [``), one
+    record per line (``{...},``) and its closing line (``]``), then ``}``. Each record is
+    parsed and checked as ``parse_export`` checks a whole file (depth, duplicate keys,
+    numbers, text), and its refusals name the record as in a whole file (``journal[3]``)."""
+
+    def __init__(self, file: typing.BinaryIO, name: str):
+        self.file, self.name, self.number = file, name, 0
+        self.comma = True  # whether the line before allows another value to follow
+
+    def _next(self) -> str | None:
+        """The next line that is not blank, stripped; None at the end of the file."""
+        while True:
+            offset = self.file.tell()
+            raw = self.file.readline(MAX_LINE + 1)
+            if not raw:
+                return None
+            self.number += 1
+            if len(raw) > MAX_LINE:
+                raise _NotLineLayout(self.number, f"a line longer than {MAX_LINE:,} bytes")
+            try:
+                line = raw.decode("utf-8").strip(" \t\r\n")
+            except UnicodeDecodeError as error:
+                raise InvalidExportFile(
+                    f"{self.name} is not UTF-8 text (byte 0x{raw[error.start]:02x} at offset "
+                    f"{offset + error.start})"
+                ) from None
+            if line:
+                return line
+
+    def _expect_value(self, line: str) -> str:
+        """``line`` without its trailing comma; a value must follow a comma (or an opening)."""
+        if not self.comma:
+            raise _NotLineLayout(self.number, "expected a comma at the end of the line before")
+        self.comma = line.endswith(",")
+        return line[:-1] if self.comma else line
+
+    def header(self) -> dict[str, Any]:
+        """``format`` and ``version``, from the lines after the opening ``{``."""
+        if self._next() != "{":
+            raise _NotLineLayout(self.number, 'expected "{" alone on the first line')
+        found: dict[str, Any] = {}
+        for key in ("format", "version"):
+            line = self._next()
+            if line is None or not line.startswith(f'"{key}"'):
+                raise _NotLineLayout(self.number, f'expected "{key}": ...')
+            found.update(self._parse("{" + self._expect_value(line) + "}", ""))
+        return found
+
+    def section(self, name: str) -> Iterator[Any]:
+        """Read the opening line of section ``name``; then iterate over its records (the
+        caller reads them all before the next section)."""
+        line = self._next()
+        opening = f'"{name}": ['
+        if line is None or not line.startswith(opening):
+            raise _NotLineLayout(self.number, f"expected {opening}")
+        rest = self._expect_value(line)[len(opening) :].strip()
+        if rest not in ("", "]"):
+            raise _NotLineLayout(self.number, f"expected the records of {name} on the lines after")
+        return self._records(name, closed=rest == "]")
+
+    def _records(self, name: str, closed: bool) -> Iterator[Any]:
+        after = self.comma
+        self.comma = True
+        index = 0
+        while not closed:
+            line = self._next()
+            if line is None:
+                raise _NotLineLayout(self.number, f"the file ends inside {name} (truncated?)")
+            if line in ("]", "],"):
+                if self.comma and index:
+                    raise _NotLineLayout(self.number, "a comma after the last record")
+                self.comma = line == "],"
+                break
+            if not line.startswith("{"):
+                raise _NotLineLayout(self.number, f"expected one record of {name} per line")
+            yield self._parse(self._expect_value(line), f"{name}[{index}]", depth=3)
+            index += 1
+        else:
+            self.comma = after
+
+    def end(self) -> None:
+        """The closing ``}`` and nothing after it."""
+        line = self._next()
+        if line != "}" or self.comma:
+            raise _NotLineLayout(self.number, 'expected "}" closing the export after its sections')
+        if self._next() is not None:
+            raise _NotLineLayout(self.number, 'something after the closing "}"')
+
+    def _parse(self, text: str, at: str, depth: int = 1) -> Any:
+        try:
+            if _plain(text, depth):
+                try:
+                    return _loads_plain(text)
+                except _Refused:
+                    pass  # parsed again below, to name the value refused
+            value = _loads(text)
+        except (json.JSONDecodeError, RecursionError) as error:
+            raise _NotLineLayout(self.number, f"not one JSON record ({error})") from None
+        check_json(value, at, depth)
+        return value
+
+
+# A JSON escape of a UTF-16 surrogate: the only way a line that decoded as UTF-8 holds one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _plain(text: str, depth: int) -> bool:
+    """Whether ``text`` (a line that decoded as UTF-8) cannot break the text and depth rules of
+    ``check_json``: no text longer than the line, no surrogate escape, fewer brackets than
+    the depth allowed. Most records are: they skip the walk through every value."""
+    return (
+        len(text) <= MAX_TEXT
+        and text.count("{") + text.count("[") + depth <= MAX_JSON_DEPTH
+        and _SURROGATE_ESCAPE.search(text) is None
+    )
+
+
+class _Refused(Exception):
+    """A value ``check_json`` would refuse, met while parsing a plain line."""
+
+
+def _plain_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        raise _Refused
+    return found
+
+
+def _plain_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise _Refused
+    value = int(text)
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise _Refused
+    return value
+
+
+def _plain_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused
+    return value
+
+
+def _refuse_constant(text: str) -> None:
+    raise _Refused
+
+
+def _loads_plain(text: str) -> Any:
+    """``text`` parsed as ``_loads`` and ``check_json`` would accept it; _Refused when they
+    would not (the caller parses it again with them, for the message)."""
+    return json.loads(
+        text, object_pairs_hook=_plain_object, parse_int=_plain_int, parse_float=_plain_float,
+        parse_constant=_refuse_constant,
+    )  # fmt: skip
 
 
 def _sections(document: Any) -> tuple[int, dict[str, list[Any]]]:
@@ -336,6 +588,7 @@ class _Importer:
         self.key_ids: dict[str, dict[Any, int]] = {}  # table -> key -> id, once written
         self.day_minutes: dict[tuple[str, date], int] = {}  # (learner, day) -> study minutes
         self.name_keys: dict[str, str] = {}  # name_key -> the path of the learner it names
+        self.first = 0  # the id of the first journal entry written, once known (``write``)
 
     # Checking: nothing is written until every record has passed.
 
@@ -550,14 +803,19 @@ class _Importer:
 
     # Writing, once everything has passed.
 
-    def check_journal(self, raw_rows: list[Any]) -> Iterator[list[Record]]:
+    def check_journal(self, raw_rows: Iterable[Any]) -> Iterator[list[Record]]:
         """The journal's records, checked one by one, in batches of ``BATCH``: values,
         learners, items, and targets and groups naming an earlier entry of the same learner.
-        Whether the entries replay is checked once they are written (``write``)."""
+        Whether the entries replay is checked once they are written (``write``), which takes
+        each batch before the next is checked.
+
+        Nothing grows with the file here: the earlier entries a batch names are looked up
+        among the entries already written (the journal's unique uid index is the map from
+        the file's uids to ids), the batch's own in ``earlier``."""
         learners = {record["name"] for record in self.records[_LEARNERS.name]}
-        # uid -> what a later undo or amend must match: the only state kept across batches.
-        earlier: dict[str, dict[str, str]] = {}
         for start, batch in enumerate(batches(raw_rows, BATCH)):
+            # uid -> what a later undo or amend must match, for the uids this batch names.
+            earlier = self._written_entries(batch)
             checked = [
                 self._check_entry(raw, f"{JOURNAL.name}[{start * BATCH + offset}]", learners,
                                   earlier)
@@ -566,12 +824,32 @@ class _Importer:
             self._check_uids_free(checked, start * BATCH)
             yield checked
 
+    def _written_entries(self, batch: list[Any]) -> dict[str, dict[str, str]]:
+        """The entries this import has written that ``batch`` names (as its own uid, a
+        target or a group): uid -> learner, kind, subject and action."""
+        named = (raw.get(name) for raw in batch if isinstance(raw, dict)
+                 for name in ("uid", "target", "group"))  # fmt: skip
+        uids = list({uid for uid in named if isinstance(uid, str)})
+        found: dict[str, dict[str, str]] = {}
+        connection = self.session.connection().connection.driver_connection
+        for chunk in batches(uids, 500):
+            marks = ", ".join("?" for _ in chunk)
+            rows = connection.execute(
+                "SELECT j.uid, l.name, j.kind, j.subject, j.action FROM journal j "
+                f"JOIN learner l ON l.id = j.learner_id WHERE j.id >= ? AND j.uid IN ({marks})",
+                (self.first, *chunk),
+            )  # fmt: skip
+            for uid, learner, kind, subject, action in rows:
+                found[uid] = {"learner": learner, "kind": kind, "subject": subject,
+                              "action": action}  # fmt: skip
+        return found
+
     def _check_entry(
         self, raw: Any, at: str, learners: set[str], earlier: dict[str, dict[str, str]]
     ) -> Record:
         if not isinstance(raw, dict):
             raise InvalidExportFile(f"{at}: expected an object")
-        names = JOURNAL.field_names()
+        names = _JOURNAL_FIELDS
         for key in raw:
             if key not in names:
                 raise InvalidExportFile(f"{at}.{key}: unknown field; expected {', '.join(names)}")
@@ -689,7 +967,9 @@ class _Importer:
             self._write_section(section, self.records[section.name])
         self.session.flush()
         first = store.rows("SELECT COALESCE(MAX(id), 0) + 1 AS first FROM journal")[0]["first"]
-        written = write_journal(store, (record for batch in journal for record in batch))
+        self.first = first
+        # Each batch is written before the next is checked: its entries are the next's map.
+        written = sum(write_journal(store, batch) for batch in journal)
         self._rebuild(store, first, strict)
         return written
 

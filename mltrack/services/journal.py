@@ -9,7 +9,8 @@ caller's ``BEGIN IMMEDIATE`` transaction.
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from itertools import groupby
 from typing import Any
 
 from mltrack.core.dates import utc_now_iso, week_start
@@ -98,7 +99,10 @@ def record(
     entry_id = _insert(store, learner_id, change, recorded_at, group_id)
     final = effective([*entries, _as_entry(change, entry_id, recorded_at)])
     project(store, learner_id, change.kind, change.subject, change.item_id, final, after)
-    refresh_days(store, learner_id, _touched_days(change.kind, standing, final))
+    touched = _touched_days(change.kind, standing, final)
+    refresh_days(store, learner_id, touched)
+    if change.kind == JournalKind.STUDY:
+        refresh_weeks(store, learner_id, touched)
     last = not final or final[-1].id == entry_id or change.action in _META
     return Recorded(entry_id, change, before, after, last)
 
@@ -134,10 +138,12 @@ def _insert(
 
 # Undo and amend ---------------------------------------------------------------------------
 
+SEEN = "whatsnew"  # plan subject: the newest pathway change the learner has seen
 _ITEM_SLUG = "(SELECT slug FROM item WHERE id = j.item_id) AS item_slug"
 _NEWEST_SQL = f"""
     SELECT {ENTRY_COLUMNS}, {_ITEM_SLUG} FROM journal j
     WHERE j.learner_id = :learner_id AND j.action <> :undo AND j.flag IS NULL
+      AND j.subject <> :seen
       AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.target_id = j.id AND u.action = :undo)
     ORDER BY j.id DESC LIMIT 1
 """
@@ -158,7 +164,8 @@ _ENTRY_SQL = f"""
 
 def newest_changes(store: SqliteWriter, learner_id: int) -> list[Row]:
     """The learner's newest change that stands, with the changes made together with it."""
-    found = store.rows(_NEWEST_SQL, learner_id=learner_id, undo=MetaAction.UNDO)
+    # Looking at whatsnew is recorded (what was seen, when) but is no change to revert.
+    found = store.rows(_NEWEST_SQL, learner_id=learner_id, undo=MetaAction.UNDO, seen=SEEN)
     if not found:
         return []
     group_id = found[0]["group_id"]
@@ -319,6 +326,12 @@ def _project_plan(store, learner_id, subject, item_id, standing, state) -> None:
     if subject == "target":
         store.execute("UPDATE learner SET target_date = :on WHERE id = :l",
                       on=values["target_date"] if values else None, l=learner_id)  # fmt: skip
+    elif subject == "pathway":  # a pathway since removed: the shipped one is followed
+        store.execute(
+            "UPDATE learner SET pathway_id = (SELECT id FROM pathway WHERE slug = :slug) "
+            "WHERE id = :l",
+            slug=values["slug"] if values else None, l=learner_id,
+        )  # fmt: skip
     elif subject.startswith("after:"):
         requires = subject.rsplit(":", 1)[1]
         store.execute(
@@ -389,9 +402,11 @@ def _iso(value: date | None) -> str | None:
 
 # Replay: the projections rebuilt from the journal (doctor --repair, import, migration) ---
 
-_SUBJECTS_SQL = """
-    SELECT DISTINCT kind, subject, item_id FROM journal
-    WHERE learner_id = :learner_id AND target_id IS NULL
+# The learner's whole journal, subject after subject (the timeline index gives that order;
+# only each subject's few rows are sorted by id): one pass, memory bounded by one subject.
+_SUBJECTS_SQL = f"""
+    SELECT {ENTRY_COLUMNS}, flag FROM journal WHERE learner_id = :learner_id
+    ORDER BY kind, subject, id
 """
 
 
@@ -407,15 +422,17 @@ _CLEAR_PROJECTIONS_SQL = (
     "UPDATE learner SET target_date = NULL WHERE id = :learner_id",
     "UPDATE item SET retired = TRUE WHERE learner_id = :learner_id",
 )
-# Tables later than migration 0007 (which rebuilds with ``summary=False``): the day summary,
-# the review cards (no review entry exists before their revision), the notes and links and
-# the search index (none before 0010_notes).
+# Tables later than migration 0007 (which rebuilds with ``summary=False``): the day and week
+# summaries, the review cards (no review entry exists before their revision), the notes and
+# links and the search index (none before 0010_notes), the pathway followed (0011_pathways).
 _CLEAR_SQL = (
     *_CLEAR_PROJECTIONS_SQL,
     "DELETE FROM learner_day WHERE learner_id = :learner_id",
     "DELETE FROM review_card WHERE learner_id = :learner_id",
     "DELETE FROM item_note WHERE learner_id = :learner_id",
     "DELETE FROM search_index WHERE learner_id = :learner_id",
+    "UPDATE learner SET pathway_id = NULL WHERE id = :learner_id",
+    "DELETE FROM study_week WHERE learner_id = :learner_id",
 )
 
 
@@ -423,22 +440,30 @@ def rebuild(store: SqliteWriter, learner_id: int, summary: bool = True) -> list[
     """Write every projection of the learner again from the journal. An entry that cannot
     stand where it is (data from an older version or a file) is flagged, left out, and
     returned with the reason; nothing is deleted from the journal. ``summary=False`` leaves
-    the day summary out (migration 0007 runs before its table exists)."""
+    the day and week summaries out (migration 0007 runs before their tables exist)."""
     store.lock_learner(learner_id)
     for sql in _CLEAR_SQL if summary else _CLEAR_PROJECTIONS_SQL:
         store.execute(sql, learner_id=learner_id)
     if summary:
         index_own_items(store, learner_id)
     flagged: list[tuple[Entry, str]] = []
-    for row in store.rows(_SUBJECTS_SQL, learner_id=learner_id):
-        entries = timeline(store, learner_id, row["kind"], row["subject"])
+    subjects = groupby(store.stream(_SUBJECTS_SQL, learner_id=learner_id),
+                       key=lambda row: (row["kind"], row["subject"]))  # fmt: skip
+    for (kind, subject), found in subjects:
+        rows = list(found)
+        # A subject's own entries name its item; undo and amend entries carry their target's.
+        item_ids = [row["item_id"] for row in rows if row["target_id"] is None]
+        if not item_ids:
+            continue
+        entries = [entry_of(row) for row in rows if row["flag"] is None]
         standing, state = _replay_flagging(entries, flagged)
-        project(store, learner_id, row["kind"], row["subject"], row["item_id"], standing, state)
+        project(store, learner_id, kind, subject, item_ids[0], standing, state)
     for entry, reason in flagged:
         store.execute("UPDATE journal SET flag = :reason WHERE id = :id",
                       reason=reason, id=entry.id)  # fmt: skip
     if summary:
         rebuild_days(store, learner_id)
+        rebuild_weeks(store, learner_id)
     return flagged
 
 
@@ -530,3 +555,33 @@ def _write_days(
         if done or studied:
             store.execute(_DAY_INSERT_SQL, learner_id=learner_id, on=on, finished=done,
                           required=required, minutes=studied)  # fmt: skip
+
+
+# The week summary: ``study_week`` ---------------------------------------------------------
+#
+# Minutes and sessions per ISO week and study area, summed from ``study_session`` (itself a
+# projection of the journal): a study change rewrites the weeks of the days it touches.
+
+_WEEKS_INSERT_SQL = """
+    INSERT INTO study_week (learner_id, week_start, area_id, minutes, sessions)
+    SELECT s.learner_id, s.week_start, i.area_id, SUM(s.minutes), COUNT(*)
+    FROM study_session s LEFT JOIN item i ON i.id = s.item_id
+    WHERE s.learner_id = :learner_id {week}
+    GROUP BY s.learner_id, s.week_start, i.area_id
+"""
+_ONE_WEEK = "AND s.on_date >= :week AND s.on_date <= :last"
+
+
+def refresh_weeks(store: SqliteWriter, learner_id: int, days: Iterable[date]) -> None:
+    """Write the summary of the weeks of ``days`` again, from those weeks' sessions only."""
+    for monday in sorted({week_start(day) for day in days}):
+        week = {"week": monday.isoformat(), "last": (monday + timedelta(days=6)).isoformat()}
+        store.execute("DELETE FROM study_week WHERE learner_id = :l AND week_start = :week",
+                      l=learner_id, week=week["week"])  # fmt: skip
+        store.execute(_WEEKS_INSERT_SQL.format(week=_ONE_WEEK), learner_id=learner_id, **week)
+
+
+def rebuild_weeks(store: SqliteWriter, learner_id: int) -> None:
+    """Write the learner's whole week summary again from the study sessions."""
+    store.execute("DELETE FROM study_week WHERE learner_id = :l", l=learner_id)
+    store.execute(_WEEKS_INSERT_SQL.format(week=""), learner_id=learner_id)

@@ -9,7 +9,7 @@ from mltrack.core.changes import ProjectChange
 from mltrack.core.errors import InputError, MltrackError
 from mltrack.core.limits import check_text
 from mltrack.core.matching import match_slug, slugify
-from mltrack.core.rules import past_or_today, visible_items
+from mltrack.core.rules import item_step, past_or_today, visible_items
 from mltrack.core.vocabulary import (
     EventAction,
     ItemKind,
@@ -26,7 +26,7 @@ from mltrack.services.progress import mark_if_it_fits, status_of
 MAX_NAME_LENGTH = 200
 # The seeded portfolio item a project counts toward unless the learner names others.
 _DEFAULT_ITEM_SQL = f"""
-    SELECT i.slug, s.slug AS step FROM item i JOIN step s ON s.id = i.step_id
+    SELECT i.slug, s.slug AS step FROM item i JOIN step s ON s.id = {item_step()}
     WHERE i.kind = :kind AND i.learner_id IS NULL AND {visible_items()}
     ORDER BY s.position, i.position LIMIT 1
 """

@@ -14,6 +14,8 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0008_day_summary",
     "0009_review",
     "0010_notes",
+    "0011_pathways",
+    "0012_read_totals",
     "0013_cohort",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

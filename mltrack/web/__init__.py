@@ -1,0 +1,1 @@
+"""``mltrack serve``: the local web pages (imported only when ``serve`` runs)."""
