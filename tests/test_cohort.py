@@ -54,7 +54,15 @@ def test_a_learner_reads_and_writes_only_its_own_rows(cohort: dict[str, Any]) ->
     owner_before = query(url, "SELECT COUNT(*) FROM journal WHERE learner_id = :b", b=b_id)
     assert owner_before == [(2,)]
     with connected(url, cohort["a"]) as a:
-        for table in ("journal", "progress", "learner_day", "study_session"):
+        for table in (
+            "journal",
+            "progress",
+            "learner_day",
+            "study_session",
+            "study_week",
+            "review_card",
+            "item_note",
+        ):
             seen = a.execute(f"SELECT DISTINCT learner_id FROM {table}").fetchall()
             assert seen in ([(a_id,)], []), table
         assert a.execute("SELECT name FROM learner").fetchall() == [(cohort["a"],)]
@@ -71,6 +79,8 @@ def test_a_learner_reads_and_writes_only_its_own_rows(cohort: dict[str, Any]) ->
             f"UPDATE progress SET note = 'mine now' WHERE learner_id = {b_id}",
             f"DELETE FROM journal WHERE learner_id = {b_id}",
             f"UPDATE learner SET target_date = '2030-01-01' WHERE id = {b_id}",
+            f"UPDATE learner SET pathway_id = NULL WHERE id = {b_id}",
+            f"DELETE FROM study_week WHERE learner_id = {b_id}",
             "UPDATE item SET title = 'hacked' WHERE learner_id IS NULL",  # the shipped pathway
         ):
             assert a.execute(sql).rowcount == 0, sql
@@ -80,6 +90,7 @@ def test_a_learner_reads_and_writes_only_its_own_rows(cohort: dict[str, Any]) ->
     assert query(url, "SELECT COUNT(*) FROM journal WHERE learner_id = :b", b=b_id) == [(2,)]
     assert query(url, "SELECT note FROM progress WHERE learner_id = :b", b=b_id) == [(None,)]
     assert query(url, "SELECT COUNT(*) FROM item WHERE title = 'hacked'") == [(0,)]
+    assert query(url, "SELECT minutes FROM study_week WHERE learner_id = :b", b=b_id) == [(60,)]
 
 
 def test_a_mentor_reads_every_learner_and_writes_nothing(cohort: dict[str, Any]) -> None:

@@ -124,7 +124,7 @@ def test_the_catalogue_names_the_same_learner_tables_as_sqlite_master(
 
 def test_the_migrations_go_down_and_up_again_on_postgresql(new_pg_url: str) -> None:
     """Every revision's downgrade and upgrade on a server: from head to base and back on a new
-    database, then 0013's policies off and on again over learner data."""
+    database, then 0014's policies off and on again over learner data."""
     from alembic import command
     from sqlalchemy import text
 

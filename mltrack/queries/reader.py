@@ -117,7 +117,11 @@ class SqlAlchemyReader:
     def stream(self, sql: str, **params: Any) -> Iterator[Row]:
         from sqlalchemy import text
 
-        result = self.connection.execution_options(stream_results=True).execute(text(sql), params)
+        # Per statement: ``Connection.execution_options`` would set it on the connection for
+        # good, and every later statement (an INSERT too) would go through a server cursor.
+        result = self.connection.execute(
+            text(sql), params, execution_options={"stream_results": True}
+        )
         for row in result:
             yield row._mapping
 

@@ -1,4 +1,4 @@
-"""A cohort on PostgreSQL: the roles and grants under migration 0013's row-level security.
+"""A cohort on PostgreSQL: the roles and grants under migration 0014's row-level security.
 
 ``init_cohort`` (run by the database's owner) makes two group roles, ``mltrack_learner`` and
 ``mentor``, and grants them: both read every table (the policies then hide other learners'
@@ -18,7 +18,7 @@ from mltrack.services.learners import check_learner_name
 LEARNERS_ROLE = "mltrack_learner"
 MENTOR_ROLE = "mentor"
 
-# The tables migration 0013 put under row-level security, from the server's catalogue.
+# The tables migration 0014 put under row-level security, from the server's catalogue.
 _SECURED_SQL = """
     SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relrowsecurity

@@ -331,10 +331,16 @@ def import_file(session: Session, path: Path, replace: bool = False) -> ImportSu
     back on any refusal, even one found at the file's last line."""
     if not regular_file(path, "an export file"):
         raise InvalidExportFile(f"{path} does not exist")
-    connection = session.connection().connection.driver_connection
-    # The journal's indexes take most of the writing: a page cache of IMPORT_CACHE_KIB keeps
-    # their hot pages (the default 2 MiB does not), and its cap keeps memory flat.
-    connection.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    bind = session.connection()
+    # SAVEPOINT is the same SQL on both engines; on SQLite it goes to the driver's connection,
+    # as the journal's batches do.
+    if bind.dialect.name == "sqlite":
+        connection: Any = bind.connection.driver_connection
+        # The journal's indexes take most of the writing: a page cache of IMPORT_CACHE_KIB
+        # keeps their hot pages (the default 2 MiB does not), and its cap keeps memory flat.
+        connection.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    else:
+        connection = _DriverSql(bind)
     connection.execute("SAVEPOINT import_stream")
     try:
         with path.open("rb") as file:
@@ -353,6 +359,16 @@ def import_file(session: Session, path: Path, replace: bool = False) -> ImportSu
         return import_data(session, load_export(path), replace)
     connection.execute("RELEASE SAVEPOINT import_stream")
     return summary
+
+
+class _DriverSql:
+    """``execute(sql)`` on a SQLAlchemy connection, as on a sqlite3 one (PostgreSQL)."""
+
+    def __init__(self, bind: Any):
+        self.bind = bind
+
+    def execute(self, sql: str) -> None:
+        self.bind.exec_driver_sql(sql)
 
 
 # How a format-1 file begins (it has no line layout of its own: it is read whole, as always).
@@ -831,17 +847,19 @@ class _Importer:
                  for name in ("uid", "target", "group"))  # fmt: skip
         uids = list({uid for uid in named if isinstance(uid, str)})
         found: dict[str, dict[str, str]] = {}
-        connection = self.session.connection().connection.driver_connection
-        for chunk in batches(uids, 500):
-            marks = ", ".join("?" for _ in chunk)
-            rows = connection.execute(
-                "SELECT j.uid, l.name, j.kind, j.subject, j.action FROM journal j "
-                f"JOIN learner l ON l.id = j.learner_id WHERE j.id >= ? AND j.uid IN ({marks})",
-                (self.first, *chunk),
-            )  # fmt: skip
-            for uid, learner, kind, subject, action in rows:
-                found[uid] = {"learner": learner, "kind": kind, "subject": subject,
-                              "action": action}  # fmt: skip
+        with borrowed_writer(self.session.connection()) as store:
+            for chunk in batches(uids, 500):
+                marks = ", ".join(f":u{index}" for index in range(len(chunk)))
+                params = {f"u{index}": uid for index, uid in enumerate(chunk)}
+                rows = store.rows(
+                    "SELECT j.uid, l.name AS learner, j.kind, j.subject, j.action FROM journal j "
+                    f"JOIN learner l ON l.id = j.learner_id "
+                    f"WHERE j.id >= :first AND j.uid IN ({marks})",
+                    first=self.first, **params,
+                )  # fmt: skip
+                for row in rows:
+                    found[row["uid"]] = {"learner": row["learner"], "kind": row["kind"],
+                                         "subject": row["subject"], "action": row["action"]}  # fmt: skip
         return found
 
     def _check_entry(

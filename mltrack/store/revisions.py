@@ -16,6 +16,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0010_notes",
     "0011_pathways",
     "0012_read_totals",
-    "0013_cohort",
+    "0014_cohort",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

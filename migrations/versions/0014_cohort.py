@@ -10,8 +10,8 @@ the policies here name no role, so they can exist before any role does.
 On SQLite this revision does nothing: a file has one user, and its permissions are the
 file's.
 
-Revision ID: 0013_cohort
-Revises: 0010_notes
+Revision ID: 0014_cohort
+Revises: 0012_read_totals
 Create Date: 2026-11-30 00:30:00
 """
 
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0013_cohort"
-down_revision: str | None = "0010_notes"
+revision: str = "0014_cohort"
+down_revision: str | None = "0012_read_totals"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -37,6 +37,7 @@ PER_LEARNER = (
     "learner_day",
     "review_card",
     "item_note",
+    "study_week",
 )
 OWN = "(SELECT mltrack_learner_id())"  # a sub-select: worked out once per statement
 MENTOR = "(SELECT mltrack_is_mentor())"
