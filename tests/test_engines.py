@@ -53,6 +53,7 @@ def test_an_export_moves_between_engines_unchanged(
     back from PostgreSQL into a new file the same way. Every view then reads the same."""
     ok("done", "python", "--on", "2026-01-05", "--note", "Ng's course")
     ok("log", "90m", "deep-learning", "--on", "2026-01-06")
+    ok("log", "30m", "--on", "2026-01-06", "--note", "Übung ✓ 学习")  # escaped in the file
     ok("start", "deep-learning", "--on", "2026-01-06")
     ok("read", "Attention", "--kind", "paper", "--item", "deep", "--on", "2026-01-07")
     ok("project", "add", "Churn", "--dataset", "Telco", "--area", "statistics")

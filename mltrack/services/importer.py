@@ -858,8 +858,9 @@ class _Importer:
                     first=self.first, **params,
                 )  # fmt: skip
                 for row in rows:
-                    found[row["uid"]] = {"learner": row["learner"], "kind": row["kind"],
-                                         "subject": row["subject"], "action": row["action"]}  # fmt: skip
+                    found[row["uid"]] = {
+                        name: row[name] for name in ("learner", "kind", "subject", "action")
+                    }
         return found
 
     def _check_entry(
