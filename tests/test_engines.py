@@ -44,6 +44,17 @@ def test_the_schema_is_the_same_on_both_engines(seeded_db: Path, pg_url: str) ->
     assert [r for r in on_server if not r[0].startswith(derived)] == [
         r for r in in_file if not r[0].startswith(derived)
     ]
+    # The partial indexes (0012_read_totals) are partial on both engines.
+    partial = ("ix_journal_item_amendments", "ix_learner_day_finished")
+    server_where = query(pg_url, """
+        SELECT indexname, indexdef LIKE '% WHERE %' FROM pg_indexes
+        WHERE indexname IN ('ix_journal_item_amendments', 'ix_learner_day_finished')
+        ORDER BY indexname""")  # fmt: skip
+    file_where = query(str(seeded_db), """
+        SELECT name, sql LIKE '% WHERE %' FROM sqlite_master
+        WHERE name IN ('ix_journal_item_amendments', 'ix_learner_day_finished')
+        ORDER BY name""")  # fmt: skip
+    assert server_where == file_where == [(name, True) for name in partial]
 
 
 def test_an_export_moves_between_engines_unchanged(
