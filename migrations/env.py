@@ -17,11 +17,12 @@ target_metadata = Base.metadata
 
 
 def run_on(connection) -> None:  # type: ignore[no-untyped-def]
-    # render_as_batch: SQLite cannot ALTER most things, so changes rebuild the table.
+    # render_as_batch: SQLite cannot ALTER most things, so changes rebuild the table; other
+    # engines ALTER in place.
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=True,
+        render_as_batch=connection.dialect.name == "sqlite",
         include_name=not_search_index,  # derived data, no model's: see mltrack.store.search
     )
     with context.begin_transaction():

@@ -347,6 +347,7 @@ class Journal(Base):
             "learner_id",
             "item_id",
             sqlite_where=text(f"action = {sql_value(MetaAction.AMEND)}"),
+            postgresql_where=text(f"action = {sql_value(MetaAction.AMEND)}"),
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -408,6 +409,7 @@ class LearnerDay(Base):
             "finished",
             "required_finished",
             sqlite_where=text("finished > 0"),
+            postgresql_where=text("finished > 0"),
         ),
     )
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id"), primary_key=True)

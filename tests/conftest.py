@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from mltrack.services.migrate import alembic_config as mltrack_alembic_config
 from mltrack.services.startup import prepare_database
 from mltrack.store.db import connect
 from mltrack.store.orm import make_engine
+from mltrack.store.paths import is_database_url
 
 # Headless Chromium (`browser`, `page`) for every test that looks at a page: tests/browser.py.
 pytest_plugins = ("tests.browser",)
@@ -106,7 +108,14 @@ def ok(run: Run) -> Run:
 def rows() -> Callable[..., list[tuple]]:
     """Read the database back directly, the way a test checks what a command wrote."""
 
-    def read(path: Path, sql: str, *params: object) -> list[tuple]:
+    def read(path: Path | str, sql: str, *params: object) -> list[tuple]:
+        if is_database_url(str(path)):  # a PostgreSQL database of ``db_url``
+            from tests.postgres import query
+
+            names = {f"p{number}": value for number, value in enumerate(params)}
+            parts = sql.split("?")
+            named = parts[0] + "".join(f":p{n}{part}" for n, part in enumerate(parts[1:]))
+            return query(str(path), named, **names)
         connection = sqlite3.connect(path)
         try:
             return connection.execute(sql, params).fetchall()
@@ -186,3 +195,84 @@ def writing(path: Path) -> Iterator[SqliteWriter]:
             yield store
     finally:
         store.connection.close()
+
+
+# Both engines ------------------------------------------------------------------------------
+# ``db_url`` runs a test on a SQLite file and on a PostgreSQL database (tests/postgres.py
+# starts a throwaway server once per session); MLTRACK_DB names the one in use.
+
+ENGINES = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """A PostgreSQL server for the session, or the reason there is none."""
+    from tests import postgres
+
+    with postgres.server() as found:
+        yield found
+
+
+@pytest.fixture(scope="session")
+def _pg_template(pg_server: object) -> object:
+    """A database made ready once (migrated, seeded), copied for each test that needs one."""
+    if isinstance(pg_server, str):
+        return pg_server
+    from mltrack.services.engines import dispose_engines
+
+    pg_server.admin("DROP DATABASE IF EXISTS mltrack_template",  # type: ignore[attr-defined]
+                    "CREATE DATABASE mltrack_template")  # fmt: skip
+    prepare_database(pg_server.url("mltrack_template"))  # type: ignore[attr-defined]
+    dispose_engines()  # a template is copied only while no one is connected to it
+    return pg_server
+
+
+def _database_on(
+    request: pytest.FixtureRequest, seeded: bool, as_default: bool = True
+) -> Iterator[str]:
+    from mltrack.services.engines import dispose_engines
+
+    server = request.getfixturevalue("_pg_template" if seeded else "pg_server")
+    if isinstance(server, str):
+        pytest.skip(f"PostgreSQL: {server}")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    server.admin(f"CREATE DATABASE {name}" + (" TEMPLATE mltrack_template" if seeded else ""))
+    url = server.url(name)
+    if as_default:
+        request.getfixturevalue("monkeypatch").setenv("MLTRACK_DB", url)
+    try:
+        yield url
+    finally:
+        dispose_engines()
+        server.admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=ENGINES)
+def db_url(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
+    """A seeded database on each engine: a SQLite file's path, then a PostgreSQL URL."""
+    if request.param == "sqlite":
+        request.getfixturevalue("seeded_db")
+        yield str(db_path)
+        return
+    yield from _database_on(request, seeded=True)
+
+
+@pytest.fixture(params=ENGINES)
+def new_db_url(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
+    """An empty database on each engine, for the first run to create."""
+    if request.param == "sqlite":
+        yield str(db_path)
+        return
+    yield from _database_on(request, seeded=False)
+
+
+@pytest.fixture
+def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A seeded PostgreSQL database beside the test's SQLite one (MLTRACK_DB left alone)."""
+    yield from _database_on(request, seeded=True, as_default=False)
+
+
+@pytest.fixture
+def new_pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """An empty PostgreSQL database (MLTRACK_DB left alone)."""
+    yield from _database_on(request, seeded=False, as_default=False)

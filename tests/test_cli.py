@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from mltrack.cli import COMMANDS, cli
+from mltrack.store.paths import is_database_url
 from tests.conftest import writing
 
 
@@ -23,10 +24,12 @@ PROGRESS_KEYS = {
 COMPLETION_KEYS = {"required", "optional", "hours", "all"}
 
 
-def test_first_use_creates_the_database_and_says_so(db_path: Path, ok) -> None:
+def test_first_use_creates_the_database_and_says_so(new_db_url: str, ok) -> None:
     result = ok("progress")
-    assert db_path.exists()
-    assert f"created a new database at {db_path}" in result.stderr
+    assert "created a new database at " in result.stderr
+    if not is_database_url(new_db_url):
+        assert Path(new_db_url).exists()
+        assert f"created a new database at {new_db_url}" in result.stderr
     assert result.stdout.startswith("Progress for me: 0.0% of required items")
     for title in ("Get a bachelor's degree in software engineering", "Keep learning",
                   "Statistics", "Programming languages"):  # fmt: skip
@@ -46,7 +49,7 @@ def test_db_option_beats_the_environment(seeded_db: Path, tmp_path: Path, ok, ro
     assert (rows(other, done), rows(seeded_db, done)) == ([(1,)], [(0,)])
 
 
-def test_done_moves_progress_and_json_shape_is_stable(seeded_db: Path, ok, rows) -> None:
+def test_done_moves_progress_and_json_shape_is_stable(db_url: str, ok, rows) -> None:
     before = json.loads(ok("progress", "--json").stdout)
     # An optional certification: its item is done by a pass (done on it points to cert pass).
     assert ok("cert", "pass", "stanford-ml", "--on", "yesterday").stdout == (
@@ -62,7 +65,7 @@ def test_done_moves_progress_and_json_shape_is_stable(seeded_db: Path, ok, rows)
     assert after["overall"]["required"]["done"] == before["overall"]["required"]["done"] + 1
     assert after["overall"]["optional"]["done"] == before["overall"]["optional"]["done"] + 1
     assert after["overall"]["hours"]["done"] == 60.0
-    assert rows(seeded_db, "SELECT note FROM progress WHERE note IS NOT NULL") == [
+    assert rows(db_url, "SELECT note FROM progress WHERE note IS NOT NULL") == [
         ("Andrew Ng's course",)
     ]
 
@@ -75,7 +78,7 @@ def test_text_output_when_piped_is_plain_ascii(seeded_db: Path, ok) -> None:
     assert "Programming languages" in output and "[###############]" in output
 
 
-def test_start_skip_reset_undo_round_trip(seeded_db: Path, ok, rows) -> None:
+def test_start_skip_reset_undo_round_trip(db_url: str, ok, rows) -> None:
     ok("start", "deep-learning")
     ok("skip", "mooc-edx", "--note", "not needed")
     ok("reset", "deep-learning")
@@ -86,13 +89,11 @@ def test_start_skip_reset_undo_round_trip(seeded_db: Path, ok, rows) -> None:
     assert (
         ok("undo").stdout == f"undo: mooc-edx (skipped -> planned); status skip of {today} (#2)\n"
     )
-    status = rows(
-        seeded_db, "SELECT i.slug, p.status FROM progress p JOIN item i ON i.id = p.item_id"
-    )
+    status = rows(db_url, "SELECT i.slug, p.status FROM progress p JOIN item i ON i.id = p.item_id")
     assert status == [("deep-learning", "in_progress")]
 
 
-def test_pathway_tree_and_filters(seeded_db: Path, ok) -> None:
+def test_pathway_tree_and_filters(db_url: str, ok) -> None:
     ok("done", "probability")
     tree = ok("pathway").stdout
     assert tree.index("Get a bachelor's degree") < tree.index("Statistics [statistics]")
@@ -103,7 +104,7 @@ def test_pathway_tree_and_filters(seeded_db: Path, ok) -> None:
     assert len(certs) == 6 and {c["kind"] for c in certs} == {"certification"}
 
 
-def test_show_item(seeded_db: Path, ok) -> None:
+def test_show_item(db_url: str, ok) -> None:
     ok("start", "deep-learning")
     text = ok("show", "deep").stdout
     assert text.startswith("Deep learning [deep-learning]")
@@ -166,7 +167,7 @@ def test_a_foreign_file_is_refused_and_left_alone(db_path: Path, run) -> None:
     assert db_path.read_text() == "my shopping list\n"
 
 
-def test_learner_profiles_keep_progress_apart(seeded_db: Path, ok) -> None:
+def test_learner_profiles_keep_progress_apart(db_url: str, ok) -> None:
     ok("learner", "add", "alex")
     ok("--learner", "alex", "done", "python")
     assert ok("learner", "list").stdout.splitlines() == [
@@ -340,12 +341,12 @@ def test_unknown_names_say_how_to_go_on(seeded_db: Path, run) -> None:
     assert "No such command 'progres'. Did you mean: progress?" in command.stderr
 
 
-def test_skip_and_reset_take_the_date_they_happened(seeded_db: Path, ok, rows) -> None:
+def test_skip_and_reset_take_the_date_they_happened(db_url: str, ok, rows) -> None:
     ok("skip", "mooc-edx", "--on", "2026-01-05")
     ok("reset", "mooc-edx", "--on", "2026-01-06")
-    dates = rows(seeded_db, "SELECT kind, action, on_date FROM journal ORDER BY id")
+    dates = rows(db_url, "SELECT kind, action, on_date FROM journal ORDER BY id")
     assert dates == [("status", "skip", "2026-01-05"), ("status", "reset", "2026-01-06")]
-    assert rows(seeded_db, "SELECT status, started_on, finished_on FROM progress") == [
+    assert rows(db_url, "SELECT status, started_on, finished_on FROM progress") == [
         ("planned", None, None)
     ]
 

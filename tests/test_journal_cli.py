@@ -21,7 +21,7 @@ def statuses(ok) -> dict[str, str]:  # type: ignore[no-untyped-def]
     }
 
 
-def test_a_back_dated_start_slots_in_before_a_later_done(seeded_db: Path, ok) -> None:
+def test_a_back_dated_start_slots_in_before_a_later_done(db_url: str, ok) -> None:
     """Was: ``done --on 10-13`` then ``start --on 10-09`` printed done -> in_progress, progress
     dropped the item while stats still counted it finished."""
     ok("done", "estimation", "--on", day(10))
@@ -53,7 +53,7 @@ def test_back_dated_reset_and_skip_are_refused_naming_the_later_change(
     assert dump(seeded_db) == before
 
 
-def test_finishing_a_project_finishes_its_pathway_item(seeded_db: Path, ok) -> None:
+def test_finishing_a_project_finishes_its_pathway_item(db_url: str, ok) -> None:
     """Was: ``project done`` never touched the pathway's portfolio item."""
     added = ok("project", "add", "House prices", "--dataset", "Ames", "--on", day(30)).stdout
     assert added.rstrip().endswith("; started portfolio-real-data")
@@ -72,7 +72,7 @@ def test_finishing_a_project_finishes_its_pathway_item(seeded_db: Path, ok) -> N
     assert statuses(ok)["portfolio-real-data"] == "in_progress"
 
 
-def test_reading_keeps_up_the_continuing_education_items(seeded_db: Path, ok) -> None:
+def test_reading_keeps_up_the_continuing_education_items(db_url: str, ok) -> None:
     """Was: reading entries left "Keep learning" untouched."""
     assert (
         ok("read", "The Batch", "--kind", "blog")
@@ -85,7 +85,7 @@ def test_reading_keeps_up_the_continuing_education_items(seeded_db: Path, ok) ->
     assert statuses(ok)["read-state-of-the-art"] == "in_progress"
 
 
-def test_undo_reaches_targets_orderings_own_items_and_projects(seeded_db: Path, ok) -> None:
+def test_undo_reaches_targets_orderings_own_items_and_projects(db_url: str, ok) -> None:
     """Was: undo did not cover projects, targets, prerequisites or own items."""
     ok("target", "set", (TODAY + timedelta(days=200)).isoformat())
     ok("require", "variance", "--after", "bias")
@@ -102,7 +102,7 @@ def test_undo_reaches_targets_orderings_own_items_and_projects(seeded_db: Path, 
     assert "no target date" in ok("target").stdout.lower()
 
 
-def test_history_lists_every_kind_with_ids(seeded_db: Path, ok) -> None:
+def test_history_lists_every_kind_with_ids(db_url: str, ok) -> None:
     """Was: history showed no certification step, study session, reading entry or project, and
     a failed exam appeared nowhere."""
     ok("cert", "enroll", "ibm")
@@ -120,7 +120,7 @@ def test_history_lists_every_kind_with_ids(seeded_db: Path, ok) -> None:
     assert "A talk" in ok("read", "--list").stdout
 
 
-def test_an_undone_amendment_survives_export_and_import(seeded_db: Path, ok, tmp_path) -> None:
+def test_an_undone_amendment_survives_export_and_import(db_url: str, ok, tmp_path) -> None:
     """Found by the stateful test: the import refused an undo whose target is an amendment,
     which ``mltrack undo`` after ``mltrack amend`` writes."""
     ok("done", "python", "--on", day(3))
@@ -133,7 +133,7 @@ def test_an_undone_amendment_survives_export_and_import(seeded_db: Path, ok, tmp
     assert ok("--db", str(copy), "export").stdout == exported.read_text()
 
 
-def test_an_undone_entry_cannot_be_amended(seeded_db: Path, ok, run) -> None:
+def test_an_undone_entry_cannot_be_amended(db_url: str, ok, run) -> None:
     ok("done", "python")
     ok("undo")
     refused = run("amend", "1", "--on", day(2))
@@ -141,7 +141,7 @@ def test_an_undone_entry_cannot_be_amended(seeded_db: Path, ok, run) -> None:
     assert refused.stderr == "Error: #1 was undone: there is nothing of it left to correct\n"
 
 
-def test_amending_a_study_session_names_what_it_is_about(seeded_db: Path, ok) -> None:
+def test_amending_a_study_session_names_what_it_is_about(db_url: str, ok) -> None:
     ok("log", "1h", "deep-learning")
     assert ok("amend", "1", "--on", day(1)).stdout.startswith(
         f"amended entry #1 of deep-learning: date {day(1)}"

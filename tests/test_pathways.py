@@ -31,7 +31,7 @@ def listed(ok) -> dict[str, dict]:
     return {p["slug"]: p for p in json.loads(ok("pathway", "list", "--json").output)["pathways"]}
 
 
-def test_install_use_update_whatsnew_remove(seeded_db: Path, ok, rows, own: Path) -> None:
+def test_install_use_update_whatsnew_remove(db_url: str, ok, rows, own: Path) -> None:
     shipped = ok("pathway", "--json").output
     assert "installed pathway mlops" in ok("pathway", "install", str(own)).output
     # Installing changes nothing for a learner who does not follow it.
@@ -46,8 +46,8 @@ def test_install_use_update_whatsnew_remove(seeded_db: Path, ok, rows, own: Path
     pathways = listed(ok)
     assert pathways["mlops"]["in_use"] and pathways["mlops"]["done"] == 1
     assert pathways["ml-engineer"]["done"] == 1  # the same item: counted once, shown in both
-    assert rows(seeded_db, "SELECT COUNT(*) FROM item WHERE slug = 'python'") == [(1,)]
-    assert rows(seeded_db, "SELECT COUNT(*) FROM progress") == [(1,)]
+    assert rows(db_url, "SELECT COUNT(*) FROM item WHERE slug = 'python'") == [(1,)]
+    assert rows(db_url, "SELECT COUNT(*) FROM progress") == [(1,)]
 
     # Update: retitle one item, retire one, add one.
     text = own.read_text().replace('title = "Docker basics"', 'title = "Containers with Docker"')
@@ -72,12 +72,12 @@ def test_install_use_update_whatsnew_remove(seeded_db: Path, ok, rows, own: Path
     out = ok("pathway", "remove", "mlops").output
     assert "removed pathway mlops" in out and "1 with your history kept" in out
     assert set(listed(ok)) == {"ml-engineer"}
-    assert rows(seeded_db, "SELECT retired FROM item WHERE slug = 'model-serving'") == [(1,)]
-    assert rows(seeded_db, "SELECT status FROM progress p JOIN item i ON i.id = p.item_id "
+    assert rows(db_url, "SELECT retired FROM item WHERE slug = 'model-serving'") == [(1,)]
+    assert rows(db_url, "SELECT status FROM progress p JOIN item i ON i.id = p.item_id "
                            "WHERE i.slug = 'model-serving'") == [("done",)]  # fmt: skip
-    assert rows(seeded_db, "SELECT retired FROM item WHERE slug = 'monitoring'") == [(1,)]
-    assert rows(seeded_db, "SELECT COUNT(*) FROM progress") == [(3,)]  # every row kept
-    assert rows(seeded_db, "SELECT retired FROM item WHERE slug = 'python'") == [(0,)]
+    assert rows(db_url, "SELECT retired FROM item WHERE slug = 'monitoring'") == [(1,)]
+    assert rows(db_url, "SELECT COUNT(*) FROM progress") == [(3,)]  # every row kept
+    assert rows(db_url, "SELECT retired FROM item WHERE slug = 'python'") == [(0,)]
     assert "python" in slugs(ok("pathway", "--json").output)
 
 
@@ -94,7 +94,7 @@ def test_use_is_a_journal_entry_undone_by_undo(seeded_db: Path, ok, rows) -> Non
     assert rows(seeded_db, "SELECT pathway_id IS NOT NULL FROM learner") == [(1,)]
 
 
-def test_each_learner_follows_their_own(seeded_db: Path, ok) -> None:
+def test_each_learner_follows_their_own(db_url: str, ok) -> None:
     ok("pathway", "install", str(SAMPLE))
     ok("learner", "add", "alex")
     ok("pathway", "use", "mlops", "-L", "alex") if False else ok(
@@ -189,7 +189,7 @@ def test_arbitrary_bytes_never_crash_or_change_data(
 
 
 def test_looking_at_whatsnew_is_recorded_but_never_undone(
-    seeded_db: Path, ok, own: Path, tmp_path: Path
+    db_url: str, ok, own: Path, tmp_path: Path
 ) -> None:
     ok("pathway", "install", str(own))
     own.write_text(own.read_text().replace("Docker basics", "Docker"))

@@ -26,7 +26,7 @@ ALL_GROUPINGS = ["--by", "step", "--by", "area", "--by", "kind", "--by", "provid
 
 
 @pytest.fixture
-def history(seeded_db: Path, ok) -> Path:
+def history(db_url: str, ok) -> str:
     """Work over several weeks, a skipped and an optional item, one in progress, a target."""
     for n, slug in enumerate(
         [
@@ -45,7 +45,7 @@ def history(seeded_db: Path, ok) -> Path:
     ok("skip", "mooc-edx")
     ok("start", "deep-learning", "--on", "-2d")
     ok("target", "set", (date.today() + timedelta(days=365)).isoformat())
-    return seeded_db
+    return db_url
 
 
 def progress(ok) -> dict:
@@ -290,6 +290,7 @@ def test_html_report_renders_in_headless_chromium(history: Path, ok, tmp_path: P
     assert green > 10_000
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # one file read by both drivers
 def test_every_report_query_runs_the_same_through_sqlalchemy(history: Path, ok) -> None:
     """The portable SQL gives the same result objects through SQLAlchemy's text()."""
     from mltrack.queries.history import history as load_history

@@ -226,3 +226,24 @@ def test_a_port_in_use_is_one_line_and_exit_1(run, seeded_db: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         f"Error: cannot listen on 127.0.0.1:{port}: Address already in use"
     ]
+
+
+def test_serve_reads_and_writes_a_postgresql_database(pg_url: str, ok) -> None:
+    """The same pages and the same journal on a server (``--db`` URL) as on a file."""
+    from tests.postgres import query
+
+    with served(pg_url) as server:  # type: ignore[arg-type]
+        token = token_of(server)
+        status, headers, _ = request(
+            server, "POST", "/item/python/status", {"token": token, "action": "done"}
+        )
+        assert status == 303
+        status, _, page = request(server, "GET", headers["location"])
+        assert status == 200 and "done: python (planned -&gt; done)" in page
+        request(server, "POST", "/item/python/log", {"token": token, "duration": "1h30"})
+        _, _, page = request(server, "GET", "/")
+        assert 'aria-label="Python, done, 1h30 logged of 60 hours estimated"' in page
+    assert query(pg_url, "SELECT kind, action FROM journal ORDER BY id") == [
+        ("status", "done"), ("study", "log"),
+    ]  # fmt: skip
+    assert query(pg_url, "SELECT minutes FROM study_week") == [(90,)]

@@ -49,6 +49,10 @@ TERMINAL = ["mltrack.render.provenance", "mltrack.render.terminal", "mltrack.ren
             "mltrack.render.wording"]  # fmt: skip
 MARKDOWN = ["mltrack.render.layout", "mltrack.render.markdown", "mltrack.render.provenance",
             "mltrack.render.text", "mltrack.render.wording"]  # fmt: skip
+# The cohort views: one module, Markdown cells and CSV cells escaped as the reports escape them.
+COHORT = ["mltrack.render.cohort", "mltrack.render.csv", "mltrack.render.layout",
+          "mltrack.render.markdown", "mltrack.render.provenance", "mltrack.render.text",
+          "mltrack.render.wording"]  # fmt: skip
 HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout",
         "mltrack.render.provenance", "mltrack.render.wording"]  # fmt: skip
 
@@ -110,6 +114,9 @@ HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout"
         (["search", "deep", "learning"], TERMINAL),
         (["search", "deep", "--json"], ["mltrack.render.json"]),
         (["report", "--with-notes"], MARKDOWN),
+        (["cohort", "report"], COHORT),
+        (["cohort", "report", "--format", "csv"], COHORT),
+        (["cohort", "ready", "deep"], COHORT),
         (["pathway", "list"], ["mltrack.render.pathways", "mltrack.render.text"]),
         (["pathway", "list", "--json"], ["mltrack.render.pathways"]),
         (["whatsnew"], ["mltrack.render.pathways", "mltrack.render.text"]),

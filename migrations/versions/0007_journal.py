@@ -85,7 +85,9 @@ def upgrade() -> None:
     from mltrack.formats.legacy import journal_from_legacy_tables
 
     bind = op.get_bind()
-    learners = journal_from_legacy_tables(bind)
+    # Old journals exist only in SQLite files: a PostgreSQL database is created by this code,
+    # its old tables empty (read on the driver's own connection, SQLite's).
+    learners = journal_from_legacy_tables(bind) if bind.dialect.name == "sqlite" else []
     _rebuild(bind, learners)
 
     with op.batch_alter_table("cert_undo", schema=None) as batch_op:
@@ -101,10 +103,12 @@ def _rebuild(bind: sa.Connection, learners: list[int]) -> None:
     from mltrack.queries.reader import borrowed_writer
     from mltrack.services.journal import rebuild
 
+    if not learners:  # a new database (every PostgreSQL one): nothing to rebuild
+        return
     raw = bind.connection.driver_connection
     stamps = {table: raw.execute(f"SELECT updated_at, learner_id, item_id FROM {table}").fetchall()
               for table in ("progress", "cert_goal")}  # fmt: skip
-    with borrowed_writer(raw) as store:
+    with borrowed_writer(bind) as store:
         for learner_id in learners:
             rebuild(store, learner_id, summary=False)  # learner_day: 0008
     for table, rows in stamps.items():  # the rows were rewritten, not changed: keep their time
@@ -117,7 +121,8 @@ def downgrade() -> None:
     _create_legacy_tables()
     from mltrack.formats.legacy import legacy_tables_from_journal
 
-    raw = op.get_bind().connection.driver_connection
+    bind = op.get_bind()
+    raw = bind.connection.driver_connection if bind.dialect.name == "sqlite" else _Named(bind)
     tables = legacy_tables_from_journal(raw)
     for table, records in (("cert_event", tables.cert_events), ("cert_undo", tables.cert_undos),
                            ("progress_event", tables.progress_events)):  # fmt: skip
@@ -248,3 +253,17 @@ def _create_legacy_tables() -> None:
         batch_op.create_index(
             "ix_progress_event_learner_item", ["learner_id", "item_id", "occurred_at"], unique=False
         )
+
+
+class _Named:
+    """sqlite3's ``execute``/``executemany`` with ``:name`` parameters on another engine's
+    SQLAlchemy connection (the downgrade's conversion is written for sqlite3)."""
+
+    def __init__(self, bind: sa.Connection):
+        self.bind = bind
+
+    def execute(self, sql: str, params: object = None):  # type: ignore[no-untyped-def]
+        return self.bind.execute(sa.text(sql), params or {}).cursor  # the DB-API cursor
+
+    def executemany(self, sql: str, rows: list) -> None:  # type: ignore[type-arg]
+        self.bind.execute(sa.text(sql), rows)

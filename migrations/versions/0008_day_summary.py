@@ -45,9 +45,8 @@ def _fill(bind: sa.Connection) -> None:
     from mltrack.queries.reader import borrowed_writer
     from mltrack.services.journal import rebuild_days
 
-    raw = bind.connection.driver_connection
-    learners = [row[0] for row in raw.execute("SELECT id FROM learner ORDER BY id")]
-    with borrowed_writer(raw) as store:
+    learners = [row[0] for row in bind.execute(sa.text("SELECT id FROM learner ORDER BY id"))]
+    with borrowed_writer(bind) as store:
         for learner_id in learners:
             rebuild_days(store, learner_id)
 

@@ -28,7 +28,9 @@ NEW_KINDS = f"{OLD_KINDS}, 'note', 'link'"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("journal", schema=None, recreate="always") as batch_op:
+    # A rebuild on SQLite (its CHECKs cannot be altered); ALTER in place elsewhere.
+    recreate = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("journal", schema=None, recreate=recreate) as batch_op:
         batch_op.drop_constraint(op.f("ck_journal_kind"), type_="check")
         batch_op.create_check_constraint("kind", f"kind IN ({NEW_KINDS})")
     op.create_table(
@@ -64,6 +66,16 @@ def _fill(bind: sa.Connection) -> None:
     from mltrack.services.search_index import index_items
     from mltrack.store.search import create_search_index
 
+    if bind.dialect.name != "sqlite":  # no FTS5: the plain table, searched with LIKE
+        bind.execute(
+            sa.text(  # rowid: SQLite's own key, a column of its own here
+                "CREATE TABLE search_index (rowid BIGINT PRIMARY KEY, body TEXT NOT NULL, "
+                "learner_id INTEGER, item_id INTEGER NOT NULL, source TEXT NOT NULL)"
+            )
+        )
+        with borrowed_writer(bind) as store:
+            index_items(store)
+        return
     raw = bind.connection.driver_connection
     create_search_index(raw)
     with borrowed_writer(raw) as store:
@@ -78,6 +90,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_item_note_learner_item")
     op.drop_table("item_note")
     op.execute("DELETE FROM journal WHERE kind IN ('note', 'link')")
-    with op.batch_alter_table("journal", schema=None, recreate="always") as batch_op:
+    # A rebuild on SQLite (its CHECKs cannot be altered); ALTER in place elsewhere.
+    recreate = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("journal", schema=None, recreate=recreate) as batch_op:
         batch_op.drop_constraint(op.f("ck_journal_kind"), type_="check")
         batch_op.create_check_constraint("kind", f"kind IN ({OLD_KINDS})")

@@ -76,7 +76,7 @@ def upgrade() -> None:
     # Until now a database held one pathway, the shipped one; every seeded item sat in one
     # step of it. Own items (learner_id set) stay in the pathway of their own step.
     now = datetime.now(UTC).isoformat(timespec="microseconds")
-    op.execute(sa.text("UPDATE pathway SET shipped = 1, installed_at = :now, updated_at = :now")
+    op.execute(sa.text("UPDATE pathway SET shipped = TRUE, installed_at = :now, updated_at = :now")
                .bindparams(now=now))  # fmt: skip
     op.execute(
         """INSERT INTO pathway_item (pathway_id, item_id, step_id, position)

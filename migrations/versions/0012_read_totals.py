@@ -33,11 +33,13 @@ def upgrade() -> None:
     op.create_index(
         "ix_journal_item_amendments", "journal", ["learner_id", "item_id"], unique=False,
         sqlite_where=sa.text(f"action = {sql_value(MetaAction.AMEND)}"),
+        postgresql_where=sa.text(f"action = {sql_value(MetaAction.AMEND)}"),
     )  # fmt: skip
     op.create_index(
         "ix_learner_day_finished", "learner_day",
         ["learner_id", "on_date", "finished", "required_finished"], unique=False,
         sqlite_where=sa.text("finished > 0"),
+        postgresql_where=sa.text("finished > 0"),
     )  # fmt: skip
     op.create_table(
         "study_week",
@@ -66,10 +68,8 @@ def _fill(bind: sa.Connection) -> None:
     from mltrack.queries.reader import borrowed_writer
     from mltrack.services.journal import rebuild_weeks
 
-    raw = bind.connection.driver_connection
-    learners = [row[0] for row in raw.execute("SELECT id FROM learner ORDER BY id")]
-    with borrowed_writer(raw) as store:
-        for learner_id in learners:
+    with borrowed_writer(bind) as store:
+        for learner_id in [row["id"] for row in store.rows("SELECT id FROM learner ORDER BY id")]:
             rebuild_weeks(store, learner_id)
 
 

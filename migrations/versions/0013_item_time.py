@@ -42,10 +42,8 @@ def _fill(bind: sa.Connection) -> None:
     from mltrack.queries.reader import borrowed_writer
     from mltrack.services.journal import rebuild_item_times
 
-    raw = bind.connection.driver_connection
-    learners = [row[0] for row in raw.execute("SELECT id FROM learner ORDER BY id")]
-    with borrowed_writer(raw) as store:
-        for learner_id in learners:
+    with borrowed_writer(bind) as store:
+        for learner_id in [row["id"] for row in store.rows("SELECT id FROM learner ORDER BY id")]:
             rebuild_item_times(store, learner_id)
 
 

@@ -61,6 +61,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Show this week: study time against your weekly goal, what is next.",
     ),
     "learner": ("mltrack.cli.learner:learner", "Manage learner profiles."),
+    "cohort": (
+        "mltrack.cli.cohort:cohort",
+        "Run a cohort on PostgreSQL: one role per learner, a mentor role, row-level security.",
+    ),
     "career": (
         "mltrack.cli.career:career",
         "Show the salary and outlook figures, with sources, country and period.",
@@ -237,6 +241,11 @@ def _database_message(ctx: click.Context, error: Exception) -> str:
         explained = explain(cause, app.path)
         if explained:
             return explained
+    if type(cause).__name__ == "InsufficientPrivilege":  # psycopg's, under a cohort's roles
+        return (
+            f"permission denied: your database role may not do this ({_first_line(error)}); "
+            "in a cohort a learner changes only their own data and a mentor only reads"
+        )
     return f"database error: {_first_line(error)}"
 
 
@@ -250,7 +259,8 @@ def _first_line(error: Exception) -> str:
     "--db",
     metavar="PATH",
     envvar=DB_ENV,
-    help=f"Database file [env: {DB_ENV}; default: your user data directory].",
+    help=f"Database file, or a PostgreSQL URL (postgresql+psycopg://USER@HOST/DATABASE) "
+    f"[env: {DB_ENV}; default: your user data directory].",
 )
 @click.option(
     "--learner",

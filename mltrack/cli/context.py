@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # type names only: importing these at run time would slow eve
 
     from sqlalchemy.orm import Session
 
-    from mltrack.queries.reader import SqliteReader, SqliteWriter
+    from mltrack.queries.reader import Reader, SqlAlchemyWriter, SqliteWriter
 
 
 class App:
@@ -25,7 +25,7 @@ class App:
     def __init__(self, db_option: str | None, learner: str) -> None:
         self.db_option = db_option
         self.learner = learner
-        self._reader: SqliteReader | None = None
+        self._reader: Reader | None = None
 
     @cached_property
     def db_file(self) -> str:
@@ -35,26 +35,37 @@ class App:
 
     @cached_property
     def path(self) -> "Path":
-        """The database path as a ``Path``, for the commands that handle the file itself."""
+        """The database path as a ``Path``, for the commands that handle the file itself
+        (backup, restore, doctor, seed): refused for a database server, whose files are the
+        server's (see the dialect policy in ``services.engines``)."""
         from pathlib import Path
 
+        from mltrack.store.paths import is_database_url
+
+        if is_database_url(self.db_file):
+            from mltrack.core.errors import InputError
+
+            raise InputError(
+                "this command works on a SQLite file; on a PostgreSQL database the server's "
+                "own tools do it (pg_dump for a backup), and the pathway is reloaded on first use"
+            )
         return Path(self.db_file)
 
-    def reader(self) -> "SqliteReader":
-        """A read connection (standard library sqlite3), the database made ready first."""
+    def reader(self) -> "Reader":
+        """A read connection (standard library sqlite3 on a file, SQLAlchemy on a server), the
+        database made ready first."""
         _work_begins()
         if self._reader is None:
-            from mltrack.queries.reader import SqliteReader
-            from mltrack.store.db import connect
+            from mltrack.services.engines import open_reader
 
             self.prepare()
-            self._reader = SqliteReader(connect(self.db_file))
+            self._reader = open_reader(self.db_file)
         return self._reader
 
     def close(self) -> None:
         """Close the read connection, if one was opened (called when the command ends)."""
         if self._reader is not None:
-            self._reader.connection.close()
+            self._reader.connection.close()  # type: ignore[attr-defined]
             self._reader = None
 
     def prepare(self) -> None:
@@ -70,29 +81,25 @@ class App:
         return learner_id(self.reader(), self.learner)
 
     @contextmanager
-    def writer(self) -> Iterator["SqliteWriter"]:
-        """The write executor (standard library sqlite3) in one BEGIN IMMEDIATE transaction,
-        committed if the block succeeds: the daily writes never import SQLAlchemy."""
+    def writer(self) -> Iterator["SqliteWriter | SqlAlchemyWriter"]:
+        """The write executor in one transaction, committed if the block succeeds: on a file,
+        standard library sqlite3 in BEGIN IMMEDIATE (the daily writes never import SQLAlchemy);
+        on a server, see the dialect policy in ``services.engines``."""
         _work_begins()
-        from mltrack.queries.reader import SqliteWriter
-        from mltrack.store.db import connect
+        from mltrack.services.engines import open_writer
 
         self.prepare()
-        store = SqliteWriter(connect(self.db_file))
-        try:
-            with store.transaction():
-                yield store
-        finally:
-            store.connection.close()
+        with open_writer(self.db_file) as store:
+            yield store
 
     @contextmanager
     def orm_session(self) -> Iterator["Session"]:
-        """An ORM session in one BEGIN IMMEDIATE transaction (import and administration)."""
+        """An ORM session in one transaction (import and administration)."""
         _work_begins()
-        from mltrack.store.orm import write_session
+        from mltrack.services.engines import open_session
 
         self.prepare()
-        with write_session(self.path) as session:
+        with open_session(self.db_file) as session:
             yield session
 
 

@@ -20,10 +20,14 @@ _WORKED = sql_in(ItemStatus.DONE, ItemStatus.IN_PROGRESS)
 _OPEN_GOALS = sql_in(CertStatus.PLANNED, CertStatus.ENROLLED, CertStatus.FAILED)
 # Per group (area or step): the items the learner sees, whether any is done or started, or
 # has a certification goal with a target; and the first planned required item, by position.
+# Portable: integers, not booleans, under MAX (PostgreSQL has no MAX of a boolean), and the
+# aggregates spelled out in HAVING (which names no output column on PostgreSQL).
+_WORKED_MAX = "MAX(CASE WHEN p.status IN {worked} THEN 1 ELSE 0 END)"
+_TARGETED_MAX = "MAX(CASE WHEN c.target_date IS NOT NULL AND c.status IN {goals} THEN 1 ELSE 0 END)"
 _GROUP_SQL = """
     SELECT g.slug, g.title,
-           MAX(COALESCE(p.status IN {worked}, 0)) AS worked,
-           MAX(c.target_date IS NOT NULL AND c.status IN {goals}) AS targeted,
+           WORKED_MAX AS worked,
+           TARGETED_MAX AS targeted,
            (SELECT i2.slug FROM item i2 WHERE i2.{column} = g.id
               AND NOT i2.retired AND (i2.learner_id IS NULL OR i2.learner_id = :learner_id)
             ORDER BY i2.required DESC, i2.position, i2.slug LIMIT 1) AS first_item
@@ -33,9 +37,9 @@ _GROUP_SQL = """
     LEFT JOIN cert_goal c ON c.item_id = i.id AND c.learner_id = :learner_id
     WHERE NOT g.retired AND {visible}
     GROUP BY g.id
-    HAVING NOT worked AND NOT COALESCE(targeted, 0)
+    HAVING WORKED_MAX = 0 AND TARGETED_MAX = 0
     ORDER BY g.position, g.slug
-"""
+""".replace("WORKED_MAX", _WORKED_MAX).replace("TARGETED_MAX", _TARGETED_MAX)
 _UNREADY_SQL = f"""
     SELECT i.slug AS cert, c.target_date, r.slug AS requires
     FROM cert_goal c

@@ -175,8 +175,24 @@ def retired_in_use_sql(tables: list[str]) -> str:
     """
 
 
+# The same question of a server's catalogue (see the dialect policy in services.engines).
+LEARNER_ITEM_TABLES_CATALOGUE_SQL = """
+    SELECT c.table_name AS name FROM information_schema.columns c
+    WHERE c.table_schema = current_schema() AND c.column_name IN ('item_id', 'learner_id')
+      AND c.table_name NOT LIKE 'search\\_index%' ESCAPE '\\'
+    GROUP BY c.table_name HAVING COUNT(*) = 2
+    ORDER BY c.table_name
+"""
+
+
+def learner_item_tables_sql(dialect: str) -> str:
+    """The query naming every table with both ``item_id`` and ``learner_id`` columns."""
+    return LEARNER_ITEM_TABLES_SQL if dialect == "sqlite" else LEARNER_ITEM_TABLES_CATALOGUE_SQL
+
+
 def _retired_in_use(reader: Reader) -> Check:
-    tables = [row["name"] for row in reader.rows(LEARNER_ITEM_TABLES_SQL)]
+    sql = learner_item_tables_sql(getattr(reader, "dialect", "sqlite"))
+    tables = [row["name"] for row in reader.rows(sql)]
     rows = reader.rows(retired_in_use_sql(tables)) if tables else []
     if not rows:
         return Check("retired items", OK, "no learner data names a retired item")

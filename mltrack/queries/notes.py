@@ -33,7 +33,7 @@ _NOTES_SQL = """
 _VISIBLE = """
     JOIN item i ON i.id = search_index.item_id
     WHERE (search_index.learner_id IS NULL OR search_index.learner_id = :learner_id)
-      AND i.retired = 0 AND (i.learner_id IS NULL OR i.learner_id = :learner_id)
+      AND NOT i.retired AND (i.learner_id IS NULL OR i.learner_id = :learner_id)
 """
 FTS_SQL = f"""
     SELECT i.slug, i.title, search_index.source,
@@ -115,6 +115,8 @@ def search(reader: Reader, learner_id: int, text: str, limit: int = 20) -> Searc
 
 
 def _engine(reader: Reader) -> str:
+    if getattr(reader, "dialect", "sqlite") != "sqlite":  # no FTS5 on a server: LIKE
+        return "like"
     found = reader.rows(_ENGINE_SQL)
     return "fts5" if found and "VIRTUAL TABLE" in str(found[0]["sql"]).upper() else "like"
 

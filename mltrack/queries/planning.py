@@ -37,13 +37,14 @@ def _unmet(table: str, extra: str = "") -> str:
 _OPEN = sql_in(ItemStatus.PLANNED, ItemStatus.IN_PROGRESS)
 
 # An alternative group the learner satisfied: another member of item ``i``'s group is done.
-# CROSS JOIN keeps the order: the group's few members through ix_item_group_id, then each
+# CROSS JOIN keeps the order (in SQLite; its condition is in WHERE, as PostgreSQL wants): the group's few members through ix_item_group_id, then each
 # one's progress row by its key. Left to itself SQLite read the learner's every progress row
 # for every item (half the steps of ``next`` and ``report``); an item in no group reads none.
 _GROUP_DONE = f"""
     SELECT 1 FROM item gm
-    CROSS JOIN progress gp ON gp.learner_id = :learner_id AND gp.item_id = gm.id
+    CROSS JOIN progress gp
     WHERE i.group_id IS NOT NULL AND gm.group_id = i.group_id AND NOT gm.retired
+      AND gp.learner_id = :learner_id AND gp.item_id = gm.id
       AND gp.status = {sql_value(ItemStatus.DONE)}
 """
 

@@ -29,6 +29,8 @@ class Reader(Protocol):
 class SqliteReader:
     """Reads through a standard-library connection (rows are ``sqlite3.Row``)."""
 
+    dialect = "sqlite"
+
     def __init__(self, connection: sqlite3.Connection):
         connection.row_factory = sqlite3.Row
         self.connection = connection
@@ -58,6 +60,18 @@ class SqliteWriter(SqliteReader):
     def execute(self, sql: str, **params: Any) -> sqlite3.Cursor:
         return self.connection.execute(sql, params)
 
+    def executemany(self, sql: str, rows: Sequence[Row]) -> None:
+        self.connection.executemany(sql, rows)
+
+    def insert(self, sql: str, **params: Any) -> int:
+        """Run one ``INSERT`` into a table with an ``id`` key; the new row's id."""
+        row_id = self.connection.execute(sql, params).lastrowid
+        assert row_id is not None
+        return row_id
+
+    def lock_learner(self, learner_id: int) -> None:
+        """Nothing to do: ``BEGIN IMMEDIATE`` already holds the file's one write lock."""
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Commit what the block wrote, or roll all of it back if the block fails."""
@@ -71,9 +85,16 @@ class SqliteWriter(SqliteReader):
 
 
 @contextmanager
-def borrowed_writer(connection: sqlite3.Connection) -> Iterator[SqliteWriter]:
+def borrowed_writer(connection: Any) -> Iterator["SqliteWriter | SqlAlchemyWriter"]:
     """The write executor on a connection someone else owns and keeps in its transaction
-    (Alembic's, the ORM session's): no BEGIN or COMMIT here, and its row factory as it was."""
+    (Alembic's, the ORM session's): no BEGIN or COMMIT here, and its row factory as it was.
+    ``connection`` is a standard-library one, or a SQLAlchemy ``Connection`` (on SQLite, its
+    driver's connection is used, as the daily writes use it)."""
+    if not isinstance(connection, sqlite3.Connection):
+        if connection.dialect.name != "sqlite":
+            yield SqlAlchemyWriter(connection)
+            return
+        connection = connection.connection.driver_connection
     row_factory = connection.row_factory
     try:
         yield SqliteWriter(connection)
@@ -86,6 +107,7 @@ class SqlAlchemyReader:
 
     def __init__(self, connection: Any):
         self.connection = connection
+        self.dialect: str = connection.dialect.name
 
     def rows(self, sql: str, **params: Any) -> Sequence[Row]:
         from sqlalchemy import text
@@ -95,12 +117,53 @@ class SqlAlchemyReader:
     def stream(self, sql: str, **params: Any) -> Iterator[Row]:
         from sqlalchemy import text
 
-        result = self.connection.execution_options(stream_results=True).execute(text(sql), params)
+        # Per statement: ``Connection.execution_options`` would set it on the connection for
+        # good, and every later statement (an INSERT too) would go through a server cursor.
+        result = self.connection.execute(
+            text(sql), params, execution_options={"stream_results": True}
+        )
         for row in result:
             yield row._mapping
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
+        if self.connection.in_transaction():  # one already: the reader's REPEATABLE READ one
+            yield
+            return
+        with self.connection.begin():
+            yield
+
+
+class SqlAlchemyWriter(SqlAlchemyReader):
+    """The write executor on a SQLAlchemy connection (PostgreSQL): the same portable SQL as
+    ``SqliteWriter``, in a READ COMMITTED transaction in which each change first locks its
+    learner's row (``lock_learner``), so one learner's changes are checked and journaled one
+    after another while different learners write at once."""
+
+    def execute(self, sql: str, **params: Any) -> Any:
+        from sqlalchemy import text
+
+        return self.connection.execute(text(sql), params)
+
+    def executemany(self, sql: str, rows: Sequence[Row]) -> None:
+        from sqlalchemy import text
+
+        if rows:
+            self.connection.execute(text(sql), list(rows))
+
+    def insert(self, sql: str, **params: Any) -> int:
+        """Run one ``INSERT`` into a table with an ``id`` key; the new row's id."""
+        return int(self.execute(f"{sql} RETURNING id", **params).scalar_one())
+
+    def lock_learner(self, learner_id: int) -> None:
+        """Wait for, then hold until commit, the lock on the learner's row."""
+        self.execute("SELECT id FROM learner WHERE id = :id FOR UPDATE", id=learner_id)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Commit what the block wrote, or roll all of it back if the block fails."""
+        if self.connection.in_transaction():  # autobegun by a read: this is the transaction
+            self.connection.commit()
         with self.connection.begin():
             yield
 

@@ -19,12 +19,12 @@ _ON_REVIEW_SQL = f"""
     LEFT JOIN review_card ac ON ac.learner_id = p.learner_id AND ac.subject = 'area:' || a.slug
     WHERE p.learner_id = :learner_id AND p.status = {sql_value(ItemStatus.DONE)}
       AND i.kind IN {sql_in(*REVISABLE_KINDS)} AND {visible_items()}
-      AND (c.enabled = 1 OR (c.enabled IS NULL AND ac.enabled = 1))
+      AND (c.enabled OR (c.enabled IS NULL AND ac.enabled))
     ORDER BY COALESCE(c.due_on, p.finished_on), i.slug
 """
 _AREAS_SQL = """
     SELECT substr(subject, 6) AS area FROM review_card
-    WHERE learner_id = :learner_id AND subject LIKE 'area:%' AND enabled = 1 ORDER BY subject
+    WHERE learner_id = :learner_id AND subject LIKE 'area:%' AND enabled ORDER BY subject
 """
 
 

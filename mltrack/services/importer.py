@@ -332,10 +332,16 @@ def import_file(session: Session, path: Path, replace: bool = False) -> ImportSu
     back on any refusal, even one found at the file's last line."""
     if not regular_file(path, "an export file"):
         raise InvalidExportFile(f"{path} does not exist")
-    connection = session.connection().connection.driver_connection
-    # The journal's indexes take most of the writing: a page cache of IMPORT_CACHE_KIB keeps
-    # their hot pages (the default 2 MiB does not), and its cap keeps memory flat.
-    connection.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    bind = session.connection()
+    # SAVEPOINT is the same SQL on both engines; on SQLite it goes to the driver's connection,
+    # as the journal's batches do.
+    if bind.dialect.name == "sqlite":
+        connection: Any = bind.connection.driver_connection
+        # The journal's indexes take most of the writing: a page cache of IMPORT_CACHE_KIB
+        # keeps their hot pages (the default 2 MiB does not), and its cap keeps memory flat.
+        connection.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    else:
+        connection = _DriverSql(bind)
     connection.execute("SAVEPOINT import_stream")
     try:
         with path.open("rb") as file:
@@ -354,6 +360,16 @@ def import_file(session: Session, path: Path, replace: bool = False) -> ImportSu
         return import_data(session, load_export(path), replace)
     connection.execute("RELEASE SAVEPOINT import_stream")
     return summary
+
+
+class _DriverSql:
+    """``execute(sql)`` on a SQLAlchemy connection, as on a sqlite3 one (PostgreSQL)."""
+
+    def __init__(self, bind: Any):
+        self.bind = bind
+
+    def execute(self, sql: str) -> None:
+        self.bind.exec_driver_sql(sql)
 
 
 # How a format-1 file begins (it has no line layout of its own: it is read whole, as always).
@@ -832,17 +848,20 @@ class _Importer:
                  for name in ("uid", "target", "group"))  # fmt: skip
         uids = list({uid for uid in named if isinstance(uid, str)})
         found: dict[str, dict[str, str]] = {}
-        connection = self.session.connection().connection.driver_connection
-        for chunk in batches(uids, 500):
-            marks = ", ".join("?" for _ in chunk)
-            rows = connection.execute(
-                "SELECT j.uid, l.name, j.kind, j.subject, j.action FROM journal j "
-                f"JOIN learner l ON l.id = j.learner_id WHERE j.id >= ? AND j.uid IN ({marks})",
-                (self.first, *chunk),
-            )  # fmt: skip
-            for uid, learner, kind, subject, action in rows:
-                found[uid] = {"learner": learner, "kind": kind, "subject": subject,
-                              "action": action}  # fmt: skip
+        with borrowed_writer(self.session.connection()) as store:
+            for chunk in batches(uids, 500):
+                marks = ", ".join(f":u{index}" for index in range(len(chunk)))
+                params = {f"u{index}": uid for index, uid in enumerate(chunk)}
+                rows = store.rows(
+                    "SELECT j.uid, l.name AS learner, j.kind, j.subject, j.action FROM journal j "
+                    f"JOIN learner l ON l.id = j.learner_id "
+                    f"WHERE j.id >= :first AND j.uid IN ({marks})",
+                    first=self.first, **params,
+                )  # fmt: skip
+                for row in rows:
+                    found[row["uid"]] = {
+                        name: row[name] for name in ("learner", "kind", "subject", "action")
+                    }
         return found
 
     def _check_entry(
@@ -951,10 +970,15 @@ class _Importer:
         """Write the checked sections and the journal's batches as they come, then rebuild
         the projections; with ``strict``, an entry that does not replay refuses the file."""
         learner_ids = list(self.taken_over.values())
-        connection = self.session.connection().connection.driver_connection
+        with borrowed_writer(self.session.connection()) as store:
+            return self._write(store, learner_ids, journal, strict)
+
+    def _write(
+        self, store: Any, learner_ids: list[int], journal: Iterable[list[Record]], strict: bool
+    ) -> int:
         for learner_id in learner_ids:
             for sql in _PROJECTIONS_SQL:
-                connection.execute(sql, {"learner_id": learner_id})
+                store.execute(sql, learner_id=learner_id)
         if learner_ids:
             for section in reversed(_owned_sections()):
                 owned = _owned_by(section, learner_ids)
@@ -962,22 +986,21 @@ class _Importer:
         for section in TABLE_SECTIONS:
             self._write_section(section, self.records[section.name])
         self.session.flush()
-        first = connection.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM journal").fetchone()[0]
+        first = store.rows("SELECT COALESCE(MAX(id), 0) + 1 AS first FROM journal")[0]["first"]
         self.first = first
         # Each batch is written before the next is checked: its entries are the next's map.
-        written = sum(write_journal(connection, batch) for batch in journal)
-        self._rebuild(connection, first, strict)
+        written = sum(write_journal(store, batch) for batch in journal)
+        self._rebuild(store, first, strict)
         return written
 
-    def _rebuild(self, connection: Any, first: int, strict: bool) -> None:
-        with borrowed_writer(connection) as store:
-            for learner_id in self.ids.get(_LEARNERS.name, []):
-                flagged = rebuild(store, learner_id)
-                if strict and flagged:
-                    entry, reason = min(flagged, key=lambda pair: pair[0].id)
-                    raise InvalidExportFile(f"{JOURNAL.name}[{entry.id - first}].action: {reason}")
-                self._refuse_loops(store, learner_id, first)
-                self._refuse_full_days(store, learner_id, first)
+    def _rebuild(self, store: Any, first: int, strict: bool) -> None:
+        for learner_id in self.ids.get(_LEARNERS.name, []):
+            flagged = rebuild(store, learner_id)
+            if strict and flagged:
+                entry, reason = min(flagged, key=lambda pair: pair[0].id)
+                raise InvalidExportFile(f"{JOURNAL.name}[{entry.id - first}].action: {reason}")
+            self._refuse_loops(store, learner_id, first)
+            self._refuse_full_days(store, learner_id, first)
 
     def _refuse_full_days(self, store: SqliteWriter, learner_id: int, first: int) -> None:
         """A day holds at most 24 hours of study, as ``mltrack log`` allows: the file's

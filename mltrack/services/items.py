@@ -28,7 +28,7 @@ _INSERT_ITEM_SQL = """
                       provider, source, quote, retired, learner_id)
     VALUES (:slug, :title, :kind, :step_id, :area_id,
             (SELECT COALESCE(MAX(position), 0) + 1 FROM item), :required, :hours, :provider,
-            :source, '', 1, :learner_id)
+            :source, '', TRUE, :learner_id)
 """
 _HISTORY_SQL = """
     SELECT kind, COUNT(*) AS entries FROM journal
@@ -72,13 +72,13 @@ def add_own_item(
     slug = _free_slug(store, OWN_SLUG_PREFIX + base)
     values = {"title": title, "kind": str(kind), "step": step, "area": area, "hours": hours,
               "provider": provider, "required": required}  # fmt: skip
-    cursor = store.execute(
+    item_id = store.insert(
         _INSERT_ITEM_SQL, slug=slug, title=title, kind=kind, required=required, hours=hours,
         provider=provider, source=OWN_SOURCE, learner_id=learner,
         step_id=_id_of(store, "step", step), area_id=_id_of(store, "area", area),
     )  # fmt: skip
     change = journal.Change(JournalKind.PLAN, PlanAction.SET, f"item:{slug}", today,
-                            cursor.lastrowid, values)  # fmt: skip
+                            item_id, values)  # fmt: skip
     journal.record(store, learner, change)
     for text in dict.fromkeys(after):  # each its own entry: undo reverts them one by one
         add_prerequisite(store, learner_name, slug, text, today)

@@ -89,6 +89,7 @@ def record(
 ) -> Recorded:
     """Check ``change`` against its subject's timeline, store it, and bring the subject's
     projection in line; Refusal (nothing stored) when the timeline would become invalid."""
+    store.lock_learner(learner_id)  # PostgreSQL: one learner's changes one after another
     entries = timeline(store, learner_id, change.kind, change.subject)
     standing = effective(entries)
     before = _state_of(standing)
@@ -127,16 +128,13 @@ def _as_entry(change: Change, entry_id: int, recorded_at: str) -> Entry:
 def _insert(
     store: SqliteWriter, learner_id: int, change: Change, recorded_at: str, group_id: int | None
 ) -> int:
-    cursor = store.execute(
+    return store.insert(
         _INSERT_SQL, uid=change.uid or uuid7(), learner_id=learner_id, kind=change.kind,
         action=change.action, subject=change.subject, item_id=change.item_id,
         on_date=change.on.isoformat(), recorded_at=recorded_at,
         data=json.dumps(change.data, sort_keys=True), target_id=change.target_id,
         group_id=group_id,
     )  # fmt: skip
-    entry_id = cursor.lastrowid
-    assert entry_id is not None
-    return entry_id
 
 
 # Undo and amend ---------------------------------------------------------------------------
@@ -308,7 +306,7 @@ def _project_project(store, learner_id, subject, item_id, standing, state) -> No
         return
     added = standing[0].data
     step_id = store.rows("SELECT id FROM step WHERE slug = :slug", slug=added["step"])[0]["id"]
-    cursor = store.execute(
+    project_id = store.insert(
         """INSERT INTO project (learner_id, step_id, slug, name, dataset, repo_url, added_on,
                                 done_on)
            VALUES (:l, :step, :slug, :name, :dataset, :repo, :added, :done)""",
@@ -320,7 +318,7 @@ def _project_project(store, learner_id, subject, item_id, standing, state) -> No
         store.execute(
             """INSERT INTO project_area (project_id, area_id)
                SELECT :p, id FROM area WHERE slug = :slug""",
-            p=cursor.lastrowid, slug=area,
+            p=project_id, slug=area,
         )  # fmt: skip
 
 
@@ -423,7 +421,7 @@ _CLEAR_PROJECTIONS_SQL = (
     "DELETE FROM project WHERE learner_id = :learner_id",
     "DELETE FROM learner_prerequisite WHERE learner_id = :learner_id",
     "UPDATE learner SET target_date = NULL WHERE id = :learner_id",
-    "UPDATE item SET retired = 1 WHERE learner_id = :learner_id",
+    "UPDATE item SET retired = TRUE WHERE learner_id = :learner_id",
 )
 # Tables later than migration 0007 (which rebuilds with ``summary=False``): the day and week
 # summaries, the review cards (no review entry exists before their revision), the notes and
@@ -445,6 +443,7 @@ def rebuild(store: SqliteWriter, learner_id: int, summary: bool = True) -> list[
     stand where it is (data from an older version or a file) is flagged, left out, and
     returned with the reason; nothing is deleted from the journal. ``summary=False`` leaves
     the day and week summaries out (migration 0007 runs before their tables exist)."""
+    store.lock_learner(learner_id)
     for sql in _CLEAR_SQL if summary else _CLEAR_PROJECTIONS_SQL:
         store.execute(sql, learner_id=learner_id)
     if summary:

@@ -12,6 +12,10 @@ from mltrack.queries.reader import SqliteWriter
 
 _ITEMS_SQL = "SELECT id, learner_id, title, quote FROM item"
 _EXISTS_SQL = "SELECT 1 FROM sqlite_master WHERE name = 'search_index'"
+_EXISTS_CATALOGUE_SQL = (  # the same on a server (see the dialect policy in services.engines)
+    "SELECT 1 FROM information_schema.tables "
+    "WHERE table_schema = current_schema() AND table_name = 'search_index'"
+)
 _DELETE_SQL = "DELETE FROM search_index WHERE rowid = :rowid"
 _INSERT_SQL = """
     INSERT INTO search_index (rowid, body, learner_id, item_id, source)
@@ -30,7 +34,8 @@ def quote_rowid(item_id: int) -> int:
 def index_items(store: SqliteWriter, where: str = "", **params: object) -> None:
     """Write the title and quote rows of the items ``where`` selects (all without it).
     Nothing before the index exists: migrations older than 0009 replay the journal too."""
-    if not store.rows(_EXISTS_SQL):
+    sqlite = getattr(store, "dialect", "sqlite") == "sqlite"
+    if not store.rows(_EXISTS_SQL if sqlite else _EXISTS_CATALOGUE_SQL):
         return
     for row in store.rows(f"{_ITEMS_SQL} {where}", **params):
         _write(store, title_rowid(row["id"]), row["title"], None, row["id"], SearchSource.TITLE)

@@ -265,8 +265,7 @@ def _resummarise(session: Session, item_ids: list[int]) -> None:
     learners = session.scalars(
         select(Journal.learner_id).where(Journal.item_id.in_(item_ids)).distinct()
     ).all()
-    raw = session.connection().connection.driver_connection
-    with borrowed_writer(raw) as store:
+    with borrowed_writer(session.connection()) as store:
         for learner_id in learners:
             rebuild_days(store, learner_id)
             rebuild_weeks(store, learner_id)
@@ -279,8 +278,7 @@ def _reindex(session: Session) -> None:
     from mltrack.services.search_index import index_items
 
     session.flush()
-    raw = session.connection().connection.driver_connection
-    with borrowed_writer(raw) as store:
+    with borrowed_writer(session.connection()) as store:
         index_items(store, "WHERE learner_id IS NULL")
 
 

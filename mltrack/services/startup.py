@@ -7,6 +7,7 @@ than the file check. Alembic, SQLAlchemy and the seeding service load only when 
 from typing import TYPE_CHECKING
 
 from mltrack.store.files import FileState, check_writable, inspect_file
+from mltrack.store.paths import is_database_url
 
 if TYPE_CHECKING:  # a str from every command: pathlib (urllib, ipaddress) costs ~3 ms
     from pathlib import Path
@@ -14,7 +15,12 @@ if TYPE_CHECKING:  # a str from every command: pathlib (urllib, ipaddress) costs
 
 def prepare_database(path: "str | Path") -> list[str]:
     """Create, upgrade or reseed the database at ``path`` if it needs it; returns one line per
-    thing done on the learner's behalf, for the CLI to report."""
+    thing done on the learner's behalf, for the CLI to report. ``path`` may be a database URL
+    (see ``services.engines``)."""
+    if is_database_url(str(path)):
+        from mltrack.services.migrate import prepare_server
+
+        return prepare_server(str(path))
     check_writable(path)
     info = inspect_file(path)
     if info.state is FileState.NEW:

@@ -2,11 +2,11 @@
 them, references by learner name, item slug and uid, resolved by the database as each row
 goes in. The rows are not checked here; the caller checks them or rebuilds (which flags).
 
-Standard library sqlite3 only.
+Standard library only: ``connection`` is a sqlite3 connection or one of
+``queries.reader``'s writers, anything with ``executemany(sql, rows)``.
 """
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
@@ -23,7 +23,7 @@ _INSERT_SQL = """
 BATCH = 1000
 
 
-def write_journal(connection: sqlite3.Connection, records: Iterable[Mapping[str, Any]]) -> int:
+def write_journal(connection: Any, records: Iterable[Mapping[str, Any]]) -> int:
     """Insert the records in order (ids in that order); return how many were written."""
     count = 0
     for batch in batches(records, BATCH):

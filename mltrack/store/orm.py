@@ -33,6 +33,37 @@ def make_engine(path: Path, foreign_keys: bool = True) -> Engine:
     return engine
 
 
+def make_server_engine(url: str) -> Engine:
+    """A pooled engine on a database server (PostgreSQL through psycopg 3): connections are
+    checked before reuse, as a server may close idle ones.
+
+    Parameters are bound client-side (psycopg's ``ClientCursor``, which quotes each value):
+    the queries take an optional parameter as sqlite3 does, untyped in any position
+    (``:step IS NULL OR s.slug = :step``), where a server-side parameter would need its type
+    spelled out in a cast in every query."""
+    from mltrack.core.errors import DatabaseError, InputError
+
+    if not url.startswith(("postgresql://", "postgresql+psycopg://")):
+        raise InputError(
+            f"{url.partition('://')[0]}: mltrack runs on a SQLite file (a path) or on PostgreSQL "
+            "(postgresql+psycopg://USER@HOST/DATABASE)"
+        )
+    if url.startswith("postgresql://"):  # the driver mltrack is tested with, not psycopg2
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    try:
+        from psycopg import ClientCursor
+
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=2, max_overflow=8,
+            connect_args={"cursor_factory": ClientCursor},
+        )  # fmt: skip
+    except ImportError as error:  # the driver is an optional extra
+        raise DatabaseError(
+            f"no driver for {url.partition('://')[0]} ({error.name} is not installed); "
+            "install it with: pip install 'mltrack[postgres]'"
+        ) from None
+
+
 @contextmanager
 def write_session(path: Path) -> Iterator[Session]:
     """A session in one IMMEDIATE transaction: committed on success, rolled back on error."""

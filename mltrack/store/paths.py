@@ -19,13 +19,23 @@ def default_db_path() -> "Path":
     return user_data_path("mltrack", appauthor=False) / DB_FILENAME
 
 
+def is_database_url(value: str) -> bool:
+    """Whether a ``--db`` value names a database server by SQLAlchemy URL
+    (``postgresql+psycopg://...``) rather than a SQLite file (a plain path)."""
+    scheme, found, _ = value.partition("://")
+    return bool(found) and scheme.replace("+", "").isalnum()
+
+
 def resolve_db_file(option: str | None) -> str:
     """The database path as a string, without pathlib: from the ``--db`` option, then
     ``MLTRACK_DB`` (``~`` expanded, spelled as ``Path`` would: no trailing or doubled ``/``,
-    no ``.`` parts), then the default (platformdirs, which imports pathlib itself)."""
+    no ``.`` parts), then the default (platformdirs, which imports pathlib itself). A database
+    URL is returned as it is."""
     chosen = option or os.environ.get(DB_ENV)
     if not chosen:
         return str(default_db_path())
+    if is_database_url(chosen):
+        return chosen
     return _as_pathlib_spells(os.path.expanduser(chosen))
 
 

@@ -17,5 +17,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0011_pathways",
     "0012_read_totals",
     "0013_item_time",
+    "0014_cohort",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

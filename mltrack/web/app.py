@@ -26,9 +26,9 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from mltrack.core.errors import MltrackError
-from mltrack.queries.reader import SqliteReader, SqliteWriter
+from mltrack.queries.reader import Reader, SqlAlchemyWriter, SqliteWriter
 from mltrack.render import pathmap as pages
-from mltrack.store.db import connect
+from mltrack.services.engines import open_reader, open_writer
 
 TOKEN_FIELD = "token"
 TOKEN_COOKIE = "mltrack_token"
@@ -145,26 +145,23 @@ def _with_headers(response: Response) -> Response:
 
 
 @contextmanager
-def _reader(settings: Settings) -> Iterator[SqliteReader]:
-    reader = SqliteReader(connect(settings.db_file))
+def _reader(settings: Settings) -> Iterator[Reader]:
+    """A reader on the database, a SQLite file or a server (``--db`` URL), as the CLI's."""
+    reader = open_reader(settings.db_file)
     try:
         yield reader
     finally:
-        reader.connection.close()
+        reader.connection.close()  # type: ignore[attr-defined]
 
 
 @contextmanager
-def _writer(settings: Settings) -> Iterator[SqliteWriter]:
-    """One BEGIN IMMEDIATE transaction, as a CLI write has (``App.writer``)."""
-    store = SqliteWriter(connect(settings.db_file))
-    try:
-        with store.transaction():
-            yield store
-    finally:
-        store.connection.close()
+def _writer(settings: Settings) -> Iterator[SqliteWriter | SqlAlchemyWriter]:
+    """One write transaction, as a CLI write has (``App.writer``)."""
+    with open_writer(settings.db_file) as store:
+        yield store
 
 
-def _learner_id(reader: SqliteReader, settings: Settings) -> int:
+def _learner_id(reader: Reader, settings: Settings) -> int:
     from mltrack.queries.lookup import learner_id
 
     return learner_id(reader, settings.learner)
@@ -220,7 +217,7 @@ def map_page(settings: Settings, selected: str | None, flash: tuple[str, bool] |
                       focus_panel=flash is not None or detail is not None)  # fmt: skip
 
 
-def _notes(reader: SqliteReader, learner: int, slug: str) -> list:
+def _notes(reader: Reader, learner: int, slug: str) -> list:
     """The item's notes and links (``mltrack note``), oldest first."""
     from mltrack.queries.lookup import item_by_slug
     from mltrack.queries.notes import item_notes
