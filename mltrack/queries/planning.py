@@ -37,9 +37,10 @@ def _unmet(table: str, extra: str = "") -> str:
 _OPEN = sql_in(ItemStatus.PLANNED, ItemStatus.IN_PROGRESS)
 
 # An alternative group the learner satisfied: another member of item ``i``'s group is done.
-# CROSS JOIN keeps the order (in SQLite; its condition is in WHERE, as PostgreSQL wants): the group's few members through ix_item_group_id, then each
-# one's progress row by its key. Left to itself SQLite read the learner's every progress row
-# for every item (half the steps of ``next`` and ``report``); an item in no group reads none.
+# CROSS JOIN keeps the order in SQLite (its condition sits in WHERE, as PostgreSQL wants): the
+# group's few members through ix_item_group_id, then each one's progress row by its key. Left
+# to itself SQLite read the learner's every progress row for every item (half the steps of
+# ``next`` and ``report``); an item in no group reads none.
 _GROUP_DONE = f"""
     SELECT 1 FROM item gm
     CROSS JOIN progress gp
