@@ -221,3 +221,22 @@ def _stable(value: object) -> object:
             r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uid>", value
         )
     return value
+
+
+def test_search_on_a_server_is_its_own_full_text_search(pg_url: str, ok) -> None:
+    """``search`` on PostgreSQL ranks with ts_rank over the same index rows as FTS5 in a file,
+    and the learner's words stay words there too."""
+    ok("--db", pg_url, "note", "python", "backprop by hand, then backprop in numpy")
+    ok("--db", pg_url, "note", "deep-learning", "one mention of backprop")
+    found = json.loads(ok("--db", pg_url, "search", "backprop", "--json").stdout)
+    assert found["engine"] == "postgres"
+    assert [(hit["item"], hit["matched"]) for hit in found["hits"]] == [
+        ("python", "note"),
+        ("deep-learning", "note"),
+    ]
+    titles = json.loads(ok("--db", pg_url, "search", "deep learning", "--json").stdout)
+    assert titles["every_word"] and titles["hits"][0]["item"] == "deep-learning"
+    for hostile in ["backprop & !numpy", "'); DROP TABLE journal; --", "a:* | b", "<->"]:
+        result = ok("--db", pg_url, "search", hostile, "--json")
+        assert json.loads(result.stdout)["engine"] == "postgres"
+    assert query(pg_url, "SELECT count(*) FROM journal")[0][0] >= 2

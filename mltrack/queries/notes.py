@@ -2,9 +2,9 @@
 
 ``search`` is the one entry point of the search: it reads ``search_index`` with FTS5 (ranked
 by bm25) where the database has an FTS5 index, and with LIKE (ranked by the words matched)
-where it has the plain table; a PostgreSQL reader can get its own full-text branch here
-without any caller changing. The learner's words are only ever words: each becomes a quoted
-FTS5 string (or an escaped LIKE pattern), so ``"``, ``*``, ``NEAR``, ``-`` or ``:`` can
+where it has the plain table, and with PostgreSQL's own full-text search (``to_tsvector`` /
+``ts_rank``) on a server. The learner's words are only ever words: each becomes a quoted
+FTS5 string (or a bare lexeme of a ``tsquery``, or an escaped LIKE pattern), so ``"``, ``*``, ``NEAR``, ``-`` or ``:`` can
 neither fail the query nor change what it means.
 """
 
@@ -48,6 +48,18 @@ LIKE_TEMPLATE = f"""
     SELECT i.slug, i.title, search_index.source, search_index.body
     FROM search_index {_VISIBLE} AND ({{condition}})
 """
+# PostgreSQL's own full-text search ('simple' configuration: words as they are, no
+# stemming, as FTS5's unicode61 does), ranked by ts_rank (negated: lower is better).
+POSTGRES_SQL = f"""
+    SELECT i.slug, i.title, search_index.source,
+           ts_headline('simple', search_index.body, q,
+                       'StartSel="", StopSel="", MaxWords={SNIPPET_TOKENS}, MinWords=4,
+                        FragmentDelimiter="{ELLIPSIS}"') AS snippet,
+           -ts_rank(to_tsvector('simple', search_index.body), q) AS score
+    FROM search_index CROSS JOIN to_tsquery('simple', :query) AS q {_VISIBLE}
+      AND to_tsvector('simple', search_index.body) @@ q
+    ORDER BY score, i.slug LIMIT :limit
+"""
 _ENGINE_SQL = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'search_index'"
 
 
@@ -74,7 +86,7 @@ class SearchHit(NamedTuple):
 class SearchResult(NamedTuple):
     text: str  # what the learner typed
     words: tuple[str, ...]  # the words searched for
-    engine: str  # "fts5" or "like"
+    engine: str  # "fts5", "like" or "postgres"
     every_word: bool  # True: each hit holds every word; False: the hits hold some of them
     hits: list[SearchHit]
 
@@ -106,7 +118,7 @@ def search(reader: Reader, learner_id: int, text: str, limit: int = 20) -> Searc
     if not words:
         return SearchResult(text, words, _engine(reader), True, [])
     engine = _engine(reader)
-    run = _fts5 if engine == "fts5" else _like
+    run = {"fts5": _fts5, "postgres": _postgres}.get(engine, _like)
     for every_word in (True, False):
         hits = run(reader, learner_id, words, every_word, limit)
         if hits or len(words) == 1:
@@ -115,8 +127,8 @@ def search(reader: Reader, learner_id: int, text: str, limit: int = 20) -> Searc
 
 
 def _engine(reader: Reader) -> str:
-    if getattr(reader, "dialect", "sqlite") != "sqlite":  # no FTS5 on a server: LIKE
-        return "like"
+    if getattr(reader, "dialect", "sqlite") != "sqlite":  # a server: its own text search
+        return "postgres"
     found = reader.rows(_ENGINE_SQL)
     return "fts5" if found and "VIRTUAL TABLE" in str(found[0]["sql"]).upper() else "like"
 
@@ -131,6 +143,20 @@ def _fts5(
     reader: Reader, learner_id: int, words: Sequence[str], every_word: bool, limit: int
 ) -> list[SearchHit]:
     rows = reader.rows(FTS_SQL, learner_id=learner_id, query=fts5_query(words, every_word),
+                       limit=limit)  # fmt: skip
+    return [_hit(row, _one_line(row["snippet"]), float(row["score"])) for row in rows]
+
+
+def tsquery(words: Sequence[str], every_word: bool) -> str:
+    """A ``to_tsquery`` string of ``words`` (letters and digits only, see ``search_words``):
+    no operator of the learner's can come in."""
+    return (" & " if every_word else " | ").join(words)
+
+
+def _postgres(
+    reader: Reader, learner_id: int, words: Sequence[str], every_word: bool, limit: int
+) -> list[SearchHit]:
+    rows = reader.rows(POSTGRES_SQL, learner_id=learner_id, query=tsquery(words, every_word),
                        limit=limit)  # fmt: skip
     return [_hit(row, _one_line(row["snippet"]), float(row["score"])) for row in rows]
 
