@@ -4,8 +4,8 @@
 by bm25) where the database has an FTS5 index, and with LIKE (ranked by the words matched)
 where it has the plain table, and with PostgreSQL's own full-text search (``to_tsvector`` /
 ``ts_rank``) on a server. The learner's words are only ever words: each becomes a quoted
-FTS5 string (or a bare lexeme of a ``tsquery``, or an escaped LIKE pattern), so ``"``, ``*``, ``NEAR``, ``-`` or ``:`` can
-neither fail the query nor change what it means.
+FTS5 string (or a bare lexeme of a ``tsquery``, or an escaped LIKE pattern), so ``"``,
+``*``, ``NEAR``, ``-``, ``&`` or ``:`` can neither fail the query nor change what it means.
 """
 
 import re
