@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from mltrack.render.text import DEFAULT_WIDTH, escape, spill
+from mltrack.render.text import DEFAULT_WIDTH, escape, fill, spill
 
 if TYPE_CHECKING:
     from mltrack.core.changes import ReviewChange
@@ -40,12 +40,12 @@ def review_text(result: ReviewList, width: int = DEFAULT_WIDTH) -> str:
     if result.later:
         soon = result.later[0]
         assert soon.due_on is not None
-        lines.append(
+        lines.append(fill(
             f"{len(result.later)} more on review; the next is {escape(soon.slug)} on "
-            f"{soon.due_on.isoformat()}."
-        )
+            f"{soon.due_on.isoformat()}.", width, subsequent="  "))  # fmt: skip
     if result.areas:
-        lines.append(f"Study areas on review: {', '.join(escape(a) for a in result.areas)}")
+        areas = ", ".join(escape(a) for a in result.areas)
+        lines.append(fill(f"Study areas on review: {areas}", width, subsequent="  "))
     return "\n".join(lines)
 
 
