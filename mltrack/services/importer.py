@@ -317,11 +317,15 @@ def import_data(session: Session, document: Any, replace: bool = False) -> Impor
 
 
 def _import(
-    session: Session, raw: dict[str, Iterable[Any]], replace: bool, strict: bool
+    session: Session,
+    raw: dict[str, Iterable[Any]],
+    replace: bool,
+    strict: bool,
+    expected: int = 0,
 ) -> ImportSummary:
     """Check the table sections (small: read whole), then check and write the journal batch
     by batch as ``raw["journal"]`` yields its records (an iterator for a streamed file)."""
-    importer = _Importer(session, replace)
+    importer = _Importer(session, replace, expected)
     for section in TABLE_SECTIONS:
         importer.check_section(section, list(raw.get(section.name, [])))
     written = importer.write(importer.check_journal(raw.get(JOURNAL.name, [])), strict=strict)
@@ -351,7 +355,8 @@ def import_file(session: Session, path: Path, replace: bool = False) -> ImportSu
     connection.execute("SAVEPOINT import_stream")
     try:
         with path.open("rb") as file:
-            summary = _import_lines(session, _ExportLines(file, str(path)), replace)
+            expected = path.stat().st_size // JOURNAL_LINE_BYTES
+            summary = _import_lines(session, _ExportLines(file, str(path)), replace, expected)
     except _NotLineLayout as layout:
         # Nothing streamed so far stays; the whole file is read the ordinary way instead.
         connection.execute("ROLLBACK TO SAVEPOINT import_stream")
@@ -389,7 +394,9 @@ def _legacy_start(path: Path) -> bool:
         return _LEGACY_START.match(file.read(4096)) is not None
 
 
-def _import_lines(session: Session, lines: "_ExportLines", replace: bool) -> ImportSummary:
+def _import_lines(
+    session: Session, lines: "_ExportLines", replace: bool, expected: int = 0
+) -> ImportSummary:
     header = lines.header()
     version, _ = _sections(header)
     if version != VERSION:
@@ -399,12 +406,19 @@ def _import_lines(session: Session, lines: "_ExportLines", replace: bool) -> Imp
     for section in SECTIONS:
         rows = lines.section(section.name)
         raw[section.name] = rows if section is JOURNAL else list(rows)
-    summary = _import(session, raw, replace, strict=True)
+    summary = _import(session, raw, replace, strict=True, expected=expected)
     lines.end()
     return summary
 
 
 IMPORT_CACHE_KIB = 8192
+# Fewer bytes than a journal line of an export takes (about 300): the file's size over this is
+# more entries than the file can hold, an estimate for ``_Importer.defer_indexes``.
+JOURNAL_LINE_BYTES = 200
+# Entries from which building the journal's indexes once, after the rows, beats keeping them
+# up to date row by row (when the journal holds fewer rows than the file brings).
+DEFER_INDEXES_FROM = 20_000
+SORT_CACHE_KIB = 2048
 MAX_LINE = 1 << 20  # bytes in one line of an export file: its longest record is far shorter
 # Bytes of a format-2 file read whole (not laid out one record per line): parsed whole, a file
 # takes several times its size in memory, and this keeps that within the import's bound.
@@ -599,9 +613,10 @@ def _sections(document: Any) -> tuple[int, dict[str, list[Any]]]:
 
 
 class _Importer:
-    def __init__(self, session: Session, replace: bool):
+    def __init__(self, session: Session, replace: bool, expected: int = 0):
         self.session = session
         self.replace = replace
+        self.expected = expected  # about how many journal entries the file holds, at most
         self.replaced: list[str] = []
         self.taken_over: dict[str, int] = {}  # learners of the file already in the database
         self.records: dict[str, list[Record]] = {}  # section -> checked records
@@ -967,18 +982,15 @@ class _Importer:
         """A uid another learner's journal (or one not replaced) holds is a conflict."""
         uids = [record["uid"] for record in records]
         kept = list(self.taken_over.values())
-        connection = self.session.connection().connection.driver_connection
-        # Plain SQL on the driver: the ORM's statement for 1,000 values costs more to build
-        # than the lookup itself (import checks every batch).
-        found = connection.execute(
-            f"SELECT uid FROM journal WHERE uid IN ({', '.join('?' * len(uids))}) "
-            f"AND learner_id NOT IN ({', '.join('?' * len(kept))}) LIMIT 1",
-            (*uids, *kept),
-        ).fetchone()
+        found = self.session.execute(
+            select(_model("journal").uid).where(
+                _model("journal").uid.in_(uids), _model("journal").learner_id.not_in(kept)
+            )
+        ).scalars().first()  # fmt: skip
         if found is not None:
-            index = start + uids.index(found[0])
+            index = start + uids.index(found)
             raise ImportConflict(
-                f"{JOURNAL.name}[{index}].uid: entry {found[0]} already exists in the database"
+                f"{JOURNAL.name}[{index}].uid: entry {found} already exists in the database"
             )
 
     def write(self, journal: Iterable[list[Record]], strict: bool) -> int:
@@ -1003,10 +1015,38 @@ class _Importer:
         self.session.flush()
         first = store.rows("SELECT COALESCE(MAX(id), 0) + 1 AS first FROM journal")[0]["first"]
         self.first = first
+        deferred = self._defer_indexes(store, first)
         # Each batch is written before the next is checked: its entries are the next's map.
         written = sum(write_journal(store, batch) for batch in journal)
+        if deferred:
+            # Each index is sorted in memory up to the page cache's size, then in temporary
+            # files: a smaller cache while sorting keeps the import's peak where it was.
+            store.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
+            for sql in deferred:  # the replay reads through them
+                store.execute(sql)
+            store.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
         self._rebuild(store, first, strict)
         return written
+
+    def _defer_indexes(self, store: Any, first: int) -> list[str]:
+        """On SQLite, drop the journal's secondary indexes while a large file's rows go in,
+        when the journal holds fewer rows than the file brings (building an index once,
+        sorted, costs less than updating it for every row); return the SQL that creates them
+        again.
+
+        Inside the import's transaction: a refusal rolls the drop back with the rows. The
+        uid index stays (it is a constraint, and the import looks entries up through it)."""
+        if self.session.get_bind().dialect.name != "sqlite":
+            return []
+        if self.expected < max(DEFER_INDEXES_FROM, first):
+            return []
+        indexes = store.rows(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal' "
+            "AND sql IS NOT NULL ORDER BY name"
+        )
+        for index in indexes:
+            store.execute(f'DROP INDEX "{index["name"]}"')
+        return [index["sql"] for index in indexes]
 
     def _rebuild(self, store: Any, first: int, strict: bool) -> None:
         for learner_id in self.ids.get(_LEARNERS.name, []):

@@ -33,7 +33,9 @@ def write_journal(connection: Any, records: Iterable[Mapping[str, Any]]) -> int:
 
 
 def _row(record: Mapping[str, Any]) -> dict[str, Any]:
-    return {**record, "data": json.dumps(record["data"], sort_keys=True)}
+    data = record["data"]
+    # Most entries (status changes) hold no data: "{}" is what dumps writes for it.
+    return {**record, "data": json.dumps(data, sort_keys=True) if data else "{}"}
 
 
 def batches(records: Iterable[Any], size: int) -> Iterator[list[Any]]:
