@@ -586,10 +586,14 @@ def _refuse_constant(text: str) -> None:
 def _loads_plain(text: str) -> Any:
     """``text`` parsed as ``_loads`` and ``check_json`` would accept it; _Refused when they
     would not (the caller parses it again with them, for the message)."""
-    return json.loads(
-        text, object_pairs_hook=_plain_object, parse_int=_plain_int, parse_float=_plain_float,
-        parse_constant=_refuse_constant,
-    )  # fmt: skip
+    return _PLAIN_DECODER.decode(text)
+
+
+# One decoder for every line: ``json.loads`` with hooks builds a new one per call.
+_PLAIN_DECODER = json.JSONDecoder(
+    object_pairs_hook=_plain_object, parse_int=_plain_int, parse_float=_plain_float,
+    parse_constant=_refuse_constant,
+)  # fmt: skip
 
 
 def _sections(document: Any) -> tuple[int, dict[str, list[Any]]]:
@@ -1017,7 +1021,8 @@ class _Importer:
         self.first = first
         deferred = self._defer_indexes(store, first)
         # Each batch is written before the next is checked: its entries are the next's map.
-        written = sum(write_journal(store, batch) for batch in journal)
+        written = sum(write_journal(store, self._with_ids(batch), with_ids=True)
+                      for batch in journal)  # fmt: skip
         if deferred:
             # Each index is sorted in memory up to the page cache's size, then in temporary
             # files: a smaller cache while sorting keeps the import's peak where it was.
@@ -1027,6 +1032,17 @@ class _Importer:
             store.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
         self._rebuild(store, first, strict)
         return written
+
+    def _with_ids(self, records: list[Record]) -> list[Record]:
+        """The checked entries with their learner's and item's ids (both written or shared
+        rows by now: the checks found them)."""
+        learners = self.key_ids[_LEARNERS.table]
+        own, shared = self.key_ids.get("item", {}), self._shared("item")
+        for record in records:
+            record["learner_id"] = learners[record["learner"]]
+            item = record["item"]
+            record["item_id"] = None if item is None else own.get(item) or shared[item]
+        return records
 
     def _defer_indexes(self, store: Any, first: int) -> list[str]:
         """On SQLite, drop the journal's secondary indexes while a large file's rows go in,
