@@ -413,7 +413,7 @@ def _import_lines(
 
 IMPORT_CACHE_KIB = 8192
 # Fewer bytes than a journal line of an export takes (about 300): the file's size over this is
-# more entries than the file can hold, an estimate for ``_Importer.defer_indexes``.
+# more entries than the file can hold, an estimate for ``_Importer._defer_indexes``.
 JOURNAL_LINE_BYTES = 200
 # Entries from which building the journal's indexes once, after the rows, beats keeping them
 # up to date row by row (when the journal holds fewer rows than the file brings).
