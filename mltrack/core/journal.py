@@ -329,7 +329,9 @@ def effective(entries: Iterable[Entry]) -> list[Entry]:
 def entry_of(row: Mapping[str, Any]) -> Entry:
     """A stored journal row (a mapping with its columns) as the rule function sees it: an
     undo or amend names its target in ``data``. Both sides load entries through it."""
-    data = json.loads(row["data"] or "{}")
+    stored = row["data"]
+    # Most entries (status changes) hold no data: a replay of a long journal skips parsing it.
+    data = json.loads(stored) if stored and stored != "{}" else {}
     if row["action"] == MetaAction.UNDO:
         data = {"undoes": row["target_id"]}
     elif row["action"] == MetaAction.AMEND:

@@ -187,7 +187,9 @@ def check_entry(
     """``record`` (kind, action, learner, on_date and recorded_at already well-typed) is an
     entry mltrack could have written by ``now``; ``target`` is the entry its target uid
     names."""
-    kind, action = JournalKind(record["kind"]), record["action"]
+    # The member's lookup without the enum call (import checks every entry through here).
+    kind = JournalKind._value2member_map_.get(record["kind"]) or JournalKind(record["kind"])
+    action = record["action"]
     meta = action in _META_DATA
     if not meta and action not in ACTIONS[kind]:
         raise BadEntry(

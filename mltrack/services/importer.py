@@ -28,7 +28,7 @@ import re
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import cache, partial
 from itertools import pairwise
@@ -94,6 +94,12 @@ VALUE_CHECKS: dict[tuple[str, str], Callable[[Any], None]] = {
 SNAPSHOTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
 JOURNAL = SECTIONS_BY_NAME["journal"]
 _JOURNAL_FIELDS = tuple(JOURNAL.field_names())
+_JOURNAL_FIELD_SET = frozenset(_JOURNAL_FIELDS)
+# What every journal record holds (not null), and the fields that are text (or null).
+_REQUIRED = ("uid", "learner", "kind", "action", "subject", "on_date", "recorded_at", "data")
+_TEXT_FIELDS = ("uid", "subject", "learner", "kind", "action", "recorded_at")
+_TEXT_OR_NULL_FIELDS = ("item", "target", "group", "superseded_by", "flag")
+_KINDS = JournalKind._value2member_map_
 # The sections written row for row; the journal is checked and written in batches.
 TABLE_SECTIONS = tuple(section for section in SECTIONS if section is not JOURNAL)
 _ACTIONS = frozenset(member for enum in JOURNAL_ACTIONS for member in enum)
@@ -311,11 +317,15 @@ def import_data(session: Session, document: Any, replace: bool = False) -> Impor
 
 
 def _import(
-    session: Session, raw: dict[str, Iterable[Any]], replace: bool, strict: bool
+    session: Session,
+    raw: dict[str, Iterable[Any]],
+    replace: bool,
+    strict: bool,
+    expected: int = 0,
 ) -> ImportSummary:
     """Check the table sections (small: read whole), then check and write the journal batch
     by batch as ``raw["journal"]`` yields its records (an iterator for a streamed file)."""
-    importer = _Importer(session, replace)
+    importer = _Importer(session, replace, expected)
     for section in TABLE_SECTIONS:
         importer.check_section(section, list(raw.get(section.name, [])))
     written = importer.write(importer.check_journal(raw.get(JOURNAL.name, [])), strict=strict)
@@ -345,7 +355,8 @@ def import_file(session: Session, path: Path, replace: bool = False) -> ImportSu
     connection.execute("SAVEPOINT import_stream")
     try:
         with path.open("rb") as file:
-            summary = _import_lines(session, _ExportLines(file, str(path)), replace)
+            expected = path.stat().st_size // JOURNAL_LINE_BYTES
+            summary = _import_lines(session, _ExportLines(file, str(path)), replace, expected)
     except _NotLineLayout as layout:
         # Nothing streamed so far stays; the whole file is read the ordinary way instead.
         connection.execute("ROLLBACK TO SAVEPOINT import_stream")
@@ -383,7 +394,9 @@ def _legacy_start(path: Path) -> bool:
         return _LEGACY_START.match(file.read(4096)) is not None
 
 
-def _import_lines(session: Session, lines: "_ExportLines", replace: bool) -> ImportSummary:
+def _import_lines(
+    session: Session, lines: "_ExportLines", replace: bool, expected: int = 0
+) -> ImportSummary:
     header = lines.header()
     version, _ = _sections(header)
     if version != VERSION:
@@ -393,12 +406,19 @@ def _import_lines(session: Session, lines: "_ExportLines", replace: bool) -> Imp
     for section in SECTIONS:
         rows = lines.section(section.name)
         raw[section.name] = rows if section is JOURNAL else list(rows)
-    summary = _import(session, raw, replace, strict=True)
+    summary = _import(session, raw, replace, strict=True, expected=expected)
     lines.end()
     return summary
 
 
 IMPORT_CACHE_KIB = 8192
+# Fewer bytes than a journal line of an export takes (about 300): the file's size over this is
+# more entries than the file can hold, an estimate for ``_Importer._defer_indexes``.
+JOURNAL_LINE_BYTES = 200
+# Entries from which building the journal's indexes once, after the rows, beats keeping them
+# up to date row by row (when the journal holds fewer rows than the file brings).
+DEFER_INDEXES_FROM = 20_000
+SORT_CACHE_KIB = 2048
 MAX_LINE = 1 << 20  # bytes in one line of an export file: its longest record is far shorter
 # Bytes of a format-2 file read whole (not laid out one record per line): parsed whole, a file
 # takes several times its size in memory, and this keeps that within the import's bound.
@@ -566,10 +586,14 @@ def _refuse_constant(text: str) -> None:
 def _loads_plain(text: str) -> Any:
     """``text`` parsed as ``_loads`` and ``check_json`` would accept it; _Refused when they
     would not (the caller parses it again with them, for the message)."""
-    return json.loads(
-        text, object_pairs_hook=_plain_object, parse_int=_plain_int, parse_float=_plain_float,
-        parse_constant=_refuse_constant,
-    )  # fmt: skip
+    return _PLAIN_DECODER.decode(text)
+
+
+# One decoder for every line: ``json.loads`` with hooks builds a new one per call.
+_PLAIN_DECODER = json.JSONDecoder(
+    object_pairs_hook=_plain_object, parse_int=_plain_int, parse_float=_plain_float,
+    parse_constant=_refuse_constant,
+)  # fmt: skip
 
 
 def _sections(document: Any) -> tuple[int, dict[str, list[Any]]]:
@@ -593,9 +617,10 @@ def _sections(document: Any) -> tuple[int, dict[str, list[Any]]]:
 
 
 class _Importer:
-    def __init__(self, session: Session, replace: bool):
+    def __init__(self, session: Session, replace: bool, expected: int = 0):
         self.session = session
         self.replace = replace
+        self.expected = expected  # about how many journal entries the file holds, at most
         self.replaced: list[str] = []
         self.taken_over: dict[str, int] = {}  # learners of the file already in the database
         self.records: dict[str, list[Record]] = {}  # section -> checked records
@@ -606,6 +631,7 @@ class _Importer:
         self.day_minutes: dict[tuple[str, date], int] = {}  # (learner, day) -> study minutes
         self.name_keys: dict[str, str] = {}  # name_key -> the path of the learner it names
         self.first = 0  # the id of the first journal entry written, once known (``write``)
+        self.now = datetime.now(UTC)  # no entry of the file was recorded after this
 
     # Checking: nothing is written until every record has passed.
 
@@ -870,35 +896,39 @@ class _Importer:
         if not isinstance(raw, dict):
             raise InvalidExportFile(f"{at}: expected an object")
         names = _JOURNAL_FIELDS
-        for key in raw:
-            if key not in names:
-                raise InvalidExportFile(f"{at}.{key}: unknown field; expected {', '.join(names)}")
-        required = ("uid", "learner", "kind", "action", "subject", "on_date", "recorded_at",
-                    "data")  # fmt: skip
-        for name in required:
+        if not raw.keys() <= _JOURNAL_FIELD_SET:
+            for key in raw:
+                if key not in names:
+                    raise InvalidExportFile(
+                        f"{at}.{key}: unknown field; expected {', '.join(names)}"
+                    )
+        for name in _REQUIRED:
             if raw.get(name) is None:
                 raise InvalidExportFile(f"{at}.{name}: missing")
-        record = {name: raw.get(name) for name in names}
+        # A record with every field (as export writes them) is its own record: no copy.
+        record = raw if len(raw) == len(names) else {name: raw.get(name) for name in names}
 
         def bad(name: str, why: str) -> InvalidExportFile:
             return InvalidExportFile(f"{at}.{name}: {why}")
 
-        for name in ("uid", "subject", "learner", "kind", "action", "recorded_at"):
+        for name in _TEXT_FIELDS:
             if not isinstance(record[name], str):
                 raise bad(name, f"expected text, got {_shown(record[name])}")
-        for name in ("item", "target", "group", "superseded_by", "flag"):
-            if record[name] is not None and not isinstance(record[name], str):
-                raise bad(name, f"expected text or null, got {_shown(record[name])}")
-        if record["uid"] in earlier:
-            raise bad("uid", f"{record['uid']} is the uid of an earlier entry")
-        if record["learner"] not in learners:
-            raise bad("learner", f"no learner {record['learner']!r} in the file's learners")
-        if record["kind"] not in JournalKind._value2member_map_:
-            raise bad("kind", f"{_shown(record['kind'])} is not one of {', '.join(JournalKind)}")
+        for name in _TEXT_OR_NULL_FIELDS:
+            value = record[name]
+            if value is not None and not isinstance(value, str):
+                raise bad(name, f"expected text or null, got {_shown(value)}")
+        uid, learner, kind = record["uid"], record["learner"], record["kind"]
+        if uid in earlier:
+            raise bad("uid", f"{uid} is the uid of an earlier entry")
+        if learner not in learners:
+            raise bad("learner", f"no learner {learner!r} in the file's learners")
+        if kind not in _KINDS:
+            raise bad("kind", f"{_shown(kind)} is not one of {', '.join(JournalKind)}")
         if record["action"] not in _ACTIONS:
             raise bad("action", f"{_shown(record['action'])} is not a journal action")
         if record["item"] is not None:
-            self._check_named("item", record["item"], record["learner"], bad)
+            self._check_named("item", record["item"], learner, bad)
         if journal_shape.parse_date(record["on_date"]) is None:
             raise bad("on_date", f"{_shown(record['on_date'])} is not a YYYY-MM-DD date up to "
                       f"{LAST_YEAR}")  # fmt: skip
@@ -908,18 +938,19 @@ class _Importer:
             raise bad("recorded_at", str(error)) from None
         if not isinstance(record["data"], dict):
             raise bad("data", f"expected an object, got {_shown(record['data'])}")
+        target = record["target"]
         for name in ("target", "group"):
-            uid = record[name]
-            if uid is not None and earlier.get(uid, {}).get("learner") != record["learner"]:
-                raise bad(name, f"{uid} is not an earlier entry of learner {record['learner']!r}")
+            named = record[name]
+            if named is not None and earlier.get(named, {}).get("learner") != learner:
+                raise bad(name, f"{named} is not an earlier entry of learner {learner!r}")
         try:
-            journal_shape.check_uid(record["uid"])
-            journal_shape.check_entry(record, earlier.get(record["target"] or ""))
+            journal_shape.check_uid(uid)
+            journal_shape.check_entry(record, earlier.get(target or ""), self.now)
         except journal_shape.BadEntry as error:
             raise bad(error.field, str(error)) from None
         self._check_names_in_data(record, bad)
-        earlier[record["uid"]] = {name: record[name] for name in
-                                  ("learner", "kind", "subject", "action")}  # fmt: skip
+        earlier[uid] = {"learner": learner, "kind": kind, "subject": record["subject"],
+                        "action": record["action"]}  # fmt: skip
         return record
 
     def _check_named(
@@ -988,10 +1019,50 @@ class _Importer:
         self.session.flush()
         first = store.rows("SELECT COALESCE(MAX(id), 0) + 1 AS first FROM journal")[0]["first"]
         self.first = first
+        deferred = self._defer_indexes(store, first)
         # Each batch is written before the next is checked: its entries are the next's map.
-        written = sum(write_journal(store, batch) for batch in journal)
+        written = sum(write_journal(store, self._with_ids(batch), with_ids=True)
+                      for batch in journal)  # fmt: skip
+        if deferred:
+            # Each index is sorted in memory up to the page cache's size, then in temporary
+            # files: a smaller cache while sorting keeps the import's peak where it was.
+            store.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
+            for sql in deferred:  # the replay reads through them
+                store.execute(sql)
+            store.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
         self._rebuild(store, first, strict)
         return written
+
+    def _with_ids(self, records: list[Record]) -> list[Record]:
+        """The checked entries with their learner's and item's ids (both written or shared
+        rows by now: the checks found them)."""
+        learners = self.key_ids[_LEARNERS.table]
+        own, shared = self.key_ids.get("item", {}), self._shared("item")
+        for record in records:
+            record["learner_id"] = learners[record["learner"]]
+            item = record["item"]
+            record["item_id"] = None if item is None else own.get(item) or shared[item]
+        return records
+
+    def _defer_indexes(self, store: Any, first: int) -> list[str]:
+        """On SQLite, drop the journal's secondary indexes while a large file's rows go in,
+        when the journal holds fewer rows than the file brings (building an index once,
+        sorted, costs less than updating it for every row); return the SQL that creates them
+        again.
+
+        Inside the import's transaction: a refusal rolls the drop back with the rows. The
+        uid index stays (it is a constraint, and the import looks entries up through it)."""
+        if self.session.get_bind().dialect.name != "sqlite":
+            return []
+        if self.expected < max(DEFER_INDEXES_FROM, first):
+            return []
+        indexes = store.rows(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal' "
+            "AND sql IS NOT NULL ORDER BY name"
+        )
+        for index in indexes:
+            store.execute(f'DROP INDEX "{index["name"]}"')
+        return [index["sql"] for index in indexes]
 
     def _rebuild(self, store: Any, first: int, strict: bool) -> None:
         for learner_id in self.ids.get(_LEARNERS.name, []):
