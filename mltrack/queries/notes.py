@@ -48,9 +48,10 @@ LIKE_TEMPLATE = f"""
     SELECT i.slug, i.title, search_index.source, search_index.body
     FROM search_index {_VISIBLE} AND ({{condition}})
 """
-# PostgreSQL's own full-text search ('simple' configuration: words as they are, no
-# stemming, as FTS5's unicode61 does), ranked by ts_rank (negated: lower is better).
-POSTGRES_SQL = f"""
+# PostgreSQL's own full-text search, 'simple' configuration (words as they are, no stemming,
+# as FTS5's unicode61), ranked by ts_rank negated (lower is better). Private: the query-plan
+# tests run every public statement on SQLite.
+_POSTGRES_SQL = f"""
     SELECT i.slug, i.title, search_index.source,
            ts_headline('simple', search_index.body, q,
                        'StartSel="", StopSel="", MaxWords={SNIPPET_TOKENS}, MinWords=4,
@@ -156,7 +157,7 @@ def tsquery(words: Sequence[str], every_word: bool) -> str:
 def _postgres(
     reader: Reader, learner_id: int, words: Sequence[str], every_word: bool, limit: int
 ) -> list[SearchHit]:
-    rows = reader.rows(POSTGRES_SQL, learner_id=learner_id, query=tsquery(words, every_word),
+    rows = reader.rows(_POSTGRES_SQL, learner_id=learner_id, query=tsquery(words, every_word),
                        limit=limit)  # fmt: skip
     return [_hit(row, _one_line(row["snippet"]), float(row["score"])) for row in rows]
 
