@@ -125,10 +125,10 @@ def database(kind: str, log: Callable[[str], None] = print, events: int | None =
     if path.exists():
         return built
     CACHE.mkdir(exist_ok=True)
-    for stale in [*CACHE.glob(f"{stem}-*.db*"), *CACHE.glob(f"{stem}-*.building")]:
-        stale.unlink()  # an older key's, or a build that failed
+    for stale in [*CACHE.glob(f"{stem}-*.db*"), *CACHE.glob(f"{stem}-*.building*")]:
+        stale.unlink()  # an older key's, or a build that failed (its -wal and -shm too: a
+        # stale write-ahead log would be replayed into the new file and corrupt it)
     work = path.with_suffix(".building")
-    work.unlink(missing_ok=True)
     log(f"building the {kind} database (cached afterwards as {path.name})...")
     started = datetime.now()
     if kind == "fresh":
