@@ -120,8 +120,8 @@ def deep_events(events: int | None = None) -> int:
 
 
 def database(kind: str, log: Callable[[str], None] = print, events: int | None = None) -> Built:
-    """The cached database of ``kind`` (fresh, heavy, stress, deep or cohort), built first if needed;
-    ``events`` is the deep database's number of journal entries (see ``deep_events``)."""
+    """The cached database of ``kind`` (fresh, heavy, stress, deep or cohort), built first if
+    needed; ``events`` is the deep database's number of journal entries (see ``deep_events``)."""
     stem = f"deep-{deep_events(events)}" if kind == "deep" else kind
     path = CACHE / f"{stem}-{cache_key()}.db"
     learner = {"stress": STRESS_LEARNER, "cohort": cohort_name(1)}.get(kind, HEAVY_LEARNER)
@@ -447,7 +447,9 @@ def cohort_name(number: int) -> str:
     return f"learner{number:02d}"
 
 
-def build_cohort(path: Path, learners: int, events: int, log: Callable[[str], None] = print) -> None:
+def build_cohort(
+    path: Path, learners: int, events: int, log: Callable[[str], None] = print
+) -> None:
     """Give the fresh database at ``path`` ``learners`` learners (``cohort_name``; the fresh
     "me" becomes the first) with ``events`` generated journal entries each, as ``build_deep``
     generates them (the shipped items only), then write their projections with
@@ -486,7 +488,7 @@ def build_cohort(path: Path, learners: int, events: int, log: Callable[[str], No
                     entry, reason = flagged[0]
                     raise RuntimeError(f"the generator broke a rule, first {entry}: {reason}")
     seconds = (datetime.now() - started).total_seconds()
-    log(f"  {learners} learners x {events} journal entries generated and rebuilt in {seconds:.1f} s")
+    log(f"  {learners} learners x {events} entries generated and rebuilt in {seconds:.1f} s")
 
 
 def _drop_indexes(connection: sqlite3.Connection, tables: tuple[str, ...]) -> list[str]:

@@ -1096,18 +1096,21 @@ def readme_report(described: str, notes: str, runs: int, lines: list[tuple[str, 
 
 # --- a cohort on PostgreSQL (issue 16) --------------------------------------------------------
 # The mentor's view of 50 learners reads 100,000 entries' projections: a report a mentor opens
-# by hand, so 2 s for the whole process (startup, connection, every query, rendering) is the
-# most it should take; a pass of the report's queries is a few hundred ms when idle.
+# by hand, so 2 s for the whole process (start-up, connection, every query, rendering) is the
+# most it should take; it needs about 1.2 s of CPU (client and server), so it holds with room
+# on a machine that is not saturated.
 COHORT_REPORT_LIMIT_S = 2.0
 COHORT_REPORT_RSS_MIB = 150.0  # the whole process, SQLAlchemy and psycopg loaded
-# Importing the cohort's export (100,000 entries): the streaming import's SQLite target is
-# 10 s per 300,000; on a server each batch is a round trip, so 60 s for the 100,000 at most.
-COHORT_IMPORT_LIMIT_S = 60.0
 COHORT_RUNS = 5  # report runs per format, after a warm-up
+# The bulk loads and the writers are held to CPU seconds (the client's and the server's), not
+# wall time: on a shared machine their wall time is mostly waiting for a core. Importing the
+# cohort's export (100,000 entries) streams it in batches, each a round trip: at most 60 CPU
+# seconds (the SQLite import's target is 10 s per 300,000; a server's protocol costs more).
+COHORT_IMPORT_CPU_S = 60.0
 COHORT_WRITERS, COHORT_CHANGES = 8, 500
-# Each of 8 writers does 500 changes; a change is ~18 ms on an idle server, so a writer
-# finishing within 60 s leaves room for the 8 sharing two cores, and every change must land.
-COHORT_WRITERS_LIMIT_S = 60.0
+# A daily write is a whole command on the server: at most 30 ms of CPU per change (client and
+# server), which lets 8 writers x 500 changes finish within a minute on two idle cores.
+COHORT_CHANGE_CPU_MS = 30.0
 MENTOR = "mentor01"
 # One writer process: ``changes`` changes through the CLI's own commands (Click, in process,
 # so that the process start-up is not what is measured), cycling start, done, reset and a
@@ -1177,8 +1180,10 @@ def _cohort_on(server: Any, runs: int) -> int:
         roles = time.perf_counter() - started
         entries = _count(url, "SELECT COUNT(*) FROM journal")
         reports = {}
-        for label, argv in (("report (markdown)", ["cohort", "report"]),
-                            ("report --format json", ["cohort", "report", "--format", "json"])):
+        for label, argv in (
+            ("report (markdown)", ["cohort", "report"]),
+            ("report --format json", ["cohort", "report", "--format", "json"]),
+        ):
             log(f"timing cohort {label}...")
             timed(argv, as_role(MENTOR))  # warm-up
             reports[label] = [timed(argv, as_role(MENTOR)) for _ in range(runs)]
@@ -1192,11 +1197,12 @@ def _cohort_on(server: Any, runs: int) -> int:
     sample, cpu, server_cpu = imported
     print(f"\nA cohort on PostgreSQL: {len(names)} learners x {build.COHORT_EVENTS:,} entries "
           f"({entries:,} in the journal)")  # fmt: skip
-    print(f"import of the export: {sample.wall:.1f} s, CPU {cpu:.1f} s + server {server_cpu:.1f} s,"
-          f" peak RSS {sample.rss:.0f} MiB (target <= {COHORT_IMPORT_LIMIT_S:.0f} s); "
+    print(f"import of the export: {sample.wall:.1f} s, CPU {cpu:.1f} s + server {server_cpu:.1f} s"
+          f" (target <= {COHORT_IMPORT_CPU_S:.0f} CPU s), peak RSS {sample.rss:.0f} MiB; "
           f"{len(names)} learner roles and a mentor added in {roles:.1f} s")  # fmt: skip
-    if sample.wall > COHORT_IMPORT_LIMIT_S:
-        misses.append(f"import of the cohort: {sample.wall:.1f} s (>{COHORT_IMPORT_LIMIT_S} s)")
+    if cpu + server_cpu > COHORT_IMPORT_CPU_S:
+        misses.append(f"import of the cohort: {cpu + server_cpu:.1f} CPU s "
+                      f"(>{COHORT_IMPORT_CPU_S:.0f} s)")  # fmt: skip
     print(f"\ncohort report as the mentor, {runs} runs after a warm-up (whole processes):")
     print(f"{'format':<22}{'median':>9}{'min':>8}{'max':>8}{'CPU':>8}{'server CPU':>12}"
           f"{'peak RSS':>10}")  # fmt: skip
@@ -1212,13 +1218,15 @@ def _cohort_on(server: Any, runs: int) -> int:
             misses.append(f"cohort {label}: median {median:.2f} s (>{COHORT_REPORT_LIMIT_S} s)")
         if rss > COHORT_REPORT_RSS_MIB:
             misses.append(f"cohort {label}: peak RSS {rss:.0f} MiB (>{COHORT_REPORT_RSS_MIB} MiB)")
-    print(f"\n{COHORT_WRITERS} concurrent writer processes x {COHORT_CHANGES} changes "
-          "(start, done, reset, log 1m through the CLI, each as its learner's role):")
+    print(f"\n{COHORT_WRITERS} concurrent writer processes x {COHORT_CHANGES} changes (start, "
+          "done, reset, log 1m through the CLI, each as its learner's role):")  # fmt: skip
     for label, found in (("own learners", own), ("one shared learner", shared)):
-        print(f"{label}: {found['wall']:.1f} s wall, slowest writer {found['slowest']:.1f} s, "
-              f"CPU {found['cpu']:.1f} s + server {found['server_cpu']:.1f} s, "
-              f"{found['rate']:.0f} changes/s; errors {len(found['errors'])}; journal "
-              f"+{found['journaled']:,} of {found['expected']:,} expected")  # fmt: skip
+        per_change = (found["cpu"] + found["server_cpu"]) * 1000 / found["expected"]
+        print(f"{label}: {found['wall']:.1f} s wall ({found['rate']:.0f} changes/s), "
+              f"CPU {found['cpu']:.1f} s + server {found['server_cpu']:.1f} s = "
+              f"{per_change:.1f} ms per change (target <= {COHORT_CHANGE_CPU_MS:.0f}); "
+              f"errors {len(found['errors'])}; journal +{found['journaled']:,} of "
+              f"{found['expected']:,} expected")  # fmt: skip
         for error in found["errors"][:5]:
             print(f"  {error}")
         if found["errors"]:
@@ -1227,9 +1235,9 @@ def _cohort_on(server: Any, runs: int) -> int:
             agree = found["consistent"]
             misses.append(f"writers on {label}: journal +{found['journaled']} of "
                           f"{found['expected']}, projections agree: {agree}")  # fmt: skip
-        if found["slowest"] > COHORT_WRITERS_LIMIT_S:
-            misses.append(f"writers on {label}: slowest {found['slowest']:.0f} s "
-                          f"(>{COHORT_WRITERS_LIMIT_S:.0f} s)")  # fmt: skip
+        if per_change > COHORT_CHANGE_CPU_MS:
+            misses.append(f"writers on {label}: {per_change:.1f} ms of CPU per change "
+                          f"(>{COHORT_CHANGE_CPU_MS:.0f} ms)")  # fmt: skip
     for miss in misses:
         print(f"MISS: {miss}")
     return 1 if misses else 0
@@ -1251,13 +1259,12 @@ def _writers(server: Any, url: str, as_role: Callable[[str], str], learners: lis
                 json.dumps([as_role(learner), learner, items, COHORT_CHANGES])]  # fmt: skip
         child = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True)
         children[child.pid] = (child, number, items, learner)
-    errors, cpu, slowest = [], 0.0, 0.0
+    errors, cpu = [], 0.0
     while children:
         pid, status, usage = os.wait4(-1, 0)
         if pid not in children:
             continue
         child, number, items, learner = children.pop(pid)
-        slowest = max(slowest, time.perf_counter() - started)
         cpu += usage.ru_utime + usage.ru_stime
         out = child.stdout.read() if child.stdout else ""
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -1269,7 +1276,7 @@ def _writers(server: Any, url: str, as_role: Callable[[str], str], learners: lis
     server_cpu = _server_cpu(server) - server_before
     journaled = _count(url, "SELECT COUNT(*) FROM journal") - before
     expected = COHORT_WRITERS * COHORT_CHANGES
-    return {"wall": wall, "slowest": slowest, "cpu": cpu, "server_cpu": server_cpu,
+    return {"wall": wall, "cpu": cpu, "server_cpu": server_cpu,
             "rate": expected / wall, "errors": errors, "journaled": journaled,
             "expected": expected, "consistent": _all_planned(url, used)}  # fmt: skip
 
