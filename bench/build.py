@@ -1,6 +1,6 @@
 """The benchmark's databases, built through mltrack's own services and cached.
 
-Four databases, each built once and kept under ``bench/.cache`` with a key made of this file's
+Five databases, each built once and kept under ``bench/.cache`` with a key made of this file's
 code, the schema revision, the seed digest and the journal's rules and store (so a new schema,
 a changed builder or a change to what an entry means rebuilds them):
 
@@ -15,6 +15,8 @@ a changed builder or a change to what an entry means rebuilds them):
 - ``stress``: the heavy database plus 95 copies of its heavy learner, made with one
   ``INSERT ... SELECT`` per table and copy (journal uids, own item slugs and the subjects
   naming them made unique per copy); about 1.5 million journal entries over 100 profiles.
+- ``cohort``: COHORT_LEARNERS learners of COHORT_EVENTS generated entries each (see
+  ``build_cohort``), for ``bench/run.py --cohort`` to import into PostgreSQL.
 - ``deep``: ONE learner with a very long journal, by default a million entries (see
   DEEP_EVENTS; ``--events N``, the environment variable MLTRACK_BENCH_DEEP_EVENTS or
   ``database("deep", events=N)`` choose another count): status changes, study sessions and
@@ -78,6 +80,8 @@ UNDO_SHARE = 0.03
 SKIP_SHARE = 0.05
 DEEP_EVENTS = 1_000_000  # journal entries of the deep database's one learner, by default
 DEEP_EVENTS_ENV = "MLTRACK_BENCH_DEEP_EVENTS"
+# The cohort database (issue 16): COHORT_LEARNERS learners of COHORT_EVENTS entries each.
+COHORT_LEARNERS, COHORT_EVENTS = 50, 2_000
 DEEP_UNDO_REACH = 1_000  # newest standing changes kept for undo (a deeper run of undos changes)
 # The mltrack sources whose change changes what a built database holds or means.
 _KEY_SOURCES = ("core/journal.py", "services/journal.py")
@@ -116,11 +120,11 @@ def deep_events(events: int | None = None) -> int:
 
 
 def database(kind: str, log: Callable[[str], None] = print, events: int | None = None) -> Built:
-    """The cached database of ``kind`` (fresh, heavy, stress or deep), built first if needed;
-    ``events`` is the deep database's number of journal entries (see ``deep_events``)."""
+    """The cached database of ``kind`` (fresh, heavy, stress, deep or cohort), built first if
+    needed; ``events`` is the deep database's number of journal entries (see ``deep_events``)."""
     stem = f"deep-{deep_events(events)}" if kind == "deep" else kind
     path = CACHE / f"{stem}-{cache_key()}.db"
-    learner = STRESS_LEARNER if kind == "stress" else HEAVY_LEARNER
+    learner = {"stress": STRESS_LEARNER, "cohort": cohort_name(1)}.get(kind, HEAVY_LEARNER)
     built = Built(kind, path, learner)
     if path.exists():
         return built
@@ -142,6 +146,9 @@ def database(kind: str, log: Callable[[str], None] = print, events: int | None =
     elif kind == "deep":
         shutil.copyfile(database("fresh", log).path, work)
         build_deep(work, deep_events(events), log)
+    elif kind == "cohort":
+        shutil.copyfile(database("fresh", log).path, work)
+        build_cohort(work, COHORT_LEARNERS, COHORT_EVENTS, log)
     else:
         raise ValueError(f"unknown database kind {kind!r}")
     work.rename(path)
@@ -433,6 +440,55 @@ def build_deep(path: Path, events: int, log: Callable[[str], None] = print) -> N
     counted = ", ".join(f"{n} {kind}" for kind, n in history.counted.items())
     log(f"  {HEAVY_LEARNER}: {events} journal entries ({counted}) generated in {generated:.1f} s, "
         f"projections rebuilt in {rebuilt:.1f} s; " + ", ".join(made))  # fmt: skip
+
+
+def cohort_name(number: int) -> str:
+    """The name (and PostgreSQL role) of the cohort database's learner ``number``, from 1."""
+    return f"learner{number:02d}"
+
+
+def build_cohort(
+    path: Path, learners: int, events: int, log: Callable[[str], None] = print
+) -> None:
+    """Give the fresh database at ``path`` ``learners`` learners (``cohort_name``; the fresh
+    "me" becomes the first) with ``events`` generated journal entries each, as ``build_deep``
+    generates them (the shipped items only), then write their projections with
+    ``services.journal.rebuild``. Made to be exported and imported into a PostgreSQL cohort:
+    loading 100,000 changes one by one there would take half an hour."""
+    from mltrack.core.vocabulary import ItemKind
+    from mltrack.services import journal
+    from mltrack.services.learners import add_learner
+
+    started = datetime.now()
+    with _writer(path) as store:
+        connection = store.connection
+        connection.execute("PRAGMA cache_size = -262144")  # 256 MiB while building
+        with store.transaction():
+            store.execute("UPDATE learner SET name = :name WHERE name = :me",
+                          name=cohort_name(1), me=HEAVY_LEARNER)  # fmt: skip
+            for number in range(2, learners + 1):
+                add_learner(store, cohort_name(number))
+            indexes = _drop_indexes(connection, ("journal",))  # made again once: faster
+            for number in range(1, learners + 1):
+                name = cohort_name(number)
+                learner = store.rows("SELECT id FROM learner WHERE name = :n", n=name)[0]["id"]
+                items = [(row["id"], row["slug"]) for row in store.rows(_VISIBLE_SQL, name=name)
+                         if row["kind"] != ItemKind.CERTIFICATION]  # fmt: skip
+                history = DeepJournal(learner, items, random.Random(f"mltrack-bench-{name}"))
+                first = (connection.execute("SELECT MAX(id) FROM journal").fetchone()[0] or 0) + 1
+                connection.executemany(_INSERT_ENTRY_SQL, history.entries(first, events))
+            for sql in indexes:
+                connection.execute(sql)
+            store.execute("UPDATE learner SET created_at = :at",
+                          at=_timestamp(_history_start() - timedelta(hours=1)))  # fmt: skip
+        with store.transaction():
+            for row in store.rows("SELECT id FROM learner ORDER BY id"):
+                flagged = journal.rebuild(store, row["id"])
+                if flagged:
+                    entry, reason = flagged[0]
+                    raise RuntimeError(f"the generator broke a rule, first {entry}: {reason}")
+    seconds = (datetime.now() - started).total_seconds()
+    log(f"  {learners} learners x {events} entries generated and rebuilt in {seconds:.1f} s")
 
 
 def _drop_indexes(connection: sqlite3.Connection, tables: tuple[str, ...]) -> list[str]:
@@ -750,7 +806,7 @@ def counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
-KINDS = ("fresh", "heavy", "stress", "deep")
+KINDS = ("fresh", "heavy", "stress", "deep", "cohort")
 
 
 def main(argv: Iterable[str] | None = None) -> None:

@@ -190,3 +190,65 @@ def test_under_row_level_security_a_learner_reports_only_itself(cohort: dict[str
     assert {cohort["a"], cohort["b"]} <= set(names)
     ready = ok("--db", _as(url, cohort["mentor"]), "cohort", "ready", "deep").stdout
     assert f"  {cohort['a']}  planned; waits for programming, statistical-learning" in ready
+
+
+def _bench_writer() -> str:
+    """The writer process of ``bench/run.py --cohort`` (its WRITER script)."""
+    import importlib.util
+    import sys
+
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    sys.path.insert(0, str(bench))  # run.py imports its neighbour build.py
+    try:
+        spec = importlib.util.spec_from_file_location("bench_run", bench / "run.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(bench))
+    return module.WRITER
+
+
+def test_concurrent_writer_processes_as_learners_journal_every_change(
+    pg_url: str, ok, tmp_path: Path
+) -> None:
+    """The benchmark's writers, small: 3 processes x 20 changes at once, two on their own
+    learner and one sharing the first's, each as its learner's role under row-level security;
+    no error, every change journaled, each item back to planned as its journal says."""
+    import json
+    import subprocess
+    import sys
+
+    tag = uuid.uuid4().hex[:8]
+    a, b = f"wa_{tag}", f"wb_{tag}"
+    ok("--db", pg_url, "cohort", "init")
+    for name in (a, b):
+        ok("--db", pg_url, "cohort", "add-learner", name)
+    slugs = [row[0] for row in query(pg_url, "SELECT slug FROM item WHERE learner_id IS NULL "
+                                     "AND kind = 'topic' ORDER BY id LIMIT 3")]  # fmt: skip
+    plan = [(a, slugs[0]), (b, slugs[1]), (a, slugs[2])]
+    changes, writer = 20, _bench_writer()
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", writer, json.dumps([_as(pg_url, who), who, [slug], changes])],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+        )
+        for who, slug in plan
+    ]
+    outputs = [child.communicate(timeout=300)[0] for child in children]
+    assert [child.returncode for child in children] == [0, 0, 0]
+    assert [json.loads(out) for out in outputs] == [[], [], []]
+    counts = dict(query(pg_url, """
+        SELECT l.name, COUNT(*) FROM journal j JOIN learner l ON l.id = j.learner_id
+        WHERE l.name IN (:a, :b) GROUP BY l.name""", a=a, b=b))  # fmt: skip
+    assert counts == {a: 2 * changes, b: changes}
+    statuses = query(pg_url, """
+        SELECT l.name, i.slug, p.status FROM progress p JOIN item i ON i.id = p.item_id
+        JOIN learner l ON l.id = p.learner_id WHERE l.name IN (:a, :b)
+        ORDER BY l.name, i.slug""", a=a, b=b)  # fmt: skip
+    assert statuses == sorted((who, slug, "planned") for who, slug in plan)
+    minutes = query(pg_url, "SELECT COUNT(*) FROM journal j JOIN learner l ON "
+                    "l.id = j.learner_id WHERE l.name = :a AND j.kind = 'study'", a=a)  # fmt: skip
+    assert minutes == [(2 * changes // 4,)]
