@@ -80,13 +80,12 @@ def test_a_conflict_keeps_the_loser_as_superseded(server: str, seeded_db: Path, 
     ok("--db", laptop, "done", "python", "--on", "2026-01-05")
     ok("--db", server, "done", "python", "--on", "2026-01-12")
     pushed = ok("--db", laptop, "push", server)
-    assert pushed.stdout.strip() == (
-        f"pushed me to {server}: sent 1, received 0, superseded 1"
-    )
+    assert pushed.stdout.strip() == (f"pushed me to {server}: sent 1, received 0, superseded 1")
     assert counts(ok("--db", laptop, "pull", server, "--json")) == (0, 1, 1)
     winner = query(server, "SELECT uid FROM journal WHERE on_date = '2026-01-12'")[0][0]
     assert query(laptop, "SELECT on_date, superseded_by FROM journal ORDER BY on_date") == [
-        ("2026-01-05", winner), ("2026-01-12", None)
+        ("2026-01-05", winner),
+        ("2026-01-12", None),
     ]
     assert journal_of(laptop) == journal_of(server)
     for db in (laptop, server):
@@ -166,3 +165,29 @@ def test_any_interleaving_converges(
         for step in ("push", "pull"):
             again = json.loads(run("--db", dbs["laptop"], step, dbs["server"], "--json").stdout)
             assert (again["sent"], again["received"], again["superseded"]) == (0, 0, 0)
+
+
+def test_an_interrupted_push_leaves_nothing_and_a_second_run_completes_it(
+    seeded_db: Path, tmp_path: Path, ok, run
+) -> None:
+    """The receiving side takes a sync in one transaction: stopped half-way (here by the
+    server refusing the second entry), nothing arrived; run again, everything does."""
+    import sqlite3
+
+    laptop, server = str(seeded_db), str(tmp_path / "server.db")
+    shutil.copyfile(seeded_db, server)
+    ok("--db", laptop, "start", "python", "--on", "2026-01-05")
+    ok("--db", laptop, "done", "python", "--on", "2026-01-06")
+    second = query(laptop, "SELECT uid FROM journal ORDER BY id")[1][0]
+    with sqlite3.connect(server) as connection:
+        connection.execute(
+            f"CREATE TRIGGER stop BEFORE INSERT ON journal WHEN NEW.uid = '{second}' "
+            "BEGIN SELECT RAISE(ABORT, 'connection lost'); END"
+        )
+    stopped = run("--db", laptop, "push", server)
+    assert stopped.exit_code == 1 and "connection lost" in stopped.stderr
+    assert journal_of(server) == []
+    with sqlite3.connect(server) as connection:
+        connection.execute("DROP TRIGGER stop")
+    assert counts(ok("--db", laptop, "push", server, "--json")) == (2, 0, 0)
+    assert journal_of(server) == journal_of(laptop)

@@ -21,14 +21,13 @@ sides reach the same marks whichever ran first, and nothing is lost on either si
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
 from datetime import date
 from itertools import groupby
 from typing import Any
 
 from mltrack.core.errors import InputError, MltrackError
 from mltrack.core.journal import Entry, Refusal, apply, effective, entry_of
-from mltrack.core.vocabulary import MetaAction
+from mltrack.core.sync import SyncResult
 from mltrack.queries.reader import Reader
 from mltrack.services import journal
 from mltrack.store.journal_rows import write_journal
@@ -66,22 +65,6 @@ _ALL_SQL = """
            group_id, flag, superseded_by
     FROM journal WHERE learner_id = :learner_id ORDER BY kind, subject, id
 """
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    """What one push or pull did (or, with ``dry_run``, would do)."""
-
-    direction: str  # "push" or "pull"
-    learner: str
-    other: str  # the other database, as given
-    sent: int
-    received: int
-    superseded: int  # entries newly marked superseded on the receiving side
-    dry_run: bool
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class _DryRun(Exception):
@@ -201,7 +184,7 @@ def settle(store: Any, learner_id: int) -> int:
     # the local row id, which differs between the two sides.
     ranked = sorted(rows, key=lambda row: (str(row["recorded_at"]), row["uid"]))
     rank = {row["id"]: position for position, row in enumerate(ranked)}
-    row_id = {position: row["id"] for row, position in zip(ranked, range(len(ranked)))}
+    row_id = {position: row["id"] for position, row in enumerate(ranked)}
     uid_at = {position: row["uid"] for position, row in enumerate(ranked)}
     wanted: dict[int, str] = {}
     for _, found in groupby(rows, key=lambda row: (row["kind"], row["subject"])):
@@ -250,9 +233,8 @@ def _losers(entries: list[Entry], uid_at: dict[int, str]) -> list[tuple[int, int
                     return out  # nothing it conflicts with: rebuild flags it, as for old data
                 before = standing[index - 1]
                 later_wins = (entry.on, uid_at[entry.id]) > (before.on, uid_at[before.id])
+                # Undo and amend entries never stand in a timeline: the loser is a change.
                 loser, winner = (before, entry) if later_wins else (entry, before)
-                if loser.action in (MetaAction.UNDO, MetaAction.AMEND):
-                    return out
                 out.append((loser.id, winner.id))
                 break
         else:
