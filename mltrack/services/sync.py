@@ -130,8 +130,8 @@ def _learner_id(reader: Reader, name: str, where: str) -> int:
     found = reader.rows("SELECT id FROM learner WHERE name = :name", name=name)
     if not found:
         raise MltrackError(
-            f"there is no learner {name!r} in {where}; add them there first "
-            f"(on a cohort server: mltrack cohort add-learner {name})"
+            f"there is no learner {name!r} in {where}; add them there first (mltrack learner "
+            f"add {name}; on a cohort server: mltrack cohort add-learner {name})"
         )
     return int(found[0]["id"])
 
