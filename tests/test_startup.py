@@ -81,6 +81,8 @@ HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout"
         (["report", "--format", "csv"], ["mltrack.render.csv"]),
         (["done", "--help"], []),
         (["serve", "--help"], []),
+        (["push", "--help"], []),
+        (["pull", "--help"], []),
         (["require", "--help"], []),
         (["target", "set", "--help"], []),
         (["cert", "list"], TERMINAL),

@@ -89,6 +89,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("mltrack.cli.items:add", "Add an item of your own to the pathway."),
     "remove": ("mltrack.cli.items:remove", "Remove an item you added (never a shipped one)."),
     "export": ("mltrack.cli.data:export", "Export every learner's data as JSON."),
+    "push": (
+        "mltrack.cli.sync:push",
+        "Send your journal entries that URL lacks to it (one learner: -L, or the current one).",
+    ),
+    "pull": (
+        "mltrack.cli.sync:pull",
+        "Fetch the journal entries from URL that this database lacks (one learner).",
+    ),
     "import": ("mltrack.cli.data:import_", "Import learner data from an export file."),
     "backup": ("mltrack.cli.data:backup", "Copy the database to a timestamped backup file."),
     "restore": ("mltrack.cli.data:restore", "Restore the database from a backup file."),
