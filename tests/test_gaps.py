@@ -49,3 +49,18 @@ def test_certification_target_with_unstarted_prerequisites(seeded_db: Path, ok, 
     assert all(len(line) <= 80 for line in text.splitlines())
     ok("start", requires)
     assert not [g for g in _gaps(ok) if g["kind"] == "certification" and requires in g["says"]]
+
+
+def test_on_day_one_gaps_say_so_in_one_line(seeded_db: Path, ok) -> None:
+    """Before anything is begun every area and step is a gap: one line and `mltrack next`, not a
+    list of eleven; the JSON keeps the whole list and says the learner has not begun."""
+    first = ok("gaps").output.splitlines()
+    assert first[0].startswith("Nothing is done or started yet, so every study area (")
+    assert first[-1].strip().startswith("-> mltrack next")
+    assert len(first) <= 3
+    data = json.loads(ok("gaps", "--json").output)
+    assert data["begun"] is False and len(data["gaps"]) > 5
+    ok("start", "python")
+    begun = json.loads(ok("gaps", "--json").output)
+    assert begun["begun"] is True
+    assert ok("gaps").output.startswith("Study areas not begun:")

@@ -78,6 +78,19 @@ class Gaps(NamedTuple):
     learner: str
     today: date
     gaps: list[Gap]
+    begun: bool  # anything done or started, or a dated certification goal
+
+
+# Whether the learner has begun at all: on day one every area and step is a gap, which is
+# better said in one line than in eleven.
+_BEGUN_SQL = f"""
+    SELECT 1 AS begun FROM progress
+    WHERE learner_id = :learner_id AND status IN {_WORKED}
+    UNION ALL
+    SELECT 1 FROM cert_goal
+    WHERE learner_id = :learner_id AND target_date IS NOT NULL AND status IN {_OPEN_GOALS}
+    LIMIT 1
+"""
 
 
 def gaps(reader: Reader, learner: str, learner_id: int, today: date) -> Gaps:
@@ -115,4 +128,5 @@ def gaps(reader: Reader, learner: str, learner_id: int, today: date) -> Gaps:
                 f"mltrack log 1h {row['slug']}",
             )
         )
-    return Gaps(learner, today, found)
+    begun = bool(reader.rows(_BEGUN_SQL, learner_id=learner_id))
+    return Gaps(learner, today, found, begun)

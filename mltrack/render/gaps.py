@@ -24,6 +24,13 @@ def gaps_text(result: Gaps, width: int = DEFAULT_WIDTH) -> str:
     if not result.gaps:
         return "No gaps: every area and step has work done, started or targeted, no goal waits "\
                "on an unstarted prerequisite, and nothing in progress has stalled."  # fmt: skip
+    if not result.begun:
+        areas = sum(1 for gap in result.gaps if gap.kind == "area")
+        steps = sum(1 for gap in result.gaps if gap.kind == "step")
+        lines = wrap(f"Nothing is done or started yet, so every study area ({areas}) and step "
+                     f"({steps}) is a gap.", width)  # fmt: skip
+        lines.append("    -> mltrack next   (what to take up first, and why)")
+        return "\n".join(lines)
     lines: list[str] = []
     for kind, heading in HEADINGS.items():
         found = [gap for gap in result.gaps if gap.kind == kind]
@@ -43,6 +50,7 @@ def gaps_json(result: Gaps) -> str:
             "schema": GAPS_SCHEMA,
             "learner": result.learner,
             "today": result.today.isoformat(),
+            "begun": result.begun,
             "gaps": [
                 {"kind": g.kind, "subject": g.subject, "says": g.says, "command": g.command}
                 for g in result.gaps
