@@ -226,6 +226,22 @@ def _notes(reader: Reader, learner: int, slug: str) -> list:
     return [] if found is None else item_notes(reader, learner, found.id)
 
 
+def _change(
+    settings: Settings,
+    slug: str | None,
+    write: Callable[[Any], Any],
+    said: Callable[[Any], tuple[str | None, str]],
+) -> Response:
+    """One change through the services, in a transaction of its own; back to the map with
+    ``said(result)`` (the item to show, the line to print), or with the one-line refusal."""
+    try:
+        with _writer(settings) as store:
+            result = write(store)
+    except MltrackError as error:
+        return _back(settings, slug, str(error), refused=True)
+    return _back(settings, *said(result))
+
+
 def build_app(settings: Settings) -> Callable:
     """The ASGI application: routes behind the Guard."""
 
@@ -254,13 +270,12 @@ def build_app(settings: Settings) -> Callable:
         if action not in {a.value for a in EventAction}:
             return _back(settings, slug, f"no such change: {action!r}", refused=True)
         note = fields.get("note", "").strip() or None
-        try:
-            with _writer(settings) as store:
-                change = change_status(store, settings.learner, slug, EventAction(action),
-                                       date.today(), None, note, None)  # fmt: skip
-        except MltrackError as error:
-            return _back(settings, slug, str(error), refused=True)
-        return _back(settings, change.slug, change_text(change))
+        return _change(
+            settings, slug,
+            lambda store: change_status(store, settings.learner, slug, EventAction(action),
+                                        date.today(), None, note, None),
+            lambda change: (change.slug, change_text(change)),
+        )  # fmt: skip
 
     async def log_time(request: Request) -> Response:
         fields = await _form(request, settings)
@@ -275,12 +290,11 @@ def build_app(settings: Settings) -> Callable:
             minutes = parse_duration(fields.get("duration", ""))
         except ValueError as error:
             return _back(settings, slug, str(error), refused=True)
-        try:
-            with _writer(settings) as store:
-                logged = log_session(store, settings.learner, minutes, date.today(), slug)
-        except MltrackError as error:
-            return _back(settings, slug, str(error), refused=True)
-        return _back(settings, slug, logged_session_text(logged))
+        return _change(
+            settings, slug,
+            lambda store: log_session(store, settings.learner, minutes, date.today(), slug),
+            lambda logged: (slug, logged_session_text(logged)),
+        )  # fmt: skip
 
     async def add_note(request: Request) -> Response:
         fields = await _form(request, settings)
@@ -290,13 +304,12 @@ def build_app(settings: Settings) -> Callable:
         from mltrack.services.notes import add_note
 
         slug = request.path_params["slug"]
-        try:
-            with _writer(settings) as store:
-                added = add_note(store, settings.learner, slug, fields.get("text", ""),
-                                 date.today())  # fmt: skip
-        except MltrackError as error:
-            return _back(settings, slug, str(error), refused=True)
-        return _back(settings, slug, annotated_text(added))
+        text = fields.get("text", "")
+        return _change(
+            settings, slug,
+            lambda store: add_note(store, settings.learner, slug, text, date.today()),
+            lambda added: (slug, annotated_text(added)),
+        )  # fmt: skip
 
     async def undo(request: Request) -> Response:
         fields = await _form(request, settings)
@@ -305,13 +318,13 @@ def build_app(settings: Settings) -> Callable:
         from mltrack.render.changes import change_text
         from mltrack.services.undo import undo_last
 
-        try:
-            with _writer(settings) as store:
-                changes = undo_last(store, settings.learner, date.today())
-        except MltrackError as error:
-            return _back(settings, None, str(error), refused=True)
-        slug = next((c.slug for c in changes if getattr(c, "slug", None)), None)
-        return _back(settings, slug, "undone: " + "; ".join(change_text(c) for c in changes))
+        def said(changes: list[Any]) -> tuple[str | None, str]:
+            slug = next((c.slug for c in changes if getattr(c, "slug", None)), None)
+            return slug, "undone: " + "; ".join(change_text(c) for c in changes)
+
+        return _change(
+            settings, None, lambda store: undo_last(store, settings.learner, date.today()), said
+        )
 
     async def progress(request: Request) -> Response:
         from mltrack.queries.progress import DEFAULT_GROUPINGS, progress_report
