@@ -405,10 +405,23 @@ class Bench:
         if case.db == "taskwarrior":
             env.update(taskwarrior_env(self.log))
         elif path is not None:
-            env["MLTRACK_DB"] = str(path)
+            env["XDG_DATA_HOME"] = str(self.data_home(case.db, path))
         if case.db in self.databases:
             env["MLTRACK_LEARNER"] = self.databases[case.db].learner
         return env
+
+    def data_home(self, db: str, path: Path) -> Path:
+        """A user data folder (``XDG_DATA_HOME``) in which ``path`` is the default database:
+        mltrack finds it as a learner's command does, without ``--db`` or ``MLTRACK_DB``. The
+        first run gets an empty folder of its own, where mltrack creates the file."""
+        if db == "new":
+            return path.with_suffix("")
+        home = self.work / f"data-{db}"
+        default = home / "mltrack" / "mltrack.db"
+        if not default.is_symlink():
+            default.parent.mkdir(parents=True)
+            default.symlink_to(path)
+        return home
 
     def argv(self, case: Case) -> tuple[list[str], dict[str, str]]:
         path, values = self.database(case.db)
@@ -469,7 +482,7 @@ class Bench:
     def _forget_new(self, case: Case) -> None:
         if case.db == "new":
             for leftover in self.work.glob("first-*"):
-                leftover.unlink()
+                shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
 
     def floors(self) -> dict[str, Row]:
         """The floors themselves, timed in rotation; each row's ratio is to ``pass``."""

@@ -6,8 +6,10 @@ annotation) would pull SQLAlchemy into every command and undo the read side's de
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -280,9 +282,9 @@ sys.stderr.write("\\nMODULES " + json.dumps(sorted(set(sys.modules) - before)))
 NOT_ON_THE_HOT_PATH = {"pathlib", "urllib.parse", "ipaddress", "dataclasses", "shutil"}
 
 
-def wheel_like_modules(args: list[str], db: Path) -> set[str]:
+def wheel_like_modules(args: list[str], db: Path, **env: str) -> set[str]:
     """The modules ``mltrack ARGS`` imported beyond those the interpreter started with, in an
-    interpreter without site (see WHEEL_LIKE_PROBE)."""
+    interpreter without site (see WHEEL_LIKE_PROBE); ``env`` adds to its environment."""
     import sysconfig
 
     import click
@@ -296,7 +298,10 @@ def wheel_like_modules(args: list[str], db: Path) -> set[str]:
     site = [sysconfig.get_paths()[name] for name in sorted(paths)]
     environment = {**os.environ, "MLTRACK_DB": str(db), "COLUMNS": "100",
                    "SEED_INIT": str(mltrack.seed.__file__),
-                   "PYTHONPATH": os.pathsep.join([str(source), str(installed), *site])}  # fmt: skip
+                   "PYTHONPATH": os.pathsep.join([str(source), str(installed), *site]),
+                   **env}  # fmt: skip
+    if environment["MLTRACK_DB"] == "":  # the default database, as a learner has it
+        del environment["MLTRACK_DB"]
     done = subprocess.run(
         [sys.executable, "-S", "-c", WHEEL_LIKE_PROBE, *args],
         env=environment,
@@ -342,6 +347,25 @@ def test_reads_import_no_pathlib_dataclasses_or_shutil(seeded_db: Path, args: li
     loaded = wheel_like_modules(args, seeded_db)
     assert "mltrack.cli" in loaded  # the probe measured a real run
     assert loaded & NOT_ON_THE_HOT_PATH == set()
+
+
+@pytest.mark.parametrize("args", [["progress"], ["done", "python"]], ids=" ".join)
+def test_the_default_database_is_found_without_platformdirs(
+    seeded_db: Path, tmp_path: Path, args: list[str]
+) -> None:
+    """A learner's daily command finds the database in the user data directory by the XDG
+    rule (``store.paths.default_db_file``), not through platformdirs, whose import brings
+    pathlib, tempfile, shutil and the compression modules (~5 ms)."""
+    data_home = tmp_path / "xdg"
+    (data_home / "mltrack").mkdir(parents=True)
+    (data_home / "mltrack" / "mltrack.db").write_bytes(seeded_db.read_bytes())
+    loaded = wheel_like_modules(args, seeded_db, MLTRACK_DB="", XDG_DATA_HOME=str(data_home))
+    assert "mltrack.cli" in loaded
+    assert loaded & {"platformdirs", "pathlib", "tempfile", "shutil", "bz2"} == set()
+    # The command ran on the database of the data directory, not on MLTRACK_DB's.
+    with closing(sqlite3.connect(data_home / "mltrack" / "mltrack.db")) as used:
+        changed = used.execute("SELECT COUNT(*) FROM progress").fetchone()[0]
+    assert changed == (1 if args[0] == "done" else 0)
 
 
 @pytest.mark.parametrize(
