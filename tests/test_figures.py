@@ -7,10 +7,13 @@ import io
 import json
 import sqlite3
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from math import ceil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mltrack.core.dates import last_weeks_start
 from mltrack.core.figures import cells, percent, rate, rounded
@@ -40,6 +43,44 @@ def test_rate_keeps_three_significant_figures() -> None:
     assert rate(5 * 7 / 98) == 0.357
     assert rate(2 * 7 / (520 * 7)) == 0.00385  # a slow pace never rounds to nothing
     assert rate(1.75) == 1.75 and rate(0) == 0.0 and rate(12.345) == 12.3
+
+
+# The rule as decimal states it: the oracle the integer arithmetic of core.figures must match.
+def decimal_rounded(value: Decimal, places: int) -> float:
+    return float(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+NUMBERS = st.one_of(
+    st.integers(-(10**9), 10**9),
+    st.floats(-1e9, 1e9, allow_nan=False, allow_infinity=False),
+    st.decimals(-1000, 1000, places=4).map(float),  # exact ties such as 2.25 and 0.125
+)
+
+
+@given(value=NUMBERS, places=st.integers(-3, 6))
+def test_rounded_is_decimal_half_up_on_the_shortest_repr(value: float, places: int) -> None:
+    assert rounded(value, places) == decimal_rounded(Decimal(str(value)), places)
+
+
+@given(part=NUMBERS, whole=NUMBERS.filter(lambda whole: abs(whole) >= 1e-3))
+def test_percent_is_decimal_half_up_of_the_exact_ratio(part: float, whole: float) -> None:
+    with localcontext(prec=60):  # the quotient to 60 digits: no tie is made or lost by it
+        exact = Decimal(str(part)) * 100 / Decimal(str(whole))
+        assert percent(part, whole) == decimal_rounded(exact, 1)
+
+
+@given(value=NUMBERS)
+def test_rate_keeps_three_significant_figures_as_decimal_does(value: float) -> None:
+    exact = Decimal(str(value))
+    expected = 0.0 if not exact else decimal_rounded(exact, 2 - exact.adjusted())
+    assert rate(value) == expected
+
+
+@given(value=st.integers(0, 10**6), maximum=st.integers(1, 10**6), width=st.integers(0, 200))
+def test_cells_round_the_bar_half_up(value: int, maximum: int, width: int) -> None:
+    with localcontext(prec=60):
+        expected = decimal_rounded(Decimal(width) * Decimal(value) / Decimal(maximum), 0)
+    assert cells(value, maximum, width) == int(expected)
 
 
 def test_no_other_rounding_in_renderers_and_queries() -> None:

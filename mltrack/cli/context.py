@@ -57,9 +57,11 @@ class App:
         _work_begins()
         if self._reader is None:
             from mltrack.services.engines import open_reader
+            from mltrack.services.startup import open_prepared
 
-            self.prepare()
-            self._reader = open_reader(self.db_file)
+            prepared = open_prepared(self.db_file)
+            self._say(prepared.notices)
+            self._reader = open_reader(self.db_file, prepared.connection)
         return self._reader
 
     def close(self) -> None:
@@ -72,7 +74,11 @@ class App:
         """Create, upgrade or reseed the database if it needs it, saying so on stderr."""
         from mltrack.services.startup import prepare_database
 
-        for notice in prepare_database(self.db_file):
+        self._say(prepare_database(self.db_file))
+
+    @staticmethod
+    def _say(notices: list[str]) -> None:
+        for notice in notices:
             click.echo(f"mltrack: {notice}", err=True)
 
     def learner_id(self) -> int:

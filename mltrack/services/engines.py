@@ -25,9 +25,9 @@ Dialect policy: what each engine does its own way, and nowhere else.
 - Dates. Bound as ISO text (PostgreSQL infers the column's type); read back through
   ``queries.reader.as_date``, as sqlite3 returns text and psycopg a ``date``.
 - Text search. Item lookup matches slugs and titles with portable ``LIKE``/``lower()`` in SQL
-  and ``core.matching`` in Python; no FTS5 table exists, so there is no full-text index to
-  port. Should one come, it is FTS5 on SQLite and a ``tsvector`` GIN index on PostgreSQL
-  behind one query function.
+  and ``core.matching`` in Python. ``mltrack search`` is one query function
+  (``queries.notes``): FTS5 with bm25 on SQLite (a plain ``LIKE`` table where FTS5 is
+  missing), ``to_tsvector('simple')`` and ``ts_rank`` on PostgreSQL.
 - Schema checks. SQLite: ``sqlite_master`` and ``pragma_table_info`` (start-up's file check,
   ``doctor``); PostgreSQL: ``information_schema`` (``queries.health.learner_item_tables_sql``)
   and the ``alembic_version`` row (``services.migrate.prepare_server``).
@@ -45,6 +45,8 @@ from typing import TYPE_CHECKING, Any
 from mltrack.store.paths import is_database_url
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
@@ -69,9 +71,15 @@ def dispose_engines() -> None:
         _ENGINES.popitem()[1].dispose()
 
 
-def open_reader(db: str) -> "Reader":
+def open_reader(db: str, checked: "sqlite3.Connection | None" = None) -> "Reader":
     """A read executor on the database ``db`` names; the caller closes ``reader.connection``.
-    On a server the whole command reads one snapshot (REPEATABLE READ)."""
+    On a server the whole command reads one snapshot (REPEATABLE READ). ``checked`` is the
+    read-only connection start-up checked the file through (``startup.open_prepared``),
+    read through when given."""
+    if checked is not None:
+        from mltrack.queries.reader import SqliteReader
+
+        return SqliteReader(checked)
     if is_database_url(db):
         from mltrack.queries.reader import SqlAlchemyReader
 

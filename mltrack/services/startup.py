@@ -4,32 +4,51 @@ Standard library only at import: a read command on a current database pays for n
 than the file check. Alembic, SQLAlchemy and the seeding service load only when work is due.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from mltrack.store.files import FileState, check_writable, inspect_file
+from mltrack.store.files import FileState, check_writable, open_inspected
 from mltrack.store.paths import is_database_url
 
 if TYPE_CHECKING:  # a str from every command: pathlib (urllib, ipaddress) costs ~3 ms
+    import sqlite3
     from pathlib import Path
+
+
+class Prepared(NamedTuple):
+    """What making the database ready did, and the read-only connection its check read
+    through when it found the file current and left it as it was (None otherwise)."""
+
+    notices: list[str]
+    connection: "sqlite3.Connection | None" = None
 
 
 def prepare_database(path: "str | Path") -> list[str]:
     """Create, upgrade or reseed the database at ``path`` if it needs it; returns one line per
     thing done on the learner's behalf, for the CLI to report. ``path`` may be a database URL
     (see ``services.engines``)."""
+    prepared = open_prepared(path)
+    if prepared.connection is not None:
+        prepared.connection.close()
+    return prepared.notices
+
+
+def open_prepared(path: "str | Path") -> Prepared:
+    """``prepare_database``, keeping the checked read-only connection open for a read command
+    when there was nothing to do: it reads the file it checked, and SQLite parses the schema
+    once per command instead of twice."""
     if is_database_url(str(path)):
         from mltrack.services.migrate import prepare_server
 
-        return prepare_server(str(path))
+        return Prepared(prepare_server(str(path)))
     check_writable(path)
-    info = inspect_file(path)
+    info, connection = open_inspected(path)
     if info.state is FileState.NEW:
         from pathlib import Path
 
         from mltrack.services.migrate import create_database
 
         summary = create_database(Path(path))
-        return [f"created a new database at {path} ({summary})"]
+        return Prepared([f"created a new database at {path} ({summary})"])
     notices = []
     if info.state is FileState.BEHIND:
         from pathlib import Path
@@ -41,10 +60,13 @@ def prepare_database(path: "str | Path") -> list[str]:
     from mltrack.formats.seed_files import seed_digest
 
     if info.seed_digest != seed_digest():
+        if connection is not None:
+            connection.close()
+            connection = None
         from pathlib import Path
 
         from mltrack.services.migrate import reseed_database
 
         summary = reseed_database(Path(path))
         notices.append(f"updated the pathway from the new seed files ({summary})")
-    return notices
+    return Prepared(notices, connection)

@@ -66,7 +66,7 @@ def connect(path: "str | Path") -> sqlite3.Connection:
 
 def connect_read_only(path: "str | Path") -> sqlite3.Connection:
     """A connection that cannot write, so cannot migrate, reseed or repair anything."""
-    connection = sqlite3.connect(f"{file_uri(path)}?mode=ro", uri=True)
+    connection = sqlite3.connect(f"{file_uri(path)}?mode=ro", uri=True, isolation_level=None)
     connection.row_factory = sqlite3.Row
     connection.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
     connection.execute("PRAGMA trusted_schema = OFF")

@@ -43,17 +43,43 @@ def inspect_file(path: "str | Path", verify_schema: bool = True) -> FileInfo:
     database, an unknown revision, or a schema that is not exactly its revision's (an extra
     trigger or view, a missing constraint: see ``mltrack.store.schema``). ``doctor`` leaves
     the schema to its own, fuller check (``verify_schema=False``)."""
+    info, connection = open_inspected(path, verify_schema)
+    if connection is not None:
+        connection.close()
+    return info
+
+
+def open_inspected(
+    path: "str | Path", verify_schema: bool = True
+) -> tuple[FileInfo, sqlite3.Connection | None]:
+    """``inspect_file``, and the read-only connection the check read through, left open when
+    the file is current (None otherwise): a read command goes on reading the file it checked,
+    through the same connection, and SQLite parses its schema once."""
     if not regular_file(path):
-        return FileInfo(FileState.NEW)
+        return FileInfo(FileState.NEW), None
     header = _read_header(path)
     if not header:
-        return FileInfo(FileState.NEW)
+        return FileInfo(FileState.NEW), None
     if header != SQLITE_HEADER:
         raise DatabaseError(f"{path} is not an SQLite database, so not an mltrack database")
+    connection = None
     try:
-        revision, has_tables, digest, schema = _stored_revision(path)
-    except sqlite3.Error as error:
-        raise DatabaseError(explain(error, path) or f"cannot read {path}: {error}") from None
+        connection = connect_read_only(path)
+        info = _classify(path, connection, verify_schema)
+    except BaseException as error:
+        if connection is not None:
+            connection.close()
+        if isinstance(error, sqlite3.Error):
+            raise DatabaseError(explain(error, path) or f"cannot read {path}: {error}") from None
+        raise
+    if info.state is not FileState.CURRENT:
+        connection.close()
+        return info, None
+    return info, connection
+
+
+def _classify(path: "str | Path", connection: sqlite3.Connection, verify_schema: bool) -> FileInfo:
+    revision, has_tables, digest, schema = _stored_revision(connection)
     if revision is None:
         if has_tables:
             raise DatabaseError(f"{path} is an SQLite database of another application")
@@ -166,18 +192,14 @@ def _read_header(path: "str | Path") -> bytes:
         raise DatabaseError(f"cannot read {path}: {error.strerror}") from None
 
 
-def _stored_revision(path: "str | Path") -> tuple[str | None, bool, str | None, str]:
+def _stored_revision(connection: sqlite3.Connection) -> tuple[str | None, bool, str | None, str]:
     """The stored Alembic revision ('' at base, None if no such table), whether the file has
     tables, the digest of the seed it holds, and its schema (``mltrack.store.schema``)."""
-    connection = connect_read_only(path)
-    try:
-        schema = schema_text(connection)
-        tables = {line.split("\t", 2)[1] for line in schema.splitlines() if line[:6] == "table\t"}
-        if "alembic_version" not in tables:
-            return None, bool(tables), None, schema
-        # Read only what the schema check will vouch for: a view could stand in for either.
-        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        digest = read_meta(connection, SEED_DIGEST_KEY) if "meta" in tables else None
-        return (row[0] if row else ""), True, digest, schema
-    finally:
-        connection.close()
+    schema = schema_text(connection)
+    tables = {line.split("\t", 2)[1] for line in schema.splitlines() if line[:6] == "table\t"}
+    if "alembic_version" not in tables:
+        return None, bool(tables), None, schema
+    # Read only what the schema check will vouch for: a view could stand in for either.
+    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    digest = read_meta(connection, SEED_DIGEST_KEY) if "meta" in tables else None
+    return (row[0] if row else ""), True, digest, schema

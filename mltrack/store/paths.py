@@ -34,7 +34,7 @@ def default_db_file() -> str:
         return str(user_data_path(APP_NAME, appauthor=False) / DB_FILENAME)
     data = os.environ.get("XDG_DATA_HOME", "")
     if not os.path.isabs(data):
-        data = os.path.join(home, ".local", "share")
+        data = os.path.expanduser("~/.local/share")  # HOME, as platformdirs expands it
     return _as_pathlib_spells(os.path.join(data, APP_NAME, DB_FILENAME))
 
 
