@@ -7,17 +7,18 @@ from mltrack.core.limits import LAST_YEAR, MAX_HOURS, MAX_SESSION_MINUTES
 
 DATE_FORMAT_HELP = "YYYY-MM-DD, 'today', 'yesterday' or -Nd (N days ago)"
 # Digits are ASCII in every number typed (dates, durations, days, amounts): "\d" would take
-# any script's digits, which no other input accepts.
-_DAYS_AGO = re.compile(r"-([0-9]{1,5})d")
+# any script's digits, which no other input accepts. The patterns are compiled on first use
+# (``re`` caches them): most commands parse none, and compiling at import costs every command.
+_DAYS_AGO = r"-([0-9]{1,5})d"
 
 DURATION_FORMAT_HELP = "minutes or hours such as 90m, 2h, 1h30 or 1h30m, at most 24h"
-_DURATION = re.compile(
+_DURATION = (
     r"(?:(?P<hours>[0-9]{1,4})h(?:(?P<after>[0-9]{1,2})m?)?|(?P<minutes>[0-9]{1,5})m)"
 )
 DAYS_FORMAT_HELP = "a number of days or weeks such as 30d, 30 or 4w"
-_DAYS = re.compile(r"([0-9]{1,4})([dw]?)")
+_DAYS = r"([0-9]{1,4})([dw]?)"
 HOURS_FORMAT_HELP = f"a number of hours such as 40 or 12.5, from 0 to {MAX_HOURS:,}"
-_HOURS = re.compile(r"([0-9]{1,5})(?:\.([0-9]{1,2}))?")
+_HOURS = r"([0-9]{1,5})(?:\.([0-9]{1,2}))?"
 
 
 def parse_date(text: str, today: date | None = None) -> date:
@@ -28,7 +29,7 @@ def parse_date(text: str, today: date | None = None) -> date:
         return today
     if value == "yesterday":
         return today - timedelta(days=1)
-    if match := _DAYS_AGO.fullmatch(value):
+    if match := re.fullmatch(_DAYS_AGO, value):
         return today - timedelta(days=int(match.group(1)))
     try:
         parsed = date.fromisoformat(value) if len(value) == 10 and value.isascii() else None
@@ -58,7 +59,7 @@ def parse_duration(text: str) -> int:
     Raise ValueError naming the accepted formats for anything else, for zero, and for more
     than 24 hours (one sitting, not a week's total).
     """
-    match = _DURATION.fullmatch(text.strip().lower())
+    match = re.fullmatch(_DURATION, text.strip().lower())
     if match is None:
         raise ValueError(f"{text!r} is not a duration; expected {DURATION_FORMAT_HELP}")
     if match.group("minutes") is not None:
@@ -75,7 +76,7 @@ def parse_duration(text: str) -> int:
 
 def parse_days(text: str) -> int:
     """A span of days typed as ``30d``, ``30`` or ``4w``; ValueError naming the formats."""
-    match = _DAYS.fullmatch(text.strip().lower())
+    match = re.fullmatch(_DAYS, text.strip().lower())
     if match is None:
         raise ValueError(f"{text!r} is not a number of days; expected {DAYS_FORMAT_HELP}")
     return int(match.group(1)) * (7 if match.group(2) == "w" else 1)
@@ -84,7 +85,7 @@ def parse_days(text: str) -> int:
 def parse_hours(text: str) -> float:
     """An hours estimate typed as ``40`` or ``12.5`` (ASCII digits, at most two decimals);
     ValueError naming the format for anything else, ``inf`` and ``nan`` included."""
-    match = _HOURS.fullmatch(text.strip())
+    match = re.fullmatch(_HOURS, text.strip())
     hours = float(text.strip()) if match else -1.0
     if not 0 <= hours <= MAX_HOURS:
         raise ValueError(f"{text!r} is not an hours estimate; expected {HOURS_FORMAT_HELP}")
@@ -114,7 +115,7 @@ def format_minutes(minutes: int) -> str:
 WEEK_GOAL_FORMAT_HELP = (
     "hours or minutes a week such as 6h, 90m, 1h30, 1h30m or 4.5h (at most 168h), or 'none'"
 )
-_DECIMAL_HOURS = re.compile(r"(?P<whole>[0-9]{1,3})\.(?P<tenths>[0-9]{1,2})h")
+_DECIMAL_HOURS = r"(?P<whole>[0-9]{1,3})\.(?P<tenths>[0-9]{1,2})h"
 _WEEK_MINUTES = 7 * 24 * 60
 
 
@@ -125,9 +126,9 @@ def parse_week_goal(text: str) -> int | None:
     value = text.strip().lower()
     if value == "none":
         return None
-    if match := _DECIMAL_HOURS.fullmatch(value):
+    if match := re.fullmatch(_DECIMAL_HOURS, value):
         minutes = round(float(f"{match.group('whole')}.{match.group('tenths')}") * 60)
-    elif (match := _DURATION.fullmatch(value)) is not None:
+    elif (match := re.fullmatch(_DURATION, value)) is not None:
         after = int(match.group("after") or 0)
         if match.group("minutes") is None and after >= 60:
             raise ValueError(f"{text!r}: the minutes after the hours must be 0 to 59")

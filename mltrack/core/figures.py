@@ -11,6 +11,8 @@ never its binary expansion) as a fraction over a power of ten. ``decimal`` would
 (a test holds the two equal), but its import costs every command about a millisecond.
 """
 
+from math import isfinite
+
 # Percentages carry one decimal; rates (items a week) three significant figures.
 PERCENT_PLACES = 1
 RATE_FIGURES = 3
@@ -40,6 +42,8 @@ def _half_up(numerator: int, denominator: int, places: int) -> float:
 
 def rounded(value: float | int, places: int = 0) -> float:
     """``value`` rounded half up to ``places`` decimals (2.25 -> 2.3 at one place)."""
+    if not isfinite(value):  # left as it is, for the output's own check to refuse
+        return float(value)
     return _half_up(*_exact(value), places)
 
 
@@ -55,6 +59,8 @@ def rate(value: float | int) -> float:
     """A rate such as required items a week, rounded half up to three significant figures
     (0.35714 -> 0.357, 0.0038462 -> 0.00385, 12.345 -> 12.3): significant figures rather than
     fixed decimals, so that a slow pace over a long window never rounds to zero."""
+    if not isfinite(value):
+        return float(value)
     numerator, denominator = _exact(value)
     if not numerator:
         return 0.0
@@ -71,7 +77,11 @@ def cells(value: float, maximum: float, width: int) -> int:
 
 
 def _ratio(part: float | int, times: int, whole: float | int, places: int) -> float:
-    """``part * times / whole``, exactly, rounded half up to ``places`` decimals."""
+    """``part * times / whole``, exactly, rounded half up to ``places`` decimals (a value
+    stored before the limits may be infinite: then the float quotient, for the output's own
+    check to refuse)."""
+    if not (isfinite(part) and isfinite(whole)):
+        return part * times / whole
     part_numerator, part_denominator = _exact(part)
     whole_numerator, whole_denominator = _exact(whole)
     numerator = part_numerator * times * whole_denominator

@@ -6,13 +6,13 @@ from mltrack.core.limits import MAX_COST_CENTS
 
 AMOUNT_FORMAT_HELP = f"an amount such as 49 or 49.99, at most {MAX_COST_CENTS // 100:,}"
 # ASCII digits only, as in dates and durations.
-_AMOUNT = re.compile(r"([0-9]{1,9})(?:\.([0-9]{1,2}))?")
-_CURRENCY = re.compile(r"[A-Z]{3}")
+_AMOUNT = r"([0-9]{1,9})(?:\.([0-9]{1,2}))?"  # compiled on first use
+_CURRENCY = r"[A-Z]{3}"
 
 
 def parse_amount(text: str) -> int:
     """Cents in an amount typed as ``49`` or ``49.99``; ValueError for anything else."""
-    match = _AMOUNT.fullmatch(text.strip())
+    match = re.fullmatch(_AMOUNT, text.strip())
     if match is None:
         raise ValueError(f"{text!r} is not a cost; expected {AMOUNT_FORMAT_HELP}")
     cents = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
@@ -24,7 +24,7 @@ def parse_amount(text: str) -> int:
 def parse_currency(text: str) -> str:
     """An ISO 4217 currency code (``usd`` becomes ``USD``); ValueError for anything else."""
     code = text.strip().upper()
-    if not _CURRENCY.fullmatch(code):
+    if not re.fullmatch(_CURRENCY, code):
         raise ValueError(f"{text!r} is not a currency; expected a three-letter code such as USD")
     return code
 
