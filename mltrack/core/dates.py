@@ -12,9 +12,7 @@ DATE_FORMAT_HELP = "YYYY-MM-DD, 'today', 'yesterday' or -Nd (N days ago)"
 _DAYS_AGO = r"-([0-9]{1,5})d"
 
 DURATION_FORMAT_HELP = "minutes or hours such as 90m, 2h, 1h30 or 1h30m, at most 24h"
-_DURATION = (
-    r"(?:(?P<hours>[0-9]{1,4})h(?:(?P<after>[0-9]{1,2})m?)?|(?P<minutes>[0-9]{1,5})m)"
-)
+_DURATION = r"(?:(?P<hours>[0-9]{1,4})h(?:(?P<after>[0-9]{1,2})m?)?|(?P<minutes>[0-9]{1,5})m)"
 DAYS_FORMAT_HELP = "a number of days or weeks such as 30d, 30 or 4w"
 _DAYS = r"([0-9]{1,4})([dw]?)"
 HOURS_FORMAT_HELP = f"a number of hours such as 40 or 12.5, from 0 to {MAX_HOURS:,}"
