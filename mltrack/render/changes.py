@@ -5,7 +5,6 @@ side's renderers; the CLI only prints what they return.
 """
 
 from datetime import date
-from shlex import quote
 
 from mltrack.core.changes import (
     Annotated,
@@ -120,6 +119,8 @@ def project_done_text(finished: ProjectChange) -> str:
 
 
 def learner_added_text(name: str) -> str:
+    from shlex import quote  # here: the daily writes' lines need no shell quoting
+
     return f"added learner {name}; use it with: mltrack --learner {quote(name)} progress"
 
 

@@ -4,9 +4,8 @@ rules are ``core.journal``'s. Enrolling starts the certification's item and pass
 it, as linked changes that ``undo`` reverts together with the step.
 """
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from mltrack.core.changes import CertChange
 from mltrack.core.errors import InputError
@@ -28,8 +27,7 @@ from mltrack.services import journal
 from mltrack.services.progress import mark, mark_if_it_fits, status_of
 
 
-@dataclass(frozen=True)
-class Cost:
+class Cost(NamedTuple):  # not a dataclass: the certification writes stay off its import
     cents: int
     currency: str
 

@@ -7,11 +7,11 @@ caller's ``BEGIN IMMEDIATE`` transaction.
 """
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from itertools import groupby
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from mltrack.core.dates import utc_now_iso, week_start
 from mltrack.core.ids import uuid7
@@ -53,22 +53,21 @@ _INSERT_SQL = """
 """
 
 
-@dataclass(frozen=True)
-class Change:
-    """A change to record: what it is about and what it asserts."""
+class Change(NamedTuple):
+    """A change to record: what it is about and what it asserts (NamedTuples, not dataclasses:
+    every daily write imports this module, and a dataclass costs its import)."""
 
     kind: JournalKind
     action: str
     subject: str
     on: date
     item_id: int | None = None
-    data: dict[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = MappingProxyType({})  # read-only: one default for every change
     target_id: int | None = None  # undo and amend: the entry acted on
     uid: str | None = None  # given when the subject is the entry itself (a study session)
 
 
-@dataclass(frozen=True)
-class Recorded:
+class Recorded(NamedTuple):
     """A change as stored, with its subject's state before and after it."""
 
     id: int
@@ -132,7 +131,7 @@ def _insert(
         _INSERT_SQL, uid=change.uid or uuid7(), learner_id=learner_id, kind=change.kind,
         action=change.action, subject=change.subject, item_id=change.item_id,
         on_date=change.on.isoformat(), recorded_at=recorded_at,
-        data=json.dumps(change.data, sort_keys=True), target_id=change.target_id,
+        data=json.dumps(dict(change.data), sort_keys=True), target_id=change.target_id,
         group_id=group_id,
     )  # fmt: skip
 
