@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 from mltrack.core import figures
 from mltrack.core.rules import item_step, visible_items
 from mltrack.core.vocabulary import ItemKind, ItemStatus, sql_value
-from mltrack.queries.reader import Reader, Row, as_date, first, status_of
+from mltrack.queries.reader import Reader, as_date, first, status_of
 
 if TYPE_CHECKING:  # the pace machinery is imported only for a learner with a target date
     from mltrack.core.pace import Forecast, TargetOutlook
@@ -145,43 +146,25 @@ class ProgressReport(NamedTuple):
 DONE, SKIPPED, IN_PROGRESS = (
     sql_value(status) for status in (ItemStatus.DONE, ItemStatus.SKIPPED, ItemStatus.IN_PROGRESS)
 )
-# The figures count units: an item, or an alternative group (Python or R...) counted once as
-# done when any member is done and skipped when every member is; a group's estimate is that of
-# the member done, else the smallest of the members not skipped. Items without an estimate
-# leave the hours figures and are counted as not estimated.
-_COMPLETION_COLUMNS = f"""
-    SUM(CASE WHEN i.required = 1 THEN 1 ELSE 0 END) AS required_total,
-    SUM(CASE WHEN i.required = 1 AND i.status = {DONE} THEN 1 ELSE 0 END) AS required_done,
-    SUM(CASE WHEN i.required = 1 AND i.status = {SKIPPED} THEN 1 ELSE 0 END) AS required_skipped,
-    SUM(CASE WHEN i.required = 0 THEN 1 ELSE 0 END) AS optional_total,
-    SUM(CASE WHEN i.required = 0 AND i.status = {DONE} THEN 1 ELSE 0 END) AS optional_done,
-    SUM(CASE WHEN i.required = 0 AND i.status = {SKIPPED} THEN 1 ELSE 0 END) AS optional_skipped,
-    SUM(CASE WHEN i.required = 1 AND i.status <> {SKIPPED}
-             THEN COALESCE(i.hours, 0) ELSE 0 END) AS hours_total,
-    SUM(CASE WHEN i.required = 1 AND i.status = {DONE}
-             THEN COALESCE(i.hours, 0) ELSE 0 END) AS hours_done,
-    SUM(CASE WHEN i.required = 0 AND i.status <> {SKIPPED}
-             THEN COALESCE(i.hours, 0) ELSE 0 END) AS optional_hours_total,
-    SUM(CASE WHEN i.required = 0 AND i.status = {DONE}
-             THEN COALESCE(i.hours, 0) ELSE 0 END) AS optional_hours_done,
-    SUM(CASE WHEN i.required = 1 AND i.status <> {SKIPPED} AND i.hours IS NULL
-             THEN 1 ELSE 0 END) AS hours_unestimated,
-    SUM(CASE WHEN i.required = 0 AND i.status <> {SKIPPED} AND i.hours IS NULL
-             THEN 1 ELSE 0 END) AS optional_hours_unestimated
-"""
-
 _IS_DONE = f"CASE WHEN pr.status = {DONE} THEN 1 ELSE 0 END"
 _IS_SKIPPED = f"CASE WHEN pr.status = {SKIPPED} THEN 1 ELSE 0 END"
 
-
-def _units(on_the_job: bool = False) -> str:
-    """FROM the units (items and alternative groups) the learner sees, aliased ``i``, with the
-    current step as ``s``: before hiring by default, the on-the-job part with ``on_the_job``."""
-    return f"""
+# The units the learner sees, each with what every grouping needs, in ONE statement: every
+# figure of a command (overall, on the job, per step, area, kind, provider) is summed from
+# these rows in Python (``completions``) rather than by a statement per grouping that would
+# work the units out again. A unit is an item, or an alternative group (Python or R...) counted
+# once: done when any member is done, skipped when every member is; its estimate is that of
+# the member done, else the smallest of the members not skipped. A group's step, area, kind
+# and provider are the smallest of its members'. Items on the job and before it are apart
+# (the two are never one unit). A few hundred rows: the pathway, not the history.
+UNITS_SQL = f"""
+    SELECT u.on_the_job, u.required, u.status, u.hours, u.kind, u.provider,
+           s.slug AS step_slug, s.title AS step_title, s.position AS step_position,
+           a.slug AS area_slug, a.title AS area_title, a.position AS area_position
     FROM (
         SELECT MIN({item_step("it")}) AS step_id, MIN(it.area_id) AS area_id,
-               MIN(it.kind) AS kind,
-               MIN(it.provider) AS provider,
+               MIN(it.kind) AS kind, MIN(it.provider) AS provider,
+               MAX(CASE WHEN it.on_the_job THEN 1 ELSE 0 END) AS on_the_job,
                MAX(CASE WHEN it.required THEN 1 ELSE 0 END) AS required,
                CASE WHEN MAX({_IS_DONE}) = 1 THEN {DONE}
                     WHEN MIN({_IS_SKIPPED}) = 1 THEN {SKIPPED}
@@ -192,28 +175,132 @@ def _units(on_the_job: bool = False) -> str:
                END AS hours
         FROM item it
         LEFT JOIN progress pr ON pr.item_id = it.id AND pr.learner_id = :learner_id
-        WHERE {visible_items("it")} AND {"" if on_the_job else "NOT "}it.on_the_job
-        GROUP BY CASE WHEN it.group_id IS NULL THEN it.id ELSE -it.group_id END
-    ) i
-    JOIN step s ON s.id = i.step_id
+        WHERE {visible_items("it")}
+        GROUP BY it.on_the_job, CASE WHEN it.group_id IS NULL THEN it.id ELSE -it.group_id END
+    ) u
+    JOIN step s ON s.id = u.step_id
+    LEFT JOIN area a ON a.id = u.area_id AND NOT a.retired
 """
 
 
-OVERALL_SQL = f"SELECT {_COMPLETION_COLUMNS} {_units()}"
-# The duties of the job itself, counted apart so that they never hold back the figures above.
-ON_THE_JOB_SQL = f"SELECT {_COMPLETION_COLUMNS} {_units(on_the_job=True)}"
+class Unit(NamedTuple):
+    """One unit of the pathway (an item, or an alternative group) as the figures count it."""
 
-_KIND_ORDER = " ".join(f"WHEN {sql_value(kind)} THEN {n}" for n, kind in enumerate(ItemKind))
+    on_the_job: bool
+    required: bool
+    status: str  # done, skipped or planned (in progress counts as planned)
+    hours: float | None  # None: not estimated (a degree)
+    kind: str
+    provider: str | None
+    step_slug: str
+    step_title: str
+    step_position: int
+    area_slug: str | None = None  # None: no area, or a retired one
+    area_title: str | None = None
+    area_position: int | None = None
 
-# grouping -> (extra join, slug, title, what to order by); the order expression is grouped on.
-_GROUP_BY: dict[str, tuple[str, str, str, str]] = {
-    "step": ("", "s.slug", "s.title", "s.position"),
-    "area": ("JOIN area g ON g.id = i.area_id AND NOT g.retired", "g.slug", "g.title",
-             "g.position"),
-    "kind": ("", "i.kind", "i.kind", f"CASE i.kind {_KIND_ORDER} END"),
-    "provider": ("", "i.provider", "i.provider",
-                 "CASE WHEN i.provider IS NULL THEN 1 ELSE 0 END, LOWER(i.provider)"),
-}  # fmt: skip
+
+class Completions(NamedTuple):
+    """Completion overall (before hiring), on the job, and per grouping asked for."""
+
+    overall: Completion
+    on_the_job: Completion
+    groupings: dict[str, list[GroupCompletion]]
+
+
+def pathway_units(reader: Reader, learner_id: int) -> list[Unit]:
+    """Every unit the learner sees, before hiring and on the job (one statement)."""
+    return [
+        Unit(bool(row["on_the_job"]), bool(row["required"]), row["status"], row["hours"],
+             row["kind"], row["provider"], row["step_slug"], row["step_title"],
+             row["step_position"], row["area_slug"], row["area_title"], row["area_position"])
+        for row in reader.rows(UNITS_SQL, learner_id=learner_id)
+    ]  # fmt: skip
+
+
+_KIND_ORDER = {str(kind): n for n, kind in enumerate(ItemKind)}
+# SQLite's LOWER folds ASCII letters only: the provider order stays the one SQL gave.
+_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+
+
+def _step_key(unit: Unit) -> tuple[object, ...] | None:
+    return (unit.step_position, unit.step_slug, unit.step_title)
+
+
+def _area_key(unit: Unit) -> tuple[object, ...] | None:
+    if unit.area_slug is None:  # no area, or a retired one: outside the area figures
+        return None
+    return (unit.area_position, unit.area_slug, unit.area_title)
+
+
+def _kind_key(unit: Unit) -> tuple[object, ...] | None:
+    return (_KIND_ORDER.get(unit.kind, -1), unit.kind, unit.kind)
+
+
+def _provider_key(unit: Unit) -> tuple[object, ...] | None:
+    provider = unit.provider
+    if provider is None:  # last, as "(no provider)"
+        return (1, "", "", None, NO_PROVIDER)
+    return (0, provider.translate(_ASCII_LOWER), provider, provider, provider)
+
+
+# grouping -> the key of a unit's group (None: in no group): it sorts in the order reports
+# show the groups and ends with the group's slug and title.
+_GROUP_KEY: dict[str, Callable[[Unit], tuple[object, ...] | None]] = {
+    "step": _step_key,
+    "area": _area_key,
+    "kind": _kind_key,
+    "provider": _provider_key,
+}
+
+
+def _counts(unit: Unit) -> tuple[int | float, ...]:
+    """What one unit adds to each field of ``Completion``, in its field order."""
+    done = unit.status == ItemStatus.DONE
+    skipped = unit.status == ItemStatus.SKIPPED
+    hours = 0.0 if skipped or unit.hours is None else unit.hours
+    unestimated = int(not skipped and unit.hours is None)
+    counted = (1, int(done), int(skipped))
+    if unit.required:
+        return (*counted, 0, 0, hours, hours if done else 0.0, 0, 0.0, 0.0, unestimated, 0)
+    return (0, 0, 0, *counted[:2], 0.0, 0.0, counted[2], hours, hours if done else 0.0, 0,
+            unestimated)  # fmt: skip
+
+
+def _sum(counts: list[tuple[int | float, ...]]) -> Completion:
+    return Completion(*map(sum, zip(*counts, strict=True))) if counts else Completion()
+
+
+def completions(units: Iterable[Unit], groupings: Iterable[str] = ()) -> Completions:
+    """The completion figures of ``units``: overall and on the job, and per grouping (each
+    one of ``GROUPINGS``). Skipped units leave the denominators; units without an estimate
+    leave the hours figures and are counted as not estimated."""
+    before: list[tuple[Unit, tuple[int | float, ...]]] = []
+    job: list[tuple[int | float, ...]] = []
+    for unit in units:
+        if unit.on_the_job:
+            job.append(_counts(unit))
+        else:
+            before.append((unit, _counts(unit)))
+    grouped = {}
+    for name in groupings:
+        key_of = _GROUP_KEY[name]
+        groups: dict[tuple[object, ...], list[tuple[int | float, ...]]] = {}
+        for unit, counts in before:
+            key = key_of(unit)
+            if key is not None:
+                groups.setdefault(key, []).append(counts)
+        grouped[name] = [
+            GroupCompletion(key[-2], key[-1] or NO_PROVIDER, _sum(groups[key]))  # type: ignore[arg-type]
+            for key in sorted(groups, key=_order)
+        ]
+    return Completions(_sum([counts for _, counts in before]), _sum(job), grouped)
+
+
+def _order(key: tuple[object, ...]) -> tuple[object, ...]:
+    # The sort key: None (no position) first, as SQL sorts it on SQLite.
+    return tuple((value is not None, value) for value in key[:-1])
+
 
 IN_PROGRESS_SQL = f"""
     SELECT i.slug, i.title, p.started_on
@@ -246,8 +333,7 @@ def progress_report(
     The certification and project queries (and their modules) run only for a learner who has
     a certification goal or a project: one cheap query tells."""
     today = today or date.today()
-    overall = overall_completion(reader, learner_id)
-    groupings = {name: _groups(reader, name, learner_id) for name in by}
+    overall, on_the_job, groupings = completions(pathway_units(reader, learner_id), by)
     active = [
         ActiveItem(row["slug"], row["title"], _text(row["started_on"]))
         for row in reader.rows(IN_PROGRESS_SQL, learner_id=learner_id)
@@ -264,17 +350,14 @@ def progress_report(
         from mltrack.queries.certs import cert_warnings
 
         warnings = cert_warnings(reader, learner_id, WARNING_DAYS, today)
-    job = first(reader, ON_THE_JOB_SQL, learner_id=learner_id)
-    on_the_job = Completion() if job is None else _completion(job)
     return ProgressReport(
         learner, overall, groupings, active, target, projects, warnings, on_the_job
     )
 
 
 def overall_completion(reader: Reader, learner_id: int) -> Completion:
-    """The completion of every item the learner sees."""
-    row = first(reader, OVERALL_SQL, learner_id=learner_id)
-    return Completion() if row is None else _completion(row)
+    """The completion of every unit the learner sees before hiring."""
+    return completions(pathway_units(reader, learner_id)).overall
 
 
 def target_date(reader: Reader, learner_id: int) -> date | None:
@@ -318,31 +401,6 @@ def required_forecast(
     days = active_days(reader, learner_id, since=last_weeks_start(today, weeks))
     pace = measure_pace(days, today, weeks)
     return Forecast(today, overall.required_remaining, pace)
-
-
-def _groups(reader: Reader, grouping: str, learner_id: int) -> list[GroupCompletion]:
-    join, slug, title, order = _GROUP_BY[grouping]
-    sql = f"""
-        SELECT {slug} AS slug, {title} AS title, {_COMPLETION_COLUMNS}
-        {_units()} {join}
-        GROUP BY {slug}, {title}, {order}
-        ORDER BY {order}, {slug}
-    """
-    return [
-        GroupCompletion(row["slug"], row["title"] or NO_PROVIDER, _completion(row))
-        for row in reader.rows(sql, learner_id=learner_id)
-    ]
-
-
-def _completion(row: Row) -> Completion:
-    counts = ("required_total", "required_done", "required_skipped", "optional_total",
-              "optional_done", "optional_skipped")  # fmt: skip
-    counts += ("hours_unestimated", "optional_hours_unestimated")
-    hours = ("hours_total", "hours_done", "optional_hours_total", "optional_hours_done")
-    return Completion(
-        **{name: row[name] or 0 for name in counts},
-        **{name: float(row[name] or 0) for name in hours},
-    )
 
 
 def _text(value: object) -> str | None:

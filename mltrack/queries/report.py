@@ -39,10 +39,12 @@ def report_data(
     """Progress in every grouping, the stats of the last ``weeks`` weeks and what comes next;
     the learner's notes and links too ``with_notes`` (they are private: never by default)."""
     today = today or date.today()
+    # The units are counted once: the stats' forecast takes the progress figures' count left.
+    progress = progress_report(reader, learner, learner_id, GROUPINGS, today, weeks)
     return ReportData(
         generated_on=today,
-        progress=progress_report(reader, learner, learner_id, GROUPINGS, today, weeks),
-        stats=stats_report(reader, learner, learner_id, today, weeks),
+        progress=progress,
+        stats=stats_report(reader, learner, learner_id, today, weeks, progress.overall),
         next=next_items(reader, learner, learner_id, NEXT_IN_REPORT),
         pathway=pathway_items(reader, learner_id),
         heatmap=heatmap(reader, learner, learner_id, today),

@@ -19,7 +19,7 @@ from mltrack.core.pace import (
 )
 from mltrack.queries.activity import active_days, finish_dates
 from mltrack.queries.effort import EffortOutlook, effort_outlook
-from mltrack.queries.progress import overall_completion
+from mltrack.queries.progress import Completion, overall_completion
 from mltrack.queries.reader import Reader
 from mltrack.queries.study import (
     ReadingMonth,
@@ -90,9 +90,11 @@ def stats_report(
     learner_id: int,
     today: date | None = None,
     weeks: int = DEFAULT_PACE_WEEKS,
+    overall: Completion | None = None,
 ) -> StatsReport:
     """Activity of the last ``weeks`` ISO weeks (this one included), streaks, a forecast, and
-    the study time and continuing education logged in those weeks."""
+    the study time and continuing education logged in those weeks. ``overall``: the
+    learner's completion when the caller has it already (the report), not worked out again."""
     today = today or date.today()
     # From the day summary (not the journal): streaks need the dates of the whole history (at
     # most ~3,650 in ten years, however many entries), the chart and pace the counts of its
@@ -103,7 +105,7 @@ def stats_report(
         weeks=fold_weeks(days, since, today),
         streaks=streaks_of(finish_dates(reader, learner_id), today),
     )
-    remaining = overall_completion(reader, learner_id).required_remaining
+    remaining = (overall or overall_completion(reader, learner_id)).required_remaining
     forecast = ForecastSection(Forecast(today, remaining, measure_pace(days, today, weeks)))
     effort = EffortSection(effort_outlook(reader, learner_id, today), forecast.forecast.finish_on)
     study = StudySection(
