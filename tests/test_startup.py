@@ -56,7 +56,7 @@ COHORT = ["mltrack.render.cohort", "mltrack.render.csv", "mltrack.render.layout"
           "mltrack.render.markdown", "mltrack.render.provenance", "mltrack.render.text",
           "mltrack.render.wording"]  # fmt: skip
 HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout",
-        "mltrack.render.provenance", "mltrack.render.wording"]  # fmt: skip
+        "mltrack.render.markup", "mltrack.render.provenance", "mltrack.render.wording"]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -108,8 +108,8 @@ HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout"
         (["next", "--required", "--step", "ml-training"], TERMINAL),
         (["review"], ["mltrack.render.review", "mltrack.render.text"]),
         (["review", "--json"], ["mltrack.render.review", "mltrack.render.text"]),
-        (["heatmap"], ["mltrack.render.heatmap"]),
-        (["heatmap", "--json"], ["mltrack.render.heatmap"]),
+        (["heatmap"], ["mltrack.render.heatmap", "mltrack.render.markup"]),
+        (["heatmap", "--json"], ["mltrack.render.heatmap", "mltrack.render.markup"]),
         (["gaps"], ["mltrack.render.gaps", "mltrack.render.text"]),
         (["gaps", "--json"], ["mltrack.render.gaps", "mltrack.render.text"]),
         (["note"], TERMINAL),

@@ -32,12 +32,14 @@ from mltrack.queries.progress import (
 )
 from mltrack.queries.reader import SqliteReader
 from mltrack.queries.report import report_data
+from mltrack.render.markup import escape
 from mltrack.services.items import add_own_item
 from mltrack.services.learners import add_learner
 from mltrack.services.progress import change_status
 from mltrack.services.startup import prepare_database
 from mltrack.store.db import connect
 from tests.conftest import writing
+from tests.test_startup import wheel_like_modules
 
 TODAY = date(2026, 6, 1)
 LEARNERS = ("me", "decoy")
@@ -239,3 +241,27 @@ def test_no_units_count_as_zero_everywhere(template: Path) -> None:
     units = pathway_units(reader, learner_id(reader, "me"))
     assert completions(units).overall.required_total > 10
     assert all(unit.status in (ItemStatus.DONE, ItemStatus.SKIPPED, "planned") for unit in units)
+
+
+# What the report and the roadmap load (issue 12): the item history (and the journal's rules
+# behind it) only where an item is shown; HTML escaping without the html package's entities.
+NOT_FOR_THE_REPORT = {"mltrack.queries.history", "mltrack.core.journal", "html", "html.entities"}
+
+
+@pytest.mark.parametrize(
+    "args", [["report"], ["report", "--format", "html"], ["pathway"]], ids=" ".join
+)
+def test_the_report_and_the_roadmap_load_no_history_nor_html_package(
+    seeded_db: Path, args: list[str]
+) -> None:
+    loaded = wheel_like_modules(args, seeded_db)
+    assert "mltrack.cli" in loaded  # a real run
+    assert loaded & NOT_FOR_THE_REPORT == set()
+    assert "mltrack.queries.history" in wheel_like_modules(["show", "python"], seeded_db)
+
+
+@given(text=st.text())
+def test_the_markup_escape_is_the_html_packages(text: str) -> None:
+    import html
+
+    assert escape(text) == html.escape(text)

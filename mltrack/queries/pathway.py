@@ -1,14 +1,18 @@
 """The roadmap as rows (step, area, item, status) and one item in full, with provenance."""
 
+from __future__ import annotations
+
 import json
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from mltrack.core.rules import item_step, visible_items
 from mltrack.core.vocabulary import NoteKind
-from mltrack.queries.history import HistoryEntry, item_history
-from mltrack.queries.notes import ItemNote, item_notes
 from mltrack.queries.planning import PREREQUISITE_EDGES
 from mltrack.queries.reader import Reader, Row, first, status_of
+
+if TYPE_CHECKING:  # imported by item_detail: the roadmap and the report read no history
+    from mltrack.queries.history import HistoryEntry
+    from mltrack.queries.notes import ItemNote
 
 
 class PathwayItem(NamedTuple):
@@ -143,21 +147,24 @@ def pathway_items(
     wanted = {name: value for name, value in asked.items() if value is not None}
     filters = " ".join(_PATHWAY_FILTERS[name] for name in wanted)
     rows = reader.rows(_PATHWAY_SQL.format(filters=filters), learner_id=learner_id, **wanted)
-    return [_pathway_item(row) for row in rows]
+    # A step's provenance is the same text for each of its items: parsed once per step.
+    steps: dict[str | None, dict] = {}
+    return [_pathway_item(row, steps) for row in rows]
 
 
-def _pathway_item(row: Row) -> PathwayItem:
-    values = {key: row[key] for key in row.keys() if key != "learner_id"}  # noqa: SIM118
+def _pathway_item(row: Row, steps: dict[str | None, dict]) -> PathwayItem:
+    # Positional: building keyword dicts per row cost more than the statement itself.
+    step_text = row["step_provenance"]
+    step_facts = steps.get(step_text)
+    if step_facts is None:
+        step_facts = steps[step_text] = _facts(step_text)
     return PathwayItem(
-        **{
-            **values,
-            "required": bool(row["required"]),
-            "on_the_job": bool(row["on_the_job"]),
-            "own": row["learner_id"] is not None,
-            "provenance": _facts(row["provenance"]),
-            "step_provenance": _facts(row["step_provenance"]),
-        }
-    )
+        row["step_slug"], row["step_title"], row["area_slug"], row["area_title"], row["slug"],
+        row["title"], row["kind"], bool(row["required"]), row["status"], row["provider"],
+        _facts(row["provenance"]), row["learner_id"] is not None, row["group"],
+        row["group_title"], bool(row["on_the_job"]), row["hours_estimate"],
+        row["article_name"], step_facts,
+    )  # fmt: skip
 
 
 def _facts(text: str | None) -> dict:
@@ -173,6 +180,9 @@ def item_detail(
     row = first(reader, ITEM_SQL, learner_id=learner_id, slug=slug)
     if row is None:
         return None
+    from mltrack.queries.history import item_history
+    from mltrack.queries.notes import item_notes
+
     ids = {"learner_id": learner_id, "item_id": row["id"]}
     prerequisites = [Prerequisite(**r) for r in reader.rows(PREREQUISITES_SQL, **ids)]
     history, more = item_history(reader, learner_id, row["id"], history_limit)

@@ -8,10 +8,10 @@ terminal, plain ASCII characters otherwise, each with a legend.
 from __future__ import annotations
 
 import json
-from html import escape
 from typing import TYPE_CHECKING
 
 from mltrack.core.dates import format_minutes
+from mltrack.render.markup import escape
 
 if TYPE_CHECKING:
     from mltrack.queries.heatmap import Day, Heatmap

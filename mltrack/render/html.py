@@ -5,8 +5,6 @@ Content-Security-Policy that forbids them, so the file looks the same offline, a
 mail or opened years later.
 """
 
-from html import escape
-
 from mltrack.core.figures import rounded
 from mltrack.queries.report import ReportData
 from mltrack.render.layout import (
@@ -19,6 +17,7 @@ from mltrack.render.layout import (
     Table,
     report_blocks,
 )
+from mltrack.render.markup import escape
 
 CHART_WIDTH = 760
 ROW_HEIGHT = 34  # per bar of an "across" chart: label line, then the bar
