@@ -9,7 +9,7 @@ import contextlib
 import itertools
 import sqlite3
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mltrack.core.dates import week_start
 from mltrack.core.errors import MltrackError
+from mltrack.core.pace import Streak, Streaks, streaks_of
 from mltrack.core.rules import item_step, visible_items
 from mltrack.core.vocabulary import EventAction, ItemKind, ItemStatus
 from mltrack.queries.lookup import learner_id
@@ -265,3 +267,31 @@ def test_the_markup_escape_is_the_html_packages(text: str) -> None:
     import html
 
     assert escape(text) == html.escape(text)
+
+
+def _streaks_by_dates(finish_dates: list[date], today: date) -> Streaks:
+    """The streaks counted on dates, one Monday after another (how ``streaks_of`` did it)."""
+    active = sorted({week_start(day) for day in finish_dates if day <= today})
+    runs: list[Streak] = []
+    for week in active:
+        if runs and week - runs[-1].last == timedelta(weeks=1):
+            runs[-1] = Streak(runs[-1].start, runs[-1].weeks + 1)
+        else:
+            runs.append(Streak(week, 1))
+    longest = max(reversed(runs), key=lambda run: run.weeks, default=None)
+    recent = runs[-1] if runs and runs[-1].last >= week_start(today) - timedelta(weeks=1) else None
+    return Streaks(current=recent, longest=longest)
+
+
+@given(
+    days=st.lists(st.dates(min_value=date(1, 1, 8), max_value=date(9999, 12, 1)), max_size=80)
+    | st.lists(st.integers(0, 400), max_size=120).map(
+        lambda offsets: [date(2026, 1, 1) + timedelta(days=n) for n in offsets]
+    ),
+    today=st.dates(min_value=date(1, 1, 8), max_value=date(9999, 12, 1))
+    | st.integers(0, 420).map(lambda n: date(2026, 1, 1) + timedelta(days=n)),
+)
+def test_streaks_counted_on_week_numbers_are_those_counted_on_dates(
+    days: list[date], today: date
+) -> None:
+    assert streaks_of(days, today) == _streaks_by_dates(days, today)

@@ -175,16 +175,24 @@ def find_streaks(days: Iterable[DayCount], today: date) -> Streaks:
 def streaks_of(finish_dates: Iterable[date], today: date) -> Streaks:
     """``find_streaks`` from the days with an item finished alone (their counts do not
     matter to a run of weeks)."""
-    active = sorted({week_start(day) for day in finish_dates if day <= today})
-    runs: list[Streak] = []
+    # Weeks as numbers (day 1 of the proleptic calendar is a Monday): a finish a day over a
+    # decade of history is ~3,650 dates, and date arithmetic on each cost the report ~3 ms.
+    last_day = today.toordinal()
+    active = sorted({(day - 1) // 7 for day in map(date.toordinal, finish_dates)
+                     if day <= last_day})  # fmt: skip
+    runs: list[list[int]] = []  # [first week, number of weeks]
     for week in active:
-        if runs and week - runs[-1].last == WEEK:
-            runs[-1] = Streak(runs[-1].start, runs[-1].weeks + 1)
+        if runs and week == runs[-1][0] + runs[-1][1]:
+            runs[-1][1] += 1
         else:
-            runs.append(Streak(week, 1))
-    longest = max(reversed(runs), key=lambda run: run.weeks, default=None)
-    recent = runs[-1] if runs and runs[-1].last >= week_start(today) - WEEK else None
-    return Streaks(current=recent, longest=longest)
+            runs.append([week, 1])
+    longest = max(reversed(runs), key=lambda run: run[1], default=None)
+    recent = runs[-1] if runs and sum(runs[-1]) >= (last_day - 1) // 7 else None
+    return Streaks(current=_streak(recent), longest=_streak(longest))
+
+
+def _streak(run: list[int] | None) -> Streak | None:
+    return None if run is None else Streak(date.fromordinal(run[0] * 7 + 1), run[1])
 
 
 def measure_pace(days: Iterable[DayCount], today: date, weeks: int = DEFAULT_PACE_WEEKS) -> Pace:
