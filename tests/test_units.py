@@ -295,3 +295,14 @@ def test_streaks_counted_on_week_numbers_are_those_counted_on_dates(
     days: list[date], today: date
 ) -> None:
     assert streaks_of(days, today) == _streaks_by_dates(days, today)
+
+
+@given(text=st.text() | st.text(alphabet="\\`*_[]<>#| ab\n\t\x1b"))
+def test_markdown_cells_escape_as_a_replace_per_markup_character_did(text: str) -> None:
+    from mltrack.render.markdown import _inline
+    from mltrack.render.text import escape as terminal_escape
+
+    expected = terminal_escape(" ".join(text.split()))
+    for char in "\\`*_[]<>#":
+        expected = expected.replace(char, "\\" + char)
+    assert _inline(text) == expected

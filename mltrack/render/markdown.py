@@ -117,6 +117,13 @@ def _inline(text: str) -> str:
     """Text that Markdown shows as typed: markup characters escaped, no line breaks, and no
     control or bidi character (shown as an escape such as ``\\x1b``, see ``render.text``)."""
     text = escape(" ".join(text.split()))
-    for char in "\\`*_[]<>#":
-        text = text.replace(char, "\\" + char)
-    return text
+    # Most cells have none: one search, rather than a replace per character (the provenance
+    # table alone has thousands of cells).
+    return _MARKUP.sub(_backslashed, text) if _MARKUP.search(text) else text
+
+
+_MARKUP = re.compile(r"[\\`*_\[\]<>#]")
+
+
+def _backslashed(found: re.Match[str]) -> str:
+    return "\\" + found[0]
