@@ -246,8 +246,10 @@ def test_no_units_count_as_zero_everywhere(template: Path) -> None:
 
 
 # What the report and the roadmap load (issue 12): the item history (and the journal's rules
-# behind it) only where an item is shown; HTML escaping without the html package's entities.
-NOT_FOR_THE_REPORT = {"mltrack.queries.history", "mltrack.core.journal", "html", "html.entities"}
+# behind it) only where an item is shown, the notes only when asked for; HTML escaping
+# without the html package's entities.
+NOT_FOR_THE_REPORT = {"mltrack.queries.history", "mltrack.core.journal", "mltrack.queries.notes",
+                      "html", "html.entities"}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -260,6 +262,7 @@ def test_the_report_and_the_roadmap_load_no_history_nor_html_package(
     assert "mltrack.cli" in loaded  # a real run
     assert loaded & NOT_FOR_THE_REPORT == set()
     assert "mltrack.queries.history" in wheel_like_modules(["show", "python"], seeded_db)
+    assert "mltrack.queries.notes" in wheel_like_modules(["report", "--with-notes"], seeded_db)
 
 
 @given(text=st.text())

@@ -1,16 +1,20 @@
 """``mltrack report``: every figure a shareable report shows, computed once for every format."""
 
+from __future__ import annotations
+
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from mltrack.core.pace import DEFAULT_PACE_WEEKS
 from mltrack.queries.heatmap import Heatmap, heatmap
-from mltrack.queries.notes import ItemNote, item_notes
 from mltrack.queries.pathway import PathwayItem, pathway_items
 from mltrack.queries.planning import NextItems, next_items
 from mltrack.queries.progress import GROUPINGS, ProgressReport, progress_report
 from mltrack.queries.reader import Reader
 from mltrack.queries.stats import StatsReport, stats_report
+
+if TYPE_CHECKING:  # the notes module loads only when they are asked for
+    from mltrack.queries.notes import ItemNote
 
 NEXT_IN_REPORT = 5
 
@@ -39,6 +43,11 @@ def report_data(
     """Progress in every grouping, the stats of the last ``weeks`` weeks and what comes next;
     the learner's notes and links too ``with_notes`` (they are private: never by default)."""
     today = today or date.today()
+    notes = None
+    if with_notes:
+        from mltrack.queries.notes import item_notes
+
+        notes = item_notes(reader, learner_id)
     # The units are counted once: the stats' forecast takes the progress figures' count left.
     progress = progress_report(reader, learner, learner_id, GROUPINGS, today, weeks)
     return ReportData(
@@ -48,5 +57,5 @@ def report_data(
         next=next_items(reader, learner, learner_id, NEXT_IN_REPORT),
         pathway=pathway_items(reader, learner_id),
         heatmap=heatmap(reader, learner, learner_id, today),
-        notes=item_notes(reader, learner_id) if with_notes else None,
+        notes=notes,
     )

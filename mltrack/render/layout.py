@@ -4,11 +4,12 @@ Deciding the sections, tables and charts happens here once, so the Markdown and 
 reports always show the same figures in the same order. Pure: report data in, blocks out.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mltrack.core.dates import format_minutes
-from mltrack.queries.notes import ItemNote
 from mltrack.queries.pathway import PathwayItem
 from mltrack.queries.progress import ActiveItem, Completion, GroupCompletion, Tally
 from mltrack.queries.report import ReportData
@@ -31,6 +32,9 @@ from mltrack.render.wording import (
     streaks_sentence,
     target_sentence,
 )
+
+if TYPE_CHECKING:  # the notes module loads only for a report --with-notes
+    from mltrack.queries.notes import ItemNote
 
 # Groupings shown as a completion chart as well as a table.
 CHARTED = ("step", "area")
