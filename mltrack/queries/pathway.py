@@ -1,7 +1,5 @@
 """The roadmap as rows (step, area, item, status) and one item in full, with provenance."""
 
-from __future__ import annotations
-
 import json
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -62,7 +60,7 @@ class ItemDetail(NamedTuple):
     note: str | None
     evidence_url: str | None
     prerequisites: list[Prerequisite]
-    history: list[HistoryEntry]
+    history: "list[HistoryEntry]"  # quoted: the history module loads with item_detail
     minutes_logged: int = 0  # study time the learner logged on the item
     sessions_logged: int = 0
     provenance: dict[str, dict[str, str]] = {}  # noqa: RUF012 (never mutated)
@@ -72,8 +70,8 @@ class ItemDetail(NamedTuple):
     group: str | None = None
     group_title: str | None = None
     alternatives: list[str] = []  # noqa: RUF012 (never mutated); the group's other members
-    notes: tuple[ItemNote, ...] = ()  # the learner's own notes on it, oldest first (private)
-    links: tuple[ItemNote, ...] = ()  # and links
+    notes: "tuple[ItemNote, ...]" = ()  # the learner's own notes on it, oldest first (private)
+    links: "tuple[ItemNote, ...]" = ()  # and links
     # Older history entries exist and are not shown (``show --all`` shows them). Whether, not
     # how many: like ``git log -n``, counting them would read the item's whole history.
     history_more: bool = False

@@ -1,7 +1,5 @@
 """How far a learner is along the pathway: overall and per step, area, kind or provider."""
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
@@ -128,9 +126,11 @@ class ProgressReport(NamedTuple):
     overall: Completion
     groupings: dict[str, list[GroupCompletion]]
     in_progress: list[ActiveItem]
-    target: TargetOutlook | None
-    projects: list[StepProjects]
-    cert_warnings: list[CertWarning]
+    # Quoted (no `from __future__ import annotations`): typing.NamedTuple compiles every
+    # string annotation, twice the cost of creating the class at import.
+    target: "TargetOutlook | None"
+    projects: "list[StepProjects]"
+    cert_warnings: "list[CertWarning]"
     # The duties of the job itself ("Day in the Life"), apart from the pre-hire figures above.
     on_the_job: Completion
 
@@ -373,7 +373,7 @@ def target_outlook(
     today: date,
     weeks: int | None = None,
     overall: Completion | None = None,
-) -> TargetOutlook | None:
+) -> "TargetOutlook | None":
     """Whether the pace of the last ``weeks`` weeks reaches the target date (None: no target)."""
     target = target_date(reader, learner_id)
     if target is None:
@@ -389,7 +389,7 @@ def required_forecast(
     today: date,
     weeks: int | None = None,
     overall: Completion | None = None,
-) -> Forecast:
+) -> "Forecast":
     """When the required items left would be done at the pace of the last ``weeks`` weeks
     (default 8)."""
     from mltrack.core.dates import last_weeks_start

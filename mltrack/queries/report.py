@@ -1,7 +1,5 @@
 """``mltrack report``: every figure a shareable report shows, computed once for every format."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -29,7 +27,7 @@ class ReportData(NamedTuple):  # not a dataclass: its import costs more than the
     # A year of activity, day by day (the HTML report draws it).
     heatmap: Heatmap | None = None
     # The learner's notes and links: private, so only when asked for (None: not asked).
-    notes: list[ItemNote] | None = None
+    notes: "list[ItemNote] | None" = None
 
 
 def report_data(

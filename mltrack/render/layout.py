@@ -4,8 +4,6 @@ Deciding the sections, tables and charts happens here once, so the Markdown and 
 reports always show the same figures in the same order. Pure: report data in, blocks out.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -142,7 +140,7 @@ def report_blocks(data: ReportData) -> list[Block]:
 NOTE_COLUMNS = ["Item", "Kind", "Date", "Note or title", "URL"]
 
 
-def _notes_blocks(notes: list[ItemNote]) -> list[Block]:
+def _notes_blocks(notes: "list[ItemNote]") -> list[Block]:
     """The learner's notes and links (the report holds them only with --with-notes)."""
     if not notes:
         return [Heading("Notes and links"), Paragraph("No notes or links.")]
