@@ -278,9 +278,12 @@ except SystemExit as stop:
 sys.stderr.write("\\nMODULES " + json.dumps(sorted(set(sys.modules) - before)))
 """
 # pathlib and what it imports (urllib.parse, ipaddress; ~3 ms), dataclasses (the read side's
-# results are NamedTuples), shutil (bz2, lzma) and decimal (figures round in integers): none
-# of them on the path of a daily command.
-NOT_ON_THE_HOT_PATH = {"pathlib", "urllib.parse", "ipaddress", "dataclasses", "shutil", "decimal"}
+# results are NamedTuples), shutil (bz2, lzma), decimal (figures round in integers) and locale
+# (Click's gettext lookups, which mltrack's help and version options avoid): none of them on
+# the path of a daily command.
+NOT_ON_THE_HOT_PATH = {
+    "pathlib", "urllib.parse", "ipaddress", "dataclasses", "shutil", "decimal", "locale",
+}  # fmt: skip
 
 
 def wheel_like_modules(args: list[str], db: Path, **env: str) -> set[str]:
@@ -417,3 +420,24 @@ def test_progress_runs_the_certification_and_project_queries_only_when_there_are
         ("stanford-ml", "target", soon)
     ]
     assert sum(step["total"] for step in document["projects"]) == 1
+
+
+def test_every_command_builds_its_help_option_without_gettext() -> None:
+    """Each command and group is one of mltrack's Click classes (``cli.context.Command``,
+    ``Group``), whose help option skips Click's message-catalogue lookup (``locale``)."""
+    import click
+
+    from mltrack.cli import COMMANDS, cli
+    from mltrack.cli.context import PlainHelp
+
+    context = click.Context(cli)
+    found = [cli]
+    for name in COMMANDS:
+        command = cli.get_command(context, name)
+        found.append(command)
+        found.extend(getattr(command, "commands", {}).values())
+    assert len(found) > len(COMMANDS)  # the groups' commands are in
+    assert [c.name for c in found if not isinstance(c, PlainHelp)] == []
+    help_option = cli.get_help_option(context)
+    assert help_option is cli.get_help_option(context)  # one object: Click orders by identity
+    assert help_option.opts == ["-h", "--help"]

@@ -13,7 +13,7 @@ from importlib import import_module
 import click
 
 from mltrack import __version__
-from mltrack.cli.context import App
+from mltrack.cli.context import App, Group
 from mltrack.core.errors import MltrackError
 from mltrack.store.paths import DB_ENV, DEFAULT_LEARNER, LEARNER_ENV
 
@@ -134,7 +134,7 @@ The database lives in your user data directory; --db or MLTRACK_DB points elsewh
 Set MLTRACK_DEBUG=1 to see a traceback when something fails."""
 
 
-class LazyGroup(click.Group):
+class LazyGroup(Group):
     """A group whose subcommands are imported on first use (Click's lazy-loading pattern)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -288,7 +288,14 @@ def _first_line(error: Exception) -> str:
     help=f"Colour: auto (a terminal, unless NO_COLOR is set or TERM=dumb), always or never "
     f"[env: {COLOR_ENV}].",
 )
-@click.version_option(__version__, prog_name="mltrack")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _show_version(ctx, value),
+    help="Show the version and exit.",
+)  # not click.version_option: its texts go through gettext, which costs every command ~1 ms
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, learner: str, color: str) -> None:
     """Track your way to becoming a machine learning engineer.
@@ -306,6 +313,12 @@ def cli(ctx: click.Context, db: str | None, learner: str, color: str) -> None:
     ctx.color = wants_colour(color, sys.stdout.isatty(), os.environ)
     ctx.obj = App(db_option=db, learner=learner)
     ctx.call_on_close(ctx.obj.close)
+
+
+def _show_version(ctx: click.Context, wanted: bool) -> None:
+    if wanted and not ctx.resilient_parsing:
+        click.echo(f"mltrack, version {__version__}")
+        ctx.exit()
 
 
 def main() -> None:

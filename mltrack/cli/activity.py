@@ -4,7 +4,7 @@ from datetime import date
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 from mltrack.cli.params import (
     DateType,
     WholeNumber,
@@ -18,7 +18,7 @@ from mltrack.cli.params import (
 from mltrack.core.vocabulary import JournalKind
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--since", type=DateType(), help="Only entries on or after this date.")
 @click.option("--until", type=DateType(), help="Only entries on or before this date.")
 @click.option(
@@ -79,7 +79,7 @@ def history(
         click.echo(history_text(result, styled(), width=width()))
 
 
-@click.command()
+@click.command(cls=Command)
 @weeks_option
 @format_option("json")
 @pass_app

@@ -2,11 +2,11 @@
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 from mltrack.cli.params import format_option, wants_json, width
 
 
-@click.command()
+@click.command(cls=Command)
 @format_option("json")
 @pass_app
 def career(app: App, output_format: str, as_json: bool) -> None:

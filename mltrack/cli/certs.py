@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Group, pass_app
 from mltrack.cli.params import (
     AmountType,
     CurrencyType,
@@ -40,7 +40,7 @@ def cost_options(command: Any) -> Any:
     )
 
 
-@click.group()
+@click.group(cls=Group)
 def cert() -> None:
     """Track certification goals: target, enrolment, pass or fail, costs.
 

@@ -2,10 +2,10 @@
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Group, pass_app
 
 
-@click.group()
+@click.group(cls=Group)
 def cohort() -> None:
     """Run a cohort on PostgreSQL: one role per learner, a mentor role, row-level security.
 

@@ -1,4 +1,5 @@
-"""What every command shares: which database and learner, opened the cheap way for reads."""
+"""What every command shares: its Click classes, and which database and learner, opened the
+cheap way for reads."""
 
 import gc
 from collections.abc import Iterator
@@ -16,6 +17,47 @@ if TYPE_CHECKING:  # type names only: importing these at run time would slow eve
     from sqlalchemy.orm import Session
 
     from mltrack.queries.reader import Reader, SqlAlchemyWriter, SqliteWriter
+
+
+HELP_TEXT = "Show this message and exit."
+
+
+class PlainHelp:
+    """A help option built without gettext. Click's own looks its help text up in the
+    message catalogues each time a command runs, and the first lookup imports ``locale``:
+    about a millisecond of every command, for a text mltrack shows in English only."""
+
+    _plain_help: click.Option | None = None
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """The ``-h``/``--help`` option, one object per command (Click orders the eager
+        options by identity)."""
+        names = self.get_help_option_names(ctx)  # type: ignore[attr-defined]
+        if not names or not self.add_help_option:  # type: ignore[attr-defined]
+            return None
+        if self._plain_help is None:
+            self._plain_help = click.Option(
+                names, is_flag=True, expose_value=False, is_eager=True,
+                callback=_show_help, help=HELP_TEXT,
+            )  # fmt: skip
+        return self._plain_help
+
+
+def _show_help(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(ctx.get_help(), color=ctx.color)
+        ctx.exit()
+
+
+class Command(PlainHelp, click.Command):
+    """Every mltrack command: ``@click.command(cls=Command)``."""
+
+
+class Group(PlainHelp, click.Group):
+    """Every mltrack group of commands: ``@click.group(cls=Group)``; its commands are
+    ``Command``s."""
+
+    command_class = Command
 
 
 class App:

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 from mltrack.cli.params import format_option, output_option, styled, wants_json, width, write_output
 
 
-@click.command()
+@click.command(cls=Command)
 @output_option
 @pass_app
 def export(app: App, output: Path | None) -> None:
@@ -34,7 +34,7 @@ def export(app: App, output: Path | None) -> None:
         click.echo(f"exported to {output}")
 
 
-@click.command("import")
+@click.command("import", cls=Command)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--replace",
@@ -67,7 +67,7 @@ def import_(app: App, file: Path, replace: bool) -> None:
     click.echo(import_text(summary))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument(
     "directory", metavar="[DIR]", required=False,
     type=click.Path(file_okay=False, path_type=Path),
@@ -89,7 +89,7 @@ def backup(app: App, directory: Path | None) -> None:
     click.echo(backup_file(app.path, directory))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_app
 def restore(app: App, file: Path) -> None:
@@ -112,7 +112,7 @@ def restore(app: App, file: Path) -> None:
     click.echo(restore_text(file, app.path, kept))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--repair",
     is_flag=True,

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 from mltrack.cli.params import format_option, wants_json, width
 
 
@@ -16,7 +16,7 @@ def _utf8_terminal() -> bool:
     return sys.stdout.isatty() and encoding == "utf8"
 
 
-@click.command()
+@click.command(cls=Command)
 @format_option("json")
 @pass_app
 def heatmap(app: App, output_format: str, as_json: bool) -> None:
@@ -46,7 +46,7 @@ def heatmap(app: App, output_format: str, as_json: bool) -> None:
         click.echo(heatmap_text(result, unicode=_utf8_terminal()))
 
 
-@click.command()
+@click.command(cls=Command)
 @format_option("json")
 @pass_app
 def gaps(app: App, output_format: str, as_json: bool) -> None:

@@ -4,12 +4,12 @@ from datetime import date
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 from mltrack.cli.params import HoursType, choice_of, item_argument
 from mltrack.core.vocabulary import ItemKind
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("title")
 @click.option(
     "--kind",
@@ -67,7 +67,7 @@ def add(
     click.echo(item_added_text(slug))
 
 
-@click.command()
+@click.command(cls=Command)
 @item_argument
 @pass_app
 def remove(app: App, item: str) -> None:

@@ -2,11 +2,11 @@
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Group, pass_app
 from mltrack.cli.params import format_option, wants_json, width
 
 
-@click.group()
+@click.group(cls=Group)
 def learner() -> None:
     """Manage learner profiles.
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 from mltrack.cli.params import DateType, EntryId, item_argument
 
 on_option = click.option(
@@ -35,7 +35,7 @@ def _mark(
     click.echo(change_text(change))
 
 
-@click.command()
+@click.command(cls=Command)
 @item_argument
 @on_option
 @click.option("--note", metavar="TEXT", help="A note to keep with the item.")
@@ -50,7 +50,7 @@ def start(app: App, item: str, on: date | None, note: str | None) -> None:
     _mark(app, "start", item, on=on, note=note)
 
 
-@click.command()
+@click.command(cls=Command)
 @item_argument
 @on_option
 @click.option("--note", metavar="TEXT", help="A note to keep with the item.")
@@ -67,7 +67,7 @@ def done(app: App, item: str, on: date | None, note: str | None, evidence: str |
     _mark(app, "done", item, on=on, note=note, evidence_url=evidence)
 
 
-@click.command()
+@click.command(cls=Command)
 @item_argument
 @on_option
 @click.option("--note", metavar="TEXT", help="Why it does not apply.")
@@ -84,7 +84,7 @@ def skip(app: App, item: str, on: date | None, note: str | None) -> None:
     _mark(app, "skip", item, on=on, note=note)
 
 
-@click.command()
+@click.command(cls=Command)
 @item_argument
 @on_option
 @pass_app
@@ -98,7 +98,7 @@ def reset(app: App, item: str, on: date | None) -> None:
     _mark(app, "reset", item, on=on)
 
 
-@click.command()
+@click.command(cls=Command)
 @pass_app
 def undo(app: App) -> None:
     """Revert your most recent change.
@@ -122,7 +122,7 @@ def undo(app: App) -> None:
         click.echo(change_text(change))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("entry", metavar="ID", type=EntryId())
 @click.option("--on", "on", type=DateType(), help="The date it really happened.")
 @click.option("--note", metavar="TEXT", help="The note it should carry.")

@@ -4,7 +4,7 @@ from datetime import date
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 from mltrack.cli.params import (
     DateType,
     EntryId,
@@ -57,7 +57,7 @@ def _refuse_mixed(remove: int | None, listing: bool, given: dict[str, object]) -
         raise click.UsageError(f"{', '.join(extra)} go with adding one; listing takes --json")
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("item", metavar="[ITEM]", required=False, shell_complete=complete_item)
 @click.argument("text", metavar="[TEXT]", required=False)
 @click.option("--on", type=DateType(), help="The day of the note [default: today].")
@@ -108,7 +108,7 @@ def note(
     click.echo(annotated_text(added))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("item", metavar="[ITEM]", required=False, shell_complete=complete_item)
 @click.argument("url", metavar="[URL]", required=False)
 @click.option("--title", metavar="T", help="What the link is (searched by mltrack search).")
@@ -161,7 +161,7 @@ def link(
     click.echo(annotated_text(added))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("words", nargs=-1, required=True)
 @click.option(
     "--limit", "-n", type=WholeNumber(min=1, max=500), default=SEARCH_LIMIT, show_default=True,

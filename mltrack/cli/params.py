@@ -245,6 +245,22 @@ class OutputPath(click.ParamType):
         return path
 
 
+class InputFile(click.ParamType):
+    """A file to read: a directory or an empty name is refused here (exit 2); whether it
+    exists and can be read is told where it is opened. Not ``click.Path``, whose
+    construction looks its name up through gettext (``locale``) in every command of its
+    module."""
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if not str(value).strip():
+            self.fail("an empty file name; give the path of a file", param, ctx)
+        if os.path.isdir(value):
+            self.fail(f"{value} is a directory; give a file", param, ctx)
+        return str(value)
+
+
 output_option = click.option(
     "--output",
     "-o",

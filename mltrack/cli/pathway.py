@@ -3,12 +3,20 @@
 
 import click
 
-from mltrack.cli.context import App, pass_app
-from mltrack.cli.params import choice_of, format_option, item_argument, styled, wants_json, width
+from mltrack.cli.context import App, Command, Group, pass_app
+from mltrack.cli.params import (
+    InputFile,
+    choice_of,
+    format_option,
+    item_argument,
+    styled,
+    wants_json,
+    width,
+)
 from mltrack.core.vocabulary import ItemKind, ItemStatus
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=Group, invoke_without_command=True)
 @click.option("--kind", type=choice_of(ItemKind), help="Only items of this kind.")
 @click.option("--area", metavar="AREA", help="Only items of this study area (its slug).")
 @click.option("--status", type=choice_of(ItemStatus), help="Only items with this status.")
@@ -58,7 +66,7 @@ def pathway(
         click.echo(pathway_text(items, styled(), width=width()))
 
 
-@click.command()
+@click.command(cls=Command)
 @item_argument
 @click.option("--all", "all_history", is_flag=True, help="Show the item's whole history.")
 @format_option("json")
@@ -93,7 +101,7 @@ def show(app: App, item: str, all_history: bool, output_format: str, as_json: bo
 
 
 @pathway.command("install")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=InputFile())
 @pass_app
 def install(app: App, file: str) -> None:
     """Install a pathway from a seed-format TOML file, or update it (install it again).
@@ -193,7 +201,7 @@ def remove(app: App, slug: str) -> None:
     click.echo(removed_text(done.slug, done.items, done.kept))
 
 
-@click.command()
+@click.command(cls=Command)
 @format_option("json")
 @pass_app
 def whatsnew(app: App, output_format: str, as_json: bool) -> None:

@@ -4,7 +4,7 @@ from datetime import date
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, Group, pass_app
 from mltrack.cli.params import (
     DateType,
     WholeNumber,
@@ -17,7 +17,7 @@ from mltrack.cli.params import (
 )
 
 
-@click.command("next")
+@click.command("next", cls=Command)
 @click.option(
     "-n",
     "--limit",
@@ -75,7 +75,7 @@ def next_(
         click.echo(next_text(result, styled(), width=width()))
 
 
-@click.command()
+@click.command(cls=Command)
 @item_argument
 @click.option(
     "--after",
@@ -110,7 +110,7 @@ def require(app: App, item: str, after: tuple[str, ...], remove: bool) -> None:
     click.echo(orderings_text(orderings, removed=remove))
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=Group, invoke_without_command=True)
 @format_option("json")
 @pass_app
 @click.pass_context

@@ -2,7 +2,7 @@
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 from mltrack.cli.params import format_option, styled, wants_json, width
 
 # The same names as mltrack.queries.progress.GROUPINGS (a test checks), spelled out here so
@@ -10,7 +10,7 @@ from mltrack.cli.params import format_option, styled, wants_json, width
 GROUPINGS = ("step", "area", "kind", "provider")
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--by",
     "by",

@@ -4,11 +4,11 @@ from datetime import date
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Group, pass_app
 from mltrack.cli.params import DateType, complete_item, format_option, wants_json, width
 
 
-@click.group()
+@click.group(cls=Group)
 def project() -> None:
     """Track portfolio projects on real data.
 

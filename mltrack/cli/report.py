@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 from mltrack.cli.params import output_option, weeks_option, width, write_output
 
 if TYPE_CHECKING:  # pathlib (with urllib.parse, ipaddress) only when -o names a file
@@ -17,7 +17,7 @@ EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
               ".json": "json", ".csv": "csv"}  # fmt: skip
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--format",
     "output_format",

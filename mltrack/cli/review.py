@@ -4,12 +4,12 @@ from datetime import date
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 from mltrack.cli.params import DateType, choice_of, format_option, wants_json, width
 from mltrack.core.vocabulary import ReviewRating
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("item", metavar="[ITEM", required=False)
 @click.argument("rating", metavar="again|hard|good|easy]", required=False,
                 type=choice_of(ReviewRating))  # fmt: skip

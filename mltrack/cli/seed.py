@@ -4,10 +4,10 @@ from pathlib import Path
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--check",
     "check_dir",

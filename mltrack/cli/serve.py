@@ -2,10 +2,10 @@
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="Port to listen on (0: any free port).")  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True,

@@ -4,7 +4,7 @@ from datetime import date
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 from mltrack.cli.params import (
     DateType,
     DurationType,
@@ -25,7 +25,7 @@ LIST_SESSIONS = 20
 
 # Unknown options become arguments, so that "-5m" reaches DurationType and is refused there
 # with the accepted formats, rather than as an unknown option "-5".
-@click.command(context_settings={"ignore_unknown_options": True})
+@click.command(cls=Command, context_settings={"ignore_unknown_options": True})
 @click.argument("duration", type=DurationType(), required=False)
 @click.argument("item", metavar="[ITEM]", required=False, shell_complete=complete_item)
 @click.option("--on", type=DateType(), help="The day you studied [default: today].")
@@ -105,7 +105,7 @@ def _list_sessions(app: App, since: date, limit: int | None, as_json: bool) -> N
         click.echo(study_log_text(log, width()))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("title", required=False)
 @click.option("--kind", type=choice_of(ReadingKind), help="What it is (required to log one).")
 @click.option("--url", metavar="URL", help="Where to find it.")

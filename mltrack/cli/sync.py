@@ -3,7 +3,7 @@ database (a cohort's PostgreSQL server, or another mltrack file)."""
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 
 _URL_HELP = "postgresql+psycopg://USER@HOST/DATABASE, or the path of another mltrack file"
 
@@ -18,7 +18,7 @@ def _run(app: App, direction: str, url: str, as_json: bool, dry_run: bool) -> No
     click.echo(sync_json(result) if as_json else sync_text(result))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("url", metavar="URL")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @click.option("--dry-run", is_flag=True, help="Say what would be sent; change nothing.")
@@ -39,7 +39,7 @@ def push(app: App, url: str, as_json: bool, dry_run: bool) -> None:
     _run(app, "push", url, as_json, dry_run)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("url", metavar="URL")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @click.option("--dry-run", is_flag=True, help="Say what would be received; change nothing.")

@@ -4,11 +4,11 @@ from datetime import date
 
 import click
 
-from mltrack.cli.context import App, pass_app
+from mltrack.cli.context import App, Command, pass_app
 from mltrack.cli.params import NO_WEEK_GOAL, WeekGoalType, format_option, styled, wants_json, width
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--goal",
     type=WeekGoalType(),
