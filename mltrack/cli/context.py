@@ -101,9 +101,9 @@ class App:
             from mltrack.services.engines import open_reader
             from mltrack.services.startup import open_prepared
 
-            prepared = open_prepared(self.db_file)
-            self._say(prepared.notices)
-            self._reader = open_reader(self.db_file, prepared.connection)
+            notices, checked = open_prepared(self.db_file)
+            self._say(notices)
+            self._reader = open_reader(self.db_file, checked)
         return self._reader
 
     def close(self) -> None:

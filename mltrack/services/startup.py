@@ -4,7 +4,7 @@ Standard library only at import: a read command on a current database pays for n
 than the file check. Alembic, SQLAlchemy and the seeding service load only when work is due.
 """
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from mltrack.store.files import FileState, check_writable, open_inspected
 from mltrack.store.paths import is_database_url
@@ -14,22 +14,20 @@ if TYPE_CHECKING:  # a str from every command: pathlib (urllib, ipaddress) costs
     from pathlib import Path
 
 
-class Prepared(NamedTuple):
-    """What making the database ready did, and the read-only connection its check read
-    through when it found the file current and left it as it was (None otherwise)."""
-
-    notices: list[str]
-    connection: "sqlite3.Connection | None" = None
+# What making the database ready did (one line each), and the read-only connection its check
+# read through when it found the file current and left it as it was (None otherwise). A plain
+# tuple: every command takes one, and a NamedTuple class costs its creation at import.
+Prepared = tuple[list[str], "sqlite3.Connection | None"]
 
 
 def prepare_database(path: "str | Path") -> list[str]:
     """Create, upgrade or reseed the database at ``path`` if it needs it; returns one line per
     thing done on the learner's behalf, for the CLI to report. ``path`` may be a database URL
     (see ``services.engines``)."""
-    prepared = open_prepared(path)
-    if prepared.connection is not None:
-        prepared.connection.close()
-    return prepared.notices
+    notices, connection = open_prepared(path)
+    if connection is not None:
+        connection.close()
+    return notices
 
 
 def open_prepared(path: "str | Path") -> Prepared:
@@ -39,7 +37,7 @@ def open_prepared(path: "str | Path") -> Prepared:
     if is_database_url(str(path)):
         from mltrack.services.migrate import prepare_server
 
-        return Prepared(prepare_server(str(path)))
+        return prepare_server(str(path)), None
     check_writable(path)
     info, connection = open_inspected(path)
     if info.state is FileState.NEW:
@@ -48,7 +46,7 @@ def open_prepared(path: "str | Path") -> Prepared:
         from mltrack.services.migrate import create_database
 
         summary = create_database(Path(path))
-        return Prepared([f"created a new database at {path} ({summary})"])
+        return [f"created a new database at {path} ({summary})"], None
     notices = []
     if info.state is FileState.BEHIND:
         from pathlib import Path
@@ -69,4 +67,4 @@ def open_prepared(path: "str | Path") -> Prepared:
 
         summary = reseed_database(Path(path))
         notices.append(f"updated the pathway from the new seed files ({summary})")
-    return Prepared(notices, connection)
+    return notices, connection
