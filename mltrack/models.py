@@ -1,7 +1,6 @@
 """The schema of record: SQLAlchemy 2 typed models. Every change here ships as a migration."""
 
 from datetime import date
-from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
@@ -27,6 +26,7 @@ from mltrack.core.vocabulary import (
     NoteKind,
     PathwayChange,
     ReadingKind,
+    Vocabulary,
     sql_in,
     sql_value,
 )
@@ -40,7 +40,7 @@ NAMING_CONVENTION = {
 }
 
 
-def one_of(column: str, *enums: type[StrEnum]) -> str:
+def one_of(column: str, *enums: type[Vocabulary]) -> str:
     """A CHECK expression keeping ``column`` to the values of ``enums``."""
     values = dict.fromkeys(member for enum in enums for member in enum)
     return f"{column} IN {sql_in(*values)}"

@@ -186,7 +186,9 @@ def shown_figures(path: Path, learner: str) -> dict[str, list[tuple[Any, ...]]]:
 
 
 changes = st.lists(
-    st.tuples(st.sampled_from(LEARNERS), st.integers(0, 10_000), st.sampled_from(EventAction)),
+    st.tuples(
+        st.sampled_from(LEARNERS), st.integers(0, 10_000), st.sampled_from(list(EventAction))
+    ),
     max_size=60,
 )
 

@@ -8,7 +8,6 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -21,6 +20,7 @@ from mltrack.core.dates import (
     parse_week_goal,
 )
 from mltrack.core.money import parse_amount, parse_currency
+from mltrack.core.vocabulary import Vocabulary
 
 if TYPE_CHECKING:  # imported where a file is written: pathlib, with urllib.parse and ipaddress,
     from pathlib import Path  # would cost every read command ~3 ms
@@ -355,7 +355,7 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def choice_of(enum: type[StrEnum]) -> click.Choice:
+def choice_of(enum: type[Vocabulary]) -> click.Choice:
     """A choice among the values of a vocabulary enum (the command receives plain text)."""
     return click.Choice([member.value for member in enum])
 

@@ -12,7 +12,6 @@ Standard library only.
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from mltrack.core.errors import InputError
@@ -36,6 +35,7 @@ from mltrack.core.vocabulary import (
     ReadingKind,
     ReviewAction,
     ReviewRating,
+    Vocabulary,
 )
 
 
@@ -79,8 +79,8 @@ def _iso_date(value: Any) -> bool:
     return parse_date(value) is not None
 
 
-def _one_of(enum: type[StrEnum]) -> Callable[[Any], bool]:
-    return lambda value: isinstance(value, str) and value in enum._value2member_map_
+def _one_of(enum: type[Vocabulary]) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, str) and value in enum.members_by_value
 
 
 def _number(value: Any) -> bool:
@@ -188,7 +188,7 @@ def check_entry(
     entry mltrack could have written by ``now``; ``target`` is the entry its target uid
     names."""
     # The member's lookup without the enum call (import checks every entry through here).
-    kind = JournalKind._value2member_map_.get(record["kind"]) or JournalKind(record["kind"])
+    kind = JournalKind.members_by_value.get(record["kind"]) or JournalKind(record["kind"])
     action = record["action"]
     meta = action in _META_DATA
     if not meta and action not in ACTIONS[kind]:
@@ -238,7 +238,7 @@ def _check_subject(record: Mapping[str, Any], kind: JournalKind, meta: bool) -> 
         if subject.startswith("area:"):
             if item is not None or subject == "area:":
                 raise BadEntry("subject", "an area's review setting is about no item")
-            if record["action"] in ReviewRating._value2member_map_:
+            if record["action"] in ReviewRating.members_by_value:
                 raise BadEntry("action", "a review rates an item, not a study area")
         elif subject != item:
             raise BadEntry("subject", f"a review entry is about its item ({item!r}) or "

@@ -29,7 +29,6 @@ import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from functools import cache, partial
 from itertools import pairwise
 from pathlib import Path
@@ -60,7 +59,7 @@ from mltrack.core.limits import (
 )
 from mltrack.core.matching import closest_slugs
 from mltrack.core.money import parse_currency
-from mltrack.core.vocabulary import JOURNAL_ACTIONS, JournalKind, MetaAction
+from mltrack.core.vocabulary import JOURNAL_ACTIONS, JournalKind, MetaAction, Vocabulary
 from mltrack.formats import journal_shape, legacy
 from mltrack.formats.export_format import (
     FORMAT,
@@ -99,7 +98,7 @@ _JOURNAL_FIELD_SET = frozenset(_JOURNAL_FIELDS)
 _REQUIRED = ("uid", "learner", "kind", "action", "subject", "on_date", "recorded_at", "data")
 _TEXT_FIELDS = ("uid", "subject", "learner", "kind", "action", "recorded_at")
 _TEXT_OR_NULL_FIELDS = ("item", "target", "group", "superseded_by", "flag")
-_KINDS = JournalKind._value2member_map_
+_KINDS = JournalKind.members_by_value
 # The sections written row for row; the journal is checked and written in batches.
 TABLE_SECTIONS = tuple(section for section in SECTIONS if section is not JOURNAL)
 _ACTIONS = frozenset(member for enum in JOURNAL_ACTIONS for member in enum)
@@ -152,7 +151,7 @@ class ImportConflict(MltrackError):
 class _Rule:
     """What a model column accepts."""
 
-    kind: type  # str, int, float, bool, date or a StrEnum
+    kind: type  # str, int, float, bool, date or a Vocabulary
     nullable: bool
     optional: bool  # may be left out of a record: null, or the column's default
     unique: bool
@@ -967,7 +966,7 @@ class _Importer:
         """The items, steps and areas an entry's subject or data names exist (and the items
         are the learner's to name)."""
         data, subject, learner = record["data"], record["subject"], record["learner"]
-        if record["action"] in MetaAction._value2member_map_:
+        if record["action"] in MetaAction.members_by_value:
             return
         if subject.startswith("after:"):
             self._check_named("subject", subject.split(":")[2], learner, bad)
@@ -1215,8 +1214,8 @@ class _Importer:
 
 def _convert(kind: type, value: Any) -> Any:
     """``value`` from JSON as the column's Python type; ValueError saying what was expected."""
-    if issubclass(kind, StrEnum):
-        if not isinstance(value, str) or value not in kind._value2member_map_:
+    if issubclass(kind, Vocabulary):
+        if not isinstance(value, str) or value not in kind.members_by_value:
             raise ValueError(f"{_shown(value)} is not one of {', '.join(kind)}")
         return value
     if kind is date:
@@ -1279,7 +1278,7 @@ def _rules(table: str) -> dict[str, _Rule]:
     for column in inspect(model).columns:
         annotation = typing.get_args(model.__annotations__.get(column.key))
         kind = annotation[0] if annotation else None
-        if not (isinstance(kind, type) and issubclass(kind, StrEnum)):
+        if not (isinstance(kind, type) and issubclass(kind, Vocabulary)):
             kind = column.type.python_type
         rules[column.key] = _Rule(
             kind=kind,
