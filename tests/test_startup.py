@@ -109,9 +109,9 @@ HTML = ["mltrack.render.heatmap", "mltrack.render.html", "mltrack.render.layout"
         (["review"], ["mltrack.render.review", "mltrack.render.text"]),
         (["review", "--json"], ["mltrack.render.review", "mltrack.render.text"]),
         (["heatmap"], ["mltrack.render.heatmap", "mltrack.render.markup"]),
-        (["heatmap", "--json"], ["mltrack.render.heatmap", "mltrack.render.markup"]),
+        (["heatmap", "--json"], ["mltrack.render.json"]),
         (["gaps"], ["mltrack.render.gaps", "mltrack.render.text"]),
-        (["gaps", "--json"], ["mltrack.render.gaps", "mltrack.render.text"]),
+        (["gaps", "--json"], ["mltrack.render.json"]),
         (["note"], TERMINAL),
         (["note", "python", "--json"], ["mltrack.render.json"]),
         (["link", "python"], TERMINAL),
@@ -373,7 +373,9 @@ def test_the_default_database_is_found_without_platformdirs(
 
 
 @pytest.mark.parametrize(
-    "args", [["progress"], ["next"], ["stats"], ["log", "--list"], ["cert", "due"]], ids=" ".join
+    "args",
+    [["progress"], ["next"], ["stats"], ["log", "--list"], ["cert", "due"], ["gaps"], ["heatmap"]],
+    ids=" ".join,
 )
 def test_text_views_of_summaries_import_no_json(seeded_db: Path, args: list[str]) -> None:
     """Views that read projections and summaries only, not the journal's JSON data, leave the

@@ -37,7 +37,7 @@ def heatmap(app: App, output_format: str, as_json: bool) -> None:
 
     result = load(app.reader(), app.learner, app.learner_id(), date.today())
     if wants_json(output_format, as_json):
-        from mltrack.render.heatmap import heatmap_json
+        from mltrack.render.json import heatmap_json
 
         click.echo(heatmap_json(result))
     else:
@@ -66,7 +66,7 @@ def gaps(app: App, output_format: str, as_json: bool) -> None:
 
     result = load(app.reader(), app.learner, app.learner_id(), date.today())
     if wants_json(output_format, as_json):
-        from mltrack.render.gaps import gaps_json
+        from mltrack.render.json import gaps_json
 
         click.echo(gaps_json(result))
     else:

@@ -1,8 +1,7 @@
-"""Views of ``mltrack gaps``: text and JSON. Pure functions."""
+"""The text view of ``mltrack gaps`` (its JSON is in ``render.json``). A pure function."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from mltrack.render.text import DEFAULT_WIDTH, escape, wrap
@@ -10,7 +9,6 @@ from mltrack.render.text import DEFAULT_WIDTH, escape, wrap
 if TYPE_CHECKING:
     from mltrack.queries.gaps import Gaps
 
-GAPS_SCHEMA = "mltrack.gaps/1"
 HEADINGS = {
     "area": "Study areas not begun",
     "step": "Steps not begun",
@@ -42,20 +40,3 @@ def gaps_text(result: Gaps, width: int = DEFAULT_WIDTH) -> str:
             lines += wrap(gap.says, width, "  - ", "    ")
             lines.append(f"    -> {escape(gap.command)}")
     return "\n".join(lines)
-
-
-def gaps_json(result: Gaps) -> str:
-    return json.dumps(
-        {
-            "schema": GAPS_SCHEMA,
-            "learner": result.learner,
-            "today": result.today.isoformat(),
-            "begun": result.begun,
-            "gaps": [
-                {"kind": g.kind, "subject": g.subject, "says": g.says, "command": g.command}
-                for g in result.gaps
-            ],
-        },
-        indent=2,
-        ensure_ascii=False,
-    )

@@ -7,7 +7,6 @@ terminal, plain ASCII characters otherwise, each with a legend.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from mltrack.core.dates import format_minutes
@@ -16,7 +15,6 @@ from mltrack.render.markup import escape
 if TYPE_CHECKING:
     from mltrack.queries.heatmap import Day, Heatmap
 
-HEATMAP_SCHEMA = "mltrack.heatmap/1"
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Upper bounds of each shade but the last: minutes studied, items finished.
 MINUTE_LEVELS = (0, 29, 59, 119)  # none, under 30 min, under 1 h, under 2 h, 2 h or more
@@ -68,24 +66,6 @@ def _months(result: Heatmap) -> str:
             row[n : n + 3] = starts.strftime("%b")
             free = n + 4
     return "".join(row)
-
-
-def heatmap_json(result: Heatmap) -> str:
-    return json.dumps(
-        {
-            "schema": HEATMAP_SCHEMA,
-            "learner": result.learner,
-            "today": result.today.isoformat(),
-            "first": result.first.isoformat(),
-            "days": [
-                {"date": d.on.isoformat(), "minutes": d.minutes, "finished": d.finished}
-                for d in result.days
-                if not d.future
-            ],
-        },
-        indent=2,
-        ensure_ascii=False,
-    )
 
 
 # The SVG of the HTML report -----------------------------------------------------------------

@@ -22,7 +22,9 @@ if TYPE_CHECKING:  # names for annotations only: each command imports just what 
     from mltrack.queries.certs import CertOverview, CertWarning
     from mltrack.queries.effort import EffortOutlook
     from mltrack.queries.export import ExportSection
+    from mltrack.queries.gaps import Gaps
     from mltrack.queries.health import Check
+    from mltrack.queries.heatmap import Heatmap
     from mltrack.queries.history import History, HistoryEntry
     from mltrack.queries.learners import LearnerSummary
     from mltrack.queries.notes import ItemNote, SearchResult
@@ -78,6 +80,8 @@ STUDY_SCHEMA = "mltrack.study/1"
 WEEK_SCHEMA = "mltrack.week/1"
 TARGET_SCHEMA = "mltrack.target/1"
 DOCTOR_SCHEMA = "mltrack.doctor/1"
+GAPS_SCHEMA = "mltrack.gaps/1"
+HEATMAP_SCHEMA = "mltrack.heatmap/1"
 # The key each grouping of the progress report is listed under.
 GROUPING_KEYS = {"step": "steps", "area": "areas", "kind": "kinds", "provider": "providers"}
 
@@ -382,6 +386,39 @@ def export_chunks(sections: Iterable[ExportSection]) -> Iterator[str]:
 
 def _group(group: GroupCompletion) -> dict[str, Any]:
     return {"slug": group.slug, "title": group.title, **completion_dict(group.completion)}
+
+
+def gaps_json(result: Gaps) -> str:
+    """The gaps as JSON."""
+    return _dump(
+        {
+            "schema": GAPS_SCHEMA,
+            "learner": result.learner,
+            "today": result.today.isoformat(),
+            "begun": result.begun,
+            "gaps": [
+                {"kind": g.kind, "subject": g.subject, "says": g.says, "command": g.command}
+                for g in result.gaps
+            ],
+        }
+    )
+
+
+def heatmap_json(result: Heatmap) -> str:
+    """A year of days as JSON (the days still to come left out)."""
+    return _dump(
+        {
+            "schema": HEATMAP_SCHEMA,
+            "learner": result.learner,
+            "today": result.today.isoformat(),
+            "first": result.first.isoformat(),
+            "days": [
+                {"date": d.on.isoformat(), "minutes": d.minutes, "finished": d.finished}
+                for d in result.days
+                if not d.future
+            ],
+        }
+    )
 
 
 def _dump(document: object) -> str:
