@@ -24,6 +24,7 @@ database already has is a conflict too.
 
 import json
 import math
+import sqlite3
 import re
 import typing
 from collections.abc import Callable, Iterable, Iterator
@@ -442,15 +443,19 @@ class _ExportLines:
 
     def __init__(self, file: typing.BinaryIO, name: str):
         self.file, self.name, self.number = file, name, 0
+        # Bytes read so far, counted rather than asked (``tell`` per line costs as much as
+        # reading the line): a message names the offset of a byte that is not UTF-8.
+        self.offset = file.tell()
         self.comma = True  # whether the line before allows another value to follow
 
     def _next(self) -> str | None:
         """The next line that is not blank, stripped; None at the end of the file."""
         while True:
-            offset = self.file.tell()
             raw = self.file.readline(MAX_LINE + 1)
             if not raw:
                 return None
+            offset = self.offset
+            self.offset += len(raw)
             self.number += 1
             if len(raw) > MAX_LINE:
                 raise _NotLineLayout(self.number, f"a line longer than {MAX_LINE:,} bytes")
@@ -584,16 +589,26 @@ def _refuse_constant(text: str) -> None:
 
 
 def _loads_plain(text: str) -> Any:
-    """``text`` parsed as ``_loads`` and ``check_json`` would accept it; _Refused when they
-    would not (the caller parses it again with them, for the message)."""
-    return _PLAIN_DECODER.decode(text)
+    """``text`` (stripped, as a line is) parsed as ``_loads`` and ``check_json`` would accept
+    it; _Refused when they would not, or when it is not exactly one JSON value (the caller
+    parses it again with them, for the value refused or the message).
+
+    The decoder's scanner is called directly: ``decode`` around it matches whitespace with
+    a regular expression at both ends, which costs a third of the parsing of a line."""
+    try:
+        value, end = _PLAIN_SCAN(text, 0)
+    except StopIteration:  # no JSON value where one is due: the full parse says where
+        raise _Refused from None
+    if end != len(text):
+        raise _Refused
+    return value
 
 
 # One decoder for every line: ``json.loads`` with hooks builds a new one per call.
-_PLAIN_DECODER = json.JSONDecoder(
+_PLAIN_SCAN = json.JSONDecoder(
     object_pairs_hook=_plain_object, parse_int=_plain_int, parse_float=_plain_float,
     parse_constant=_refuse_constant,
-)  # fmt: skip
+).scan_once  # fmt: skip
 
 
 def _sections(document: Any) -> tuple[int, dict[str, list[Any]]]:
@@ -614,6 +629,16 @@ def _sections(document: Any) -> tuple[int, dict[str, list[Any]]]:
         if not isinstance(value, list):
             raise InvalidExportFile(f"{key}: expected a list of records")
     return version, sections
+
+
+_LOOKUP = 500  # uids looked up by one query (SQLite takes 32,766 parameters, PostgreSQL 65,535)
+
+
+def _named_entries(batch: list[Any]) -> set[str]:
+    """The uids the records of ``batch`` name as their target or group (few: undo and amend
+    entries, linked changes)."""
+    return {uid for raw in batch if isinstance(raw, dict)
+            for uid in (raw.get("target"), raw.get("group")) if isinstance(uid, str)}  # fmt: skip
 
 
 class _Importer:
@@ -854,34 +879,47 @@ class _Importer:
 
         Nothing grows with the file here: the earlier entries a batch names are looked up
         among the entries already written (the journal's unique uid index is the map from
-        the file's uids to ids), the batch's own in ``earlier``."""
+        the file's uids to ids), the batch's own in ``earlier``. A uid that an entry of an
+        earlier batch (or of the database) already has is not looked up for every entry: the
+        uid index refuses it when the batch is written (``_write_batch``), and only then is
+        it looked for, to name the entry."""
         learners = {record["name"] for record in self.records[_LEARNERS.name]}
-        for start, batch in enumerate(batches(raw_rows, BATCH)):
-            # uid -> what a later undo or amend must match, for the uids this batch names.
-            earlier = self._written_entries(batch)
-            checked = [
-                self._check_entry(raw, f"{JOURNAL.name}[{start * BATCH + offset}]", learners,
-                                  earlier)
-                for offset, raw in enumerate(batch)
-            ]  # fmt: skip
-            self._check_uids_free(checked, start * BATCH)
+        for number, batch in enumerate(batches(raw_rows, BATCH)):
+            start = number * BATCH
+            # uid -> what a later undo or amend must match, for the targets and groups named.
+            earlier = self._written_entries(_named_entries(batch))
+            checked = []
+            for offset, raw in enumerate(batch):
+                try:
+                    at = f"{JOURNAL.name}[{start + offset}]"
+                    checked.append(self._check_entry(raw, at, learners, earlier))
+                except MltrackError:
+                    # An entry before the refused one that repeats an earlier uid is the
+                    # first problem of the file: it is reported instead.
+                    self._refuse_repeated_uids(batch[:offset], start)
+                    raise
             yield checked
 
-    def _written_entries(self, batch: list[Any]) -> dict[str, dict[str, str]]:
-        """The entries this import has written that ``batch`` names (as its own uid, a
-        target or a group): uid -> learner, kind, subject and action."""
-        named = (raw.get(name) for raw in batch if isinstance(raw, dict)
-                 for name in ("uid", "target", "group"))  # fmt: skip
-        uids = list({uid for uid in named if isinstance(uid, str)})
+    def _written_entries(
+        self, uids: Iterable[str], before: int | None = None
+    ) -> dict[str, dict[str, str]]:
+        """The entries this import has written (of the file's entries before index
+        ``before``, if given) that have one of these uids: uid -> learner, kind, subject and
+        action."""
+        last = "" if before is None else f"AND j.id < {self.first + before:d}"
         found: dict[str, dict[str, str]] = {}
+        # Always _LOOKUP marks, the list padded with nulls (which match nothing): one SQL text,
+        # prepared once, where a text per length of list would fill the driver's statement
+        # cache (and memory with it) as the file goes on.
+        marks = ", ".join(f":u{index}" for index in range(_LOOKUP))
         with borrowed_writer(self.session.connection()) as store:
-            for chunk in batches(uids, 500):
-                marks = ", ".join(f":u{index}" for index in range(len(chunk)))
+            for chunk in batches(uids, _LOOKUP):
+                chunk += [None] * (_LOOKUP - len(chunk))
                 params = {f"u{index}": uid for index, uid in enumerate(chunk)}
                 rows = store.rows(
                     "SELECT j.uid, l.name AS learner, j.kind, j.subject, j.action FROM journal j "
                     f"JOIN learner l ON l.id = j.learner_id "
-                    f"WHERE j.id >= :first AND j.uid IN ({marks})",
+                    f"WHERE j.id >= :first {last} AND j.uid IN ({marks})",
                     first=self.first, **params,
                 )  # fmt: skip
                 for row in rows:
@@ -889,6 +927,17 @@ class _Importer:
                         name: row[name] for name in ("learner", "kind", "subject", "action")
                     }
         return found
+
+    def _refuse_repeated_uids(self, records: list[Any], start: int) -> None:
+        """Refuse the first of ``records`` (the file's from ``start``) whose uid an entry of
+        an earlier batch has, as ``_check_entry`` refuses one the same batch has."""
+        uids = [raw.get("uid") if isinstance(raw, dict) else None for raw in records]
+        found = self._written_entries({uid for uid in uids if isinstance(uid, str)}, start)
+        for offset, uid in enumerate(uids):
+            if uid in found:
+                raise InvalidExportFile(
+                    f"{JOURNAL.name}[{start + offset}].uid: {uid} is the uid of an earlier entry"
+                )
 
     def _check_entry(
         self, raw: Any, at: str, learners: set[str], earlier: dict[str, dict[str, str]]
@@ -986,9 +1035,10 @@ class _Importer:
         """A uid another learner's journal (or one not replaced) holds is a conflict."""
         uids = [record["uid"] for record in records]
         kept = list(self.taken_over.values())
+        journal = _model("journal")
         found = self.session.execute(
-            select(_model("journal").uid).where(
-                _model("journal").uid.in_(uids), _model("journal").learner_id.not_in(kept)
+            select(journal.uid).where(
+                journal.uid.in_(uids), journal.learner_id.not_in(kept), journal.id < self.first
             )
         ).scalars().first()  # fmt: skip
         if found is not None:
@@ -1021,17 +1071,42 @@ class _Importer:
         self.first = first
         deferred = self._defer_indexes(store, first)
         # Each batch is written before the next is checked: its entries are the next's map.
-        written = sum(write_journal(store, self._with_ids(batch), with_ids=True)
-                      for batch in journal)  # fmt: skip
+        written = 0
+        for batch in journal:
+            self._write_batch(store, batch, written)
+            written += len(batch)
         if deferred:
             # Each index is sorted in memory up to the page cache's size, then in temporary
             # files: a smaller cache while sorting keeps the import's peak where it was.
             store.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
             for sql in deferred:  # the replay reads through them
                 store.execute(sql)
-            store.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+        # The replay reads the journal subject by subject, all over the table: a large cache
+        # hardly helps it, and a small one keeps its peak where the writing's was.
+        store.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
         self._rebuild(store, first, strict)
         return written
+
+    def _write_batch(self, store: Any, records: list[Record], start: int) -> None:
+        """Write a checked batch (the file's entries from ``start``). When the uid index
+        refuses one, say which entry and why: a uid an earlier entry of the file has, or one
+        the database has (a conflict)."""
+        # PostgreSQL reads nothing more in a transaction once a statement failed: a savepoint
+        # there. Not on SQLite, where one a batch makes each page the batch changes be copied
+        # first (the rows the batch wrote before the refused one are left out instead).
+        savepoint = store.dialect != "sqlite"
+        if savepoint:
+            store.execute("SAVEPOINT import_batch")
+        try:
+            write_journal(store, self._with_ids(records), with_ids=True)
+        except (sqlite3.IntegrityError, IntegrityError):
+            if savepoint:
+                store.execute("ROLLBACK TO SAVEPOINT import_batch")
+            self._refuse_repeated_uids(records, start)
+            self._check_uids_free(records, start)
+            raise
+        if savepoint:
+            store.execute("RELEASE SAVEPOINT import_batch")
 
     def _with_ids(self, records: list[Record]) -> list[Record]:
         """The checked entries with their learner's and item's ids (both written or shared
