@@ -24,8 +24,8 @@ database already has is a conflict too.
 
 import json
 import math
-import sqlite3
 import re
+import sqlite3
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
