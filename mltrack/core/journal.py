@@ -37,6 +37,7 @@ from mltrack.core.vocabulary import (
 )
 
 _META = frozenset(MetaAction)
+_KIND_OF = JournalKind._value2member_map_
 # A learner's notes and links on items: each is its own subject (its uid), added by ``log``,
 # removed by ``clear``, its text (``note``) or date corrected by amend.
 _ANNOTATIONS = frozenset((JournalKind.NOTE, JournalKind.LINK))
@@ -337,8 +338,10 @@ def entry_of(row: Mapping[str, Any]) -> Entry:
     elif row["action"] == MetaAction.AMEND:
         data = {**data, "amends": row["target_id"]}
     on = row["on_date"]
+    kind = row["kind"]
     return Entry(
-        row["id"], JournalKind(row["kind"]), row["action"], row["subject"],
+        # The member's lookup, the enum's call for what is none (a replay loads every entry).
+        row["id"], _KIND_OF.get(kind) or JournalKind(kind), row["action"], row["subject"],
         on if isinstance(on, date) else date.fromisoformat(str(on)), str(row["recorded_at"]),
         data,
     )  # fmt: skip
