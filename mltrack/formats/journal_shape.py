@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from mltrack.core.errors import InputError
@@ -161,6 +162,13 @@ def parse_date(value: Any) -> date | None:
     """A YYYY-MM-DD date up to the last year mltrack takes; None for anything else."""
     if not isinstance(value, str):
         return None
+    return _parse_iso_date(value)
+
+
+@lru_cache(maxsize=4096)
+def _parse_iso_date(value: str) -> date | None:
+    """``parse_date`` of text, remembered: an import meets the same few thousand days again
+    and again (every entry has a date), and the cache is bounded."""
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
