@@ -313,6 +313,9 @@ def effective(entries: Iterable[Entry]) -> list[Entry]:
     """The subject's changes that stand, in timeline order: undo and amend entries applied
     (an undone entry leaves; an amended one takes its corrected date and note)."""
     entries = sorted(entries, key=lambda e: e.id)  # recording order
+    if not any(e.action in _META for e in entries):
+        # Nothing undone or amended (most subjects): every entry stands as recorded.
+        return sorted(entries, key=lambda e: e.order)
     undone = {e.data["undoes"] for e in entries if e.action == MetaAction.UNDO}
     standing: dict[int, Entry] = {}
     for entry in entries:

@@ -556,7 +556,8 @@ def _plain(text: str, depth: int) -> bool:
     return (
         len(text) <= MAX_TEXT
         and text.count("{") + text.count("[") + depth <= MAX_JSON_DEPTH
-        and _SURROGATE_ESCAPE.search(text) is None
+        # A plain substring test first: most lines hold no escape at all.
+        and ("\\u" not in text or _SURROGATE_ESCAPE.search(text) is None)
     )
 
 
