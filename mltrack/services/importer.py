@@ -1091,9 +1091,10 @@ class _Importer:
             store.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
             for sql in deferred:  # the replay reads through them
                 store.execute(sql)
-        # The replay reads the journal subject by subject, all over the table: a large cache
-        # hardly helps it, and a small one keeps its peak where the writing's was.
-        store.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
+        if store.dialect == "sqlite":
+            # The replay reads the journal subject by subject, all over the table: a large
+            # cache hardly helps it, and a small one keeps its peak where the writing's was.
+            store.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
         self._rebuild(store, first, strict)
         return written
 
