@@ -95,3 +95,31 @@ def new_uids(count: int) -> list[str]:
     from mltrack.core.ids import uuid7
 
     return [uuid7() for _ in range(count)]
+
+
+def test_on_postgresql_the_refusals_name_the_entry_too(  # type: ignore[no-untyped-def]
+    ok, run, pg_url, tmp_path, lines, small_batches
+):
+    """PostgreSQL reads nothing more in a transaction once a statement failed: the batch the
+    uid index refused is rolled back to its savepoint, then looked at."""
+    from tests.postgres import query
+
+    again = list(lines)
+    again[25] = with_uid(again[25], uid_of(again[3]))
+    result = run("--db", pg_url, "import", str(write_export(tmp_path / "again.json", again)))
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"Error: journal[25].uid: {uid_of(lines[3])} is the uid of an earlier entry\n"
+    )
+    assert query(pg_url, "SELECT COUNT(*) FROM journal")[0][0] == 0
+    ok("--db", pg_url, "import", str(write_export(tmp_path / "me.json", lines)))
+    zoe = [line.replace('"learner": "me"', '"learner": "zoe"') for line in lines
+           if json.loads(line)["kind"] == "status"]  # fmt: skip
+    zoe = [with_uid(line, uid) for line, uid in zip(zoe, new_uids(len(zoe)), strict=True)]
+    zoe[15] = with_uid(zoe[15], uid_of(lines[3]))
+    export = write_export(tmp_path / "zoe.json", zoe)
+    export.write_text(export.read_text().replace('"name": "me"', '"name": "zoe"'))
+    result = run("--db", pg_url, "import", str(export))
+    assert result.exit_code == 1, result.output
+    assert f"journal[15].uid: entry {uid_of(lines[3])} already exists" in result.stderr
+    assert query(pg_url, "SELECT COUNT(*) FROM journal")[0][0] == len(lines)
