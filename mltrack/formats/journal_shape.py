@@ -165,10 +165,11 @@ def parse_date(value: Any) -> date | None:
     return _parse_iso_date(value)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _parse_iso_date(value: str) -> date | None:
-    """``parse_date`` of text, remembered: an import meets the same few thousand days again
-    and again (every entry has a date), and the cache is bounded."""
+    """``parse_date`` of text, remembered: an import meets the same day in entry after entry
+    (a file's entries go in date order, mostly). A small cache: a larger one would hold more
+    of a long file's days, and its memory grow with the file."""
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
