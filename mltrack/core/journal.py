@@ -37,6 +37,7 @@ from mltrack.core.vocabulary import (
 )
 
 _META = frozenset(MetaAction)
+_KIND_OF = JournalKind.members_by_value
 # A learner's notes and links on items: each is its own subject (its uid), added by ``log``,
 # removed by ``clear``, its text (``note``) or date corrected by amend.
 _ANNOTATIONS = frozenset((JournalKind.NOTE, JournalKind.LINK))
@@ -312,6 +313,9 @@ def effective(entries: Iterable[Entry]) -> list[Entry]:
     """The subject's changes that stand, in timeline order: undo and amend entries applied
     (an undone entry leaves; an amended one takes its corrected date and note)."""
     entries = sorted(entries, key=lambda e: e.id)  # recording order
+    if not any(e.action in _META for e in entries):
+        # Nothing undone or amended (most subjects): every entry stands as recorded.
+        return sorted(entries, key=lambda e: e.order)
     undone = {e.data["undoes"] for e in entries if e.action == MetaAction.UNDO}
     standing: dict[int, Entry] = {}
     for entry in entries:
@@ -337,8 +341,10 @@ def entry_of(row: Mapping[str, Any]) -> Entry:
     elif row["action"] == MetaAction.AMEND:
         data = {**data, "amends": row["target_id"]}
     on = row["on_date"]
+    kind = row["kind"]
     return Entry(
-        row["id"], JournalKind(row["kind"]), row["action"], row["subject"],
+        # The member's lookup, the enum's call for what is none (a replay loads every entry).
+        row["id"], _KIND_OF.get(kind) or JournalKind(kind), row["action"], row["subject"],
         on if isinstance(on, date) else date.fromisoformat(str(on)), str(row["recorded_at"]),
         data,
     )  # fmt: skip

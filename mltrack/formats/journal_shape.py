@@ -12,6 +12,7 @@ Standard library only.
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from mltrack.core.errors import InputError
@@ -161,6 +162,14 @@ def parse_date(value: Any) -> date | None:
     """A YYYY-MM-DD date up to the last year mltrack takes; None for anything else."""
     if not isinstance(value, str):
         return None
+    return _parse_iso_date(value)
+
+
+@lru_cache(maxsize=256)
+def _parse_iso_date(value: str) -> date | None:
+    """``parse_date`` of text, remembered: an import meets the same day in entry after entry
+    (a file's entries go in date order, mostly). A small cache: a larger one would hold more
+    of a long file's days, and its memory grow with the file."""
     try:
         parsed = date.fromisoformat(value)
     except ValueError:

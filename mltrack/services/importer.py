@@ -25,12 +25,14 @@ database already has is a conflict too.
 import json
 import math
 import re
+import sqlite3
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache, partial
 from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +100,8 @@ _JOURNAL_FIELD_SET = frozenset(_JOURNAL_FIELDS)
 _REQUIRED = ("uid", "learner", "kind", "action", "subject", "on_date", "recorded_at", "data")
 _TEXT_FIELDS = ("uid", "subject", "learner", "kind", "action", "recorded_at")
 _TEXT_OR_NULL_FIELDS = ("item", "target", "group", "superseded_by", "flag")
+_TEXT_VALUES, _TEXT_OR_NULL_VALUES = itemgetter(*_TEXT_FIELDS), itemgetter(*_TEXT_OR_NULL_FIELDS)
+_TEXT_TYPES, _TEXT_OR_NULL_TYPES = frozenset((str,)), frozenset((str, type(None)))
 _KINDS = JournalKind.members_by_value
 # The sections written row for row; the journal is checked and written in batches.
 TABLE_SECTIONS = tuple(section for section in SECTIONS if section is not JOURNAL)
@@ -441,15 +445,19 @@ class _ExportLines:
 
     def __init__(self, file: typing.BinaryIO, name: str):
         self.file, self.name, self.number = file, name, 0
+        # Bytes read so far, counted rather than asked (``tell`` per line costs as much as
+        # reading the line): a message names the offset of a byte that is not UTF-8.
+        self.offset = file.tell()
         self.comma = True  # whether the line before allows another value to follow
 
     def _next(self) -> str | None:
         """The next line that is not blank, stripped; None at the end of the file."""
         while True:
-            offset = self.file.tell()
             raw = self.file.readline(MAX_LINE + 1)
             if not raw:
                 return None
+            offset = self.offset
+            self.offset += len(raw)
             self.number += 1
             if len(raw) > MAX_LINE:
                 raise _NotLineLayout(self.number, f"a line longer than {MAX_LINE:,} bytes")
@@ -547,7 +555,8 @@ def _plain(text: str, depth: int) -> bool:
     return (
         len(text) <= MAX_TEXT
         and text.count("{") + text.count("[") + depth <= MAX_JSON_DEPTH
-        and _SURROGATE_ESCAPE.search(text) is None
+        # A plain substring test first: most lines hold no escape at all.
+        and ("\\u" not in text or _SURROGATE_ESCAPE.search(text) is None)
     )
 
 
@@ -583,16 +592,26 @@ def _refuse_constant(text: str) -> None:
 
 
 def _loads_plain(text: str) -> Any:
-    """``text`` parsed as ``_loads`` and ``check_json`` would accept it; _Refused when they
-    would not (the caller parses it again with them, for the message)."""
-    return _PLAIN_DECODER.decode(text)
+    """``text`` (stripped, as a line is) parsed as ``_loads`` and ``check_json`` would accept
+    it; _Refused when they would not, or when it is not exactly one JSON value (the caller
+    parses it again with them, for the value refused or the message).
+
+    The decoder's scanner is called directly: ``decode`` around it matches whitespace with
+    a regular expression at both ends, which costs a third of the parsing of a line."""
+    try:
+        value, end = _PLAIN_SCAN(text, 0)
+    except StopIteration:  # no JSON value where one is due: the full parse says where
+        raise _Refused from None
+    if end != len(text):
+        raise _Refused
+    return value
 
 
 # One decoder for every line: ``json.loads`` with hooks builds a new one per call.
-_PLAIN_DECODER = json.JSONDecoder(
+_PLAIN_SCAN = json.JSONDecoder(
     object_pairs_hook=_plain_object, parse_int=_plain_int, parse_float=_plain_float,
     parse_constant=_refuse_constant,
-)  # fmt: skip
+).scan_once  # fmt: skip
 
 
 def _sections(document: Any) -> tuple[int, dict[str, list[Any]]]:
@@ -613,6 +632,16 @@ def _sections(document: Any) -> tuple[int, dict[str, list[Any]]]:
         if not isinstance(value, list):
             raise InvalidExportFile(f"{key}: expected a list of records")
     return version, sections
+
+
+_LOOKUP = 500  # uids looked up by one query (SQLite takes 32,766 parameters, PostgreSQL 65,535)
+
+
+def _named_entries(batch: list[Any]) -> set[str]:
+    """The uids the records of ``batch`` name as their target or group (few: undo and amend
+    entries, linked changes)."""
+    return {uid for raw in batch if isinstance(raw, dict)
+            for uid in (raw.get("target"), raw.get("group")) if isinstance(uid, str)}  # fmt: skip
 
 
 class _Importer:
@@ -853,34 +882,47 @@ class _Importer:
 
         Nothing grows with the file here: the earlier entries a batch names are looked up
         among the entries already written (the journal's unique uid index is the map from
-        the file's uids to ids), the batch's own in ``earlier``."""
+        the file's uids to ids), the batch's own in ``earlier``. A uid that an entry of an
+        earlier batch (or of the database) already has is not looked up for every entry: the
+        uid index refuses it when the batch is written (``_write_batch``), and only then is
+        it looked for, to name the entry."""
         learners = {record["name"] for record in self.records[_LEARNERS.name]}
-        for start, batch in enumerate(batches(raw_rows, BATCH)):
-            # uid -> what a later undo or amend must match, for the uids this batch names.
-            earlier = self._written_entries(batch)
-            checked = [
-                self._check_entry(raw, f"{JOURNAL.name}[{start * BATCH + offset}]", learners,
-                                  earlier)
-                for offset, raw in enumerate(batch)
-            ]  # fmt: skip
-            self._check_uids_free(checked, start * BATCH)
+        for number, batch in enumerate(batches(raw_rows, BATCH)):
+            start = number * BATCH
+            # uid -> what a later undo or amend must match, for the targets and groups named.
+            earlier = self._written_entries(_named_entries(batch))
+            checked = []
+            for offset, raw in enumerate(batch):
+                try:
+                    at = f"{JOURNAL.name}[{start + offset}]"
+                    checked.append(self._check_entry(raw, at, learners, earlier))
+                except MltrackError:
+                    # An entry before the refused one that repeats an earlier uid is the
+                    # first problem of the file: it is reported instead.
+                    self._refuse_repeated_uids(batch[:offset], start)
+                    raise
             yield checked
 
-    def _written_entries(self, batch: list[Any]) -> dict[str, dict[str, str]]:
-        """The entries this import has written that ``batch`` names (as its own uid, a
-        target or a group): uid -> learner, kind, subject and action."""
-        named = (raw.get(name) for raw in batch if isinstance(raw, dict)
-                 for name in ("uid", "target", "group"))  # fmt: skip
-        uids = list({uid for uid in named if isinstance(uid, str)})
+    def _written_entries(
+        self, uids: Iterable[str], before: int | None = None
+    ) -> dict[str, dict[str, str]]:
+        """The entries this import has written (of the file's entries before index
+        ``before``, if given) that have one of these uids: uid -> learner, kind, subject and
+        action."""
+        last = "" if before is None else f"AND j.id < {self.first + before:d}"
         found: dict[str, dict[str, str]] = {}
+        # Always _LOOKUP marks, the list padded with nulls (which match nothing): one SQL text,
+        # prepared once, where a text per length of list would fill the driver's statement
+        # cache (and memory with it) as the file goes on.
+        marks = ", ".join(f":u{index}" for index in range(_LOOKUP))
         with borrowed_writer(self.session.connection()) as store:
-            for chunk in batches(uids, 500):
-                marks = ", ".join(f":u{index}" for index in range(len(chunk)))
+            for chunk in batches(uids, _LOOKUP):
+                chunk += [None] * (_LOOKUP - len(chunk))
                 params = {f"u{index}": uid for index, uid in enumerate(chunk)}
                 rows = store.rows(
                     "SELECT j.uid, l.name AS learner, j.kind, j.subject, j.action FROM journal j "
                     f"JOIN learner l ON l.id = j.learner_id "
-                    f"WHERE j.id >= :first AND j.uid IN ({marks})",
+                    f"WHERE j.id >= :first {last} AND j.uid IN ({marks})",
                     first=self.first, **params,
                 )  # fmt: skip
                 for row in rows:
@@ -888,6 +930,17 @@ class _Importer:
                         name: row[name] for name in ("learner", "kind", "subject", "action")
                     }
         return found
+
+    def _refuse_repeated_uids(self, records: list[Any], start: int) -> None:
+        """Refuse the first of ``records`` (the file's from ``start``) whose uid an entry of
+        an earlier batch has, as ``_check_entry`` refuses one the same batch has."""
+        uids = [raw.get("uid") if isinstance(raw, dict) else None for raw in records]
+        found = self._written_entries({uid for uid in uids if isinstance(uid, str)}, start)
+        for offset, uid in enumerate(uids):
+            if uid in found:
+                raise InvalidExportFile(
+                    f"{JOURNAL.name}[{start + offset}].uid: {uid} is the uid of an earlier entry"
+                )
 
     def _check_entry(
         self, raw: Any, at: str, learners: set[str], earlier: dict[str, dict[str, str]]
@@ -901,22 +954,26 @@ class _Importer:
                     raise InvalidExportFile(
                         f"{at}.{key}: unknown field; expected {', '.join(names)}"
                     )
-        for name in _REQUIRED:
-            if raw.get(name) is None:
-                raise InvalidExportFile(f"{at}.{name}: missing")
+        if None in map(raw.get, _REQUIRED):
+            name = next(name for name in _REQUIRED if raw.get(name) is None)
+            raise InvalidExportFile(f"{at}.{name}: missing")
         # A record with every field (as export writes them) is its own record: no copy.
         record = raw if len(raw) == len(names) else {name: raw.get(name) for name in names}
 
         def bad(name: str, why: str) -> InvalidExportFile:
             return InvalidExportFile(f"{at}.{name}: {why}")
 
-        for name in _TEXT_FIELDS:
-            if not isinstance(record[name], str):
-                raise bad(name, f"expected text, got {_shown(record[name])}")
-        for name in _TEXT_OR_NULL_FIELDS:
-            value = record[name]
-            if value is not None and not isinstance(value, str):
-                raise bad(name, f"expected text or null, got {_shown(value)}")
+        # The types of all these fields at once (most records pass); field by field, to say
+        # which, only when one is not plain text (or null).
+        if not {*map(type, _TEXT_VALUES(record))} <= _TEXT_TYPES:
+            for name in _TEXT_FIELDS:
+                if not isinstance(record[name], str):
+                    raise bad(name, f"expected text, got {_shown(record[name])}")
+        if not {*map(type, _TEXT_OR_NULL_VALUES(record))} <= _TEXT_OR_NULL_TYPES:
+            for name in _TEXT_OR_NULL_FIELDS:
+                value = record[name]
+                if value is not None and not isinstance(value, str):
+                    raise bad(name, f"expected text or null, got {_shown(value)}")
         uid, learner, kind = record["uid"], record["learner"], record["kind"]
         if uid in earlier:
             raise bad("uid", f"{uid} is the uid of an earlier entry")
@@ -968,6 +1025,8 @@ class _Importer:
         data, subject, learner = record["data"], record["subject"], record["learner"]
         if record["action"] in MetaAction.members_by_value:
             return
+        if not data and not subject.startswith(("after:", "area:")):
+            return  # names nothing (most status changes): spares building the list below
         if subject.startswith("after:"):
             self._check_named("subject", subject.split(":")[2], learner, bad)
         for slug in data.get("items", []) if record["kind"] == JournalKind.PROJECT else []:
@@ -985,9 +1044,10 @@ class _Importer:
         """A uid another learner's journal (or one not replaced) holds is a conflict."""
         uids = [record["uid"] for record in records]
         kept = list(self.taken_over.values())
+        journal = _model("journal")
         found = self.session.execute(
-            select(_model("journal").uid).where(
-                _model("journal").uid.in_(uids), _model("journal").learner_id.not_in(kept)
+            select(journal.uid).where(
+                journal.uid.in_(uids), journal.learner_id.not_in(kept), journal.id < self.first
             )
         ).scalars().first()  # fmt: skip
         if found is not None:
@@ -1020,17 +1080,43 @@ class _Importer:
         self.first = first
         deferred = self._defer_indexes(store, first)
         # Each batch is written before the next is checked: its entries are the next's map.
-        written = sum(write_journal(store, self._with_ids(batch), with_ids=True)
-                      for batch in journal)  # fmt: skip
+        written = 0
+        for batch in journal:
+            self._write_batch(store, batch, written)
+            written += len(batch)
         if deferred:
             # Each index is sorted in memory up to the page cache's size, then in temporary
             # files: a smaller cache while sorting keeps the import's peak where it was.
             store.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
             for sql in deferred:  # the replay reads through them
                 store.execute(sql)
-            store.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+        if store.dialect == "sqlite":
+            # The replay reads the journal subject by subject, all over the table: a large
+            # cache hardly helps it, and a small one keeps its peak where the writing's was.
+            store.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
         self._rebuild(store, first, strict)
         return written
+
+    def _write_batch(self, store: Any, records: list[Record], start: int) -> None:
+        """Write a checked batch (the file's entries from ``start``). When the uid index
+        refuses one, say which entry and why: a uid an earlier entry of the file has, or one
+        the database has (a conflict)."""
+        # PostgreSQL reads nothing more in a transaction once a statement failed: a savepoint
+        # there. Not on SQLite, where one a batch makes each page the batch changes be copied
+        # first (the rows the batch wrote before the refused one are left out instead).
+        savepoint = store.dialect != "sqlite"
+        if savepoint:
+            store.execute("SAVEPOINT import_batch")
+        try:
+            write_journal(store, self._with_ids(records), with_ids=True)
+        except (sqlite3.IntegrityError, IntegrityError):
+            if savepoint:
+                store.execute("ROLLBACK TO SAVEPOINT import_batch")
+            self._refuse_repeated_uids(records, start)
+            self._check_uids_free(records, start)
+            raise
+        if savepoint:
+            store.execute("RELEASE SAVEPOINT import_batch")
 
     def _with_ids(self, records: list[Record]) -> list[Record]:
         """The checked entries with their learner's and item's ids (both written or shared

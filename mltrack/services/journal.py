@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from itertools import groupby
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -209,8 +210,14 @@ def project(
     item_id: int | None,
     standing: Sequence[Entry],
     state: State,
+    cleared: bool = False,
 ) -> None:
-    """Write one subject's state into the table that answers questions about it fast."""
+    """Write one subject's state into the table that answers questions about it fast.
+    ``cleared``: the learner's projections were just emptied (a rebuild), so a study
+    session's or reading entry's row is only added, not looked for first."""
+    if cleared and kind in _ADDERS:
+        _ADDERS[kind](store, learner_id, item_id, standing, state)
+        return
     writer = _PROJECTIONS[JournalKind(kind)]
     writer(store, learner_id, subject, item_id, standing, state)
 
@@ -259,6 +266,10 @@ def _project_cert(store, learner_id, subject, item_id, standing, state) -> None:
 
 def _project_study(store, learner_id, subject, item_id, standing, state) -> None:  # type: ignore[no-untyped-def]
     store.execute("DELETE FROM study_session WHERE journal_id = :id", id=_log_id(store, subject))
+    _add_study(store, learner_id, item_id, standing, state)
+
+
+def _add_study(store, learner_id, item_id, standing, state) -> None:  # type: ignore[no-untyped-def]
     if isinstance(state, PresentState):
         made = standing[-1]
         store.execute(
@@ -273,6 +284,10 @@ def _project_study(store, learner_id, subject, item_id, standing, state) -> None
 
 def _project_reading(store, learner_id, subject, item_id, standing, state) -> None:  # type: ignore[no-untyped-def]
     store.execute("DELETE FROM reading_entry WHERE journal_id = :id", id=_log_id(store, subject))
+    _add_reading(store, learner_id, item_id, standing, state)
+
+
+def _add_reading(store, learner_id, item_id, standing, state) -> None:  # type: ignore[no-untyped-def]
     if isinstance(state, PresentState):
         made = standing[-1]
         store.execute(
@@ -395,6 +410,10 @@ _PROJECTIONS = {
     JournalKind.LINK: _project_annotation,
 }
 
+# The one-row-per-entry projections, written into emptied tables by a rebuild (the most
+# numerous subjects of a long journal: each saves a lookup and a delete).
+_ADDERS = {JournalKind.STUDY: _add_study, JournalKind.READING: _add_reading}
+
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
@@ -449,7 +468,7 @@ def rebuild(store: SqliteWriter, learner_id: int, summary: bool = True) -> list[
         index_own_items(store, learner_id)
     flagged: list[tuple[Entry, str]] = []
     subjects = groupby(store.stream(_SUBJECTS_SQL, learner_id=learner_id),
-                       key=lambda row: (row["kind"], row["subject"]))  # fmt: skip
+                       key=itemgetter("kind", "subject"))  # fmt: skip
     for (kind, subject), found in subjects:
         rows = list(found)
         # A subject's own entries name its item; undo and amend entries carry their target's.
@@ -458,7 +477,7 @@ def rebuild(store: SqliteWriter, learner_id: int, summary: bool = True) -> list[
             continue
         entries = [entry_of(row) for row in rows if row["flag"] is None]
         standing, state = _replay_flagging(entries, flagged)
-        project(store, learner_id, kind, subject, item_ids[0], standing, state)
+        project(store, learner_id, kind, subject, item_ids[0], standing, state, cleared=True)
     for entry, reason in flagged:
         store.execute("UPDATE journal SET flag = :reason WHERE id = :id",
                       reason=reason, id=entry.id)  # fmt: skip

@@ -9,6 +9,7 @@ Standard library only: ``connection`` is a sqlite3 connection or one of
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 # A target or group names an entry written before it (an earlier row of the same batch too).
@@ -29,6 +30,18 @@ _INSERT_IDS_SQL = """
             :data, (SELECT id FROM journal WHERE uid = :target),
             (SELECT id FROM journal WHERE uid = :group), :superseded_by, :flag)
 """
+# And with positional parameters, for sqlite3 (the other drivers take names): a row binds a
+# tuple faster than a dict of named values, which counts on an import of 300,000 entries.
+_INSERT_IDS_POSITIONAL_SQL = """
+    INSERT INTO journal (uid, learner_id, kind, action, subject, item_id, on_date, recorded_at,
+                         data, target_id, group_id, superseded_by, flag)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM journal WHERE uid = ?),
+            (SELECT id FROM journal WHERE uid = ?), ?, ?)
+"""
+_ID_ROW_HEAD = itemgetter(
+    "uid", "learner_id", "kind", "action", "subject", "item_id", "on_date", "recorded_at"
+)
+_ID_ROW_TAIL = itemgetter("target", "group", "superseded_by", "flag")
 BATCH = 1000
 
 
@@ -38,17 +51,29 @@ def write_journal(
     """Insert the records in order (ids in that order); return how many were written.
     ``with_ids``: each record holds its ``learner_id`` and ``item_id`` too."""
     count = 0
-    sql = _INSERT_IDS_SQL if with_ids else _INSERT_SQL
+    sql, row = _INSERT_SQL, _row
+    if with_ids:
+        # sqlite3's connection has no ``dialect``; ``queries.reader``'s writers name theirs.
+        sqlite = getattr(connection, "dialect", "sqlite") == "sqlite"
+        sql, row = (_INSERT_IDS_POSITIONAL_SQL, _id_row) if sqlite else (_INSERT_IDS_SQL, _row)
     for batch in batches(records, BATCH):
-        connection.executemany(sql, [_row(record) for record in batch])
+        connection.executemany(sql, [row(record) for record in batch])
         count += len(batch)
     return count
 
 
 def _row(record: Mapping[str, Any]) -> dict[str, Any]:
-    data = record["data"]
+    return {**record, "data": _data_text(record["data"])}
+
+
+def _id_row(record: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The parameters of ``_INSERT_IDS_POSITIONAL_SQL``, in its order."""
+    return (*_ID_ROW_HEAD(record), _data_text(record["data"]), *_ID_ROW_TAIL(record))
+
+
+def _data_text(data: Mapping[str, Any]) -> str:
     # Most entries (status changes) hold no data: "{}" is what dumps writes for it.
-    return {**record, "data": json.dumps(data, sort_keys=True) if data else "{}"}
+    return json.dumps(data, sort_keys=True) if data else "{}"
 
 
 def batches(records: Iterable[Any], size: int) -> Iterator[list[Any]]:
