@@ -5,7 +5,7 @@ from typing import NamedTuple
 from mltrack.core.errors import InputError
 from mltrack.core.matching import find_learner_name, match_slug, searchable, unknown_learner
 from mltrack.core.rules import item_step, visible_items
-from mltrack.queries.reader import Reader, first
+from mltrack.queries.reader import Reader, Row, first
 
 
 def learner_id(reader: Reader, name: str) -> int:
@@ -42,6 +42,9 @@ def item_choices(reader: Reader, learner_id: int, kind: str | None = None) -> li
 
 def resolve_item(reader: Reader, learner_id: int, text: str) -> str:
     """The slug of the item ``text`` names (slug, prefix or title words)."""
+    exact = first(reader, _ITEM_SQL, slug=text.strip().lower(), learner_id=learner_id)
+    if exact is not None:  # what match_slug tries first, through the slug's index
+        return exact["slug"]
     return match_slug(text, item_choices(reader, learner_id))
 
 
@@ -83,6 +86,8 @@ def find_item(reader: Reader, learner_id: int, text: str, kind: str | None = Non
     exact = first(reader, _ITEM_SQL, slug=text.strip().lower(), learner_id=learner_id)
     if kind is not None and exact is not None and exact["kind"] != kind:
         raise InputError(f"{exact['slug']} is a {exact['kind']}, not a {kind}")
+    if exact is not None:  # the exact slug wins, as in match_slug: no need to read every item
+        return _item_ref(exact)
     choices = item_choices(reader, learner_id, kind)
     slug = match_slug(text, choices, what=kind or "item")
     found = item_by_slug(reader, learner_id, slug)
@@ -93,6 +98,8 @@ def find_item(reader: Reader, learner_id: int, text: str, kind: str | None = Non
 def item_by_slug(reader: Reader, learner_id: int, slug: str) -> ItemRef | None:
     """The item with exactly this slug, if the learner still sees it (not retired)."""
     row = first(reader, _ITEM_SQL, slug=slug, learner_id=learner_id)
-    if row is None:
-        return None
+    return None if row is None else _item_ref(row)
+
+
+def _item_ref(row: Row) -> ItemRef:
     return ItemRef(**{**dict(row), "required": bool(row["required"]), "own": bool(row["own"])})
