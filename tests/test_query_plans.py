@@ -399,3 +399,20 @@ def test_next_is_proportional_to_the_pathway(
 ) -> None:
     steps = steps_of(["next"], depth_dbs["deep"], monkeypatch)
     assert steps <= NEXT_STEP_BUDGET, f"{steps:,} steps"
+
+
+def test_an_exact_slug_is_found_by_one_indexed_statement(busy_db: Path) -> None:
+    """Naming an item by its slug (what scripts and completion type) costs one look-up through
+    the slug's index, not a read of every item the learner sees; other spellings still match
+    through the whole list, with the same answers."""
+    from mltrack.queries.lookup import find_item, resolve_item
+
+    reader = RecordingReader(connect(busy_db))
+    learner = reader.rows("SELECT id FROM learner WHERE name = 'me'")[0]["id"]
+    reader.statements.clear()
+    assert find_item(reader, learner, " Python ").slug == "python"
+    assert resolve_item(reader, learner, "python") == "python"
+    assert len(reader.statements) == 2  # one each
+    assert all(params.get("slug") == "python" for _, params in reader.statements)
+    assert resolve_item(reader, learner, "pyth") == "python"  # a prefix: the whole list
+    assert len(reader.statements) > 3
