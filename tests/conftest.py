@@ -50,14 +50,19 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-@pytest.fixture
-def seeded_db(db_path: Path, _seeded_template: Path) -> Path:
-    """A seeded database at ``db_path``: a copy of the session's template."""
-    source, target = sqlite3.connect(_seeded_template), sqlite3.connect(db_path)
+def copy_database(source_path: Path, target_path: Path) -> None:
+    """A consistent copy of the SQLite database at ``source_path`` (SQLite's backup API)."""
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
     with target:
         source.backup(target)
     source.close()
     target.close()
+
+
+@pytest.fixture
+def seeded_db(db_path: Path, _seeded_template: Path) -> Path:
+    """A seeded database at ``db_path``: a copy of the session's template."""
+    copy_database(_seeded_template, db_path)
     return db_path
 
 

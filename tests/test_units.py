@@ -40,7 +40,7 @@ from mltrack.services.learners import add_learner
 from mltrack.services.progress import change_status
 from mltrack.services.startup import prepare_database
 from mltrack.store.db import connect
-from tests.conftest import writing
+from tests.conftest import copy_database, writing
 from tests.test_startup import wheel_like_modules
 
 TODAY = date(2026, 6, 1)
@@ -82,11 +82,7 @@ def copies(tmp_path_factory: pytest.TempPathFactory, template: Path) -> Iterator
     def fresh() -> Iterator[Path]:
         for number in itertools.count():
             path = folder / f"example-{number}.db"
-            source, target = sqlite3.connect(template), sqlite3.connect(path)
-            with target:
-                source.backup(target)
-            source.close()
-            target.close()
+            copy_database(template, path)
             yield path
 
     return fresh()
