@@ -16,7 +16,8 @@ from types import ModuleType
 
 import pytest
 
-from mltrack.queries import activity, history
+from mltrack.queries import activity
+from mltrack.queries.reader import SUBJECT_TIMELINE_SQL
 from mltrack.services import journal
 
 BUILD = Path(__file__).resolve().parent.parent / "bench" / "build.py"
@@ -196,12 +197,11 @@ def test_an_export_of_it_imports_into_a_new_database(deep_db: Path, tmp_path: Pa
 @pytest.mark.parametrize(
     ("sql", "index"),
     [
-        (journal._TIMELINE_SQL, "ix_journal_timeline"),
-        (history.TIMELINE_SQL, "ix_journal_timeline"),
+        (SUBJECT_TIMELINE_SQL, "ix_journal_timeline"),
         (journal._GROUP_SQL, "ix_journal_group_id"),
         (activity.AMENDED_FINISHES_SQL, "ix_journal_learner_action"),
     ],
-    ids=["write timeline", "history timeline", "undo group", "amended finishes"],
+    ids=["subject timeline", "undo group", "amended finishes"],
 )
 def test_a_long_journal_is_reached_by_the_index_of_what_is_asked(
     deep_db: Path, sql: str, index: str

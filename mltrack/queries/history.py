@@ -29,7 +29,7 @@ from mltrack.core.journal import (
 )
 from mltrack.core.journal import apply as apply_entry
 from mltrack.core.vocabulary import NO_GOAL, ItemStatus, JournalKind, MetaAction, sql_value
-from mltrack.queries.reader import Reader, Row
+from mltrack.queries.reader import SUBJECT_TIMELINE_SQL, Reader, Row
 
 _COLUMNS = """
     j.id, j.uid, j.kind, j.action, j.subject, j.on_date, j.recorded_at, j.data, j.target_id,
@@ -69,14 +69,8 @@ _TARGETS_SQL = f"""
     LEFT JOIN item i ON i.id = j.item_id
     WHERE j.id IN ({{ids}})
 """
-# One subject's unflagged entries: one range of the timeline index.
-TIMELINE_SQL = """
-    SELECT id, kind, action, subject, on_date, recorded_at, data, target_id
-    FROM journal
-    WHERE learner_id = :learner_id AND kind = :kind AND subject = :subject AND flag IS NULL
-    ORDER BY +id
-"""  # +id: through ix_journal_timeline, not every entry by id
-# The same from a date on: the tail of a long timeline (see _timeline).
+# One subject's unflagged entries from a date on: the tail of a long timeline (see _timeline;
+# the whole timeline is ``queries.reader.SUBJECT_TIMELINE_SQL``).
 TIMELINE_FROM_SQL = """
     SELECT id, kind, action, subject, on_date, recorded_at, data, target_id
     FROM journal
@@ -322,7 +316,7 @@ def _timeline(
         if found:
             rows = reader.rows(TIMELINE_FROM_SQL, **subject, start=str(found[0]["on_date"]))
             return _UNKNOWN, [entry_of(row) for row in rows]
-    return None, [entry_of(row) for row in reader.rows(TIMELINE_SQL, **subject)]
+    return None, [entry_of(row) for row in reader.rows(SUBJECT_TIMELINE_SQL, **subject)]
 
 
 def _has_state(entry: HistoryEntry) -> bool:

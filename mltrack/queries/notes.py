@@ -9,7 +9,7 @@ FTS5 string (or a bare lexeme of a ``tsquery``, or an escaped LIKE pattern), so 
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from mltrack.core.vocabulary import NoteKind, SearchSource
@@ -119,7 +119,7 @@ def search(reader: Reader, learner_id: int, text: str, limit: int = 20) -> Searc
     if not words:
         return SearchResult(text, words, _engine(reader), True, [])
     engine = _engine(reader)
-    run = {"fts5": _fts5, "postgres": _postgres}.get(engine, _like)
+    run = _SEARCHES.get(engine, _like)
     for every_word in (True, False):
         hits = run(reader, learner_id, words, every_word, limit)
         if hits or len(words) == 1:
@@ -140,26 +140,25 @@ def fts5_query(words: Sequence[str], every_word: bool) -> str:
     return (" AND " if every_word else " OR ").join(quoted)
 
 
-def _fts5(
-    reader: Reader, learner_id: int, words: Sequence[str], every_word: bool, limit: int
-) -> list[SearchHit]:
-    rows = reader.rows(FTS_SQL, learner_id=learner_id, query=fts5_query(words, every_word),
-                       limit=limit)  # fmt: skip
-    return [_hit(row, _one_line(row["snippet"]), float(row["score"])) for row in rows]
-
-
 def tsquery(words: Sequence[str], every_word: bool) -> str:
     """A ``to_tsquery`` string of ``words`` (letters and digits only, see ``search_words``):
     no operator of the learner's can come in."""
     return (" & " if every_word else " | ").join(words)
 
 
-def _postgres(
-    reader: Reader, learner_id: int, words: Sequence[str], every_word: bool, limit: int
-) -> list[SearchHit]:
-    rows = reader.rows(_POSTGRES_SQL, learner_id=learner_id, query=tsquery(words, every_word),
-                       limit=limit)  # fmt: skip
-    return [_hit(row, _one_line(row["snippet"]), float(row["score"])) for row in rows]
+def _ranked(
+    sql: str, query_of: Callable[[Sequence[str], bool], str]
+) -> Callable[[Reader, int, Sequence[str], bool, int], list[SearchHit]]:
+    """A full-text engine's search: its statement, run with the query ``query_of`` builds."""
+
+    def run(
+        reader: Reader, learner_id: int, words: Sequence[str], every_word: bool, limit: int
+    ) -> list[SearchHit]:
+        rows = reader.rows(sql, learner_id=learner_id, query=query_of(words, every_word),
+                           limit=limit)  # fmt: skip
+        return [_hit(row, _one_line(row["snippet"]), float(row["score"])) for row in rows]
+
+    return run
 
 
 def like_pattern(word: str) -> str:
@@ -204,3 +203,7 @@ def _one_line(text: str | None) -> str:
 
 def _hit(row: Row, snippet: str, score: float) -> SearchHit:
     return SearchHit(row["slug"], row["title"], SearchSource(row["source"]).value, snippet, score)
+
+
+# The ranked engines, by what ``_engine`` finds; anything else searches with LIKE.
+_SEARCHES = {"fts5": _ranked(FTS_SQL, fts5_query), "postgres": _ranked(_POSTGRES_SQL, tsquery)}

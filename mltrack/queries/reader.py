@@ -168,6 +168,19 @@ class SqlAlchemyWriter(SqlAlchemyReader):
             yield
 
 
+# A journal entry's columns as ``core.journal.entry_of`` reads them.
+ENTRY_COLUMNS = (
+    "id, kind, action, subject, item_id, on_date, recorded_at, data, target_id, group_id"
+)
+# One subject's unflagged entries in recording order: what the write side checks a change
+# against and the read side replays states from, one range of ix_journal_timeline.
+SUBJECT_TIMELINE_SQL = f"""
+    SELECT {ENTRY_COLUMNS} FROM journal
+    WHERE learner_id = :learner_id AND kind = :kind AND subject = :subject AND flag IS NULL
+    ORDER BY +id
+"""  # +id: sorting the subject's few rows beats walking the learner's every entry by id
+
+
 def status_of(alias: str = "p") -> str:
     """SQL for an item's status for the learner from its progress row ``alias``: planned
     where the learner has none."""

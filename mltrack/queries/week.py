@@ -17,17 +17,9 @@ from mltrack.core.rules import logged_minutes, visible_items
 from mltrack.core.vocabulary import JournalKind, PlanAction
 from mltrack.core.week import SUBJECT, WEEK, GoalChange, GoalStreak, goal_on, goal_streak
 from mltrack.queries.planning import NextItem, next_items
-from mltrack.queries.reader import Reader, as_date
+from mltrack.queries.reader import SUBJECT_TIMELINE_SQL, Reader, as_date
 
 NEXT_IN_WEEK = 3
-
-# The goal's entries (undo and amend entries carry their target's subject): one index range.
-GOAL_TIMELINE_SQL = """
-    SELECT id, kind, action, subject, on_date, recorded_at, data, target_id
-    FROM journal
-    WHERE learner_id = :learner_id AND kind = :kind AND subject = :subject AND flag IS NULL
-    ORDER BY +id
-"""  # +id: through ix_journal_timeline
 
 # Minutes per week in a span of weeks (the streak reads them a batch at a time): one range
 # of the week summary's covering index ``ix_study_week_learner_week``.
@@ -94,8 +86,9 @@ class WeekReport(NamedTuple):
 def goal_timeline(reader: Reader, learner_id: int) -> list[GoalChange]:
     """The weekly goal's standing changes, oldest first (undone ones left out, amended ones
     on their corrected dates)."""
+    # The goal's entries (undo and amend entries carry their target's subject).
     rows = reader.rows(
-        GOAL_TIMELINE_SQL, learner_id=learner_id, kind=JournalKind.PLAN, subject=SUBJECT
+        SUBJECT_TIMELINE_SQL, learner_id=learner_id, kind=JournalKind.PLAN, subject=SUBJECT
     )
     if not rows:
         return []

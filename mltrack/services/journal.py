@@ -31,21 +31,13 @@ from mltrack.core.journal import (
 )
 from mltrack.core.vocabulary import EventAction, JournalKind, MetaAction, SearchSource
 from mltrack.queries.activity import finished_per_day
-from mltrack.queries.reader import Row, SqliteWriter
+from mltrack.queries.reader import ENTRY_COLUMNS, SUBJECT_TIMELINE_SQL, Row, SqliteWriter
 from mltrack.services.search_index import index_annotation, index_items, index_own_items, unindex
 
 _META = frozenset(MetaAction)
 # A new entry's id before it is stored: after every stored one, as it will be.
 _UNSTORED = 2**62
 
-ENTRY_COLUMNS = (
-    "id, kind, action, subject, item_id, on_date, recorded_at, data, target_id, group_id"
-)
-_TIMELINE_SQL = f"""
-    SELECT {ENTRY_COLUMNS} FROM journal
-    WHERE learner_id = :learner_id AND kind = :kind AND subject = :subject AND flag IS NULL
-    ORDER BY +id
-"""  # +id: sorting the subject's few rows beats walking the learner's every entry by id
 _INSERT_SQL = """
     INSERT INTO journal (uid, learner_id, kind, action, subject, item_id, on_date, recorded_at,
                          data, target_id, group_id)
@@ -80,7 +72,7 @@ class Recorded(NamedTuple):
 
 def timeline(store: SqliteWriter, learner_id: int, kind: str, subject: str) -> list[Entry]:
     """Every unflagged entry of one subject, in recording order."""
-    rows = store.rows(_TIMELINE_SQL, learner_id=learner_id, kind=kind, subject=subject)
+    rows = store.rows(SUBJECT_TIMELINE_SQL, learner_id=learner_id, kind=kind, subject=subject)
     return [entry_of(row) for row in rows]
 
 
